@@ -1,0 +1,18 @@
+// Package config holds the files an operator reads and edits: the taxonomy of SPEC §1
+// and the shipped example data. They are embedded in the binaries so that a fresh
+// machine runs Samenspel with no other file present; parsing and validation live in
+// the packages that own the meaning (internal/profiles for the taxonomy).
+package config
+
+import "embed"
+
+// Taxonomy is config/taxonomy.yaml as shipped.
+//
+//go:embed taxonomy.yaml
+var Taxonomy []byte
+
+// Examples holds config/examples: profiles, tenders and collaboration events in one
+// real municipality (Utrecht, GM0344), used to fill an empty store on first start.
+//
+//go:embed examples
+var Examples embed.FS

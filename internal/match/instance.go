@@ -1,0 +1,314 @@
+package match
+
+import (
+	"math"
+	"math/bits"
+	"sort"
+
+	"samenspel/internal/profiles"
+)
+
+// eps is the tolerance for comparing scores and coverage (SPEC §6: scores that differ
+// by less than 1e-9 are equal).
+const eps = 1e-9
+
+// offer is one needed instrument a candidate brings, by need index.
+type offer struct {
+	need  int
+	level float64
+}
+
+// cand is a candidate reduced to what the score and the rules see. Candidates are
+// indexed in order of id, so sorting members by index sorts them by id.
+type cand struct {
+	p       *profiles.Profile
+	offers  []offer // by need index
+	kind    int     // index into instance.kinds
+	large   bool
+	inc     bool // small or new provider
+	trusted bool // has a recorded trust other than the default with another candidate
+}
+
+// instance is one tender against its candidates, ready to score.
+type instance struct {
+	tender *profiles.Tender
+	needs  []profiles.Need
+	w      []float64 // need weight divided by the sum of the weights
+	must   []int     // indices of must needs
+
+	aC, aD, aT, aI float64 // score weights divided by their sum
+
+	cands []cand
+	kinds []string // kind codes of the candidates, sorted, then required kinds none of them has
+	K     int      // distinct kinds among the candidates
+	denom float64  // min(max_size, K)
+
+	minSize, maxSize, maxLarge, minSmall int
+	require                              uint64 // bit per required kind
+
+	trust map[uint64]float64 // pairs of candidate indices (i<j) with trust other than the default
+	tmax  float64            // the largest trust of any pair
+}
+
+// newInstance selects the candidates of a tender (SPEC §3) and projects them onto the
+// needs. Profiles with a repeated id after the first are ignored.
+func newInstance(t *profiles.Tender, ps []profiles.Profile, tr *Trust) *instance {
+	in := &instance{tender: t, needs: t.Needs, minSize: t.MinSize, maxSize: t.MaxSize, minSmall: t.MinSmall}
+	needIdx := make(map[string]int, len(t.Needs))
+	var W float64
+	for i, n := range t.Needs {
+		needIdx[n.Instrument] = i
+		W += n.Weight
+		if n.Must {
+			in.must = append(in.must, i)
+		}
+	}
+	in.w = make([]float64, len(t.Needs))
+	for i, n := range t.Needs {
+		in.w[i] = n.Weight / W
+	}
+	wt := t.Weights
+	sum := wt.Coverage + wt.Diversity + wt.Trust + wt.Inclusion
+	in.aC, in.aD, in.aT, in.aI = wt.Coverage/sum, wt.Diversity/sum, wt.Trust/sum, wt.Inclusion/sum
+	in.maxLarge = in.maxSize
+	if t.MaxLarge != nil && *t.MaxLarge < in.maxLarge {
+		in.maxLarge = *t.MaxLarge
+	}
+
+	excluded := make(map[string]bool, len(t.Exclude))
+	for _, id := range t.Exclude {
+		excluded[id] = true
+	}
+	order := make([]int, 0, len(ps))
+	for i := range ps {
+		if !excluded[ps[i].ID] && overlaps(ps[i].Areas, t.Area) && offersAny(ps[i].Instruments, needIdx) {
+			order = append(order, i)
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return ps[order[a]].ID < ps[order[b]].ID })
+
+	kindIdx := map[string]int{}
+	for _, i := range order {
+		kindIdx[ps[i].Kind] = 0
+	}
+	for k := range kindIdx {
+		in.kinds = append(in.kinds, k)
+	}
+	sort.Strings(in.kinds)
+	in.K = len(in.kinds)
+	for _, k := range t.RequireKinds {
+		if _, ok := kindIdx[k]; !ok {
+			kindIdx[k] = 0
+			in.kinds = append(in.kinds, k)
+		}
+	}
+	for i, k := range in.kinds {
+		kindIdx[k] = i
+	}
+	for _, k := range t.RequireKinds {
+		in.require |= 1 << uint(kindIdx[k])
+	}
+	in.denom = float64(min(in.maxSize, in.K))
+
+	byID := make(map[string]int, len(order))
+	for _, i := range order {
+		p := &ps[i]
+		if _, dup := byID[p.ID]; dup {
+			continue
+		}
+		byID[p.ID] = len(in.cands)
+		c := cand{p: p, kind: kindIdx[p.Kind], large: p.Size == profiles.SizeLarge, inc: p.Inclusive()}
+		for code, level := range p.Instruments {
+			if j, ok := needIdx[code]; ok && level > 0 {
+				c.offers = append(c.offers, offer{need: j, level: level})
+			}
+		}
+		sort.Slice(c.offers, func(a, b int) bool { return c.offers[a].need < c.offers[b].need })
+		in.cands = append(in.cands, c)
+	}
+
+	in.tmax = DefaultTrust
+	if tr != nil {
+		for k, v := range tr.pairs {
+			a, okA := byID[k[0]]
+			b, okB := byID[k[1]]
+			if !okA || !okB || v == DefaultTrust {
+				continue
+			}
+			if in.trust == nil {
+				in.trust = make(map[uint64]float64)
+			}
+			in.trust[pairIndex(a, b)] = v
+			in.cands[a].trusted, in.cands[b].trusted = true, true
+			in.tmax = math.Max(in.tmax, v)
+		}
+	}
+	return in
+}
+
+func overlaps(areas, target []string) bool {
+	for _, a := range areas {
+		for _, b := range target {
+			if profiles.AreasOverlap(a, b) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func offersAny(instruments map[string]float64, needs map[string]int) bool {
+	for code, level := range instruments {
+		if _, ok := needs[code]; ok && level > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func pairIndex(a, b int) uint64 {
+	if b < a {
+		a, b = b, a
+	}
+	return uint64(a)<<32 | uint64(b)
+}
+
+// trustOf returns the trust between candidates a and b.
+func (in *instance) trustOf(a, b int) float64 {
+	if !in.cands[a].trusted || !in.cands[b].trusted {
+		return DefaultTrust
+	}
+	if v, ok := in.trust[pairIndex(a, b)]; ok {
+		return v
+	}
+	return DefaultTrust
+}
+
+// Breakdown is the four terms of a coalition's score, each in [0, 1].
+type Breakdown struct {
+	Coverage  float64 `json:"coverage"`
+	Diversity float64 `json:"diversity"`
+	Trust     float64 `json:"trust"`
+	Inclusion float64 `json:"inclusion"`
+}
+
+// tally is what the score of a set needs, kept incrementally by the search.
+type tally struct {
+	size     int
+	coverage float64 // C(S)
+	kinds    uint64
+	inc      int
+	large    int
+	trustSum float64 // over the pairs of S
+}
+
+// breakdown turns a tally into the four terms (SPEC §5).
+func (in *instance) breakdown(t tally) Breakdown {
+	if t.size == 0 {
+		return Breakdown{}
+	}
+	b := Breakdown{
+		Coverage:  t.coverage,
+		Diversity: float64(bits.OnesCount64(t.kinds)) / in.denom,
+		Trust:     DefaultTrust,
+		Inclusion: float64(t.inc) / float64(t.size),
+	}
+	if t.size >= 2 {
+		b.Trust = t.trustSum / float64(t.size*(t.size-1)/2)
+	}
+	return b
+}
+
+// value is the weighted score of a breakdown; score(∅) = 0.
+func (in *instance) value(t tally) float64 {
+	if t.size == 0 {
+		return 0
+	}
+	b := in.breakdown(t)
+	return in.aC*b.Coverage + in.aD*b.Diversity + in.aT*b.Trust + in.aI*b.Inclusion
+}
+
+// tallyOf computes the tally of members from scratch; cov receives the summed levels
+// per need and must have len(in.needs).
+func (in *instance) tallyOf(members []int, cov []float64) tally {
+	clear(cov)
+	var t tally
+	for i, m := range members {
+		c := &in.cands[m]
+		for _, o := range c.offers {
+			cov[o.need] += o.level
+		}
+		t.kinds |= 1 << uint(c.kind)
+		if c.inc {
+			t.inc++
+		}
+		if c.large {
+			t.large++
+		}
+		for _, other := range members[:i] {
+			t.trustSum += in.trustOf(m, other)
+		}
+	}
+	t.size = len(members)
+	t.coverage = in.coverageOf(cov)
+	return t
+}
+
+func (in *instance) coverageOf(cov []float64) float64 {
+	var c float64
+	for i, v := range cov {
+		c += in.w[i] * math.Min(1, v)
+	}
+	return c
+}
+
+// gain is the coverage candidate x adds to summed levels cov.
+func (in *instance) gain(x int, cov []float64) float64 {
+	var g float64
+	for _, o := range in.cands[x].offers {
+		if v := cov[o.need]; v < 1 {
+			g += in.w[o.need] * (math.Min(1, v+o.level) - v)
+		}
+	}
+	return g
+}
+
+// contribution is the coverage member x adds to the others of a set whose summed
+// levels, x included, are cov: C(S) − C(S \ {x}).
+func (in *instance) contribution(x int, cov []float64) float64 {
+	var g float64
+	for _, o := range in.cands[x].offers {
+		v := cov[o.need]
+		g += in.w[o.need] * (math.Min(1, v) - math.Min(1, v-o.level))
+	}
+	return g
+}
+
+// freeRider returns the first member that does not raise coverage (rule 4), or −1.
+func (in *instance) freeRider(members []int, cov []float64) int {
+	for _, m := range members {
+		if in.contribution(m, cov) <= eps {
+			return m
+		}
+	}
+	return -1
+}
+
+// mustCovered reports whether every must need is fully covered (rule 2).
+func (in *instance) mustCovered(cov []float64) bool {
+	for _, i := range in.must {
+		if cov[i] < 1-eps {
+			return false
+		}
+	}
+	return true
+}
+
+// feasible checks the rules of SPEC §5 for a set with tally t and summed levels cov;
+// relaxed leaves out rule 2 (must needs).
+func (in *instance) feasible(members []int, t tally, cov []float64, relaxed bool) bool {
+	return t.size >= in.minSize && t.size <= in.maxSize &&
+		(relaxed || in.mustCovered(cov)) &&
+		t.kinds&in.require == in.require && t.large <= in.maxLarge && t.inc >= in.minSmall &&
+		in.freeRider(members, cov) < 0
+}

@@ -1,0 +1,248 @@
+package match
+
+import (
+	"math"
+	"slices"
+)
+
+// seedStarts is how many of the best single candidates the greedy construction starts
+// from, besides the empty coalition.
+const seedStarts = 8
+
+// seed fills the top list with greedy coalitions and their local optima, so that the
+// tree search starts with a threshold worth pruning against.
+func (s *searcher) seed() {
+	in := s.in
+	type single struct {
+		c   int
+		key float64
+	}
+	clear(s.scratch)
+	starts := make([]single, 0, len(s.pool))
+	for _, c := range s.pool {
+		starts = append(starts, single{c, s.priority(nil, tally{}, c, in.gain(c, s.scratch))})
+	}
+	slices.SortFunc(starts, func(a, b single) int {
+		if a.key != b.key {
+			if a.key > b.key {
+				return -1
+			}
+			return 1
+		}
+		return a.c - b.c
+	})
+	s.greedy(-1)
+	for i := 0; i < len(starts) && i < seedStarts; i++ {
+		s.greedy(starts[i].c)
+	}
+	s.polish()
+}
+
+// priority ranks candidate x as the next member of members (tally t): the score the
+// coalition would have, plus one for each rule x helps to meet, so that a greedy
+// coalition heads for feasibility first.
+func (s *searcher) priority(members []int, t tally, x int, gain float64) float64 {
+	in := s.in
+	c := &in.cands[x]
+	n := t
+	n.size++
+	n.coverage += gain
+	n.kinds |= 1 << uint(c.kind)
+	if c.inc {
+		n.inc++
+	}
+	for _, m := range members {
+		n.trustSum += in.trustOf(x, m)
+	}
+	key := in.value(n)
+	if !s.relaxed {
+		for _, o := range c.offers {
+			if s.mustPos[o.need] >= 0 && s.scratch[o.need] < 1 {
+				key += math.Min(1, s.scratch[o.need]+o.level) - s.scratch[o.need]
+			}
+		}
+	}
+	if in.require&^t.kinds&(1<<uint(c.kind)) != 0 {
+		key++
+	}
+	if c.inc && t.inc < in.minSmall {
+		key++
+	}
+	return key
+}
+
+// greedy builds one coalition from start (or from nothing when start is −1) by adding
+// the best-ranked candidate until none can join, offering every feasible step.
+func (s *searcher) greedy(start int) {
+	in := s.in
+	members := make([]int, 0, in.maxSize)
+	clear(s.scratch)
+	var t tally
+	banned := map[int]bool{}
+	for len(members) < in.maxSize {
+		next := start
+		if len(members) > 0 || start < 0 {
+			next = -1
+			bestKey := math.Inf(-1)
+			for _, x := range s.pool {
+				c := &in.cands[x]
+				if banned[x] || slices.Contains(members, x) || (c.large && t.large >= in.maxLarge) {
+					continue
+				}
+				g := in.gain(x, s.scratch)
+				if g <= eps {
+					continue
+				}
+				if k := s.priority(members, t, x, g); k > bestKey {
+					next, bestKey = x, k
+				}
+			}
+		}
+		if next < 0 {
+			return
+		}
+		trial := append(slices.Clone(members), next)
+		cov := make([]float64, len(in.needs))
+		nt := in.tallyOf(trial, cov)
+		if in.freeRider(trial, cov) >= 0 || (in.cands[next].large && t.large >= in.maxLarge) {
+			banned[next] = true
+			if len(members) == 0 {
+				return
+			}
+			continue
+		}
+		members, t = trial, nt
+		copy(s.scratch, cov)
+		s.offerSet(members, t, cov)
+	}
+}
+
+// offerSet offers a set given in any order, with its tally and summed levels.
+func (s *searcher) offerSet(members []int, t tally, cov []float64) {
+	if !s.in.feasible(members, t, cov, s.relaxed) {
+		return
+	}
+	sorted := slices.Clone(members)
+	slices.Sort(sorted)
+	s.top.offer(sorted, s.in.value(t))
+}
+
+// maxPolishRounds bounds the moves of one local search.
+const maxPolishRounds = 25
+
+// polish runs a local search (drop, add or swap one member) from every coalition in
+// the top list, offering every feasible neighbour it meets, until every coalition in
+// the list has been a starting point or 4·N climbs have been made.
+func (s *searcher) polish() {
+	seen := map[string]bool{}
+	for climbs, changed := 0, true; changed && climbs < 4*s.top.n; {
+		changed = false
+		for _, f := range slices.Clone(s.top.items) {
+			k := key(f.members)
+			if seen[k] || climbs >= 4*s.top.n {
+				continue
+			}
+			seen[k] = true
+			s.climb(f.members)
+			climbs++
+			changed = true
+		}
+	}
+}
+
+func key(members []int) string {
+	b := make([]byte, 0, 4*len(members))
+	for _, m := range members {
+		b = append(b, byte(m>>24), byte(m>>16), byte(m>>8), byte(m))
+	}
+	return string(b)
+}
+
+// climb moves from start to its best feasible neighbour while that improves the
+// score.
+func (s *searcher) climb(start []int) {
+	in := s.in
+	cur := slices.Clone(start)
+	cov := make([]float64, len(in.needs))
+	curT := in.tallyOf(cur, cov)
+	curV := in.value(curT)
+	base := make([]float64, len(in.needs))
+	trial := make([]float64, len(in.needs))
+	for round := 0; round < maxPolishRounds; round++ {
+		bestV := curV + eps
+		var best []int
+		consider := func(set []int, t tally, c []float64) {
+			v := in.value(t)
+			if v < bestV && v < s.top.threshold()-eps {
+				return
+			}
+			if !in.feasible(set, t, c, s.relaxed) {
+				return
+			}
+			sorted := slices.Clone(set)
+			slices.Sort(sorted)
+			s.top.offer(sorted, v)
+			if v > bestV {
+				bestV, best = v, sorted
+			}
+		}
+		for _, m := range cur {
+			s.inS[m] = true
+		}
+		// Drop or swap member i (i == len(cur): add to the whole coalition).
+		for i := 0; i <= len(cur); i++ {
+			rest := make([]int, 0, len(cur))
+			for j, m := range cur {
+				if j != i {
+					rest = append(rest, m)
+				}
+			}
+			rt := in.tallyOf(rest, base)
+			if i < len(cur) && len(rest) > 0 {
+				consider(rest, rt, base)
+			}
+			if len(rest) >= in.maxSize {
+				continue
+			}
+			for _, x := range s.pool {
+				c := &in.cands[x]
+				if s.inS[x] || (c.large && rt.large >= in.maxLarge) {
+					continue
+				}
+				g := in.gain(x, base)
+				if g <= eps {
+					continue
+				}
+				nt := rt
+				nt.size++
+				nt.coverage += g
+				nt.kinds |= 1 << uint(c.kind)
+				if c.inc {
+					nt.inc++
+				}
+				if c.large {
+					nt.large++
+				}
+				for _, m := range rest {
+					nt.trustSum += in.trustOf(x, m)
+				}
+				if v := in.value(nt); v < bestV && v < s.top.threshold()-eps {
+					continue
+				}
+				copy(trial, base)
+				for _, o := range c.offers {
+					trial[o.need] += o.level
+				}
+				consider(append(rest, x), nt, trial)
+			}
+		}
+		for _, m := range cur {
+			s.inS[m] = false
+		}
+		if best == nil {
+			return
+		}
+		cur = best
+		curV = bestV
+	}
+}

@@ -1,0 +1,337 @@
+package match
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+)
+
+// item is a candidate in a node's list, with its sort key and its bound.
+type item struct {
+	c     int
+	key   float64
+	bound float64
+	u     float64 // a_C·gain + a_D·[new kind]/denom
+}
+
+// searcher runs one search of an instance: rules with or without rule 2.
+type searcher struct {
+	in      *instance
+	relaxed bool
+	top     topList
+	budget  int // candidate evaluations the tree search may make; 0: no limit
+	work    int
+	stopped bool
+
+	pool []int // candidates in play after the exact reduction, by index
+
+	members []int       // the current partial coalition, in the order added
+	cov     [][]float64 // cov[d]: summed levels of members[:d]
+	tal     []tally     // tal[d]: tally of members[:d]
+	buf     [][]item    // buf[d]: the list a node at depth d hands its children
+	must    [][]float64 // must[d]: for each must need, the largest levels left, at depth d
+	mustPos []int       // need index → position among the must needs, or −1
+	sorted  []int       // scratch: members in ascending order
+	scratch []float64   // scratch summed levels
+	inS     []bool      // scratch membership flags
+}
+
+func newSearcher(in *instance, relaxed bool, top, budget int, pool []int) *searcher {
+	k := in.maxSize
+	s := &searcher{in: in, relaxed: relaxed, top: topList{n: top}, budget: budget, pool: pool,
+		members: make([]int, 0, k), cov: make([][]float64, k+1), tal: make([]tally, k+1),
+		buf: make([][]item, k+1), must: make([][]float64, k+1), mustPos: make([]int, len(in.needs)),
+		scratch: make([]float64, len(in.needs)), inS: make([]bool, len(in.cands))}
+	for d := range s.cov {
+		s.cov[d] = make([]float64, len(in.needs))
+		s.must[d] = make([]float64, len(in.must)*k)
+	}
+	for i := range s.mustPos {
+		s.mustPos[i] = -1
+	}
+	if !relaxed {
+		for j, i := range in.must {
+			s.mustPos[i] = j
+		}
+	}
+	return s
+}
+
+// run fills s.top: incumbents first, then the tree search, then, when the tree search
+// ran out of budget, a local search around what it found.
+func (s *searcher) run() {
+	s.seed()
+	all := make([]item, len(s.pool))
+	for i, c := range s.pool {
+		all[i] = item{c: c}
+	}
+	s.node(0, all)
+	if s.stopped {
+		s.polish()
+	}
+}
+
+// record offers the current partial coalition to the top list when it is feasible.
+func (s *searcher) record(d int) {
+	t := s.tal[d]
+	if t.size < s.in.minSize {
+		return
+	}
+	v := s.in.value(t)
+	if v < s.top.threshold()-eps {
+		return
+	}
+	if !s.in.feasible(s.members, t, s.cov[d], s.relaxed) {
+		return
+	}
+	s.sorted = append(s.sorted[:0], s.members...)
+	slices.Sort(s.sorted)
+	s.top.offer(s.sorted, v)
+}
+
+// add extends members[:d] by x into depth d+1 and reports whether no member became
+// a free rider (a branch with a free rider can never become feasible).
+func (s *searcher) add(d, x int) bool {
+	in := s.in
+	c := &in.cands[x]
+	prev, next := s.cov[d], s.cov[d+1]
+	copy(next, prev)
+	t := s.tal[d]
+	t.coverage += in.gain(x, prev)
+	for _, o := range c.offers {
+		next[o.need] += o.level
+	}
+	for _, m := range s.members[:d] {
+		t.trustSum += in.trustOf(x, m)
+	}
+	t.size++
+	t.kinds |= 1 << uint(c.kind)
+	if c.inc {
+		t.inc++
+	}
+	if c.large {
+		t.large++
+	}
+	s.members = append(s.members[:d], x)
+	s.tal[d+1] = t
+	// Only members sharing a need with x can have lost their contribution.
+	for _, m := range s.members[:d] {
+		if in.contribution(m, next) <= eps {
+			return false
+		}
+	}
+	return true
+}
+
+// node expands the partial coalition members[:d] with candidates from list.
+func (s *searcher) node(d int, list []item) {
+	in := s.in
+	if d > 0 {
+		s.record(d)
+	}
+	r := in.maxSize - d
+	if r == 0 || s.stopped {
+		return
+	}
+	if s.budget > 0 {
+		s.work += len(list)
+		if s.work > s.budget {
+			s.stopped = true
+			return
+		}
+	}
+	t, cov := s.tal[d], s.cov[d]
+	nk := bits.OnesCount64(t.kinds)
+
+	// Scan: drop what can never join, keep the r best values per inclusion class
+	// and the r largest levels left for each must need.
+	var incTop, nonTop [8]float64
+	nInc, nNon := 0, 0
+	mustTop := s.must[d]
+	clear(mustTop)
+	var kindsLeft uint64
+	incLeft := 0
+	out := s.buf[d][:0]
+	for _, it := range list {
+		x := it.c
+		c := &in.cands[x]
+		if c.large && t.large >= in.maxLarge {
+			continue
+		}
+		g := in.gain(x, cov)
+		if g <= eps {
+			continue
+		}
+		u := in.aC * g
+		if t.kinds&(1<<uint(c.kind)) == 0 {
+			u += in.aD / in.denom
+		}
+		if c.inc {
+			nInc = pushTop(incTop[:r], nInc, u)
+			incLeft++
+		} else {
+			nNon = pushTop(nonTop[:r], nNon, u)
+		}
+		kindsLeft |= 1 << uint(c.kind)
+		for _, o := range c.offers {
+			if j := s.mustPos[o.need]; j >= 0 {
+				pushTop(mustTop[j*in.maxSize:j*in.maxSize+r], r, o.level)
+			}
+		}
+		out = append(out, item{c: x, u: u})
+	}
+	s.buf[d] = out
+	if len(out) == 0 {
+		return
+	}
+
+	// Can the rules still be met below this node?
+	for j := range in.must {
+		if s.mustPos[in.must[j]] < 0 {
+			continue
+		}
+		left := cov[in.must[j]]
+		for _, l := range mustTop[j*in.maxSize : j*in.maxSize+r] {
+			left += l
+		}
+		if left < 1-eps {
+			return
+		}
+	}
+	missing := in.require &^ t.kinds
+	if missing&^kindsLeft != 0 || bits.OnesCount64(missing) > r {
+		return
+	}
+	if t.inc+min(r, incLeft) < in.minSmall {
+		return
+	}
+
+	// Bounds per final size m: base, the cap of each term, and the sum of the j−1
+	// largest candidate values besides the one being judged.
+	type sizeBound struct {
+		m                float64
+		base, cap, other float64
+	}
+	var sb [9]sizeBound
+	nb := 0
+	newKinds := bits.OnesCount64(kindsLeft &^ t.kinds)
+	for m := max(d+1, in.minSize); m <= in.maxSize; m++ {
+		j := m - d
+		if j > len(out) {
+			break
+		}
+		fm := float64(m)
+		tub := DefaultTrust
+		if m > 1 {
+			pairs := float64(m * (m - 1) / 2)
+			tub = (t.trustSum + (pairs-float64(d*(d-1)/2))*in.tmax) / pairs
+		}
+		base := in.aC*t.coverage + in.aD*float64(nk)/in.denom + in.aI*float64(t.inc)/fm + in.aT*tub
+		capv := in.aC*(1-t.coverage) + in.aD*float64(min(j, newKinds))/in.denom + in.aI*float64(min(j, incLeft))/fm
+		sb[nb] = sizeBound{m: fm, base: base, cap: capv, other: topSum(incTop[:nInc], nonTop[:nNon], j-1, in.aI/fm)}
+		nb++
+	}
+	if nb == 0 {
+		return
+	}
+	thr := s.top.threshold() - eps
+	mRef := sb[0].m
+	kept := out[:0]
+	for _, it := range out {
+		c := &in.cands[it.c]
+		best := math.Inf(-1)
+		for _, b := range sb[:nb] {
+			v := it.u
+			if c.inc {
+				v += in.aI / b.m
+			}
+			best = math.Max(best, b.base+math.Min(v+b.other, b.cap))
+		}
+		if best < thr {
+			continue
+		}
+		it.bound = best
+		it.key = it.u
+		if c.inc {
+			it.key += in.aI / mRef
+		}
+		kept = append(kept, it)
+	}
+	slices.SortFunc(kept, func(a, b item) int {
+		if a.key != b.key {
+			if a.key > b.key {
+				return -1
+			}
+			return 1
+		}
+		return a.c - b.c
+	})
+	for i, it := range kept {
+		if it.bound < s.top.threshold()-eps {
+			continue
+		}
+		if s.add(d, it.c) {
+			s.node(d+1, kept[i+1:])
+		}
+		s.members = s.members[:d]
+		if s.stopped {
+			return
+		}
+	}
+}
+
+// pushTop inserts v into top, the n largest values so far in descending order, and
+// returns the new count (at most len(top)).
+func pushTop(top []float64, n int, v float64) int {
+	if len(top) == 0 {
+		return 0
+	}
+	if n == len(top) {
+		if v <= top[n-1] {
+			return n
+		}
+		n--
+	}
+	i := n
+	for i > 0 && top[i-1] < v {
+		top[i] = top[i-1]
+		i--
+	}
+	top[i] = v
+	return n + 1
+}
+
+// topSum is the largest sum of q values taken from the inclusive list (each worth
+// bonus more) and the other list, both descending.
+func topSum(inc, non []float64, q int, bonus float64) float64 {
+	if q <= 0 {
+		return 0
+	}
+	best := math.Inf(-1)
+	var pi float64
+	for a := 0; a <= q && a <= len(inc); a++ {
+		if a > 0 {
+			pi += inc[a-1] + bonus
+		}
+		b := q - a
+		if b > len(non) {
+			continue
+		}
+		var pn float64
+		for _, v := range non[:b] {
+			pn += v
+		}
+		best = math.Max(best, pi+pn)
+	}
+	if math.IsInf(best, -1) {
+		// Fewer than q values in all: the sum of all of them bounds it.
+		best = 0
+		for _, v := range inc {
+			best += v + bonus
+		}
+		for _, v := range non {
+			best += v
+		}
+	}
+	return best
+}

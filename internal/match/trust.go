@@ -1,0 +1,80 @@
+package match
+
+import (
+	"sort"
+
+	"samenspel/internal/profiles"
+)
+
+// DefaultTrust is the trust of a pair with no recorded collaboration (SPEC §4).
+const DefaultTrust = 0.5
+
+// Trust is the trust between partners, derived from collaboration events only. It is
+// read-only once built, so one Trust can serve every tender at once.
+type Trust struct {
+	pairs   map[[2]string]float64
+	touched map[string]bool
+}
+
+// NewTrust applies the events in order of their date, ties in input order (SPEC §4):
+// a positive event moves t to t + 0.1·(1 − t), a negative one to t − 0.3·t. The
+// events must be valid (profiles.ValidateCollaboration); the slice is not modified.
+func NewTrust(events []profiles.Collaboration) *Trust {
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
+	}
+	// Dates are YYYY-MM-DD, so string order is date order.
+	sort.SliceStable(order, func(i, j int) bool { return events[order[i]].At < events[order[j]].At })
+	t := &Trust{pairs: make(map[[2]string]float64), touched: make(map[string]bool)}
+	for _, i := range order {
+		e := events[i]
+		k := pairKey(e.A, e.B)
+		v, ok := t.pairs[k]
+		if !ok {
+			v = DefaultTrust
+		}
+		t.pairs[k] = step(v, e.Outcome)
+		t.touched[e.A] = true
+		t.touched[e.B] = true
+	}
+	return t
+}
+
+// step is one event's effect: trust comes on foot and leaves on horseback.
+func step(t float64, outcome string) float64 {
+	if outcome == profiles.OutcomeNegative {
+		return t - 0.3*t
+	}
+	return t + 0.1*(1-t)
+}
+
+func pairKey(a, b string) [2]string {
+	if b < a {
+		a, b = b, a
+	}
+	return [2]string{a, b}
+}
+
+// Of returns the trust between partners a and b. A nil Trust knows no events.
+func (t *Trust) Of(a, b string) float64 {
+	if t == nil {
+		return DefaultTrust
+	}
+	if v, ok := t.pairs[pairKey(a, b)]; ok {
+		return v
+	}
+	return DefaultTrust
+}
+
+// Recorded reports whether partner id appears in any event, that is whether its trust
+// with anyone may differ from DefaultTrust.
+func (t *Trust) Recorded(id string) bool { return t != nil && t.touched[id] }
+
+// Pairs returns the number of pairs with at least one event.
+func (t *Trust) Pairs() int {
+	if t == nil {
+		return 0
+	}
+	return len(t.pairs)
+}
