@@ -26,7 +26,17 @@ type cand struct {
 	kind    int     // index into instance.kinds
 	large   bool
 	inc     bool // small or new provider
-	trusted bool // has a recorded trust other than the default with another candidate
+	trusted bool        // has a recorded trust other than the default with another candidate
+	nb      []trustEdge // those trusts, by candidate index
+	// gains[q] is the sum of the q largest positive excesses of trust over the
+	// default with other candidates; gains[0] = 0.
+	gains []float64
+}
+
+// trustEdge is a recorded trust with another candidate.
+type trustEdge struct {
+	other int
+	trust float64
 }
 
 // instance is one tender against its candidates, ready to score.
@@ -46,8 +56,7 @@ type instance struct {
 	minSize, maxSize, maxLarge, minSmall int
 	require                              uint64 // bit per required kind
 
-	trust map[uint64]float64 // pairs of candidate indices (i<j) with trust other than the default
-	tmax  float64            // the largest trust of any pair
+	tmax float64 // the largest trust of any pair
 }
 
 // newInstance selects the candidates of a tender (SPEC §3) and projects them onto the
@@ -135,12 +144,25 @@ func newInstance(t *profiles.Tender, ps []profiles.Profile, tr *Trust) *instance
 			if !okA || !okB || v == DefaultTrust {
 				continue
 			}
-			if in.trust == nil {
-				in.trust = make(map[uint64]float64)
-			}
-			in.trust[pairIndex(a, b)] = v
-			in.cands[a].trusted, in.cands[b].trusted = true, true
+			in.cands[a].nb = append(in.cands[a].nb, trustEdge{b, v})
+			in.cands[b].nb = append(in.cands[b].nb, trustEdge{a, v})
 			in.tmax = math.Max(in.tmax, v)
+		}
+		for i := range in.cands {
+			c := &in.cands[i]
+			c.trusted = len(c.nb) > 0
+			sort.Slice(c.nb, func(x, y int) bool { return c.nb[x].other < c.nb[y].other })
+			var pos []float64
+			for _, e := range c.nb {
+				if e.trust > DefaultTrust {
+					pos = append(pos, e.trust-DefaultTrust)
+				}
+			}
+			sort.Sort(sort.Reverse(sort.Float64Slice(pos)))
+			c.gains = make([]float64, len(pos)+1)
+			for q, v := range pos {
+				c.gains[q+1] = c.gains[q] + v
+			}
 		}
 	}
 	return in
@@ -166,20 +188,19 @@ func offersAny(instruments map[string]float64, needs map[string]int) bool {
 	return false
 }
 
-func pairIndex(a, b int) uint64 {
-	if b < a {
-		a, b = b, a
-	}
-	return uint64(a)<<32 | uint64(b)
-}
-
 // trustOf returns the trust between candidates a and b.
 func (in *instance) trustOf(a, b int) float64 {
-	if !in.cands[a].trusted || !in.cands[b].trusted {
+	ca, cb := &in.cands[a], &in.cands[b]
+	if !ca.trusted || !cb.trusted {
 		return DefaultTrust
 	}
-	if v, ok := in.trust[pairIndex(a, b)]; ok {
-		return v
+	nb := ca.nb
+	if len(cb.nb) < len(nb) {
+		nb, b = cb.nb, a
+	}
+	i := sort.Search(len(nb), func(i int) bool { return nb[i].other >= b })
+	if i < len(nb) && nb[i].other == b {
+		return nb[i].trust
 	}
 	return DefaultTrust
 }
@@ -267,7 +288,11 @@ func (in *instance) gain(x int, cov []float64) float64 {
 	var g float64
 	for _, o := range in.cands[x].offers {
 		if v := cov[o.need]; v < 1 {
-			g += in.w[o.need] * (math.Min(1, v+o.level) - v)
+			if v+o.level < 1 {
+				g += in.w[o.need] * o.level
+			} else {
+				g += in.w[o.need] * (1 - v)
+			}
 		}
 	}
 	return g

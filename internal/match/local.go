@@ -5,56 +5,51 @@ import (
 	"slices"
 )
 
-// seedStarts is how many of the best single candidates the greedy construction starts
-// from, besides the empty coalition.
-const seedStarts = 8
-
-// seed fills the top list with greedy coalitions and their local optima, so that the
-// tree search starts with a threshold worth pruning against.
+// seed fills the top list with greedy coalitions of every size and their local
+// optima, so that the tree search starts with a threshold worth pruning against.
 func (s *searcher) seed() {
 	in := s.in
-	type single struct {
-		c   int
-		key float64
-	}
-	clear(s.scratch)
-	starts := make([]single, 0, len(s.pool))
-	for _, c := range s.pool {
-		starts = append(starts, single{c, s.priority(nil, tally{}, c, in.gain(c, s.scratch))})
-	}
-	slices.SortFunc(starts, func(a, b single) int {
-		if a.key != b.key {
-			if a.key > b.key {
-				return -1
-			}
-			return 1
+	for m := in.maxSize; m >= max(1, in.minSize); m-- {
+		for _, crowd := range crowding {
+			s.greedy(m, crowd)
 		}
-		return a.c - b.c
-	})
-	s.greedy(-1)
-	for i := 0; i < len(starts) && i < seedStarts; i++ {
-		s.greedy(starts[i].c)
 	}
 	s.polish()
 }
 
-// priority ranks candidate x as the next member of members (tally t): the score the
-// coalition would have, plus one for each rule x helps to meet, so that a greedy
+// crowding are the penalties the greedy construction tries for a partner that covers
+// more than its fair share, in members' worth of diversity and inclusion per fair
+// share: 0 is plain greedy; higher values favour many partners with small parts.
+var crowding = [...]float64{0, 0.5, 1.5}
+
+// priority ranks candidate x as the next member of members (tally t, summed levels in
+// s.scratch) for a coalition of m members. Coverage counts only up to a fair share of
+// what is left to cover, and beyond it costs crowd times the diversity and inclusion
+// a member can bring, so that one partner who covers much does not crowd out the
+// others the size allows. Each rule x helps to meet adds one, so that a greedy
 // coalition heads for feasibility first.
-func (s *searcher) priority(members []int, t tally, x int, gain float64) float64 {
+func (s *searcher) priority(members []int, t tally, x int, gain float64, m int, crowd float64) float64 {
 	in := s.in
 	c := &in.cands[x]
-	n := t
-	n.size++
-	n.coverage += gain
-	n.kinds |= 1 << uint(c.kind)
+	slots := max(1, m-t.size)
+	fair := (1 - t.coverage) / float64(slots)
+	key := in.aC * math.Min(gain, fair)
+	if gain > fair && fair > eps {
+		key -= crowd * (in.aD/in.denom + in.aI/float64(m)) * (gain - fair) / fair
+	}
+	if t.kinds&(1<<uint(c.kind)) == 0 {
+		key += in.aD / in.denom
+	}
 	if c.inc {
-		n.inc++
+		key += in.aI / float64(m)
 	}
-	for _, m := range members {
-		n.trustSum += in.trustOf(x, m)
+	if m > 1 {
+		var tr float64
+		for _, o := range members {
+			tr += in.trustOf(x, o) - DefaultTrust
+		}
+		key += in.aT * tr / float64(m*(m-1)/2)
 	}
-	key := in.value(n)
 	if !s.relaxed {
 		for _, o := range c.offers {
 			if s.mustPos[o.need] >= 0 && s.scratch[o.need] < 1 {
@@ -71,44 +66,39 @@ func (s *searcher) priority(members []int, t tally, x int, gain float64) float64
 	return key
 }
 
-// greedy builds one coalition from start (or from nothing when start is −1) by adding
-// the best-ranked candidate until none can join, offering every feasible step.
-func (s *searcher) greedy(start int) {
+// greedy builds one coalition of up to m members by adding the best-ranked candidate
+// (priority with crowding penalty crowd) until none can join, offering every feasible
+// step.
+func (s *searcher) greedy(m int, crowd float64) {
 	in := s.in
-	members := make([]int, 0, in.maxSize)
+	members := make([]int, 0, m)
 	clear(s.scratch)
+	cov := make([]float64, len(in.needs))
 	var t tally
 	banned := map[int]bool{}
-	for len(members) < in.maxSize {
-		next := start
-		if len(members) > 0 || start < 0 {
-			next = -1
-			bestKey := math.Inf(-1)
-			for _, x := range s.pool {
-				c := &in.cands[x]
-				if banned[x] || slices.Contains(members, x) || (c.large && t.large >= in.maxLarge) {
-					continue
-				}
-				g := in.gain(x, s.scratch)
-				if g <= eps {
-					continue
-				}
-				if k := s.priority(members, t, x, g); k > bestKey {
-					next, bestKey = x, k
-				}
+	for len(members) < m {
+		next := -1
+		bestKey := math.Inf(-1)
+		for _, x := range s.pool {
+			c := &in.cands[x]
+			if banned[x] || slices.Contains(members, x) || (c.large && t.large >= in.maxLarge) {
+				continue
+			}
+			g := in.gain(x, s.scratch)
+			if g <= eps {
+				continue
+			}
+			if k := s.priority(members, t, x, g, m, crowd); k > bestKey {
+				next, bestKey = x, k
 			}
 		}
 		if next < 0 {
 			return
 		}
 		trial := append(slices.Clone(members), next)
-		cov := make([]float64, len(in.needs))
 		nt := in.tallyOf(trial, cov)
-		if in.freeRider(trial, cov) >= 0 || (in.cands[next].large && t.large >= in.maxLarge) {
+		if in.freeRider(trial, cov) >= 0 {
 			banned[next] = true
-			if len(members) == 0 {
-				return
-			}
 			continue
 		}
 		members, t = trial, nt
@@ -132,14 +122,14 @@ const maxPolishRounds = 25
 
 // polish runs a local search (drop, add or swap one member) from every coalition in
 // the top list, offering every feasible neighbour it meets, until every coalition in
-// the list has been a starting point or 4·N climbs have been made.
+// the list has been a starting point or N climbs have been made.
 func (s *searcher) polish() {
 	seen := map[string]bool{}
-	for climbs, changed := 0, true; changed && climbs < 4*s.top.n; {
+	for climbs, changed := 0, true; changed && climbs < s.top.n; {
 		changed = false
 		for _, f := range slices.Clone(s.top.items) {
 			k := key(f.members)
-			if seen[k] || climbs >= 4*s.top.n {
+			if seen[k] || climbs >= s.top.n {
 				continue
 			}
 			seen[k] = true

@@ -12,6 +12,30 @@ type item struct {
 	key   float64
 	bound float64
 	u     float64 // a_C·gain + a_D·[new kind]/denom
+	ex    float64 // trust above the default with the members so far
+}
+
+// sizeBound is the bound of a node for one final size m.
+type sizeBound struct {
+	m, pairs  float64
+	j         int        // members to add
+	base, cap float64    // score of the members so far; most the others can add
+	top       [8]float64 // the j largest candidate values, descending
+	n         int
+	sum       float64 // of top[:n]
+}
+
+// itemValue is the most candidate it can add to a coalition of final size b.m.
+func (s *searcher) itemValue(it item, b *sizeBound) float64 {
+	c := &s.in.cands[it.c]
+	v := it.u
+	if c.inc {
+		v += s.in.aI / b.m
+	}
+	if b.pairs > 0 && c.trusted {
+		v += s.in.aT * (it.ex + c.gains[min(b.j-1, len(c.gains)-1)]/2) / b.pairs
+	}
+	return v
 }
 
 // searcher runs one search of an instance: rules with or without rule 2.
@@ -34,6 +58,7 @@ type searcher struct {
 	sorted  []int       // scratch: members in ascending order
 	scratch []float64   // scratch summed levels
 	inS     []bool      // scratch membership flags
+	sizes   [9]sizeBound
 }
 
 func newSearcher(in *instance, relaxed bool, top, budget int, pool []int) *searcher {
@@ -142,11 +167,8 @@ func (s *searcher) node(d int, list []item) {
 	}
 	t, cov := s.tal[d], s.cov[d]
 	nk := bits.OnesCount64(t.kinds)
-
-	// Scan: drop what can never join, keep the r best values per inclusion class
-	// and the r largest levels left for each must need.
-	var incTop, nonTop [8]float64
-	nInc, nNon := 0, 0
+	// Scan: drop what can never join; note what is left of kinds, inclusion and the
+	// largest levels for each must need.
 	mustTop := s.must[d]
 	clear(mustTop)
 	var kindsLeft uint64
@@ -167,10 +189,7 @@ func (s *searcher) node(d int, list []item) {
 			u += in.aD / in.denom
 		}
 		if c.inc {
-			nInc = pushTop(incTop[:r], nInc, u)
 			incLeft++
-		} else {
-			nNon = pushTop(nonTop[:r], nNon, u)
 		}
 		kindsLeft |= 1 << uint(c.kind)
 		for _, o := range c.offers {
@@ -178,7 +197,13 @@ func (s *searcher) node(d int, list []item) {
 				pushTop(mustTop[j*in.maxSize:j*in.maxSize+r], r, o.level)
 			}
 		}
-		out = append(out, item{c: x, u: u})
+		var ex float64 // excess trust over the default with the members
+		if c.trusted {
+			for _, m := range s.members[:d] {
+				ex += in.trustOf(x, m) - DefaultTrust
+			}
+		}
+		out = append(out, item{c: x, u: u, ex: ex})
 	}
 	s.buf[d] = out
 	if len(out) == 0 {
@@ -206,13 +231,10 @@ func (s *searcher) node(d int, list []item) {
 		return
 	}
 
-	// Bounds per final size m: base, the cap of each term, and the sum of the j−1
-	// largest candidate values besides the one being judged.
-	type sizeBound struct {
-		m                float64
-		base, cap, other float64
-	}
-	var sb [9]sizeBound
+	// Bounds per final size m with j = m−d members to add: the score of the members
+	// so far, plus the j best values of the candidates left (coverage gain, a new kind,
+	// inclusion, trust above the default with the members and, for half, with each
+	// other), capped by what each term can still gain.
 	nb := 0
 	newKinds := bits.OnesCount64(kindsLeft &^ t.kinds)
 	for m := max(d+1, in.minSize); m <= in.maxSize; m++ {
@@ -220,32 +242,44 @@ func (s *searcher) node(d int, list []item) {
 		if j > len(out) {
 			break
 		}
-		fm := float64(m)
-		tub := DefaultTrust
-		if m > 1 {
-			pairs := float64(m * (m - 1) / 2)
-			tub = (t.trustSum + (pairs-float64(d*(d-1)/2))*in.tmax) / pairs
-		}
-		base := in.aC*t.coverage + in.aD*float64(nk)/in.denom + in.aI*float64(t.inc)/fm + in.aT*tub
-		capv := in.aC*(1-t.coverage) + in.aD*float64(min(j, newKinds))/in.denom + in.aI*float64(min(j, incLeft))/fm
-		sb[nb] = sizeBound{m: fm, base: base, cap: capv, other: topSum(incTop[:nInc], nonTop[:nNon], j-1, in.aI/fm)}
+		b := &s.sizes[nb]
 		nb++
+		fm := float64(m)
+		b.m, b.j, b.pairs = fm, j, float64(m*(m-1)/2)
+		b.base = in.aC*t.coverage + in.aD*float64(nk)/in.denom + in.aI*float64(t.inc)/fm + in.aT*DefaultTrust
+		b.cap = in.aC*(1-t.coverage) + in.aD*float64(min(j, newKinds))/in.denom + in.aI*float64(min(j, incLeft))/fm
+		if m > 1 {
+			excess := t.trustSum - DefaultTrust*float64(d*(d-1)/2)
+			b.base += in.aT * excess / b.pairs
+			b.cap += in.aT * (b.pairs - float64(d*(d-1)/2)) * (in.tmax - DefaultTrust) / b.pairs
+		}
+		b.n = 0
+		for _, it := range out {
+			b.n = pushTop(b.top[:j], b.n, s.itemValue(it, b))
+		}
+		b.sum = 0
+		for _, v := range b.top[:b.n] {
+			b.sum += v
+		}
 	}
 	if nb == 0 {
 		return
 	}
 	thr := s.top.threshold() - eps
-	mRef := sb[0].m
+	mRef := s.sizes[0].m
 	kept := out[:0]
 	for _, it := range out {
 		c := &in.cands[it.c]
 		best := math.Inf(-1)
-		for _, b := range sb[:nb] {
-			v := it.u
-			if c.inc {
-				v += in.aI / b.m
+		for i := range s.sizes[:nb] {
+			b := &s.sizes[i]
+			v := s.itemValue(it, b)
+			// The j−1 best values besides this candidate's.
+			other := b.sum - b.top[b.j-1]
+			if v >= b.top[b.j-1] {
+				other = b.sum - v
 			}
-			best = math.Max(best, b.base+math.Min(v+b.other, b.cap))
+			best = math.Max(best, b.base+math.Min(v+other, b.cap))
 		}
 		if best < thr {
 			continue
