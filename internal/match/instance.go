@@ -25,7 +25,7 @@ type cand struct {
 	offers  []offer // by need index
 	kind    int     // index into instance.kinds
 	large   bool
-	inc     bool // small or new provider
+	inc     bool        // small or new provider
 	trusted bool        // has a recorded trust other than the default with another candidate
 	nb      []trustEdge // those trusts, by candidate index
 	// gains[q] is the sum of the q largest positive excesses of trust over the
