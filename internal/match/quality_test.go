@@ -35,6 +35,9 @@ func TestQualityAgainstProvenOptimum(t *testing.T) {
 			if len(got.Coalitions) == 0 || len(ref.Coalitions) == 0 {
 				t.Fatalf("n=%d k=%d seed %d: %d coalitions, optimum has %d", c.n, c.k, seed, len(got.Coalitions), len(ref.Coalitions))
 			}
+			if ref.Coalitions[0].Score > got.Bound+1e-9 {
+				t.Fatalf("n=%d k=%d seed %d: the optimum %.6f exceeds the bound %.6f the budgeted search proved", c.n, c.k, seed, ref.Coalitions[0].Score, got.Bound)
+			}
 			gap := (ref.Coalitions[0].Score - got.Coalitions[0].Score) / ref.Coalitions[0].Score
 			if gap < -1e-9 {
 				t.Fatalf("n=%d k=%d seed %d: budgeted search %.6f beats the proven optimum %.6f", c.n, c.k, seed, got.Coalitions[0].Score, ref.Coalitions[0].Score)

@@ -59,6 +59,9 @@ type searcher struct {
 	scratch []float64   // scratch summed levels
 	inS     []bool      // scratch membership flags
 	sizes   [9]sizeBound
+	// rootBound is an upper bound on the score of any coalition that could beat
+	// the threshold when the tree search started.
+	rootBound float64
 }
 
 func newSearcher(in *instance, relaxed bool, top, budget int, pool []int) *searcher {
@@ -262,11 +265,26 @@ func (s *searcher) node(d int, list []item) {
 			b.sum += v
 		}
 	}
+	// Sizes that no choice of candidates can bring up to the threshold need no
+	// further look.
+	thr := s.top.threshold() - eps
+	mRef := float64(max(d+1, in.minSize))
+	live := 0
+	for i := range s.sizes[:nb] {
+		if b := s.sizes[i]; b.base+math.Min(b.sum, b.cap) >= thr {
+			s.sizes[live] = b
+			live++
+		}
+	}
+	nb = live
+	if d == 0 {
+		for _, b := range s.sizes[:nb] {
+			s.rootBound = math.Max(s.rootBound, b.base+math.Min(b.sum, b.cap))
+		}
+	}
 	if nb == 0 {
 		return
 	}
-	thr := s.top.threshold() - eps
-	mRef := s.sizes[0].m
 	kept := out[:0]
 	for _, it := range out {
 		c := &in.cands[it.c]

@@ -45,6 +45,9 @@ type Result struct {
 	// Exact is true when the coalitions are the proven top N.
 	Exact    bool     `json:"exact"`
 	Warnings []string `json:"warnings"`
+	// Bound is an upper bound on the score of any coalition: the best score when
+	// Exact, and otherwise what the search could prove.
+	Bound float64 `json:"-"`
 }
 
 // Coalition is one suggested coalition with the reasons behind it.
@@ -108,9 +111,12 @@ func Suggest(in Input, opt Options) Result {
 			res.Warnings = append(res.Warnings, "no coalition covers every must need: these are the best under the other rules, with their gaps")
 		}
 	}
+	if len(s.top.items) > 0 {
+		res.Bound = math.Max(s.rootBound, s.top.items[0].score)
+	}
 	if s.stopped {
 		res.Exact = false
-		res.Warnings = append(res.Warnings, fmt.Sprintf("the search reached its budget of %d candidate evaluations: these are the best coalitions found, not proven optimal", budget))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the search reached its budget of %d candidate evaluations: these are the best coalitions found, not proven optimal; no coalition scores above %.4f", budget, res.Bound))
 	}
 	if len(s.top.items) == 0 {
 		res.Warnings = append(res.Warnings, "no coalition meets the size, kind, large and small rules without a free rider")

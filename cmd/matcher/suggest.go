@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"samenspel/config"
+	"samenspel/internal/match"
+	"samenspel/internal/profiles"
+)
+
+// listFlag collects a repeated flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// suggest is `matcher suggest` (SPEC §7): it reads a tender, profiles and
+// collaboration events from files and prints the suggestions JSON of SPEC §6. Any bad
+// line in any file is reported as file:line and nothing is printed on stdout.
+func suggest(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var profileFiles, eventFiles listFlag
+	tenderFile := fs.String("tender", "", "the tender, one JSON document")
+	fs.Var(&profileFiles, "profiles", "profiles, NDJSON or CSV (by extension .csv); repeatable")
+	fs.Var(&eventFiles, "collaborations", "collaboration events, NDJSON; repeatable")
+	top := fs.Int("top", match.DefaultTop, fmt.Sprintf("coalitions to print, 1 to %d", match.MaxTop))
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	switch {
+	case fs.NArg() > 0:
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	case *tenderFile == "":
+		return fmt.Errorf("%w: --tender is required", errUsage)
+	case len(profileFiles) == 0:
+		return fmt.Errorf("%w: --profiles is required", errUsage)
+	case *top < 1 || *top > match.MaxTop:
+		return fmt.Errorf("%w: --top must be from 1 to %d, not %d", errUsage, match.MaxTop, *top)
+	}
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		return err
+	}
+	in, err := readInput(tax, *tenderFile, profileFiles, eventFiles)
+	if err != nil {
+		return err
+	}
+	out, err := json.MarshalIndent(match.Suggest(in, match.Options{Top: *top}), "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(append(out, '\n'))
+	return err
+}
+
+// maxReported is how many bad lines an input error lists before it says how many more.
+const maxReported = 20
+
+// readInput reads and validates every file. It reports every bad line of every file,
+// and returns an input only when all of them are good: nothing partially valid is
+// used.
+func readInput(tax *profiles.Taxonomy, tenderFile string, profileFiles, eventFiles []string) (match.Input, error) {
+	var in match.Input
+	var bad []error
+	data, err := os.ReadFile(tenderFile)
+	if err != nil {
+		return in, err
+	}
+	in.Tender, err = tax.DecodeTender(data)
+	if err != nil {
+		bad = append(bad, fmt.Errorf("%s: %w", tenderFile, err))
+	}
+	seen := map[string]string{}
+	for _, name := range profileFiles {
+		ps, lineErrs, err := readFile(name, func(r io.Reader) ([]profiles.Profile, []profiles.LineError, error) {
+			if strings.EqualFold(filepath.Ext(name), ".csv") {
+				return tax.ReadProfilesCSV(r, name)
+			}
+			return tax.ReadProfiles(r, name)
+		})
+		if err != nil {
+			return in, err
+		}
+		for _, e := range lineErrs {
+			bad = append(bad, e)
+		}
+		for _, p := range ps {
+			if first, dup := seen[p.ID]; dup {
+				bad = append(bad, fmt.Errorf("%s: profile id %q is also in %s", name, p.ID, first))
+				continue
+			}
+			seen[p.ID] = name
+			in.Profiles = append(in.Profiles, p)
+		}
+	}
+	var events []profiles.Collaboration
+	for _, name := range eventFiles {
+		es, lineErrs, err := readFile(name, func(r io.Reader) ([]profiles.Collaboration, []profiles.LineError, error) {
+			return profiles.ReadCollaborations(r, name)
+		})
+		if err != nil {
+			return in, err
+		}
+		for _, e := range lineErrs {
+			bad = append(bad, e)
+		}
+		events = append(events, es...)
+	}
+	if len(bad) > 0 {
+		return in, inputError(bad)
+	}
+	in.Trust = match.NewTrust(events)
+	return in, nil
+}
+
+func readFile[T any](name string, read func(io.Reader) ([]T, []profiles.LineError, error)) ([]T, []profiles.LineError, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	return read(f)
+}
+
+// inputError lists the bad lines, one a line, at most maxReported of them.
+func inputError(bad []error) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d bad input line(s), nothing computed:", len(bad))
+	for i, e := range bad {
+		if i == maxReported {
+			fmt.Fprintf(&b, "\n  ... and %d more", len(bad)-maxReported)
+			break
+		}
+		b.WriteString("\n  ")
+		b.WriteString(e.Error())
+	}
+	return errors.New(b.String())
+}
