@@ -5,6 +5,6 @@
 //
 // It sits below every other package: the coalition engine (internal/match), the
 // stores, the API and the commands all speak in these types. It does no I/O of its
-// own beyond the io.Reader it is handed, keeps no global state, and never decides who
+// own beyond the io.Reader or io.Writer it is handed, keeps no global state, and never decides who
 // may see a field: it only marks which fields are public (Profile.Public).
 package profiles
