@@ -116,7 +116,10 @@ func TestRules(t *testing.T) {
 			all, [][]string{{"a", "c"}, {"b", "c"}, {"a", "d"}, {"b", "d"}, {"c", "d"}}, 4, true},
 		{"max_large 0", func(t *profiles.Tender) { t.Needs = []profiles.Need{meals, visits}; t.MaxLarge = &zero },
 			all, [][]string{{"a", "d"}, {"a"}, {"d"}}, 4, true},
-		{"require_kinds", func(t *profiles.Tender) { t.Needs = []profiles.Need{meals, visits}; t.RequireKinds = []string{"school"} },
+		{"require_kinds", func(t *profiles.Tender) {
+			t.Needs = []profiles.Need{meals, visits}
+			t.RequireKinds = []string{"school"}
+		},
 			all, [][]string{{"a", "d"}, {"b", "d"}, {"c", "d"}, {"d"}}, 4, true},
 		{"min_small", func(t *profiles.Tender) { t.Needs = []profiles.Need{meals, visits}; t.MinSmall = 1 },
 			all, [][]string{{"a", "c"}, {"a", "d"}, {"a"}}, 4, true},

@@ -99,6 +99,8 @@ func TestDecodeFieldErrors(t *testing.T) {
 		{"max_size a string", tender, tenderDoc().with(object{"max_size": "5"}).json(t), []string{"max_size"}, "whole number, not a string"},
 		{"max_large huge", tender, tenderDoc().with(object{"max_large": raw("1e12")}).json(t), []string{"max_large"}, "out of range"},
 		{"weights an array", tender, tenderDoc().with(object{"weights": []any{1, 2}}).json(t), []string{"weights"}, "must be an object"},
+		{"odd key quoted in its path", profile, profileDoc().with(object{"private": object{"my ideas": strings.Repeat("x", 5001)}}).json(t), []string{`private["my ideas"]`}, "at most 5000"},
+		{"empty key quoted in its path", profile, profileDoc().with(object{"": 1}).json(t), []string{`[""]`}, "unknown field"},
 		{"wrong types with invalid values", tender, tenderDoc().with(object{"id": "Bad", "min_size": "1", "area": []any{"x", 1}}).json(t), []string{"area[0]", "area[1]", "id", "min_size"}, ""},
 	}
 	for _, tt := range tests {
