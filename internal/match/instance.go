@@ -44,6 +44,7 @@ type instance struct {
 	tender *profiles.Tender
 	needs  []profiles.Need
 	w      []float64 // need weight divided by the sum of the weights
+	W      float64   // the sum of the need weights
 	must   []int     // indices of must needs
 
 	aC, aD, aT, aI float64 // score weights divided by their sum
@@ -72,13 +73,13 @@ func newInstance(t *profiles.Tender, ps []profiles.Profile, tr *Trust) *instance
 			in.must = append(in.must, i)
 		}
 	}
+	in.W = W
 	in.w = make([]float64, len(t.Needs))
 	for i, n := range t.Needs {
 		in.w[i] = n.Weight / W
 	}
-	wt := t.Weights
-	sum := wt.Coverage + wt.Diversity + wt.Trust + wt.Inclusion
-	in.aC, in.aD, in.aT, in.aI = wt.Coverage/sum, wt.Diversity/sum, wt.Trust/sum, wt.Inclusion/sum
+	wt := profiles.NormalizeWeights(t.Weights)
+	in.aC, in.aD, in.aT, in.aI = wt.Coverage, wt.Diversity, wt.Trust, wt.Inclusion
 	in.maxLarge = in.maxSize
 	if t.MaxLarge != nil && *t.MaxLarge < in.maxLarge {
 		in.maxLarge = *t.MaxLarge
@@ -275,12 +276,14 @@ func (in *instance) tallyOf(members []int, cov []float64) tally {
 	return t
 }
 
+// coverageOf is C(S) for summed levels cov, computed as SPEC §5 writes it (the sum
+// over the needs, then divided by W) so that full coverage is exactly 1.
 func (in *instance) coverageOf(cov []float64) float64 {
 	var c float64
 	for i, v := range cov {
-		c += in.w[i] * math.Min(1, v)
+		c += in.needs[i].Weight * math.Min(1, v)
 	}
-	return c
+	return c / in.W
 }
 
 // gain is the coverage candidate x adds to summed levels cov.

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"samenspel/internal/match"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func runMatcher(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), args, &stdout, &stderr)
+	return stdout.String(), stderr.String(), err
+}
+
+// TestSuggestGolden: the answer to a small Overvecht tender, byte for byte.
+func TestSuggestGolden(t *testing.T) {
+	args := []string{"suggest", "--tender", "testdata/tender.json", "--profiles", "testdata/profiles.ndjson",
+		"--collaborations", "testdata/collaborations.ndjson", "--top", "5"}
+	out, _, err := runMatcher(t, args...)
+	if err != nil {
+		t.Fatalf("matcher %s: %v", strings.Join(args, " "), err)
+	}
+	golden := filepath.Join("testdata", "suggest.golden.json")
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/matcher -update to create it)", err)
+	}
+	if out != string(want) {
+		t.Errorf("matcher suggest output differs from %s; run with -update and review the diff:\n%s", golden, out)
+	}
+	again, _, _ := runMatcher(t, args...)
+	if again != out {
+		t.Errorf("two runs on the same input gave different output")
+	}
+	if strings.Contains(out, "CANARY") {
+		t.Errorf("output carries a contact or private field:\n%s", out)
+	}
+	var res match.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("output is not the result JSON: %v", err)
+	}
+	if !res.Feasible || res.Candidates != 6 || len(res.Coalitions) == 0 {
+		t.Errorf("result feasible %v, %d candidates, %d coalitions; want feasible, 6 (sportclub-zuilen is outside Overvecht), some", res.Feasible, res.Candidates, len(res.Coalitions))
+	}
+}
+
+func TestSuggestCSVProfiles(t *testing.T) {
+	dir := t.TempDir()
+	csv := "id,name,kind,size,new_provider,can_lead,areas,instruments,themes,description,contact_email\n" +
+		"buurtkamer-tigrisdreef,Buurtkamer Tigrisdreef,residents_group,small,true,false,BU03440301,meeting_place:1;meals:0.5,loneliness,,\n" +
+		"welzijn-overvecht,Stichting Welzijn Overvecht,welfare,large,false,true,GM0344,home_visits:1;meeting_place:0.5,loneliness;poverty,,\n"
+	path := filepath.Join(dir, "p.csv")
+	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runMatcher(t, "suggest", "--tender", "testdata/tender.json", "--profiles", path)
+	if err != nil {
+		t.Fatalf("matcher suggest with CSV profiles: %v", err)
+	}
+	var res match.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Candidates != 2 || len(res.Coalitions) == 0 {
+		t.Fatalf("result = %+v, %v; want 2 candidates and a coalition", res, err)
+	}
+	if got := res.Coalitions[0].Members; len(got) != 2 || got[0].ID != "buurtkamer-tigrisdreef" {
+		t.Errorf("best coalition = %+v, want buurtkamer-tigrisdreef with welzijn-overvecht", got)
+	}
+}
+
+func TestSuggestBadInput(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		usage bool     // exit status 2
+		want  []string // in the error
+	}{
+		{"bad profile lines", []string{"suggest", "--tender", "testdata/tender.json", "--profiles", "testdata/bad-profiles.ndjson"}, false,
+			[]string{"3 bad input line(s)", "testdata/bad-profiles.ndjson:2: kind: unknown kind \"wellfare\"", "testdata/bad-profiles.ndjson:3: instruments.meals", "testdata/bad-profiles.ndjson:4:"}},
+		{"missing tender", []string{"suggest", "--profiles", "testdata/profiles.ndjson"}, true, []string{"--tender is required"}},
+		{"missing profiles", []string{"suggest", "--tender", "testdata/tender.json"}, true, []string{"--profiles is required"}},
+		{"top out of range", []string{"suggest", "--tender", "testdata/tender.json", "--profiles", "testdata/profiles.ndjson", "--top", "51"}, true, []string{"--top must be from 1 to 50"}},
+		{"no such file", []string{"suggest", "--tender", "testdata/nope.json", "--profiles", "testdata/profiles.ndjson"}, false, []string{"nope.json"}},
+		{"tender as profiles", []string{"suggest", "--tender", "testdata/tender.json", "--profiles", "testdata/tender.json"}, false, []string{"testdata/tender.json:1:"}},
+		{"unknown command", []string{"frobnicate"}, true, []string{"unknown command"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _, err := runMatcher(t, tc.args...)
+			if err == nil {
+				t.Fatalf("matcher %v succeeded, want an error", tc.args)
+			}
+			if out != "" {
+				t.Errorf("matcher %v printed %q on stdout, want nothing", tc.args, out)
+			}
+			if errors.Is(err, errUsage) != tc.usage {
+				t.Errorf("matcher %v: usage error = %v, want %v (%v)", tc.args, errors.Is(err, errUsage), tc.usage, err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("matcher %v: error %q does not contain %q", tc.args, err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestSuggestExitStatus runs the built command: a bad line is a non-zero exit with
+// file:line on stderr.
+func TestSuggestExitStatus(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "matcher")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "suggest", "--tender", "testdata/tender.json", "--profiles", "testdata/bad-profiles.ndjson")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("matcher suggest on a bad file: %v, want exit status 1", err)
+	}
+	if !strings.Contains(stderr.String(), "testdata/bad-profiles.ndjson:2:") {
+		t.Errorf("stderr = %q, want the bad line as file:line", stderr.String())
+	}
+	if err := exec.Command(bin, "suggest").Run(); !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Errorf("matcher suggest without flags: %v, want exit status 2", err)
+	}
+}
