@@ -23,6 +23,7 @@ type offer struct {
 type cand struct {
 	p       *profiles.Profile
 	offers  []offer // by need index
+	needs   uint64  // bit i set when the candidate offers need i
 	kind    int     // index into instance.kinds
 	large   bool
 	inc     bool        // small or new provider
@@ -134,6 +135,9 @@ func newInstance(t *profiles.Tender, ps []profiles.Profile, tr *Trust) *instance
 			}
 		}
 		sort.Slice(c.offers, func(a, b int) bool { return c.offers[a].need < c.offers[b].need })
+		for _, o := range c.offers {
+			c.needs |= 1 << uint(o.need)
+		}
 		in.cands = append(in.cands, c)
 	}
 
@@ -284,6 +288,18 @@ func (in *instance) coverageOf(cov []float64) float64 {
 		c += in.needs[i].Weight * math.Min(1, v)
 	}
 	return c / in.W
+}
+
+// open is the set of needs not yet fully covered by summed levels cov: a candidate
+// offering none of them gains nothing. Tenders have at most 50 needs.
+func open(cov []float64) uint64 {
+	var m uint64
+	for i, v := range cov {
+		if v < 1 {
+			m |= 1 << uint(i)
+		}
+	}
+	return m
 }
 
 // gain is the coverage candidate x adds to summed levels cov.

@@ -20,7 +20,7 @@ func (s *searcher) seed() {
 // crowding are the penalties the greedy construction tries for a partner that covers
 // more than its fair share, in members' worth of diversity and inclusion per fair
 // share: 0 is plain greedy; higher values favour many partners with small parts.
-var crowding = [...]float64{0, 0.5, 1.5}
+var crowding = [...]float64{0, 1}
 
 // priority ranks candidate x as the next member of members (tally t, summed levels in
 // s.scratch) for a coalition of m members. Coverage counts only up to a fair share of
@@ -79,9 +79,10 @@ func (s *searcher) greedy(m int, crowd float64) {
 	for len(members) < m {
 		next := -1
 		bestKey := math.Inf(-1)
+		gaps := open(s.scratch)
 		for _, x := range s.pool {
 			c := &in.cands[x]
-			if banned[x] || slices.Contains(members, x) || (c.large && t.large >= in.maxLarge) {
+			if c.needs&gaps == 0 || banned[x] || slices.Contains(members, x) || (c.large && t.large >= in.maxLarge) {
 				continue
 			}
 			g := in.gain(x, s.scratch)
@@ -188,6 +189,7 @@ func (s *searcher) climb(start []int) {
 				}
 			}
 			rt := in.tallyOf(rest, base)
+			gaps := open(base)
 			if i < len(cur) && len(rest) > 0 {
 				consider(rest, rt, base)
 			}
@@ -196,7 +198,7 @@ func (s *searcher) climb(start []int) {
 			}
 			for _, x := range s.pool {
 				c := &in.cands[x]
-				if s.inS[x] || (c.large && rt.large >= in.maxLarge) {
+				if c.needs&gaps == 0 || s.inS[x] || (c.large && rt.large >= in.maxLarge) {
 					continue
 				}
 				g := in.gain(x, base)

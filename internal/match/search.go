@@ -177,10 +177,11 @@ func (s *searcher) node(d int, list []item) {
 	var kindsLeft uint64
 	incLeft := 0
 	out := s.buf[d][:0]
+	gaps := open(cov)
 	for _, it := range list {
 		x := it.c
 		c := &in.cands[x]
-		if c.large && t.large >= in.maxLarge {
+		if c.needs&gaps == 0 || (c.large && t.large >= in.maxLarge) {
 			continue
 		}
 		g := in.gain(x, cov)
