@@ -6,26 +6,36 @@ import (
 	"testing"
 )
 
-// TestQualityAgainstProvenOptimum: on pools of 100 to 300 candidates (max_size 3 to 8), where a search
+// TestQualityAgainstProvenOptimum: on pools of 100 to 300 candidates (max_size 3 to 8,
+// and realistic Utrecht pools of 100 at max_size 4 and 6), where a search
 // without budget proves the optimum, the budgeted search's best coalition lies within
 // 0.5% of it on average and 2% at worst.
 func TestQualityAgainstProvenOptimum(t *testing.T) {
 	if testing.Short() {
 		t.Skip("proving optima takes about a minute; run without -short")
 	}
-	type instance struct{ n, k int }
+	type instance struct {
+		n, k  int
+		synth bool // a realistic Utrecht pool (synthCase) rather than largeCase
+	}
 	var cases []instance
 	for _, n := range []int{100, 200, 300} {
 		for _, k := range []int{3, 4, 5} {
-			cases = append(cases, instance{n, k})
+			cases = append(cases, instance{n, k, false})
 		}
 	}
-	cases = append(cases, instance{100, 6}, instance{150, 6}, instance{100, 8})
+	cases = append(cases, instance{100, 6, false}, instance{150, 6, false}, instance{100, 8, false})
+	for range 6 {
+		cases = append(cases, instance{100, 4, true}, instance{100, 6, true})
+	}
 	var sum, worst float64
 	proven := 0
 	for i, c := range cases {
 		for seed := uint64(1); seed <= 3; seed++ {
 			in := largeCase(seed*100+uint64(i), c.n, c.k)
+			if c.synth {
+				in = synthCase(seed, i%6, c.n, c.k)
+			}
 			ref := Suggest(in, Options{Top: 1, Budget: 200_000_000})
 			if !ref.Exact {
 				continue

@@ -13,6 +13,8 @@ type item struct {
 	bound float64
 	u     float64 // a_C·gain + a_D·[new kind]/denom
 	ex    float64 // trust above the default with the members so far
+	g     float64 // coverage gain
+	role  uint64  // the open needs it offers (short lists of repairs)
 }
 
 // sizeBound is the bound of a node for one final size m.
@@ -22,7 +24,33 @@ type sizeBound struct {
 	base, cap float64    // score of the members so far; most the others can add
 	top       [8]float64 // the j largest candidate values, descending
 	n         int
-	sum       float64 // of top[:n]
+	sum       float64    // of top[:n]
+	rest      [8]float64 // the j−1 largest values but for coverage, descending
+	nRest     int
+	restSum   float64 // of rest[:nRest]
+}
+
+// roomLeft bounds the coverage that q more candidates can add once candidate x has
+// joined members with summed levels cov: per open need, what x leaves of it, at most
+// the sum of the q largest levels left for it (prefix sums in needTop).
+func (s *searcher) roomLeft(x int, cov, needTop []float64, q int) float64 {
+	in := s.in
+	var room float64
+	offers := in.cands[x].offers
+	k := 0
+	for _, i := range s.open[len(s.members)] {
+		left := 1 - cov[i]
+		for k < len(offers) && offers[k].need < i {
+			k++
+		}
+		if k < len(offers) && offers[k].need == i {
+			left -= offers[k].level
+		}
+		if left > 0 {
+			room += in.w[i] * math.Min(left, needTop[i*in.maxSize+q-1])
+		}
+	}
+	return room
 }
 
 // itemValue is the most candidate it can add to a coalition of final size b.m.
@@ -53,8 +81,9 @@ type searcher struct {
 	cov     [][]float64 // cov[d]: summed levels of members[:d]
 	tal     []tally     // tal[d]: tally of members[:d]
 	buf     [][]item    // buf[d]: the list a node at depth d hands its children
-	must    [][]float64 // must[d]: for each must need, the largest levels left, at depth d
-	mustPos []int       // need index → position among the must needs, or −1
+	needTop [][]float64 // needTop[d]: for each need, the largest levels left, at depth d
+	open    [][]int     // open[d]: the needs not fully covered at depth d
+	mustPos []int       // need index → position among the must needs, or −1 when relaxed
 	sorted  []int       // scratch: members in ascending order
 	scratch []float64   // scratch summed levels
 	inS     []bool      // scratch membership flags
@@ -62,17 +91,20 @@ type searcher struct {
 	// rootBound is an upper bound on the score of any coalition that could beat
 	// the threshold when the tree search started.
 	rootBound float64
+	// repairing: only branches that could beat the best coalition found are
+	// explored (see repair).
+	repairing bool
 }
 
 func newSearcher(in *instance, relaxed bool, top, budget int, pool []int) *searcher {
 	k := in.maxSize
 	s := &searcher{in: in, relaxed: relaxed, top: topList{n: top}, budget: budget, pool: pool,
 		members: make([]int, 0, k), cov: make([][]float64, k+1), tal: make([]tally, k+1),
-		buf: make([][]item, k+1), must: make([][]float64, k+1), mustPos: make([]int, len(in.needs)),
+		buf: make([][]item, k+1), needTop: make([][]float64, k+1), open: make([][]int, k+1), mustPos: make([]int, len(in.needs)),
 		scratch: make([]float64, len(in.needs)), inS: make([]bool, len(in.cands))}
 	for d := range s.cov {
 		s.cov[d] = make([]float64, len(in.needs))
-		s.must[d] = make([]float64, len(in.must)*k)
+		s.needTop[d] = make([]float64, len(in.needs)*k)
 	}
 	for i := range s.mustPos {
 		s.mustPos[i] = -1
@@ -89,14 +121,34 @@ func newSearcher(in *instance, relaxed bool, top, budget int, pool []int) *searc
 // ran out of budget, a local search around what it found.
 func (s *searcher) run() {
 	s.seed()
+	total := s.budget
+	if s.budget > 0 {
+		s.budget = total * treeShare / 100 // the rest is for the repairs
+	}
 	all := make([]item, len(s.pool))
 	for i, c := range s.pool {
 		all[i] = item{c: c}
 	}
 	s.node(0, all)
 	if s.stopped {
+		s.improve(total - s.budget)
 		s.polish()
+		s.stopped = true
 	}
+}
+
+// treeShare is the percentage of a search's budget for the tree search over the
+// whole pool; the rest goes to the repairs (lns.go).
+const treeShare = 50
+
+// cut is the bound below which a branch is not worth exploring: the score needed to
+// enter the top list, or more while a repair looks only for improvements.
+func (s *searcher) cut() float64 {
+	floor := s.top.threshold()
+	if s.repairing && len(s.top.items) > 0 {
+		floor = math.Max(floor, s.top.items[0].score)
+	}
+	return floor - eps
 }
 
 // record offers the current partial coalition to the top list when it is feasible.
@@ -161,29 +213,29 @@ func (s *searcher) node(d int, list []item) {
 	if r == 0 || s.stopped {
 		return
 	}
-	if s.budget > 0 {
-		s.work += len(list)
-		if s.work > s.budget {
-			s.stopped = true
-			return
-		}
+	if s.budget > 0 && s.work > s.budget {
+		s.stopped = true
+		return
 	}
 	t, cov := s.tal[d], s.cov[d]
 	nk := bits.OnesCount64(t.kinds)
 	// Scan: drop what can never join; note what is left of kinds, inclusion and the
-	// largest levels for each must need.
-	mustTop := s.must[d]
-	clear(mustTop)
+	// largest levels left for each need.
+	needTop := s.needTop[d]
+	clear(needTop)
 	var kindsLeft uint64
 	incLeft := 0
 	out := s.buf[d][:0]
 	gaps := open(cov)
+	// The work is the candidates evaluated, plus a little for those skipped by mask.
+	s.work += 1 + len(list)/32
 	for _, it := range list {
 		x := it.c
 		c := &in.cands[x]
 		if c.needs&gaps == 0 || (c.large && t.large >= in.maxLarge) {
 			continue
 		}
+		s.work++
 		g := in.gain(x, cov)
 		if g <= eps {
 			continue
@@ -197,8 +249,8 @@ func (s *searcher) node(d int, list []item) {
 		}
 		kindsLeft |= 1 << uint(c.kind)
 		for _, o := range c.offers {
-			if j := s.mustPos[o.need]; j >= 0 {
-				pushTop(mustTop[j*in.maxSize:j*in.maxSize+r], r, o.level)
+			if gaps&(1<<uint(o.need)) != 0 {
+				pushTop(needTop[o.need*in.maxSize:o.need*in.maxSize+r], r, o.level)
 			}
 		}
 		var ex float64 // excess trust over the default with the members
@@ -207,24 +259,32 @@ func (s *searcher) node(d int, list []item) {
 				ex += in.trustOf(x, m) - DefaultTrust
 			}
 		}
-		out = append(out, item{c: x, u: u, ex: ex})
+		out = append(out, item{c: x, u: u, ex: ex, g: g})
 	}
 	s.buf[d] = out
 	if len(out) == 0 {
 		return
 	}
-
-	// Can the rules still be met below this node?
-	for j := range in.must {
-		if s.mustPos[in.must[j]] < 0 {
+	// needTop rows become prefix sums: the most the q best levels left add to need i.
+	openNeeds := s.open[d][:0]
+	for i := range in.needs {
+		if gaps&(1<<uint(i)) == 0 {
 			continue
 		}
-		left := cov[in.must[j]]
-		for _, l := range mustTop[j*in.maxSize : j*in.maxSize+r] {
-			left += l
+		openNeeds = append(openNeeds, i)
+		row := needTop[i*in.maxSize : i*in.maxSize+r]
+		for q := 1; q < r; q++ {
+			row[q] += row[q-1]
 		}
-		if left < 1-eps {
-			return
+	}
+	s.open[d] = openNeeds
+
+	// Can the rules still be met below this node?
+	if !s.relaxed {
+		for _, i := range in.must {
+			if cov[i] < 1 && cov[i]+needTop[i*in.maxSize+r-1] < 1-eps {
+				return
+			}
 		}
 	}
 	missing := in.require &^ t.kinds
@@ -257,18 +317,25 @@ func (s *searcher) node(d int, list []item) {
 			b.base += in.aT * excess / b.pairs
 			b.cap += in.aT * (b.pairs - float64(d*(d-1)/2)) * (in.tmax - DefaultTrust) / b.pairs
 		}
-		b.n = 0
+		b.n, b.nRest = 0, 0
 		for _, it := range out {
-			b.n = pushTop(b.top[:j], b.n, s.itemValue(it, b))
+			v := s.itemValue(it, b)
+			b.n = pushTop(b.top[:j], b.n, v)
+			if j > 1 {
+				b.nRest = pushTop(b.rest[:j-1], b.nRest, v-in.aC*it.g)
+			}
 		}
-		b.sum = 0
+		b.sum, b.restSum = 0, 0
 		for _, v := range b.top[:b.n] {
 			b.sum += v
+		}
+		for _, v := range b.rest[:b.nRest] {
+			b.restSum += v
 		}
 	}
 	// Sizes that no choice of candidates can bring up to the threshold need no
 	// further look.
-	thr := s.top.threshold() - eps
+	thr := s.cut()
 	mRef := float64(max(d+1, in.minSize))
 	live := 0
 	for i := range s.sizes[:nb] {
@@ -298,7 +365,14 @@ func (s *searcher) node(d int, list []item) {
 			if v >= b.top[b.j-1] {
 				other = b.sum - v
 			}
-			best = math.Max(best, b.base+math.Min(v+other, b.cap))
+			bound := b.base + math.Min(v+other, b.cap)
+			if bound >= thr && b.j > 1 {
+				// Coverage the others can add is also bounded need by need: what is
+				// left of each need after this candidate, at most the j−1 largest
+				// levels left for it.
+				bound = math.Min(bound, b.base+v+b.restSum+in.aC*s.roomLeft(it.c, cov, needTop, b.j-1))
+			}
+			best = math.Max(best, bound)
 		}
 		if best < thr {
 			continue
@@ -311,6 +385,12 @@ func (s *searcher) node(d int, list []item) {
 		kept = append(kept, it)
 	}
 	slices.SortFunc(kept, func(a, b item) int {
+		if a.bound != b.bound {
+			if a.bound > b.bound {
+				return -1
+			}
+			return 1
+		}
 		if a.key != b.key {
 			if a.key > b.key {
 				return -1
@@ -320,7 +400,7 @@ func (s *searcher) node(d int, list []item) {
 		return a.c - b.c
 	})
 	for i, it := range kept {
-		if it.bound < s.top.threshold()-eps {
+		if it.bound < s.cut() {
 			continue
 		}
 		if s.add(d, it.c) {

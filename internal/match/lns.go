@@ -1,0 +1,149 @@
+package match
+
+import "slices"
+
+// Large neighbourhood search: when the tree search over the whole pool runs out of
+// budget, the best coalitions found are improved by freeing up to maxFreed of their
+// members at a time and searching, with the same bounds, every way to complete the
+// members kept. A swap of one member (the local search) cannot turn two partners who
+// share a need into three who split it; freeing three at once can.
+
+// maxFreed is the most members a repair frees, and maxStarts the most coalitions
+// repaired (a new best coalition found by a repair is repaired in turn).
+const (
+	maxFreed  = 3
+	maxStarts = 4
+)
+
+// repairBudget is the candidate evaluations one repair may make.
+const repairBudget = 4000
+
+// shortList is the most candidates a repair considers for the members it frees, and
+// perRole the most for one set of open needs.
+const (
+	shortList = 64
+	perRole   = 3
+)
+
+// improve runs repairs around the best coalitions, best first, until every coalition
+// in the top list has been repaired or the budget (candidate evaluations) is spent.
+// It reports whether it spent its budget.
+func (s *searcher) improve(budget int) bool {
+	limit := s.work + budget
+	done := map[string]bool{}
+	all := make([]item, 0, len(s.pool))
+	for starts := 0; starts < maxStarts; starts++ {
+		var start []int
+		for _, f := range s.top.items {
+			if k := key(f.members); !done[k] {
+				done[k] = true
+				start = f.members
+				break
+			}
+		}
+		if start == nil {
+			break
+		}
+		for freed := 1; freed <= min(maxFreed, len(start)-1); freed++ {
+			for _, kept := range subsetsWithout(start, freed) {
+				if s.work >= limit {
+					return true
+				}
+				s.repair(kept, len(start), all, min(repairBudget, limit-s.work))
+			}
+		}
+	}
+	return false
+}
+
+// repair searches the completions of the members kept that could beat the best
+// coalition found, within budget evaluations. Everything it meets that ranks in the
+// top list is recorded.
+func (s *searcher) repair(kept []int, size int, all []item, budget int) {
+	s.members = s.members[:0]
+	for d, c := range kept {
+		if !s.add(d, c) {
+			return // cannot happen: a subset of a coalition has no free rider
+		}
+	}
+	// The short list: for each set of open needs a candidate can fill (its role),
+	// the perRole candidates that add most to the members kept, counting a new kind,
+	// inclusion and trust as the bound does. The best completion fills the open
+	// needs with complementary roles, each filled by one of its best.
+	in := s.in
+	d := len(kept)
+	t, cov := s.tal[d], s.cov[d]
+	gaps := open(cov)
+	m := float64(size)
+	all = all[:0]
+	for _, c := range s.pool {
+		cd := &in.cands[c]
+		if cd.needs&gaps == 0 || slices.Contains(kept, c) || (cd.large && t.large >= in.maxLarge) {
+			continue
+		}
+		g := in.gain(c, cov)
+		if g <= eps {
+			continue
+		}
+		v := in.aC * g
+		if t.kinds&(1<<uint(cd.kind)) == 0 {
+			v += in.aD / in.denom
+		}
+		if cd.inc {
+			v += in.aI / m
+		}
+		if cd.trusted && m > 1 {
+			for _, k := range kept {
+				v += in.aT * (in.trustOf(c, k) - DefaultTrust) / (m * (m - 1) / 2)
+			}
+		}
+		all = append(all, item{c: c, key: v, role: cd.needs & gaps})
+	}
+	s.work += len(s.pool)/32 + len(all)
+	slices.SortFunc(all, func(a, b item) int {
+		if a.key != b.key {
+			if a.key > b.key {
+				return -1
+			}
+			return 1
+		}
+		return a.c - b.c
+	})
+	taken := map[uint64]int{}
+	short := all[:0]
+	for _, it := range all {
+		if taken[it.role] < perRole && len(short) < shortList {
+			taken[it.role]++
+			short = append(short, it)
+		}
+	}
+	all = short
+	saved := s.budget
+	s.budget, s.stopped, s.repairing = s.work+budget, false, true
+	s.node(len(kept), all)
+	s.budget, s.stopped, s.repairing = saved, false, false
+	s.members = s.members[:0]
+}
+
+// subsetsWithout returns every subset of set that leaves out exactly n members, in a
+// fixed order.
+func subsetsWithout(set []int, n int) [][]int {
+	var out [][]int
+	var rec func(i int, kept []int, left int)
+	rec = func(i int, kept []int, left int) {
+		if i == len(set) {
+			if left == 0 {
+				out = append(out, slices.Clone(kept))
+			}
+			return
+		}
+		if left > 0 {
+			rec(i+1, kept, left-1)
+		}
+		if len(set)-i > left {
+			rec(i+1, append(kept, set[i]), left)
+		}
+	}
+	rec(0, make([]int, 0, len(set)), n)
+	return out
+}
