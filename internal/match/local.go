@@ -23,7 +23,6 @@ func (s *searcher) seed() {
 // share: 0 is plain greedy; higher values favour many partners with small parts.
 var crowding = [...]float64{0, 0.5, 1, 2, 4}
 
-
 // priority ranks candidate x as the next member of members (tally t, summed levels in
 // s.scratch) for a coalition of m members. Coverage counts only up to a fair share of
 // what is left to cover, and beyond it costs crowd times the diversity and inclusion
