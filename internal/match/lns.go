@@ -100,24 +100,51 @@ func (s *searcher) repair(kept []int, size int, all []item, budget int) {
 		all = append(all, item{c: c, key: v, role: cd.needs & gaps})
 	}
 	s.work += len(s.pool)/32 + len(all)
-	slices.SortFunc(all, func(a, b item) int {
-		if a.key != b.key {
-			if a.key > b.key {
+	// Keep the perRole best of each role in one pass, then the shortList best of
+	// those.
+	better := func(a, b item) bool { return a.key > b.key || (a.key == b.key && a.c < b.c) }
+	roles := map[uint64]int{}
+	best := s.roleBest[:0]
+	for _, it := range all {
+		r, ok := roles[it.role]
+		if !ok {
+			r = len(best)
+			roles[it.role] = r
+			best = append(best, [perRole]item{})
+			for i := range best[r] {
+				best[r][i].c = -1
+			}
+		}
+		row := &best[r]
+		if row[perRole-1].c >= 0 && !better(it, row[perRole-1]) {
+			continue
+		}
+		i := perRole - 1
+		for i > 0 && (row[i-1].c < 0 || better(it, row[i-1])) {
+			row[i] = row[i-1]
+			i--
+		}
+		row[i] = it
+	}
+	s.roleBest = best
+	all = all[:0]
+	for _, row := range best {
+		for _, it := range row {
+			if it.c >= 0 {
+				all = append(all, it)
+			}
+		}
+	}
+	if len(all) > shortList {
+		slices.SortFunc(all, func(a, b item) int {
+			if better(a, b) {
 				return -1
 			}
 			return 1
-		}
-		return a.c - b.c
-	})
-	taken := map[uint64]int{}
-	short := all[:0]
-	for _, it := range all {
-		if taken[it.role] < perRole && len(short) < shortList {
-			taken[it.role]++
-			short = append(short, it)
-		}
+		})
+		all = all[:shortList]
 	}
-	all = short
+	slices.SortFunc(all, func(a, b item) int { return a.c - b.c })
 	saved := s.budget
 	s.budget, s.stopped, s.repairing = s.work+budget, false, true
 	s.node(len(kept), all)

@@ -5,11 +5,12 @@ import (
 	"slices"
 )
 
-// seed fills the top list with greedy coalitions of every size and their local
-// optima, so that the tree search starts with a threshold worth pruning against.
+// seed fills the top list with greedy coalitions of the larger sizes (their prefixes
+// are the smaller ones) and their local optima, so that the tree search starts with
+// a threshold worth pruning against.
 func (s *searcher) seed() {
 	in := s.in
-	for m := in.maxSize; m >= max(1, in.minSize); m-- {
+	for m := in.maxSize; m >= max(1, in.minSize, (in.maxSize+1)/2); m-- {
 		for _, crowd := range crowding {
 			s.greedy(m, crowd)
 		}

@@ -91,6 +91,7 @@ type searcher struct {
 	// rootBound is an upper bound on the score of any coalition that could beat
 	// the threshold when the tree search started.
 	rootBound float64
+	roleBest  [][perRole]item // scratch for repairs' short lists
 	// repairing: only branches that could beat the best coalition found are
 	// explored (see repair).
 	repairing bool

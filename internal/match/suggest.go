@@ -27,7 +27,7 @@ const (
 	ExactPool = 32
 	// DefaultBudget is the number of candidate evaluations the tree search may make
 	// on larger pools.
-	DefaultBudget = 100_000
+	DefaultBudget = 50_000
 )
 
 // Options tune one search. The zero value asks for the defaults.
