@@ -39,8 +39,8 @@
 //     must needs, bring the required kinds and the minimum of small or new members;
 //   - a joint upper bound per final size m: the partial score plus the m−|S| largest
 //     values of a_C·Δcoverage + a_D·[new kind]/min(max_size,K) + a_I·[small or new]/m
-//   - a_T·(trust above 0.5 with the members, and half the best with others) over the
-//     remaining candidates, capped by what each term can still gain, and with the
+//     plus a_T·(trust above 0.5 with the members, and half the best with others) over
+//     the remaining candidates, capped by what each term can still gain, and with the
 //     coverage the others can add bounded need by need. A child whose bound is below
 //     the N-th best score found so far is cut; children are tried best bound first.
 //
