@@ -33,6 +33,8 @@ type options struct {
 	collaborations int
 	tenders        int
 	tenderFiles    int
+	pool           int
+	maxSize        int
 }
 
 func run(args []string) error {
@@ -44,6 +46,8 @@ func run(args []string) error {
 	fs.IntVar(&o.collaborations, "collaborations", 400, "number of collaboration events")
 	fs.IntVar(&o.tenders, "tenders", 6, "number of tenders")
 	fs.IntVar(&o.tenderFiles, "tender-files", 3, "number of tenders also written as tender-<id>.json")
+	fs.IntVar(&o.pool, "pool", 0, "instead of the examples, write a benchmark instance: the first tender and this many eligible partners")
+	fs.IntVar(&o.maxSize, "max-size", 6, "max_size of the benchmark instance's tender (with -pool)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,6 +58,9 @@ func run(args []string) error {
 		return fmt.Errorf("counts must be at least 0")
 	}
 
+	if o.pool > 0 {
+		return writePool(o)
+	}
 	ps := synth.Profiles(o.seed, o.profiles)
 	cs := synth.Collaborations(o.seed, ps, o.collaborations)
 	ts := synth.Tenders(o.seed, o.tenders)
@@ -78,6 +85,37 @@ func run(args []string) error {
 	}
 	for _, f := range files {
 		if err := os.WriteFile(filepath.Join(o.out, f.name), f.data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePool writes a benchmark instance for `matcher suggest`: pool-tender.json, and
+// pool-profiles.ndjson and pool-collaborations.ndjson with o.pool eligible partners
+// and o.pool/2 events among them.
+func writePool(o options) error {
+	t := synth.Tenders(o.seed, 1)[0]
+	t.MaxSize = o.maxSize
+	ps := synth.Pool(o.seed, t, o.pool)
+	cs := synth.Collaborations(o.seed, ps, o.pool/2)
+	td, err := pretty(t)
+	if err != nil {
+		return err
+	}
+	pd, err := ndjson(ps)
+	if err != nil {
+		return err
+	}
+	cd, err := ndjson(cs)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	for name, data := range map[string][]byte{"pool-tender.json": td, "pool-profiles.ndjson": pd, "pool-collaborations.ndjson": cd} {
+		if err := os.WriteFile(filepath.Join(o.out, name), data, 0o644); err != nil {
 			return err
 		}
 	}
