@@ -15,10 +15,10 @@ func readme(o options, events int, files []profiles.Tender) string {
 
 	p("# Example data (Utrecht, GM0344)\n\n")
 	p("Synthetic but realistic data for one municipality, Utrecht: the partners, their\n")
-	p("track record together and a few tenders. `matcher` fills an empty store with it on\n")
-	p("first start (unless `--no-examples`), and it is what the tests, the documentation and\n")
-	p("a first look at the pages use. Every organisation and idea is made up; e-mail\n")
-	p("addresses are at the reserved domain example.org.\n\n")
+	p("track record together and a few tenders. It is what the README's run command, the\n")
+	p("tests and the documentation use; the API server, once built, is to fill an empty\n")
+	p("store with it on first start (unless `--no-examples`). Every organisation and idea\n")
+	p("is made up; e-mail addresses are at the reserved domain example.org.\n\n")
 
 	p("| file | what |\n|---|---|\n")
 	p("| `profiles.ndjson` | %d partner profiles (SPEC §2), one a line |\n", o.profiles)
