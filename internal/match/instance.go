@@ -64,7 +64,8 @@ type instance struct {
 // newInstance selects the candidates of a tender (SPEC §3) and projects them onto the
 // needs. Profiles with a repeated id after the first are ignored.
 func newInstance(t *profiles.Tender, ps []profiles.Profile, tr *Trust) *instance {
-	in := &instance{tender: t, needs: t.Needs, minSize: t.MinSize, maxSize: t.MaxSize, minSmall: t.MinSmall}
+	// A valid tender has max_size at most 8; the search's fixed arrays rely on it.
+	in := &instance{tender: t, needs: t.Needs, minSize: t.MinSize, maxSize: min(t.MaxSize, profiles.MaxMaxSize), minSmall: t.MinSmall}
 	needIdx := make(map[string]int, len(t.Needs))
 	var W float64
 	for i, n := range t.Needs {
@@ -136,7 +137,7 @@ func newInstance(t *profiles.Tender, ps []profiles.Profile, tr *Trust) *instance
 		}
 		sort.Slice(c.offers, func(a, b int) bool { return c.offers[a].need < c.offers[b].need })
 		for _, o := range c.offers {
-			c.needs |= 1 << uint(o.need)
+			c.needs |= needBit(o.need)
 		}
 		in.cands = append(in.cands, c)
 	}
@@ -290,13 +291,18 @@ func (in *instance) coverageOf(cov []float64) float64 {
 	return c / in.W
 }
 
+// needBit is need i's bit in a set of needs. Tenders have at most 50 needs; beyond
+// 64 bits would alias, which only makes a mask test pass where the exact gain then
+// says no.
+func needBit(i int) uint64 { return 1 << uint(i%64) }
+
 // open is the set of needs not yet fully covered by summed levels cov: a candidate
-// offering none of them gains nothing. Tenders have at most 50 needs.
+// offering none of them gains nothing.
 func open(cov []float64) uint64 {
 	var m uint64
 	for i, v := range cov {
 		if v < 1 {
-			m |= 1 << uint(i)
+			m |= needBit(i)
 		}
 	}
 	return m

@@ -250,7 +250,7 @@ func (s *searcher) node(d int, list []item) {
 		}
 		kindsLeft |= 1 << uint(c.kind)
 		for _, o := range c.offers {
-			if gaps&(1<<uint(o.need)) != 0 {
+			if gaps&needBit(o.need) != 0 {
 				pushTop(needTop[o.need*in.maxSize:o.need*in.maxSize+r], r, o.level)
 			}
 		}
@@ -269,7 +269,7 @@ func (s *searcher) node(d int, list []item) {
 	// needTop rows become prefix sums: the most the q best levels left add to need i.
 	openNeeds := s.open[d][:0]
 	for i := range in.needs {
-		if gaps&(1<<uint(i)) == 0 {
+		if gaps&needBit(i) == 0 || cov[i] >= 1 {
 			continue
 		}
 		openNeeds = append(openNeeds, i)
