@@ -55,9 +55,9 @@
 //
 // The tree search counts its work in candidate evaluations. On pools of up to
 // ExactPool (32) candidates after the reduction it has no budget, so the answer is
-// always the proven top N and Result.Exact is true; on larger pools it has half of
+// always the proven top N and Result.Exact is true; on larger pools it has 30% of
 // Options.Budget (DefaultBudget: 50,000), and when it ends within it the answer is
-// proven as well. When it does not, the other half goes to repairs (a large
+// proven as well. When it does not, the other 70% goes to repairs (a large
 // neighbourhood search, lns.go): the best coalitions found have one, two or three
 // members freed at a time and are completed by the same bounded search over a short
 // list that holds, for each set of open needs, the few candidates that add most.

@@ -18,11 +18,11 @@ const (
 // repairBudget is the candidate evaluations one repair may make.
 const repairBudget = 4000
 
-// shortList is the most candidates a repair considers for the members it frees, and
-// perRole the most for one set of open needs.
+// shortListMax is the most candidates a repair considers for the members it frees,
+// and perRole the most for one set of open needs.
 const (
-	shortList = 64
-	perRole   = 3
+	shortListMax = 64
+	perRole      = 3
 )
 
 // improve runs repairs around the best coalitions, best first, until every coalition
@@ -66,13 +66,23 @@ func (s *searcher) repair(kept []int, size int, all []item, budget int) {
 			return // cannot happen: a subset of a coalition has no free rider
 		}
 	}
-	// The short list: for each set of open needs a candidate can fill (its role),
-	// the perRole candidates that add most to the members kept, counting a new kind,
-	// inclusion and trust as the bound does. The best completion fills the open
-	// needs with complementary roles, each filled by one of its best.
+	all = s.shortList(len(kept), size, perRole, all)
+	saved := s.budget
+	s.budget, s.stopped, s.repairing = s.work+budget, false, true
+	s.node(len(kept), all)
+	s.budget, s.stopped, s.repairing = saved, false, false
+	s.members = s.members[:0]
+}
+
+// shortList returns, into all, the candidates worth adding to members[:d] for a
+// coalition of size members: for each set of open needs a candidate can fill (its
+// role), the per candidates that add most, counting a new kind, inclusion and trust
+// as the bound does, at most shortListMax in all, ascending. The best completion
+// fills the open needs with complementary roles, each filled by one of its best.
+func (s *searcher) shortList(d, size, per int, all []item) []item {
 	in := s.in
-	d := len(kept)
 	t, cov := s.tal[d], s.cov[d]
+	kept := s.members[:d]
 	gaps := open(cov)
 	m := float64(size)
 	all = all[:0]
@@ -100,7 +110,7 @@ func (s *searcher) repair(kept []int, size int, all []item, budget int) {
 		all = append(all, item{c: c, key: v, role: cd.needs & gaps})
 	}
 	s.work += len(s.pool)/32 + len(all)
-	// Keep the perRole best of each role in one pass, then the shortList best of
+	// Keep the per best of each role in one pass, then the shortListMax best of
 	// those.
 	better := func(a, b item) bool { return a.key > b.key || (a.key == b.key && a.c < b.c) }
 	roles := map[uint64]int{}
@@ -110,46 +120,39 @@ func (s *searcher) repair(kept []int, size int, all []item, budget int) {
 		if !ok {
 			r = len(best)
 			roles[it.role] = r
-			best = append(best, [perRole]item{})
-			for i := range best[r] {
-				best[r][i].c = -1
-			}
+			best = append(best, make([]item, 0, per))
 		}
-		row := &best[r]
-		if row[perRole-1].c >= 0 && !better(it, row[perRole-1]) {
+		row := best[r]
+		if len(row) == per && !better(it, row[per-1]) {
 			continue
 		}
-		i := perRole - 1
-		for i > 0 && (row[i-1].c < 0 || better(it, row[i-1])) {
+		if len(row) < per {
+			row = append(row, it)
+		}
+		i := len(row) - 1
+		for i > 0 && better(it, row[i-1]) {
 			row[i] = row[i-1]
 			i--
 		}
 		row[i] = it
+		best[r] = row
 	}
 	s.roleBest = best
 	all = all[:0]
 	for _, row := range best {
-		for _, it := range row {
-			if it.c >= 0 {
-				all = append(all, it)
-			}
-		}
+		all = append(all, row...)
 	}
-	if len(all) > shortList {
+	if len(all) > shortListMax {
 		slices.SortFunc(all, func(a, b item) int {
 			if better(a, b) {
 				return -1
 			}
 			return 1
 		})
-		all = all[:shortList]
+		all = all[:shortListMax]
 	}
 	slices.SortFunc(all, func(a, b item) int { return a.c - b.c })
-	saved := s.budget
-	s.budget, s.stopped, s.repairing = s.work+budget, false, true
-	s.node(len(kept), all)
-	s.budget, s.stopped, s.repairing = saved, false, false
-	s.members = s.members[:0]
+	return all
 }
 
 // subsetsWithout returns every subset of set that leaves out exactly n members, in a

@@ -91,7 +91,7 @@ type searcher struct {
 	// rootBound is an upper bound on the score of any coalition that could beat
 	// the threshold when the tree search started.
 	rootBound float64
-	roleBest  [][perRole]item // scratch for repairs' short lists
+	roleBest  [][]item // scratch for short lists
 	// repairing: only branches that could beat the best coalition found are
 	// explored (see repair).
 	repairing bool
@@ -140,7 +140,7 @@ func (s *searcher) run() {
 
 // treeShare is the percentage of a search's budget for the tree search over the
 // whole pool; the rest goes to the repairs (lns.go).
-const treeShare = 50
+const treeShare = 30
 
 // cut is the bound below which a branch is not worth exploring: the score needed to
 // enter the top list, or more while a repair looks only for improvements.
