@@ -211,6 +211,19 @@ func (in *instance) trustOf(a, b int) float64 {
 	return DefaultTrust
 }
 
+// excessTrust is the trust of candidate x with the members above the default,
+// summed over the pairs (negative when distrust outweighs).
+func (in *instance) excessTrust(x int, members []int) float64 {
+	if !in.cands[x].trusted {
+		return 0
+	}
+	var ex float64
+	for _, m := range members {
+		ex += in.trustOf(x, m) - DefaultTrust
+	}
+	return ex
+}
+
 // Breakdown is the four terms of a coalition's score, each in [0, 1].
 type Breakdown struct {
 	Coverage  float64 `json:"coverage"`

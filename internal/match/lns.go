@@ -102,10 +102,8 @@ func (s *searcher) shortList(d, size, per int, all []item) []item {
 		if cd.inc {
 			v += in.aI / m
 		}
-		if cd.trusted && m > 1 {
-			for _, k := range kept {
-				v += in.aT * (in.trustOf(c, k) - DefaultTrust) / (m * (m - 1) / 2)
-			}
+		if m > 1 {
+			v += in.aT * in.excessTrust(c, kept) / (m * (m - 1) / 2)
 		}
 		all = append(all, item{c: c, key: v, role: cd.needs & gaps})
 	}

@@ -46,11 +46,7 @@ func (s *searcher) priority(members []int, t tally, x int, gain float64, m int, 
 		key += in.aI / float64(m)
 	}
 	if m > 1 {
-		var tr float64
-		for _, o := range members {
-			tr += in.trustOf(x, o) - DefaultTrust
-		}
-		key += in.aT * tr / float64(m*(m-1)/2)
+		key += in.aT * in.excessTrust(x, members) / float64(m*(m-1)/2)
 	}
 	if !s.relaxed {
 		for _, o := range c.offers {

@@ -254,13 +254,7 @@ func (s *searcher) node(d int, list []item) {
 				pushTop(needTop[o.need*in.maxSize:o.need*in.maxSize+r], r, o.level)
 			}
 		}
-		var ex float64 // excess trust over the default with the members
-		if c.trusted {
-			for _, m := range s.members[:d] {
-				ex += in.trustOf(x, m) - DefaultTrust
-			}
-		}
-		out = append(out, item{c: x, u: u, ex: ex, g: g})
+		out = append(out, item{c: x, u: u, ex: in.excessTrust(x, s.members[:d]), g: g})
 	}
 	s.buf[d] = out
 	if len(out) == 0 {
