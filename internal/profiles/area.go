@@ -1,18 +1,40 @@
 package profiles
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
 // CountryArea is the area code that contains every other.
 const CountryArea = "NL"
 
-var areaPattern = regexp.MustCompile(`^(NL|GM[0-9]{4}|WK[0-9]{6}|BU[0-9]{8})$`)
-
 // ValidArea reports whether code is a CBS area code as SPEC §1 defines: NL, GMdddd,
 // WKdddddd or BUdddddddd.
-func ValidArea(code string) bool { return areaPattern.MatchString(code) }
+func ValidArea(code string) bool {
+	if code == CountryArea {
+		return true
+	}
+	if len(code) < 2 {
+		return false
+	}
+	digits := 0
+	switch code[:2] {
+	case "GM":
+		digits = 4
+	case "WK":
+		digits = 6
+	case "BU":
+		digits = 8
+	default:
+		return false
+	}
+	if len(code) != 2+digits {
+		return false
+	}
+	for i := 2; i < len(code); i++ {
+		if code[i] < '0' || code[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // AreaContains reports whether area a equals or contains area b. Containment follows
 // the digits: BU03441205 lies in WK034412, which lies in GM0344; NL contains all.

@@ -27,12 +27,22 @@ import (
 // *ValidationError for invalid values and an error wrapping ErrMalformed for input
 // that is not one JSON object.
 func (t *Taxonomy) DecodeProfile(data []byte) (Profile, error) {
+	if d, raw, ok := fastDocument(data); ok {
+		if p := d.profile(raw); d.decided() {
+			return t.checkedProfile(d, p)
+		}
+	}
 	raw, err := document(data, "profile")
 	if err != nil {
 		return Profile{}, err
 	}
 	d := new(decoder)
-	p := d.profile(raw)
+	return t.checkedProfile(d, d.profile(raw))
+}
+
+// checkedProfile validates a decoded profile and joins the errors of decoding (in d)
+// and validation.
+func (t *Taxonomy) checkedProfile(d *decoder, p Profile) (Profile, error) {
 	var v fieldErrors
 	t.checkProfile(&v, p)
 	if err := d.result(v, profileFields); err != nil {
@@ -49,12 +59,21 @@ func (t *Taxonomy) DecodeProfile(data []byte) (Profile, error) {
 // white space. It returns a *ValidationError for invalid values and an error wrapping
 // ErrMalformed for input that is not one JSON object.
 func (t *Taxonomy) DecodeTender(data []byte) (Tender, error) {
+	if d, raw, ok := fastDocument(data); ok {
+		if w := d.tender(raw); d.decided() {
+			return t.checkedTender(d, w.withDefaults())
+		}
+	}
 	raw, err := document(data, "tender")
 	if err != nil {
 		return Tender{}, err
 	}
 	d := new(decoder)
-	tn := d.tender(raw).withDefaults()
+	return t.checkedTender(d, d.tender(raw).withDefaults())
+}
+
+// checkedTender is checkedProfile for tenders.
+func (t *Taxonomy) checkedTender(d *decoder, tn Tender) (Tender, error) {
 	var v fieldErrors
 	t.checkTender(&v, tn)
 	if err := d.result(v, tenderFields); err != nil {
@@ -79,12 +98,22 @@ func DecodeCollaborationOn(data []byte, today time.Time) (Collaboration, error) 
 }
 
 func decodeCollaboration(data []byte, defaultAt string) (Collaboration, error) {
+	if d, raw, ok := fastDocument(data); ok {
+		if c := d.collaboration(raw); d.decided() {
+			return checkedCollaboration(d, c, defaultAt)
+		}
+	}
 	raw, err := document(data, "collaboration event")
 	if err != nil {
 		return Collaboration{}, err
 	}
 	d := new(decoder)
-	c := d.collaboration(raw)
+	return checkedCollaboration(d, d.collaboration(raw), defaultAt)
+}
+
+// checkedCollaboration is checkedProfile for collaboration events; it also puts
+// defaultAt in place of an absent at.
+func checkedCollaboration(d *decoder, c Collaboration, defaultAt string) (Collaboration, error) {
 	if c.At == "" && !d.failed("at") {
 		c.At = defaultAt
 	}
@@ -124,7 +153,7 @@ func document(data []byte, what string) (json.RawMessage, error) {
 }
 
 func trimJSONSpace(b []byte) []byte {
-	return bytes.TrimLeft(b, " \t\r\n")
+	return b[skipSpace(b, 0):]
 }
 
 // jsonKind names the JSON type of a well-formed value, for messages.
@@ -152,9 +181,21 @@ func jsonKind(raw json.RawMessage) string {
 // decoder turns well-formed JSON values into documents, collecting a FieldError for
 // every unknown key, repeated key and wrong type. Values it could not read are
 // remembered, so that validation does not report them a second time.
+//
+// In fast mode (see fast.go) it finds members and elements with its own scanner, and
+// builds no paths: an error there only sends the document to the slow path, which
+// reports it with its path.
 type decoder struct {
 	errs fieldErrors
 	bad  []string // paths whose value could not be read
+
+	fast   bool   // the fast path: every raw value is a slice of the document
+	unsure bool   // the fast path met something it leaves to the slow path
+	src    string // in fast mode, a copy of the document to cut strings from
+	srcCap int    // in fast mode, the cap of the document's slice
+	depth  int    // in fast mode, the number of objects being read
+	closed bool   // in fast mode, the document's object has been read to its end
+	tail   []byte // in fast mode, what follows the document's object
 }
 
 // fail records a value that could not be read.
@@ -255,12 +296,31 @@ func plainKey(key string) bool {
 
 func elem(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
 
+// join and elem are the functions join and elem, except in fast mode, where they
+// build no path.
+func (d *decoder) join(path, key string) string {
+	if d.fast {
+		return ""
+	}
+	return join(path, key)
+}
+
+func (d *decoder) elem(path string, i int) string {
+	if d.fast {
+		return ""
+	}
+	return elem(path, i)
+}
+
 // members calls fn for each member of the object raw in order. A key given twice is
 // an error; only its first value counts. It reports whether raw was an object.
 func (d *decoder) members(path string, raw json.RawMessage, fn func(key string, val json.RawMessage)) bool {
 	if jsonKind(raw) != "an object" {
 		d.fail(path, "must be an object, not %s", jsonKind(raw))
 		return false
+	}
+	if d.fast {
+		return d.fastMembers(raw, fn)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if _, err := dec.Token(); err != nil {
@@ -312,6 +372,9 @@ func (d *decoder) elements(path string, raw json.RawMessage, fn func(path string
 		d.fail(path, "must be an array, not %s", jsonKind(raw))
 		return false
 	}
+	if d.fast {
+		return d.fastElements(path, raw, fn)
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if _, err := dec.Token(); err != nil {
 		d.fail(path, "unreadable array: %v", err)
@@ -332,6 +395,9 @@ func (d *decoder) str(path string, raw json.RawMessage) string {
 	if jsonKind(raw) != "a string" {
 		d.fail(path, "must be a string, not %s", jsonKind(raw))
 		return ""
+	}
+	if s, ok := d.plain(raw); ok {
+		return s
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
@@ -354,10 +420,10 @@ func (d *decoder) number(path string, raw json.RawMessage) (float64, bool) {
 		d.fail(path, "must be a number, not %s", jsonKind(raw))
 		return 0, false
 	}
-	lit := string(bytes.TrimSpace(raw))
-	f, err := strconv.ParseFloat(lit, 64)
+	lit := bytes.TrimSpace(raw) // converted where used: no copy on success
+	f, err := strconv.ParseFloat(string(lit), 64)
 	if err != nil {
-		d.fail(path, "number %s is out of range", cut(lit))
+		d.fail(path, "number %s is out of range", cut(string(lit)))
 		return 0, false
 	}
 	return f, true
@@ -369,22 +435,22 @@ func (d *decoder) integer(path string, raw json.RawMessage, lo, hi int64) int64 
 		d.fail(path, "must be a whole number, not %s", jsonKind(raw))
 		return 0
 	}
-	lit := string(bytes.TrimSpace(raw))
-	n, err := strconv.ParseInt(lit, 10, 64)
+	lit := bytes.TrimSpace(raw) // converted where used: no copy on success
+	n, err := strconv.ParseInt(string(lit), 10, 64)
 	if err != nil {
-		f, ferr := strconv.ParseFloat(lit, 64)
+		f, ferr := strconv.ParseFloat(string(lit), 64)
 		switch {
 		case ferr == nil && f != math.Trunc(f):
-			d.fail(path, "must be a whole number, not %s", cut(lit))
+			d.fail(path, "must be a whole number, not %s", cut(string(lit)))
 			return 0
 		case ferr != nil || f < math.MinInt64 || f >= math.MaxInt64:
-			d.fail(path, "number %s is out of range", cut(lit))
+			d.fail(path, "number %s is out of range", cut(string(lit)))
 			return 0
 		}
 		n = int64(f)
 	}
 	if n < lo || n > hi {
-		d.fail(path, "number %s is out of range", cut(lit))
+		d.fail(path, "number %s is out of range", cut(string(lit)))
 		return 0
 	}
 	return n
@@ -449,7 +515,7 @@ func (d *decoder) profile(raw json.RawMessage) Profile {
 func (d *decoder) levels(path string, raw json.RawMessage) map[string]float64 {
 	levels := make(map[string]float64)
 	d.members(path, raw, func(code string, val json.RawMessage) {
-		if l, ok := d.number(join(path, code), val); ok {
+		if l, ok := d.number(d.join(path, code), val); ok {
 			levels[code] = l
 		}
 	})
@@ -462,7 +528,7 @@ var contactFields = []string{"email", "phone", "website", "person"}
 func (d *decoder) contact(path string, raw json.RawMessage) *Contact {
 	var c Contact
 	d.fields(path, raw, contactFields, func(name string, val json.RawMessage) {
-		s := strings.TrimSpace(d.str(join(path, name), val))
+		s := strings.TrimSpace(d.str(d.join(path, name), val))
 		switch name {
 		case "email":
 			c.Email = s
@@ -484,7 +550,7 @@ func (d *decoder) contact(path string, raw json.RawMessage) *Contact {
 func (d *decoder) private(path string, raw json.RawMessage) map[string]string {
 	notes := make(map[string]string)
 	d.members(path, raw, func(key string, val json.RawMessage) {
-		notes[key] = d.str(join(path, key), val)
+		notes[key] = d.str(d.join(path, key), val)
 	})
 	if len(notes) == 0 {
 		return nil
@@ -607,12 +673,12 @@ func (d *decoder) needs(path string, raw json.RawMessage) []Need {
 		isObject := d.fields(p, val, needFields, func(name string, val json.RawMessage) {
 			switch name {
 			case "instrument":
-				need.Instrument = d.str(join(p, name), val)
+				need.Instrument = d.str(d.join(p, name), val)
 			case "weight":
-				need.Weight, _ = d.number(join(p, name), val)
+				need.Weight, _ = d.number(d.join(p, name), val)
 				hasWeight = true
 			case "must":
-				need.Must = d.boolean(join(p, name), val)
+				need.Must = d.boolean(d.join(p, name), val)
 			}
 		})
 		if isObject && !hasWeight {
@@ -631,7 +697,7 @@ var weightFields = []string{"coverage", "diversity", "trust", "inclusion"}
 func (d *decoder) weights(path string, raw json.RawMessage) *Weights {
 	var w Weights
 	d.fields(path, raw, weightFields, func(name string, val json.RawMessage) {
-		f, _ := d.number(join(path, name), val)
+		f, _ := d.number(d.join(path, name), val)
 		switch name {
 		case "coverage":
 			w.Coverage = f

@@ -103,39 +103,47 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // endings, and counts them. A longer line is skipped and reported as errLineTooLong,
 // and reading goes on with the next line.
 type lineReader struct {
-	r *bufio.Reader
-	n int // number of the line last returned
+	r   *bufio.Reader
+	n   int    // number of the line last returned
+	buf []byte // a line longer than r's buffer, put together; reused
 }
 
 func newLineReader(r io.Reader) *lineReader {
 	return &lineReader{r: bufio.NewReaderSize(r, 64<<10)}
 }
 
-// next returns the next line. At the end of the input it returns io.EOF.
+// next returns the next line, which stays valid until the next call: a line that
+// fits in the reader's buffer is not copied. At the end of the input it returns
+// io.EOF.
 func (lr *lineReader) next() ([]byte, error) {
-	var line []byte
+	line, err := lr.r.ReadSlice('\n')
 	tooLong := false
-	for {
-		chunk, err := lr.r.ReadSlice('\n')
-		if !tooLong {
-			line = append(line, chunk...)
-			// Room for "\r\n" beyond the limit; the exact test is below.
-			if len(line) > maxLineBytes+2 {
-				tooLong, line = true, nil
+	if errors.Is(err, bufio.ErrBufferFull) {
+		lr.buf = lr.buf[:0]
+		for {
+			if !tooLong {
+				lr.buf = append(lr.buf, line...)
+				// Room for "\r\n" beyond the limit; the exact test is below.
+				tooLong = len(lr.buf) > maxLineBytes+2
 			}
-		}
-		switch {
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case errors.Is(err, io.EOF):
-			if len(line) == 0 && !tooLong {
-				return nil, io.EOF
+			if !errors.Is(err, bufio.ErrBufferFull) {
+				break
 			}
-		case err != nil:
-			lr.n++
-			return nil, err
+			line, err = lr.r.ReadSlice('\n')
 		}
-		break
+		line = lr.buf
+		if tooLong {
+			line = nil
+		}
+	}
+	switch {
+	case errors.Is(err, io.EOF):
+		if len(line) == 0 && !tooLong {
+			return nil, io.EOF
+		}
+	case err != nil:
+		lr.n++
+		return nil, err
 	}
 	lr.n++
 	if tooLong {

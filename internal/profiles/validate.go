@@ -3,7 +3,6 @@ package profiles
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -19,17 +18,22 @@ const (
 	maxProfileLevel = 1 // an instrument level lies in (0, 1]
 )
 
-var (
-	idPattern    = regexp.MustCompile(`^[a-z0-9-]{1,64}$`)
-	emailPattern = regexp.MustCompile(`^[^@\s<>(),;:"\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$`)
-)
-
 // dateLayout is the form of Collaboration.At.
 const dateLayout = "2006-01-02"
 
 // ValidID reports whether id is a valid profile or tender id: 1–64 characters of
 // a-z, 0-9 and '-'.
-func ValidID(id string) bool { return idPattern.MatchString(id) }
+func ValidID(id string) bool {
+	if len(id) < 1 || len(id) > maxIDLen {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // ValidateProfile checks a profile against SPEC §1–2 and returns nil or a
 // *ValidationError naming every invalid field. Besides the specification's rules,
@@ -56,12 +60,18 @@ func (t *Taxonomy) checkProfile(errs *fieldErrors, p Profile) {
 	if len(p.Instruments) == 0 {
 		errs.add("instruments", "at least one instrument is required")
 	}
-	for _, code := range sortedKeys(p.Instruments) {
+	var keys [16]string // room for the keys of most documents, without allocating
+	for _, code := range appendSortedKeys(keys[:0], p.Instruments) {
+		l := p.Instruments[code]
+		known, inRange := t.HasInstrument(code), l > 0 && l <= maxProfileLevel
+		if known && inRange {
+			continue // the path is built only for a message
+		}
 		path := join("instruments", code)
-		if !t.HasInstrument(code) {
+		if !known {
 			errs.add(path, "%s", unknownCode("instrument", code, t.Instruments))
 		}
-		if l := p.Instruments[code]; !(l > 0 && l <= maxProfileLevel) {
+		if !inRange {
 			errs.add(path, "level must be in (0, 1], got %v", l)
 		}
 	}
@@ -69,7 +79,7 @@ func (t *Taxonomy) checkProfile(errs *fieldErrors, p Profile) {
 	checkText(errs, "description", p.Description, maxLongText)
 	if c := p.Contact; c != nil {
 		checkText(errs, "contact.email", c.Email, maxShortText)
-		if c.Email != "" && !emailPattern.MatchString(c.Email) {
+		if c.Email != "" && !validEmail(c.Email) {
 			errs.add("contact.email", "%s is not an email address", quote(c.Email))
 		}
 		checkText(errs, "contact.phone", c.Phone, maxShortText)
@@ -79,7 +89,7 @@ func (t *Taxonomy) checkProfile(errs *fieldErrors, p Profile) {
 	if len(p.Private) > maxPrivateKeys {
 		errs.add("private", "at most %d keys, got %d", maxPrivateKeys, len(p.Private))
 	}
-	for _, key := range sortedKeys(p.Private) {
+	for _, key := range appendSortedKeys(keys[:0], p.Private) {
 		if key == "" {
 			errs.add("private", "keys must not be empty")
 			continue
@@ -88,7 +98,9 @@ func (t *Taxonomy) checkProfile(errs *fieldErrors, p Profile) {
 			errs.add("private", "key %s must be valid UTF-8 of at most %d characters", quote(key), maxShortText)
 			continue
 		}
-		checkText(errs, join("private", key), p.Private[key], maxLongText)
+		if msg := textError(p.Private[key], maxLongText); msg != "" {
+			errs.add(join("private", key), "%s", msg)
+		}
 	}
 }
 
@@ -120,20 +132,20 @@ func (t *Taxonomy) checkTender(errs *fieldErrors, tn Tender) {
 	}
 	first := make(map[string]int, len(tn.Needs))
 	for i, need := range tn.Needs {
-		path := fmt.Sprintf("needs[%d]", i)
+		path := func() string { return fmt.Sprintf("needs[%d]", i) } // only for a message
 		switch {
 		case need.Instrument == "":
-			errs.add(path+".instrument", "required")
+			errs.add(path()+".instrument", "required")
 		case !t.HasInstrument(need.Instrument):
-			errs.add(path+".instrument", "%s", unknownCode("instrument", need.Instrument, t.Instruments))
+			errs.add(path()+".instrument", "%s", unknownCode("instrument", need.Instrument, t.Instruments))
 		}
 		if j, dup := first[need.Instrument]; dup && need.Instrument != "" {
-			errs.add(path+".instrument", "%s already in needs[%d]", quote(need.Instrument), j)
+			errs.add(path()+".instrument", "%s already in needs[%d]", quote(need.Instrument), j)
 		} else {
 			first[need.Instrument] = i
 		}
 		if w := need.Weight; !(w > 0 && w <= MaxNeedWeight) {
-			errs.add(path+".weight", "must be in (0, %d], got %v", MaxNeedWeight, w)
+			errs.add(path()+".weight", "must be in (0, %d], got %v", MaxNeedWeight, w)
 		}
 	}
 
@@ -162,7 +174,9 @@ func (t *Taxonomy) checkTender(errs *fieldErrors, tn Tender) {
 		errs.add("require_kinds", "%d kinds cannot all be present in at most max_size (%d) members", len(tn.RequireKinds), tn.MaxSize)
 	}
 	for i, id := range tn.Exclude {
-		checkID(errs, fmt.Sprintf("exclude[%d]", i), id)
+		if !ValidID(id) { // the path is built only for a message
+			checkID(errs, fmt.Sprintf("exclude[%d]", i), id)
+		}
 	}
 	checkWeights(errs, "weights", tn.Weights)
 }
@@ -225,6 +239,53 @@ func checkID(errs *fieldErrors, path, id string) {
 	}
 }
 
+// validEmail reports whether s looks like an email address: a local part of at least
+// one character, none of them white space (space, \t, \n, \f, \r) or one of
+// @<>(),;:"[]\, then '@' and a domain of at least two labels separated by '.', each
+// label of letters a-z and A-Z, digits and '-' that neither starts nor ends with '-'.
+// It is the regular expression
+//
+//	^[^@\s<>(),;:"\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$
+//
+// written out, which the tests check.
+func validEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at < 1 {
+		return false
+	}
+	for i := 0; i < at; i++ {
+		// Only ASCII is excluded, so bytes will do: every byte of a multi-byte or
+		// invalid UTF-8 sequence is at least 0x80.
+		if strings.IndexByte("\t\n\f\r <>(),;:\"[]\\", s[i]) >= 0 {
+			return false
+		}
+	}
+	domain := s[at+1:]
+	for labels := 1; ; labels++ {
+		label, rest, more := strings.Cut(domain, ".")
+		if !validLabel(label) {
+			return false
+		}
+		if !more {
+			return labels >= 2
+		}
+		domain = rest
+	}
+}
+
+// validLabel reports whether s is a domain label for validEmail.
+func validLabel(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
 // checkTitle checks a profile's name or a tender's title: required, trimmed, short.
 func checkTitle(errs *fieldErrors, path, s string) {
 	switch {
@@ -238,33 +299,54 @@ func checkTitle(errs *fieldErrors, path, s string) {
 }
 
 func checkText(errs *fieldErrors, path, s string, max int) {
-	switch {
-	case !utf8.ValidString(s):
-		errs.add(path, "must be valid UTF-8")
-	case utf8.RuneCountInString(s) > max:
-		errs.add(path, "at most %d characters, got %d", max, utf8.RuneCountInString(s))
+	if msg := textError(s, max); msg != "" {
+		errs.add(path, "%s", msg)
 	}
 }
 
+// textError is what is wrong with a text of at most max characters, or "".
+func textError(s string, max int) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "must be valid UTF-8"
+	case len(s) > max && utf8.RuneCountInString(s) > max: // never more runes than bytes
+		return fmt.Sprintf("at most %d characters, got %d", max, utf8.RuneCountInString(s))
+	}
+	return ""
+}
+
 func checkCode(errs *fieldErrors, path, what, code string, terms []Term, known func(string) bool) {
+	if msg := codeError(what, code, terms, known); msg != "" {
+		errs.add(path, "%s", msg)
+	}
+}
+
+// codeError is what is wrong with a taxonomy code, or "".
+func codeError(what, code string, terms []Term, known func(string) bool) string {
 	switch {
 	case code == "":
-		errs.add(path, "required")
+		return "required"
 	case !known(code):
-		errs.add(path, "%s", unknownCode(what, code, terms))
+		return unknownCode(what, code, terms)
 	}
+	return ""
 }
 
 // checkCodes checks a list of taxonomy codes: each known, none repeated.
 func checkCodes(errs *fieldErrors, path, what string, codes []string, terms []Term, known func(string) bool) {
-	first := make(map[string]int, len(codes))
+	first := firstIndexes(codes)
 	for i, code := range codes {
-		p := fmt.Sprintf("%s[%d]", path, i)
-		checkCode(errs, p, what, code, terms, known)
-		if j, dup := first[code]; dup {
+		msg := codeError(what, code, terms, known)
+		j, dup := first.of(i)
+		if msg == "" && !dup {
+			continue // the path is built only for a message
+		}
+		p := elem(path, i)
+		if msg != "" {
+			errs.add(p, "%s", msg)
+		}
+		if dup {
 			errs.add(p, "%s already in %s[%d]", quote(code), path, j)
-		} else {
-			first[code] = i
 		}
 	}
 }
@@ -273,25 +355,65 @@ func checkAreas(errs *fieldErrors, path string, areas []string) {
 	if len(areas) == 0 {
 		errs.add(path, "at least one area is required")
 	}
-	first := make(map[string]int, len(areas))
+	first := firstIndexes(areas)
 	for i, area := range areas {
-		p := fmt.Sprintf("%s[%d]", path, i)
-		if !ValidArea(area) {
+		valid := ValidArea(area)
+		j, dup := first.of(i)
+		if valid && !dup {
+			continue // the path is built only for a message
+		}
+		p := elem(path, i)
+		if !valid {
 			errs.add(p, "%s is not a CBS area code (NL, GMdddd, WKdddddd or BUdddddddd)", quote(area))
 		}
-		if j, dup := first[area]; dup {
+		if dup {
 			errs.add(p, "%s already in %s[%d]", quote(area), path, j)
-		} else {
-			first[area] = i
 		}
 	}
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// firstIndex finds repeated elements of a list; see firstIndexes.
+type firstIndex struct {
+	list  []string
+	index map[string]int // element -> its first index, for long lists only
+}
+
+// firstIndexes prepares finding repeated elements of list. A short list is searched
+// rather than indexed, which costs less than building a map.
+func firstIndexes(list []string) firstIndex {
+	f := firstIndex{list: list}
+	if len(list) > 16 {
+		f.index = make(map[string]int, len(list))
+		for i := len(list) - 1; i >= 0; i-- {
+			f.index[list[i]] = i
+		}
 	}
-	slices.Sort(keys)
-	return keys
+	return f
+}
+
+// of returns the index of the first element equal to list[i], and whether that is
+// an earlier one.
+func (f firstIndex) of(i int) (int, bool) {
+	j := 0
+	if f.index != nil {
+		j = f.index[f.list[i]]
+	} else {
+		j = slices.Index(f.list, f.list[i])
+	}
+	return j, j < i
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return appendSortedKeys(nil, m)
+}
+
+// appendSortedKeys appends the keys of m to dst and sorts what it appended.
+func appendSortedKeys[V any](dst []string, m map[string]V) []string {
+	start := len(dst)
+	dst = slices.Grow(dst, len(m))
+	for k := range m {
+		dst = append(dst, k)
+	}
+	slices.Sort(dst[start:])
+	return dst
 }
