@@ -47,7 +47,7 @@
 // The top N are kept in a bounded list ordered by score (equal within 1e-9) and then
 // by the sorted list of member ids. Before the tree search, greedy constructions fill
 // the list: for each target size from max_size down to half of it, and for several
-// penalties on a partner that covers more than its fair share of what is left (so
+// penalties (0, 1 and 4 members' worth per fair share) on a partner that covers more than its fair share of what is left (so
 // that one big partner does not crowd out the many small ones the size allows),
 // followed by a local search that drops, adds or swaps one member.
 //

@@ -22,7 +22,7 @@ func (s *searcher) seed() {
 // crowding are the penalties the greedy construction tries for a partner that covers
 // more than its fair share, in members' worth of diversity and inclusion per fair
 // share: 0 is plain greedy; higher values favour many partners with small parts.
-var crowding = [...]float64{0, 0.5, 1, 2, 4}
+var crowding = [...]float64{0, 1, 4}
 
 // priority ranks candidate x as the next member of members (tally t, summed levels in
 // s.scratch) for a coalition of m members. Coverage counts only up to a fair share of

@@ -374,6 +374,10 @@ func (s *searcher) node(d int, list []item) {
 		}
 		it.bound = best
 		it.key = it.u
+		// Among equal bounds, prefer a partner that takes no more than a fair share
+		// of the coverage left, so that the search meets coalitions of many partners
+		// with small parts early.
+		it.key -= in.aC * math.Max(0, it.g-(1-t.coverage)/float64(r))
 		if c.inc {
 			it.key += in.aI / mRef
 		}

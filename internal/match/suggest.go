@@ -97,15 +97,19 @@ func Suggest(in Input, opt Options) Result {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("no candidate is of required kind %q", k))
 		}
 	}
-	pool := inst.reduce(top)
+	// The search always keeps at least DefaultTop coalitions: more starting points
+	// for its repairs, and the answer for a smaller top is the first part of the
+	// answer for DefaultTop.
+	keep := max(top, DefaultTop)
+	pool := inst.reduce(keep)
 	if len(pool) <= ExactPool {
 		budget = 0
 	}
-	s := newSearcher(inst, false, top, budget, pool)
+	s := newSearcher(inst, false, keep, budget, pool)
 	s.run()
 	res.Feasible = len(s.top.items) > 0
 	if !res.Feasible {
-		s = newSearcher(inst, true, top, budget, pool)
+		s = newSearcher(inst, true, keep, budget, pool)
 		s.run()
 		if len(s.top.items) > 0 {
 			res.Warnings = append(res.Warnings, "no coalition covers every must need: these are the best under the other rules, with their gaps")
@@ -121,7 +125,7 @@ func Suggest(in Input, opt Options) Result {
 	if len(s.top.items) == 0 {
 		res.Warnings = append(res.Warnings, "no coalition meets the size, kind, large and small rules without a free rider")
 	}
-	for i, f := range s.top.items {
+	for i, f := range s.top.items[:min(top, len(s.top.items))] {
 		c := inst.describe(f.members)
 		c.Rank = i + 1
 		res.Coalitions = append(res.Coalitions, c)

@@ -244,3 +244,21 @@ func TestPrivateFieldsNeverInAnswer(t *testing.T) {
 		t.Errorf("answer carries contact or private fields: %s", out)
 	}
 }
+
+// TestSmallerTopIsPrefix: asking for fewer coalitions gives the first ones of the
+// default answer, also where the search is not exact.
+func TestSmallerTopIsPrefix(t *testing.T) {
+	in := synthCase(3, 1, 600, 6)
+	full := Suggest(in, Options{})
+	for _, top := range []int{1, 3, 9} {
+		got := Suggest(in, Options{Top: top})
+		if len(got.Coalitions) != top {
+			t.Fatalf("Suggest(top=%d) gave %d coalitions", top, len(got.Coalitions))
+		}
+		for i, c := range got.Coalitions {
+			if !slices.Equal(ids(c), ids(full.Coalitions[i])) {
+				t.Errorf("Suggest(top=%d) rank %d = %v, want %v as with the default top", top, i+1, ids(c), ids(full.Coalitions[i]))
+			}
+		}
+	}
+}
