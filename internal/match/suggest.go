@@ -3,6 +3,7 @@ package match
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -253,7 +254,7 @@ func (in *instance) shapley(members []int) []float64 {
 	}
 	phi := make([]float64, n)
 	for mask := range v {
-		size := popcount(mask)
+		size := bits.OnesCount(uint(mask))
 		for i := range members {
 			if mask&(1<<i) == 0 {
 				phi[i] += weight[size] * (v[mask|1<<i] - v[mask])
@@ -269,14 +270,6 @@ func binomial(n, k int) float64 {
 		r = r * float64(n-k+i) / float64(i)
 	}
 	return r
-}
-
-func popcount(x int) int {
-	c := 0
-	for ; x != 0; x &= x - 1 {
-		c++
-	}
-	return c
 }
 
 // splitBudget divides budget in proportion to the positive Shapley values, each share
