@@ -1,0 +1,194 @@
+// Package settings is the matcher's configuration: typed, parsed once in main, and
+// passed down. Values come from, in rising order of precedence, the defaults, the
+// file config/matcher.yaml (or the one --config names), the environment (SAMENSPEL_*)
+// and the command-line flags (SPEC §8).
+//
+// It never reads configuration anywhere else, keeps no global state, and never
+// prints a secret: String masks the Meilisearch key and the password of a Redis URL.
+package settings
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Settings of `matcher serve`.
+type Settings struct {
+	// Addr is where the API listens (SAMENSPEL_ADDR, --addr).
+	Addr string `yaml:"addr"`
+	// Data is the directory of the embedded store (SAMENSPEL_DATA, --data).
+	Data string `yaml:"data"`
+	// RedisURL, when set, puts the cache and coordination in Redis
+	// (SAMENSPEL_REDIS_URL, --redis).
+	RedisURL string `yaml:"redis_url"`
+	// MeiliURL and MeiliKey, when set, keep the profiles in Meilisearch
+	// (SAMENSPEL_MEILI_URL, SAMENSPEL_MEILI_KEY, --meili, --meili-key).
+	MeiliURL string `yaml:"meili_url"`
+	MeiliKey string `yaml:"meili_key"`
+	// NoExamples leaves an empty store empty instead of filling it with the shipped
+	// example data (SAMENSPEL_NO_EXAMPLES, --no-examples).
+	NoExamples bool `yaml:"no_examples"`
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed
+	// (SAMENSPEL_TRUSTED_PROXIES, comma-separated; none by default).
+	TrustedProxies []string `yaml:"trusted_proxies"`
+}
+
+// Defaults are the settings with no file, environment or flag.
+func Defaults() Settings {
+	return Settings{Addr: "127.0.0.1:8080", Data: "./data"}
+}
+
+// DefaultFile is the configuration file read when it exists and --config is not
+// given.
+const DefaultFile = "config/matcher.yaml"
+
+// Load builds the settings for args (the flags of `matcher serve`), with env as the
+// environment lookup (os.LookupEnv in main). A missing default file is no error; a
+// missing --config file is.
+func Load(args []string, env func(string) (string, bool)) (Settings, error) {
+	s := Defaults()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(new(bytes.Buffer))
+	configFile := fs.String("config", "", "configuration file (default "+DefaultFile+" when it exists)")
+	addr := fs.String("addr", "", "listen address (default "+s.Addr+")")
+	data := fs.String("data", "", "directory of the embedded store (default "+s.Data+")")
+	redis := fs.String("redis", "", "Redis URL for cache and coordination")
+	meili := fs.String("meili", "", "Meilisearch URL for the profiles")
+	meiliKey := fs.String("meili-key", "", "Meilisearch API key (prefer SAMENSPEL_MEILI_KEY)")
+	noExamples := fs.Bool("no-examples", false, "do not fill an empty store with the example data")
+	if err := fs.Parse(args); err != nil {
+		return s, fmt.Errorf("settings: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return s, fmt.Errorf("settings: unexpected argument %q", fs.Arg(0))
+	}
+
+	path, required := *configFile, true
+	if path == "" {
+		path, required = DefaultFile, false
+	}
+	if err := s.readFile(path, required); err != nil {
+		return s, err
+	}
+
+	str := func(key string, dst *string) {
+		if v, ok := env(key); ok {
+			*dst = v
+		}
+	}
+	str("SAMENSPEL_ADDR", &s.Addr)
+	str("SAMENSPEL_DATA", &s.Data)
+	str("SAMENSPEL_REDIS_URL", &s.RedisURL)
+	str("SAMENSPEL_MEILI_URL", &s.MeiliURL)
+	str("SAMENSPEL_MEILI_KEY", &s.MeiliKey)
+	if v, ok := env("SAMENSPEL_NO_EXAMPLES"); ok {
+		s.NoExamples = v == "1" || strings.EqualFold(v, "true")
+	}
+	if v, ok := env("SAMENSPEL_TRUSTED_PROXIES"); ok {
+		s.TrustedProxies = splitList(v)
+	}
+
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "addr":
+			s.Addr = *addr
+		case "data":
+			s.Data = *data
+		case "redis":
+			s.RedisURL = *redis
+		case "meili":
+			s.MeiliURL = *meili
+		case "meili-key":
+			s.MeiliKey = *meiliKey
+		case "no-examples":
+			s.NoExamples = *noExamples
+		}
+	})
+	return s, s.Validate()
+}
+
+func (s *Settings) readFile(path string, required bool) error {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && !required {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("settings: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(s); err != nil && err.Error() != "EOF" {
+		return fmt.Errorf("settings: %s: %w", path, err)
+	}
+	return nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Validate reports the first setting that cannot work, naming it.
+func (s Settings) Validate() error {
+	if _, _, err := net.SplitHostPort(s.Addr); err != nil {
+		return fmt.Errorf("settings: addr %q: %w", s.Addr, err)
+	}
+	if s.Data == "" {
+		return errors.New("settings: data: a directory is required")
+	}
+	if s.RedisURL != "" {
+		u, err := url.Parse(s.RedisURL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			return fmt.Errorf("settings: redis_url: want redis://host:port/db, got %q", mask(s.RedisURL))
+		}
+	}
+	if s.MeiliURL != "" {
+		u, err := url.Parse(s.MeiliURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("settings: meili_url: want http(s)://host:port, got %q", s.MeiliURL)
+		}
+	}
+	for _, p := range s.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return fmt.Errorf("settings: trusted_proxies: %q is neither an IP address nor a CIDR range", p)
+			}
+		}
+	}
+	return nil
+}
+
+// String shows the settings with secrets masked, for the start-up log.
+func (s Settings) String() string {
+	key := ""
+	if s.MeiliKey != "" {
+		key = "***"
+	}
+	return fmt.Sprintf("addr=%s data=%s redis=%s meili=%s meili_key=%s no_examples=%t trusted_proxies=%v",
+		s.Addr, s.Data, mask(s.RedisURL), s.MeiliURL, key, s.NoExamples, s.TrustedProxies)
+}
+
+// mask hides the password of a URL.
+func mask(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "***")
+	}
+	return strings.Replace(u.String(), "%2A%2A%2A", "***", 1)
+}
