@@ -1,0 +1,11 @@
+// Package api is Samenspel's HTTP interface (SPEC §8), built on Gin: one route table,
+// thin handlers that bind, validate, call the domain and render, and errors as
+// application/problem+json (RFC 9457) mapped from sentinel errors in one place.
+//
+// It follows the NL API Design Rules: /v1 in the path, an API-Version header on every
+// response, no trailing slashes (they are not redirected), and an OpenAPI 3.0
+// document at /openapi.json that a test keeps equal to the routes served.
+//
+// It never lets *gin.Context reach domain code, never logs a request body, a token
+// or a private field, and keeps no global state: everything comes in through Deps.
+package api

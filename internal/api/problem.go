@@ -1,0 +1,72 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"samenspel/internal/profiles"
+)
+
+// Problem is an error response (RFC 9457), with per-field errors for invalid input.
+type Problem struct {
+	Type   string                `json:"type"`
+	Title  string                `json:"title"`
+	Status int                   `json:"status"`
+	Detail string                `json:"detail,omitempty"`
+	Errors []profiles.FieldError `json:"errors,omitempty"`
+}
+
+// Sentinel errors of the API layer; the domain's own sentinels are mapped in
+// problemFor too.
+var (
+	errNotFound     = errors.New("not found")
+	errTooLarge     = errors.New("request body larger than 1 MiB")
+	errUnauthorized = errors.New("a valid bearer token is required")
+	errForbidden    = errors.New("this token may not do that")
+)
+
+// problemFor maps an error to its problem: the one place where errors become HTTP
+// statuses.
+func problemFor(err error) Problem {
+	var verr *profiles.ValidationError
+	var maxErr *http.MaxBytesError
+	switch {
+	case errors.As(err, &maxErr) || errors.Is(err, errTooLarge):
+		return newProblem(http.StatusRequestEntityTooLarge, errTooLarge.Error())
+	case errors.Is(err, profiles.ErrMalformed):
+		return newProblem(http.StatusBadRequest, err.Error())
+	case errors.As(err, &verr):
+		p := newProblem(http.StatusUnprocessableEntity, "the document has invalid values")
+		p.Errors = verr.Errors
+		return p
+	case errors.Is(err, errNotFound):
+		return newProblem(http.StatusNotFound, err.Error())
+	case errors.Is(err, errUnauthorized):
+		return newProblem(http.StatusUnauthorized, err.Error())
+	case errors.Is(err, errForbidden):
+		return newProblem(http.StatusForbidden, err.Error())
+	default:
+		// The detail of an unexpected error stays in the log, not in the response.
+		return newProblem(http.StatusInternalServerError, "")
+	}
+}
+
+func newProblem(status int, detail string) Problem {
+	return Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail}
+}
+
+// fail writes the problem for err and stops the request.
+func fail(c *gin.Context, err error) {
+	p := problemFor(err)
+	if p.Status == http.StatusInternalServerError {
+		_ = c.Error(err)
+	}
+	writeProblem(c, p)
+}
+
+func writeProblem(c *gin.Context, p Problem) {
+	c.Header("Content-Type", "application/problem+json")
+	c.AbortWithStatusJSON(p.Status, p)
+}

@@ -1,0 +1,152 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	_ "embed"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"samenspel/internal/profiles"
+)
+
+// Version is the API version sent in the API-Version header and in the OpenAPI
+// document.
+const Version = "1.0.0"
+
+// maxBody is the largest request body accepted (SPEC §8).
+const maxBody = 1 << 20
+
+//go:embed openapi.json
+var openAPI []byte
+
+// Deps is everything the API needs, built in main.
+type Deps struct {
+	Taxonomy *profiles.Taxonomy
+	Log      *slog.Logger
+	// Ready reports whether the service can answer (its store is reachable).
+	Ready func(ctx context.Context) error
+	// TrustedProxies are passed to Gin's SetTrustedProxies; none by default.
+	TrustedProxies []string
+}
+
+// New builds the HTTP handler: middleware and the route table.
+func New(d Deps) (http.Handler, error) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	r.HandleMethodNotAllowed = true
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, err
+	}
+	r.Use(requestID(), apiVersion(), logRequests(d.Log), recoverProblem(d.Log), limitBody())
+	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })
+	r.NoMethod(func(c *gin.Context) { writeProblem(c, newProblem(http.StatusMethodNotAllowed, "")) })
+
+	h := &handlers{d: d}
+	// The route table: the whole API at a glance. Keep openapi.json in step (a test
+	// checks).
+	r.GET("/healthz", h.healthz)
+	r.GET("/readyz", h.readyz)
+	r.GET("/openapi.json", h.openapi)
+	v1 := r.Group("/v1")
+	v1.GET("/taxonomy", h.taxonomy)
+	return r, nil
+}
+
+type handlers struct{ d Deps }
+
+func (h *handlers) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+
+func (h *handlers) readyz(c *gin.Context) {
+	if h.d.Ready != nil {
+		if err := h.d.Ready(c.Request.Context()); err != nil {
+			h.d.Log.WarnContext(c.Request.Context(), "not ready", "err", err)
+			writeProblem(c, newProblem(http.StatusServiceUnavailable, "the store is not reachable"))
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+func (h *handlers) openapi(c *gin.Context) { c.Data(http.StatusOK, "application/json", openAPI) }
+
+func (h *handlers) taxonomy(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"kinds": h.d.Taxonomy.Kinds, "instruments": h.d.Taxonomy.Instruments, "themes": h.d.Taxonomy.Themes})
+}
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// requestID takes a sane X-Request-ID from the client or makes one, and sends it
+// back; the log lines of the request carry it.
+func requestID() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader("X-Request-ID")
+		if !requestIDPattern.MatchString(id) {
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		c.Set("request_id", id)
+		c.Header("X-Request-ID", id)
+		c.Next()
+	}
+}
+
+func apiVersion() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Header("API-Version", Version)
+		c.Next()
+	}
+}
+
+// logRequests logs one line a request: method, route, status, duration, request id.
+// Never the body, the query string or the Authorization header.
+func logRequests(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		route := c.FullPath()
+		if route == "" {
+			route = "unmatched"
+		}
+		attrs := []any{"method", c.Request.Method, "route", route, "status", c.Writer.Status(),
+			"duration_ms", time.Since(start).Milliseconds(), "request_id", c.GetString("request_id")}
+		if len(c.Errors) > 0 {
+			attrs = append(attrs, "err", c.Errors.Last().Err)
+		}
+		log.InfoContext(c.Request.Context(), "request", attrs...)
+	}
+}
+
+// recoverProblem turns a panic into a 500 problem and a log line.
+func recoverProblem(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if v := recover(); v != nil {
+				log.ErrorContext(c.Request.Context(), "panic", "value", v, "request_id", c.GetString("request_id"))
+				writeProblem(c, newProblem(http.StatusInternalServerError, ""))
+			}
+		}()
+		c.Next()
+	}
+}
+
+// limitBody refuses bodies above 1 MiB: at once when Content-Length says so, and
+// while reading otherwise.
+func limitBody() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > maxBody {
+			fail(c, errTooLarge)
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+		c.Next()
+	}
+}
