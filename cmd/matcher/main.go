@@ -1,6 +1,7 @@
 // Command matcher is Samenspel's coalition matcher. `matcher suggest` answers one
-// tender from files, with no server, store or network (SPEC §7); the API server and
-// the nightly jobs come as further subcommands.
+// tender from files, with no server, store or network (SPEC §7); `matcher serve`
+// (the default) serves the API (SPEC §8), so far its health, readiness, taxonomy and
+// OpenAPI routes; the store, the other routes and the nightly jobs come next.
 package main
 
 import (
@@ -30,17 +31,20 @@ func main() {
 }
 
 const usage = `usage:
+  matcher [serve] [--config FILE] [--addr HOST:PORT] [--data DIR] [--redis URL]
+                  [--meili URL] [--no-examples]
   matcher suggest --tender T.json --profiles P.ndjson|P.csv [--profiles ...]
                   [--collaborations E.ndjson] [--top N]
 `
 
 // run dispatches a command line; it is main without the process around it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("%w: the server is not built yet; use matcher suggest", errUsage)
+	if len(args) == 0 || len(args[0]) > 0 && args[0][0] == '-' {
+		return serve(ctx, args, stderr, nil)
 	}
 	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stderr, nil)
 	case "suggest":
 		return suggest(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

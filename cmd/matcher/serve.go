@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"samenspel/config"
+	"samenspel/internal/api"
+	"samenspel/internal/profiles"
+	"samenspel/internal/settings"
+)
+
+// Server timeouts: a slow client cannot hold a connection open for ever.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 15 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	shutdownTimeout   = 20 * time.Second
+)
+
+// serve is `matcher serve`: the API until ctx is cancelled (SIGINT, SIGTERM), then a
+// graceful shutdown that lets requests in flight finish.
+func serve(ctx context.Context, args []string, stderr io.Writer, listening func(addr string)) error {
+	cfg, err := settings.Load(args, os.LookupEnv)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		return err
+	}
+	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("matcher listening", "addr", ln.Addr().String(), "settings", cfg.String())
+	if listening != nil {
+		listening(ln.Addr().String())
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

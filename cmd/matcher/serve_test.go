@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a log sink the server goroutine and the test can share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestServeAndShutdown: matcher serve answers on its address, and a cancelled
+// context (SIGTERM in main) shuts it down cleanly.
+func TestServeAndShutdown(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	errc := make(chan error, 1)
+	var logs syncBuffer
+	go func() {
+		errc <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--data", "d"}, &logs, func(a string) { addrc <- a })
+	}()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case err := <-errc:
+		t.Fatalf("serve: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not start listening")
+	}
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "ok") {
+		t.Errorf("GET /healthz = %d %s", resp.StatusCode, body)
+	}
+	cancel()
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Errorf("serve after cancel = %v, want nil", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+	if !strings.Contains(logs.String(), `"route":"/healthz"`) || !strings.Contains(logs.String(), "shutting down") {
+		t.Errorf("logs lack the request or the shutdown:\n%s", logs.String())
+	}
+}
+
+func TestServeBadSettings(t *testing.T) {
+	t.Chdir(t.TempDir())
+	err := serve(context.Background(), []string{"--addr", "nonsense"}, io.Discard, nil)
+	if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "addr") {
+		t.Errorf("serve --addr nonsense = %v, want a usage error naming addr", err)
+	}
+}
