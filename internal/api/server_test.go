@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strings"
 	"testing"
@@ -115,11 +116,15 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	for _, r := range h.(*gin.Engine).Routes() {
 		served = append(served, r.Method+" "+ginToOpenAPI(r.Path))
 	}
+	type server struct {
+		URL string `json:"url"`
+	}
 	var doc struct {
 		Info struct {
 			Contact map[string]string `json:"contact"`
 		} `json:"info"`
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
+		Servers []server                              `json:"servers"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
 	}
 	if err := json.Unmarshal(openAPI, &doc); err != nil {
 		t.Fatalf("openapi.json: %v", err)
@@ -127,13 +132,35 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	if doc.Info.Contact["email"] == "" {
 		t.Errorf("openapi.json has no info.contact")
 	}
+	// A path is served under its server's URL path: /v1 for the API, the root for
+	// the operational routes (which name their own server).
+	prefix := func(servers []server) string {
+		if len(servers) == 0 {
+			t.Fatalf("openapi.json: no server")
+		}
+		u, err := url.Parse(servers[0].URL)
+		if err != nil {
+			t.Fatalf("openapi.json server %q: %v", servers[0].URL, err)
+		}
+		return u.Path
+	}
 	var documented []string
 	for path, ops := range doc.Paths {
 		if strings.HasSuffix(path, "/") {
 			t.Errorf("openapi.json path %q has a trailing slash", path)
 		}
+		servers := doc.Servers
+		if raw, ok := ops["servers"]; ok {
+			servers = nil
+			if err := json.Unmarshal(raw, &servers); err != nil {
+				t.Fatalf("openapi.json %s servers: %v", path, err)
+			}
+		}
 		for method := range ops {
-			documented = append(documented, strings.ToUpper(method)+" "+path)
+			if method == "servers" || method == "parameters" {
+				continue
+			}
+			documented = append(documented, strings.ToUpper(method)+" "+prefix(servers)+path)
 		}
 	}
 	sort.Strings(served)
