@@ -1,0 +1,26 @@
+// Package store is Samenspel's embedded durable store: the default for one process and
+// one municipality, with its data on local disk and no other service to run (SPEC §8,
+// `--data DIR`). It is a single SQLite file, dir/samenspel.db, reached through
+// database/sql and the pure-Go modernc.org/sqlite driver.
+//
+// It owns the durable storage of partner profiles (whole, contact and private fields
+// included), tenders with their owner and state, collaboration events in the order
+// they were added, tokens (only the SHA-256 hash of a secret, never the secret),
+// expressions of interest, and a change counter per kind of document that every write
+// bumps in its own transaction, so that caches can tell when they are stale. It
+// answers the two questions that must not scan every profile: the candidates of a
+// tender (SPEC §3) and the full-text and filtered profile search of GET /v1/profiles,
+// both from index tables kept in the same transaction as the documents.
+//
+// It sits between the domain types of internal/profiles, which it stores without
+// judging them (callers validate), and the API and the commands, which hold a
+// concrete *Store. Two processes may use the same directory at once, the server and
+// the indexer: writes wait for each other instead of failing, and a write that has
+// returned survives a crash or kill -9.
+//
+// It never decides who may see a field: GetProfile returns everything and the caller
+// decides; only SearchProfiles, whose contract is public fields, strips contact and
+// private. It never logs, never reads a clock (callers pass now), never builds SQL
+// from user values (every value is a bound parameter) and keeps no context in a
+// struct.
+package store

@@ -1,0 +1,410 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+	"samenspel/internal/synth"
+)
+
+func TestProfileRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	bare := profiles.Profile{ID: "bare", Name: "Bare", Kind: "business", Size: profiles.SizeLarge,
+		Areas: []string{"NL"}, Instruments: map[string]float64{"co_funding": 0.25}}
+	tests := []struct {
+		name string
+		p    profiles.Profile
+	}{
+		{"with contact and private", profile("buurtkamer-overvecht")},
+		{"no contact, no themes", bare},
+		{"many areas", func() profiles.Profile {
+			p := profile("wide")
+			p.Areas = []string{"BU03441205", "WK034412", "GM0344", "GM0363"}
+			return p
+		}()},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			if err := s.CreateProfile(ctx, tc.p); err != nil {
+				t.Fatalf("CreateProfile() = %v", err)
+			}
+			got, err := s.GetProfile(ctx, tc.p.ID)
+			if err != nil {
+				t.Fatalf("GetProfile(%q) = %v", tc.p.ID, err)
+			}
+			if diff := cmp.Diff(tc.p, got, equateEmpty); diff != "" {
+				t.Errorf("GetProfile(%q) (-want +got):\n%s", tc.p.ID, diff)
+			}
+		})
+	}
+}
+
+func TestProfileErrors(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	if err := s.CreateProfile(ctx, profile("a")); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		op   func() error
+		want error
+	}{
+		{"create existing", func() error { return s.CreateProfile(ctx, profile("a")) }, store.ErrConflict},
+		{"put missing", func() error { return s.PutProfile(ctx, profile("b")) }, store.ErrNotFound},
+		{"get missing", func() error { _, err := s.GetProfile(ctx, "b"); return err }, store.ErrNotFound},
+		{"delete missing", func() error { return s.DeleteProfile(ctx, "b") }, store.ErrNotFound},
+		{"put existing", func() error { return s.PutProfile(ctx, profile("a")) }, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.op(); !isErr(err, tc.want) {
+				t.Errorf("%s = %v, want %v", tc.name, err, tc.want)
+			}
+		})
+	}
+	if _, err := s.GetProfile(ctx, "b"); err == nil || err.Error() != `store: get profile "b": store: not found` {
+		t.Errorf("GetProfile(b) error = %q, want the id in it", err)
+	}
+}
+
+func TestPutProfileReplacesIndexes(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	old := profile("a")
+	if err := s.CreateProfile(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	now := old
+	now.Name = "Taalcafé Zuid"
+	now.Kind = "welfare"
+	now.Areas = []string{"WK034407"}
+	now.Instruments = map[string]float64{"language_classes": 1}
+	now.Themes = []string{"integration"}
+	now.Private = nil
+	if err := s.PutProfile(ctx, now); err != nil {
+		t.Fatalf("PutProfile() = %v", err)
+	}
+	got, err := s.GetProfile(ctx, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(now, got, equateEmpty); diff != "" {
+		t.Errorf("GetProfile after PutProfile (-want +got):\n%s", diff)
+	}
+	for _, q := range []store.Query{
+		{Text: "buurtkamer"}, {Text: "maaltijden"}, {Kind: "residents_group"},
+		{Instrument: "meals"}, {Theme: "loneliness"}, {Area: "WK034412"},
+	} {
+		if hits, total, err := s.SearchProfiles(ctx, q); err != nil || total != 0 {
+			t.Errorf("SearchProfiles(%+v) after PutProfile = %d hits, %v; want none for the old values", q, len(hits), err)
+		}
+	}
+	for _, q := range []store.Query{
+		{Text: "taalcafe"}, {Text: "taallessen"}, {Kind: "welfare"},
+		{Instrument: "language_classes"}, {Theme: "integration"}, {Area: "WK034407"},
+	} {
+		if _, total, err := s.SearchProfiles(ctx, q); err != nil || total != 1 {
+			t.Errorf("SearchProfiles(%+v) after PutProfile = %d, %v; want the profile", q, total, err)
+		}
+	}
+	cands, err := s.Candidates(ctx, tender("t"))
+	if err != nil || len(cands) != 0 {
+		t.Errorf("Candidates() after moving the profile away = %d, %v; want none", len(cands), err)
+	}
+}
+
+func TestDeleteProfile(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	s := newStore(t)
+	for _, id := range []string{"a", "b"} {
+		if err := s.CreateProfile(ctx, profile(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CreateTender(ctx, tender("t"), "owner", now); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"a", "b"} {
+		if err := s.AddInterest(ctx, "t", id, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok := store.Token{Hash: hash("a"), Role: "partner", Name: "a", Profile: "a", Created: now}
+	if err := s.CreateToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := s.DeleteProfile(ctx, "a"); err != nil {
+		t.Fatalf("DeleteProfile(a) = %v", err)
+	}
+	if _, err := s.GetProfile(ctx, "a"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetProfile(a) after delete = %v, want ErrNotFound", err)
+	}
+	if err := s.DeleteProfile(ctx, "a"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("DeleteProfile(a) twice = %v, want ErrNotFound", err)
+	}
+	hits, _, err := s.SearchProfiles(ctx, store.Query{Text: "buurtkamer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(hits); !slices.Equal(got, []string{"b"}) {
+		t.Errorf("SearchProfiles(buurtkamer) after delete = %v, want [b]", got)
+	}
+	cands, err := s.Candidates(ctx, tender("t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(cands); !slices.Equal(got, []string{"b"}) {
+		t.Errorf("Candidates() after delete = %v, want [b]", got)
+	}
+	if got, err := s.Interests(ctx, "t"); err != nil || !slices.Equal(got, []string{"b"}) {
+		t.Errorf("Interests(t) after delete = %v, %v; want [b]", got, err)
+	}
+	// A partner token names its profile: once the profile is gone, so is the token,
+	// or whoever registers the id next would find it already owned.
+	if _, err := s.TokenByHash(ctx, tok.Hash); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("TokenByHash(token of a) after delete = %v, want ErrNotFound", err)
+	}
+	if err := s.CreateProfile(ctx, profile("a")); err != nil {
+		t.Errorf("CreateProfile(a) after delete = %v, want the id free again", err)
+	}
+}
+
+func TestUpsertProfiles(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	if err := s.CreateProfile(ctx, profile("b")); err != nil {
+		t.Fatal(err)
+	}
+	changed := profile("b")
+	changed.Name = "Changed"
+	last := profile("c")
+	last.Name = "Last wins"
+	batch := []profiles.Profile{profile("c"), profile("a"), changed, last}
+	created, updated, err := s.UpsertProfiles(ctx, batch)
+	if err != nil || created != 2 || updated != 2 {
+		t.Errorf("UpsertProfiles() = %d, %d, %v; want 2 created (a, c), 2 updated (b, c again)", created, updated, err)
+	}
+	got, err := s.Profiles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []profiles.Profile{profile("a"), changed, last}
+	if diff := cmp.Diff(want, got, equateEmpty); diff != "" {
+		t.Errorf("Profiles() after UpsertProfiles (-want +got):\n%s", diff)
+	}
+	if _, total, _ := s.SearchProfiles(ctx, store.Query{Text: "last wins"}); total != 1 {
+		t.Errorf("SearchProfiles(last wins) = %d hits, want 1: the index follows the last version", total)
+	}
+}
+
+func TestProfilesEmptyIsNotNil(t *testing.T) {
+	got, err := newStore(t).Profiles(context.Background())
+	if err != nil || got == nil || len(got) != 0 {
+		t.Errorf("Profiles() of an empty store = %#v, %v; want an empty, non-nil list", got, err)
+	}
+}
+
+func TestCandidatesAreaOverlap(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	area := func(id string, areas ...string) profiles.Profile {
+		p := profile(id)
+		p.Areas = areas
+		return p
+	}
+	ps := []profiles.Profile{
+		area("country", "NL"),
+		area("utrecht", "GM0344"),
+		area("overvecht", "WK034412"),
+		area("neighbourhood", "BU03441205"),
+		area("other-neighbourhood", "BU03441299"),
+		area("other-district", "WK034407"),
+		area("amsterdam", "GM0363"),
+		area("two-cities", "GM0363", "BU03441205"),
+	}
+	if _, _, err := s.UpsertProfiles(ctx, ps); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		area []string
+		want []string
+	}{
+		{[]string{"NL"}, []string{"amsterdam", "country", "neighbourhood", "other-district", "other-neighbourhood", "overvecht", "two-cities", "utrecht"}},
+		{[]string{"GM0344"}, []string{"country", "neighbourhood", "other-district", "other-neighbourhood", "overvecht", "two-cities", "utrecht"}},
+		{[]string{"WK034412"}, []string{"country", "neighbourhood", "other-neighbourhood", "overvecht", "two-cities", "utrecht"}},
+		{[]string{"BU03441205"}, []string{"country", "neighbourhood", "overvecht", "two-cities", "utrecht"}},
+		{[]string{"BU03440701"}, []string{"country", "other-district", "utrecht"}},
+		{[]string{"GM0363"}, []string{"amsterdam", "country", "two-cities"}},
+		{[]string{"WK036301", "BU03441299"}, []string{"amsterdam", "country", "other-neighbourhood", "overvecht", "two-cities", "utrecht"}},
+		{[]string{"GM0599"}, []string{"country"}},
+		{nil, []string{}},
+	}
+	for _, tc := range tests {
+		tn := tender("t")
+		tn.Area = tc.area
+		got, err := s.Candidates(ctx, tn)
+		if err != nil {
+			t.Fatalf("Candidates(area %v) = %v", tc.area, err)
+		}
+		if diff := cmp.Diff(tc.want, ids(got)); diff != "" {
+			t.Errorf("Candidates(area %v) (-want +got):\n%s", tc.area, diff)
+		}
+	}
+}
+
+func TestCandidatesInstrumentsAndExclude(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	visits := profile("visits")
+	visits.Instruments = map[string]float64{"home_visits": 0.5}
+	meals := profile("meals")
+	meals.Instruments = map[string]float64{"meals": 1}
+	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{visits, meals, profile("both")}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		needs   []string
+		exclude []string
+		want    []string
+	}{
+		{"one need", []string{"meals"}, nil, []string{"both", "meals"}},
+		{"either need", []string{"home_visits", "meeting_place"}, nil, []string{"both", "visits"}},
+		{"excluded", []string{"meals", "home_visits"}, []string{"both", "unknown"}, []string{"meals", "visits"}},
+		{"nobody offers it", []string{"legal_advice"}, nil, []string{}},
+		{"no needs", nil, nil, []string{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tn := tender("t")
+			tn.Needs = nil
+			for _, code := range tc.needs {
+				tn.Needs = append(tn.Needs, profiles.Need{Instrument: code, Weight: 1})
+			}
+			tn.Exclude = tc.exclude
+			got, err := s.Candidates(ctx, tn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, ids(got)); diff != "" {
+				t.Errorf("Candidates(needs %v, exclude %v) (-want +got):\n%s", tc.needs, tc.exclude, diff)
+			}
+		})
+	}
+}
+
+// TestCandidatesMatchBruteForce checks the index tables against SPEC §3 applied to
+// every profile, on synthetic Utrecht data whose areas are shuffled across every
+// level (country, municipality, district, neighbourhood, another municipality) so
+// that overlap is tried in both directions.
+func TestCandidatesMatchBruteForce(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	r := rand.New(rand.NewPCG(1, 2))
+	ps := synth.Profiles(3, 600)
+	var pool []string
+	for _, p := range ps {
+		for _, a := range p.Areas {
+			pool = append(pool, profiles.AreaParents(a)...)
+		}
+	}
+	pool = append(pool, "GM0363", "WK036301", "BU03630101")
+	randomAreas := func() []string {
+		out := make([]string, 1+r.IntN(3))
+		for i := range out {
+			out[i] = pool[r.IntN(len(pool))]
+		}
+		return out
+	}
+	for i := range ps {
+		if r.IntN(3) == 0 {
+			ps[i].Areas = randomAreas()
+		}
+	}
+	if _, _, err := s.UpsertProfiles(ctx, ps); err != nil {
+		t.Fatal(err)
+	}
+	tenders := synth.Tenders(3, 60)
+	for i := range tenders {
+		if i%2 == 1 {
+			tenders[i].Area = randomAreas()
+			for range r.IntN(20) {
+				tenders[i].Exclude = append(tenders[i].Exclude, ps[r.IntN(len(ps))].ID)
+			}
+		}
+	}
+	slices.SortFunc(ps, func(a, b profiles.Profile) int { return strings.Compare(a.ID, b.ID) })
+	nonEmpty := 0
+	for _, tn := range tenders {
+		got, err := s.Candidates(ctx, tn)
+		if err != nil {
+			t.Fatalf("Candidates(%s) = %v", tn.ID, err)
+		}
+		want := []profiles.Profile{}
+		for _, p := range ps {
+			if eligible(p, tn) {
+				want = append(want, p)
+			}
+		}
+		if len(want) > 0 {
+			nonEmpty++
+		}
+		if diff := cmp.Diff(want, got, equateEmpty); diff != "" {
+			t.Errorf("Candidates(%s, area %v) differs from the brute-force filter (-want +got):\n%s", tn.ID, tn.Area, diff)
+		}
+	}
+	if nonEmpty < len(tenders)/2 {
+		t.Errorf("only %d of %d tenders have candidates: the test data tries too little", nonEmpty, len(tenders))
+	}
+}
+
+// eligible is SPEC §3 written out plainly.
+func eligible(p profiles.Profile, tn profiles.Tender) bool {
+	if slices.Contains(tn.Exclude, p.ID) {
+		return false
+	}
+	overlap := false
+	for _, a := range p.Areas {
+		for _, b := range tn.Area {
+			overlap = overlap || profiles.AreasOverlap(a, b)
+		}
+	}
+	offers := false
+	for _, n := range tn.Needs {
+		_, ok := p.Instruments[n.Instrument]
+		offers = offers || ok
+	}
+	return overlap && offers
+}
+
+// ids lists the ids of ps in order.
+func ids(ps []profiles.Profile) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.ID
+	}
+	return out
+}
+
+// numbered makes n profiles p-000, p-001, ….
+func numbered(n int) []profiles.Profile {
+	out := make([]profiles.Profile, n)
+	for i := range out {
+		out[i] = profile(fmt.Sprintf("p-%03d", i))
+	}
+	return out
+}

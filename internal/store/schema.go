@@ -1,0 +1,256 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"samenspel/internal/profiles"
+)
+
+// migrations is the schema, one step per version: migrations[i] takes a database
+// from version i to i+1. Steps are appended, never edited once released.
+//
+// Profiles are stored whole as JSON (doc); the other profile tables are indexes of
+// it, rewritten with it in one transaction:
+//   - profile_area_parents: every area of a profile and every area containing it
+//     (profiles.AreaParents), own = 1 for the areas the profile names itself. Area
+//     overlap becomes two exact lookups: the query area among the expanded areas
+//     (it contains a profile's area), or one of the query area's parents among the
+//     own areas (a profile's area contains it).
+//   - profile_instruments, profile_themes: the codes a profile offers and works on.
+//   - profile_fts: name, description and the Dutch and English labels of the
+//     instruments and themes, for full-text search; its rowid is profiles.pk.
+var migrations = []string{
+	`CREATE TABLE profiles (
+		pk   INTEGER PRIMARY KEY,
+		id   TEXT NOT NULL UNIQUE,
+		kind TEXT NOT NULL,
+		size TEXT NOT NULL,
+		doc  TEXT NOT NULL
+	);
+	CREATE INDEX profiles_kind ON profiles (kind);
+	CREATE INDEX profiles_size ON profiles (size);
+
+	CREATE TABLE profile_area_parents (
+		area    TEXT NOT NULL,
+		own     INTEGER NOT NULL,
+		profile INTEGER NOT NULL REFERENCES profiles (pk) ON DELETE CASCADE,
+		PRIMARY KEY (area, own, profile)
+	) WITHOUT ROWID;
+	CREATE INDEX profile_area_parents_profile ON profile_area_parents (profile);
+
+	CREATE TABLE profile_instruments (
+		instrument TEXT NOT NULL,
+		profile    INTEGER NOT NULL REFERENCES profiles (pk) ON DELETE CASCADE,
+		level      REAL NOT NULL,
+		PRIMARY KEY (instrument, profile)
+	) WITHOUT ROWID;
+	CREATE INDEX profile_instruments_profile ON profile_instruments (profile);
+
+	CREATE TABLE profile_themes (
+		theme   TEXT NOT NULL,
+		profile INTEGER NOT NULL REFERENCES profiles (pk) ON DELETE CASCADE,
+		PRIMARY KEY (theme, profile)
+	) WITHOUT ROWID;
+	CREATE INDEX profile_themes_profile ON profile_themes (profile);
+
+	CREATE VIRTUAL TABLE profile_fts USING fts5 (
+		name, description, labels,
+		tokenize = 'unicode61 remove_diacritics 2'
+	);
+
+	CREATE TABLE tenders (
+		id      TEXT PRIMARY KEY,
+		owner   TEXT NOT NULL,
+		closed  INTEGER NOT NULL DEFAULT 0,
+		created TEXT NOT NULL,
+		updated TEXT NOT NULL,
+		doc     TEXT NOT NULL
+	) WITHOUT ROWID;
+
+	CREATE TABLE collaborations (
+		seq     INTEGER PRIMARY KEY,
+		a       TEXT NOT NULL,
+		b       TEXT NOT NULL,
+		outcome TEXT NOT NULL,
+		at      TEXT NOT NULL
+	);
+
+	CREATE TABLE tokens (
+		hash    TEXT PRIMARY KEY,
+		role    TEXT NOT NULL,
+		name    TEXT NOT NULL,
+		profile TEXT REFERENCES profiles (id) ON DELETE CASCADE,
+		created TEXT NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX tokens_profile ON tokens (profile);
+
+	CREATE TABLE interests (
+		tender  TEXT NOT NULL REFERENCES tenders (id) ON DELETE CASCADE,
+		profile TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+		created TEXT NOT NULL,
+		PRIMARY KEY (tender, profile)
+	) WITHOUT ROWID;
+	CREATE INDEX interests_profile ON interests (profile);
+
+	CREATE TABLE versions (
+		kind    TEXT PRIMARY KEY,
+		version INTEGER NOT NULL
+	) WITHOUT ROWID;
+	INSERT INTO versions (kind, version) VALUES ('profiles', 0), ('tenders', 0), ('collaborations', 0);
+
+	CREATE TABLE meta (
+		key   TEXT PRIMARY KEY,
+		value TEXT NOT NULL
+	) WITHOUT ROWID;`,
+}
+
+// migrate brings the schema to the latest version and the indexed labels up to the
+// taxonomy, in one transaction: a second process opening the store at the same
+// time waits, then finds nothing left to do.
+func (s *Store) migrate(ctx context.Context) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+			return fmt.Errorf("schema_version: %w", err)
+		}
+		var version int
+		err := tx.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&version)
+		if errors.Is(err, sql.ErrNoRows) {
+			_, err = tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (0)`)
+		}
+		if err != nil {
+			return fmt.Errorf("schema_version: %w", err)
+		}
+		if version > len(migrations) {
+			return fmt.Errorf("schema version %d is newer than this program knows (%d): upgrade the program", version, len(migrations))
+		}
+		for i := version; i < len(migrations); i++ {
+			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+				return fmt.Errorf("migrate to schema version %d: %w", i+1, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE schema_version SET version = ?`, len(migrations)); err != nil {
+			return fmt.Errorf("schema_version: %w", err)
+		}
+		return s.relabel(ctx, tx)
+	})
+}
+
+// relabel indexes the labels of every profile again when the taxonomy's labels
+// differ from those the index was built with.
+func (s *Store) relabel(ctx context.Context, tx *sql.Tx) error {
+	var indexed string
+	err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'labels'`).Scan(&indexed)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("labels: %w", err)
+	}
+	if indexed == s.labels.fingerprint {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT pk, doc FROM profiles`)
+	if err != nil {
+		return fmt.Errorf("labels: %w", err)
+	}
+	type relabelled struct {
+		pk     int64
+		labels string
+	}
+	var todo []relabelled
+	for rows.Next() {
+		var r relabelled
+		var doc []byte
+		if err := rows.Scan(&r.pk, &doc); err != nil {
+			rows.Close()
+			return fmt.Errorf("labels: %w", err)
+		}
+		p, err := decodeProfile(doc)
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("labels: %w", err)
+		}
+		r.labels = s.labels.text(p)
+		todo = append(todo, r)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("labels: %w", err)
+	}
+	for _, r := range todo {
+		if _, err := tx.ExecContext(ctx, `UPDATE profile_fts SET labels = ? WHERE rowid = ?`, r.labels, r.pk); err != nil {
+			return fmt.Errorf("labels: %w", err)
+		}
+	}
+	if len(todo) > 0 {
+		if err := bump(ctx, tx, kindProfiles); err != nil {
+			return fmt.Errorf("labels: %w", err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('labels', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, s.labels.fingerprint)
+	if err != nil {
+		return fmt.Errorf("labels: %w", err)
+	}
+	return nil
+}
+
+// labeler turns a profile's instrument and theme codes into the words search finds
+// them by: the code and its Dutch and English labels ("debt_counseling
+// schuldhulpverlening debt counselling").
+type labeler struct {
+	instruments, themes map[string]string
+	// fingerprint identifies the labels, to tell when the index needs them again.
+	fingerprint string
+}
+
+// labelsFormat changes when labeler.text changes, so that stores index again.
+const labelsFormat = "1"
+
+func newLabeler(tax *profiles.Taxonomy) labeler {
+	words := func(terms []profiles.Term) map[string]string {
+		m := make(map[string]string, len(terms))
+		for _, t := range terms {
+			m[t.Code] = t.Code + " " + t.NL + " " + t.EN
+		}
+		return m
+	}
+	l := labeler{instruments: words(tax.Instruments), themes: words(tax.Themes)}
+	h := sha256.New()
+	fmt.Fprintf(h, "format %s\n", labelsFormat)
+	for _, m := range []map[string]string{l.instruments, l.themes} {
+		for _, code := range slices.Sorted(maps.Keys(m)) {
+			fmt.Fprintf(h, "%q\n", m[code])
+		}
+		h.Write([]byte{0})
+	}
+	l.fingerprint = hex.EncodeToString(h.Sum(nil))
+	return l
+}
+
+// text is the labels column of p: the words of its instruments (in code order) and
+// themes. A code outside the taxonomy is indexed as itself.
+func (l labeler) text(p profiles.Profile) string {
+	var b strings.Builder
+	add := func(m map[string]string, code string) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		if words, ok := m[code]; ok {
+			b.WriteString(words)
+		} else {
+			b.WriteString(code)
+		}
+	}
+	for _, code := range slices.Sorted(maps.Keys(p.Instruments)) {
+		add(l.instruments, code)
+	}
+	for _, code := range p.Themes {
+		add(l.themes, code)
+	}
+	return b.String()
+}

@@ -1,0 +1,226 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"samenspel/internal/profiles"
+)
+
+// ErrNotFound is returned when a profile, tender or token does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrConflict is returned when an id (or a token hash) is already taken.
+var ErrConflict = errors.New("store: already exists")
+
+// fileName is the database file Open creates in its directory.
+const fileName = "samenspel.db"
+
+// busyTimeout is how long a write waits for another connection or process (the
+// indexer during an import) to finish its write before it fails. The caller's
+// context ends the wait sooner.
+const busyTimeout = 30 * time.Second
+
+// Store is the embedded store. It is safe for concurrent use, and other processes
+// may open the same directory at the same time.
+type Store struct {
+	// writer holds the one connection that writes: writers of this process queue
+	// here in Go rather than poll SQLite's lock. reader serves reads in parallel
+	// (WAL readers never wait for the writer).
+	writer, reader *sql.DB
+	labels         labeler
+}
+
+// Open opens the store in dir, creating dir and dir/samenspel.db when they do not
+// exist and bringing the schema up to date. tax gives the labels that search
+// finds instruments and themes by; when they changed since the last Open, the
+// labels of every stored profile are indexed again.
+func Open(ctx context.Context, dir string, tax *profiles.Taxonomy) (*Store, error) {
+	if tax == nil {
+		return nil, errors.New("store: open: no taxonomy")
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	path, err := filepath.Abs(filepath.Join(dir, fileName))
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	uri := (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
+	common := []string{fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()), "foreign_keys(1)"}
+	writeDSN := dsn(uri, slices.Concat(common, []string{
+		"journal_mode(WAL)",  // readers never wait for the writer, nor it for them
+		"synchronous(FULL)",  // a commit is on disk before it returns
+		"cache_size(-65536)", // up to 64 MiB of pages: an import's indexes stay in memory
+		"temp_store(MEMORY)", // statement journals in memory, not in temporary files
+	}), "immediate") // take the write lock at BEGIN, so a transaction never fails upgrading to it
+	readDSN := dsn(uri, slices.Concat(common, []string{"query_only(1)"}), "")
+
+	s := &Store{labels: newLabeler(tax)}
+	if s.writer, err = sql.Open("sqlite", writeDSN); err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	s.writer.SetMaxOpenConns(1)
+	if err := s.migrate(ctx); err != nil {
+		s.writer.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if s.reader, err = sql.Open("sqlite", readDSN); err != nil {
+		s.writer.Close()
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	s.reader.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	s.reader.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)))
+	return s, nil
+}
+
+// dsn is the modernc.org/sqlite data source name of the database at uri, with
+// pragmas run on every new connection and the BEGIN mode of its transactions.
+func dsn(uri string, pragmas []string, txlock string) string {
+	q := url.Values{"_pragma": pragmas}
+	if txlock != "" {
+		q.Set("_txlock", txlock)
+	}
+	return uri + "?" + q.Encode()
+}
+
+// Close closes the database. Calls after Close fail.
+func (s *Store) Close() error {
+	return errors.Join(s.reader.Close(), s.writer.Close())
+}
+
+// Ping reports whether the database can be read: the readiness of the server.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.reader.QueryRowContext(ctx, `SELECT 1 FROM schema_version`).Scan(&one); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// Empty reports whether the store holds no profile and no tender: a first start,
+// which the server fills with the shipped examples.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	var empty bool
+	err := s.reader.QueryRowContext(ctx,
+		`SELECT NOT EXISTS (SELECT 1 FROM profiles) AND NOT EXISTS (SELECT 1 FROM tenders)`).Scan(&empty)
+	if err != nil {
+		return false, fmt.Errorf("store: empty: %w", err)
+	}
+	return empty, nil
+}
+
+// Versions are change counters, one per kind of document. Each write bumps its
+// kind's counter in the same transaction, in whatever process wrote, so a cache
+// that remembers the counters it was filled at knows when it is stale. Counters
+// only grow; their values mean nothing else.
+type Versions struct {
+	// Profiles counts writes of profiles (create, put, upsert, delete).
+	Profiles int64
+	// Tenders counts writes of tenders, their closing and new expressions of
+	// interest (which change the answer to interested_only suggestions).
+	Tenders int64
+	// Collaborations counts added collaboration events.
+	Collaborations int64
+}
+
+// Versions returns the current change counters.
+func (s *Store) Versions(ctx context.Context) (Versions, error) {
+	var v Versions
+	err := s.reader.QueryRowContext(ctx, `SELECT
+		(SELECT version FROM versions WHERE kind = 'profiles'),
+		(SELECT version FROM versions WHERE kind = 'tenders'),
+		(SELECT version FROM versions WHERE kind = 'collaborations')`).
+		Scan(&v.Profiles, &v.Tenders, &v.Collaborations)
+	if err != nil {
+		return Versions{}, fmt.Errorf("store: versions: %w", err)
+	}
+	return v, nil
+}
+
+// Kinds of document, as the versions table names them.
+const (
+	kindProfiles       = "profiles"
+	kindTenders        = "tenders"
+	kindCollaborations = "collaborations"
+)
+
+// bump increases the change counter of kind inside tx.
+func bump(ctx context.Context, tx *sql.Tx, kind string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE versions SET version = version + 1 WHERE kind = ?`, kind)
+	return err
+}
+
+// write runs fn in a write transaction and commits it when fn returns nil. The
+// commit is durable when write returns (WAL, synchronous=FULL).
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return errors.Join(err, rollback(tx))
+	}
+	return tx.Commit()
+}
+
+// read runs fn in a read transaction: the statements in fn see one snapshot.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// rollback rolls tx back; a transaction that is already done is no error.
+func rollback(tx *sql.Tx) error {
+	if err := tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+		return err
+	}
+	return nil
+}
+
+// constraint maps SQLite constraint violations to the store's sentinels: a taken
+// key to ErrConflict, a missing referenced row to ErrNotFound. Other errors pass.
+func constraint(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+		return ErrConflict
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return ErrNotFound
+	}
+	return err
+}
+
+// timeLayout stores instants as fixed-width UTC text: readable, and sorted as text
+// in time order.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) (time.Time, error) { return time.Parse(timeLayout, s) }
+
+// nonNil returns xs, or an empty slice when xs is nil: lists encode as [] not null.
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}

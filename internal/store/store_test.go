@@ -1,0 +1,458 @@
+package store_test
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	_ "modernc.org/sqlite"
+
+	"samenspel/config"
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+)
+
+// taxonomy parses the shipped taxonomy, the one the server opens the store with.
+func taxonomy(t testing.TB) *profiles.Taxonomy {
+	t.Helper()
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		t.Fatalf("ParseTaxonomy(config.Taxonomy) = %v", err)
+	}
+	return tax
+}
+
+// open opens a store in dir with the shipped taxonomy and closes it when the test ends.
+func open(t testing.TB, dir string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), dir, taxonomy(t))
+	if err != nil {
+		t.Fatalf("Open(%q) = %v", dir, err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close() = %v", err)
+		}
+	})
+	return s
+}
+
+// newStore opens a store in a fresh directory of its own.
+func newStore(t testing.TB) *store.Store {
+	t.Helper()
+	return open(t, t.TempDir())
+}
+
+// canary is written into contact and private fields; it must never come out of a
+// search.
+const canary = "canary-7f3a"
+
+// profile is the profile of SPEC §2 under another id, with contact and private set.
+func profile(id string) profiles.Profile {
+	return profiles.Profile{
+		ID: id, Name: "Buurtkamer " + id, Kind: "residents_group", Size: profiles.SizeSmall,
+		NewProvider: true, Areas: []string{"WK034412"},
+		Instruments: map[string]float64{"meeting_place": 1, "meals": 0.5},
+		Themes:      []string{"loneliness"}, Description: "Koffie en een warme maaltijd",
+		Contact: &profiles.Contact{Email: canary + "@example.org", Phone: canary},
+		Private: map[string]string{"ideas": canary},
+	}
+}
+
+// tender is the tender of SPEC §2 under another id.
+func tender(id string) profiles.Tender {
+	budget := int64(250000)
+	maxLarge := 1
+	return profiles.Tender{
+		ID: id, Title: "Minder eenzaamheid in Overvecht", Area: []string{"WK034412"},
+		Themes: []string{"loneliness"}, Budget: &budget,
+		Needs: []profiles.Need{
+			{Instrument: "home_visits", Weight: 3, Must: true},
+			{Instrument: "meeting_place", Weight: 2},
+		},
+		MinSize: 1, MaxSize: 5, RequireKinds: []string{"residents_group"},
+		MaxLarge: &maxLarge, MinSmall: 1, Exclude: []string{}, Weights: profiles.DefaultWeights,
+	}
+}
+
+// equateEmpty treats nil and empty slices and maps as equal: JSON keeps the
+// difference only where it matters to nobody (an empty private map is omitted).
+var equateEmpty = cmpopts.EquateEmpty()
+
+func TestOpenCreatesDirectoryAndFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "nested", "data dir?#%")
+	s := open(t, dir)
+	if _, err := os.Stat(filepath.Join(dir, "samenspel.db")); err != nil {
+		t.Fatalf("Open(%q) made no samenspel.db: %v", dir, err)
+	}
+	if err := s.Ping(context.Background()); err != nil {
+		t.Errorf("Ping() = %v, want nil", err)
+	}
+}
+
+func TestOpenTwiceKeepsData(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := store.Open(ctx, dir, taxonomy(t))
+	if err != nil {
+		t.Fatalf("Open() = %v", err)
+	}
+	if err := s.CreateProfile(ctx, profile("a")); err != nil {
+		t.Fatalf("CreateProfile() = %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	s = open(t, dir)
+	if _, err := s.GetProfile(ctx, "a"); err != nil {
+		t.Errorf("GetProfile(a) after reopening = %v, want the profile", err)
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := store.Open(ctx, dir, taxonomy(t))
+	if err != nil {
+		t.Fatalf("Open() = %v", err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", filepath.Join(dir, "samenspel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE schema_version SET version = version + 1`); err != nil {
+		t.Fatalf("bump schema_version: %v", err)
+	}
+	db.Close()
+	if s, err := store.Open(ctx, dir, taxonomy(t)); err == nil {
+		s.Close()
+		t.Fatal("Open() of a store with a newer schema = nil error, want one")
+	}
+}
+
+func TestOpenNeedsTaxonomy(t *testing.T) {
+	if s, err := store.Open(context.Background(), t.TempDir(), nil); err == nil {
+		s.Close()
+		t.Fatal("Open(dir, nil) = nil error, want one: search needs the labels")
+	}
+}
+
+func TestEmpty(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name  string
+		write func(s *store.Store) error
+		want  bool
+	}{
+		{"new", func(*store.Store) error { return nil }, true},
+		{"profile", func(s *store.Store) error { return s.CreateProfile(ctx, profile("a")) }, false},
+		{"tender", func(s *store.Store) error { return s.CreateTender(ctx, tender("t"), "o", time.Now()) }, false},
+		{"only events and tokens", func(s *store.Store) error {
+			if err := s.AddCollaboration(ctx, profiles.Collaboration{A: "a", B: "b", Outcome: "positive", At: "2026-03-01"}); err != nil {
+				return err
+			}
+			return s.CreateToken(ctx, store.Token{Hash: hash("x"), Role: "admin", Name: "root", Created: time.Now()})
+		}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			if err := tc.write(s); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Empty(ctx)
+			if err != nil || got != tc.want {
+				t.Errorf("Empty() = %v, %v; want %v, nil", got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestVersions(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	s := newStore(t)
+	if err := s.CreateProfile(ctx, profile("base")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateTender(ctx, tender("base"), "owner", now); err != nil {
+		t.Fatal(err)
+	}
+	p := store.Versions{Profiles: 1}
+	tn := store.Versions{Tenders: 1}
+	c := store.Versions{Collaborations: 1}
+	none := store.Versions{}
+	tests := []struct {
+		name string
+		op   func() error
+		want store.Versions // the change
+	}{
+		{"CreateProfile", func() error { return s.CreateProfile(ctx, profile("a")) }, p},
+		{"PutProfile", func() error { return s.PutProfile(ctx, profile("a")) }, p},
+		{"UpsertProfiles", func() error {
+			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{profile("a"), profile("b")})
+			return err
+		}, p},
+		{"UpsertProfiles none", func() error { _, _, err := s.UpsertProfiles(ctx, nil); return err }, none},
+		{"DeleteProfile", func() error { return s.DeleteProfile(ctx, "b") }, p},
+		{"CreateTender", func() error { return s.CreateTender(ctx, tender("t"), "owner", now) }, tn},
+		{"PutTender", func() error { return s.PutTender(ctx, tender("t"), now) }, tn},
+		{"AddInterest", func() error { return s.AddInterest(ctx, "t", "a", now) }, tn},
+		{"AddInterest again", func() error { return s.AddInterest(ctx, "t", "a", now) }, none},
+		{"CloseTender", func() error { return s.CloseTender(ctx, "t", now) }, tn},
+		{"AddCollaboration", func() error {
+			return s.AddCollaboration(ctx, profiles.Collaboration{A: "a", B: "base", Outcome: "positive", At: "2026-03-01"})
+		}, c},
+		{"AddCollaborations", func() error {
+			return s.AddCollaborations(ctx, []profiles.Collaboration{{A: "a", B: "base", Outcome: "negative", At: "2026-03-02"}})
+		}, c},
+		{"CreateToken", func() error {
+			return s.CreateToken(ctx, store.Token{Hash: hash("t"), Role: "admin", Name: "n", Created: now})
+		}, none},
+		{"failed PutProfile", func() error { s.PutProfile(ctx, profile("missing")); return nil }, none},
+		{"failed CreateTender", func() error { s.CreateTender(ctx, tender("t"), "owner", now); return nil }, none},
+		{"reads", func() error {
+			if _, err := s.GetProfile(ctx, "a"); err != nil {
+				return err
+			}
+			if _, err := s.Profiles(ctx); err != nil {
+				return err
+			}
+			if _, _, err := s.SearchProfiles(ctx, store.Query{Text: "buurtkamer"}); err != nil {
+				return err
+			}
+			if _, err := s.Candidates(ctx, tender("t")); err != nil {
+				return err
+			}
+			if _, err := s.Tenders(ctx); err != nil {
+				return err
+			}
+			if _, err := s.Collaborations(ctx); err != nil {
+				return err
+			}
+			if _, err := s.Interests(ctx, "t"); err != nil {
+				return err
+			}
+			_, err := s.TokenByHash(ctx, hash("t"))
+			return err
+		}, none},
+	}
+	for _, tc := range tests {
+		before, err := s.Versions(ctx)
+		if err != nil {
+			t.Fatalf("Versions() = %v", err)
+		}
+		if err := tc.op(); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		after, err := s.Versions(ctx)
+		if err != nil {
+			t.Fatalf("Versions() = %v", err)
+		}
+		got := store.Versions{
+			Profiles:       after.Profiles - before.Profiles,
+			Tenders:        after.Tenders - before.Tenders,
+			Collaborations: after.Collaborations - before.Collaborations,
+		}
+		if got != tc.want {
+			t.Errorf("%s: Versions changed by %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestTwoStoresWriteAtOnce is the server and the indexer: two processes (here two
+// *Store) on one directory, both writing. Neither may fail on a locked database and
+// every write must be there afterwards.
+func TestTwoStoresWriteAtOnce(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	server, indexer := open(t, dir), open(t, dir)
+	const n = 60
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*n)
+	wg.Go(func() { // the server: one request at a time, several at once
+		var inner sync.WaitGroup
+		for w := range 3 {
+			inner.Go(func() {
+				for i := range n {
+					id := fmt.Sprintf("server-%d-%d", w, i)
+					if err := server.CreateProfile(ctx, profile(id)); err != nil {
+						errs <- err
+					}
+					if _, _, err := server.SearchProfiles(ctx, store.Query{Text: "buurtkamer", Limit: 5}); err != nil {
+						errs <- err
+					}
+				}
+			})
+		}
+		inner.Wait()
+	})
+	wg.Go(func() { // the indexer: imports in batches
+		for i := range n / 10 {
+			batch := make([]profiles.Profile, 50)
+			for j := range batch {
+				batch[j] = profile(fmt.Sprintf("indexer-%d-%d", i, j))
+			}
+			if _, _, err := indexer.UpsertProfiles(ctx, batch); err != nil {
+				errs <- err
+			}
+			c := profiles.Collaboration{A: batch[0].ID, B: batch[1].ID, Outcome: "positive", At: "2026-03-01"}
+			if err := indexer.AddCollaboration(ctx, c); err != nil {
+				errs <- err
+			}
+		}
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent write: %v", err)
+	}
+	for _, s := range []*store.Store{server, indexer} {
+		ps, err := s.Profiles(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := 3*n + n/10*50; len(ps) != want {
+			t.Errorf("Profiles() after concurrent writes: %d profiles, want %d", len(ps), want)
+		}
+		cs, err := s.Collaborations(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != n/10 {
+			t.Errorf("Collaborations() after concurrent writes: %d events, want %d", len(cs), n/10)
+		}
+	}
+}
+
+// childEnv switches the test binary into the child of TestWriteSurvivesKill.
+const childEnv = "STORE_CHILD"
+
+// TestWriteSurvivesKill checks that an acknowledged write is durable: a child process
+// writes, says "ok" once the calls have returned, and is killed with SIGKILL; the
+// store, opened again, has what the child wrote.
+func TestWriteSurvivesKill(t *testing.T) {
+	ctx := context.Background()
+	if os.Getenv(childEnv) == "1" {
+		writeAndBlock(ctx, os.Getenv("STORE_DIR"))
+		return
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestWriteSurvivesKill$", "-test.count=1")
+	cmd.Env = append(os.Environ(), childEnv+"=1", "STORE_DIR="+dir)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	deadline := time.After(60 * time.Second)
+wait:
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				cmd.Wait()
+				t.Fatal("child ended without saying ok")
+			}
+			if line == "ok" {
+				break wait
+			}
+			if strings.HasPrefix(line, "error") {
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("child: %s", line)
+			}
+		case <-deadline:
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatal("child did not say ok within 60 s")
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Fatal("child exited cleanly; want killed")
+	}
+	go func() {
+		for range lines { // drain
+		}
+	}()
+
+	s := open(t, dir)
+	got, err := s.GetProfile(ctx, "survivor")
+	if err != nil {
+		t.Fatalf("GetProfile(survivor) after kill -9 = %v", err)
+	}
+	if diff := cmp.Diff(profile("survivor"), got, equateEmpty); diff != "" {
+		t.Errorf("profile after kill -9 (-want +got):\n%s", diff)
+	}
+	if _, err := s.GetTender(ctx, "survivor"); err != nil {
+		t.Errorf("GetTender(survivor) after kill -9 = %v", err)
+	}
+	if cs, err := s.Collaborations(ctx); err != nil || len(cs) != 1 {
+		t.Errorf("Collaborations() after kill -9 = %v, %v; want one event", cs, err)
+	}
+}
+
+// writeAndBlock is the child of TestWriteSurvivesKill: it never returns.
+func writeAndBlock(ctx context.Context, dir string) {
+	s, err := store.Open(ctx, dir, mustTaxonomy())
+	if err == nil {
+		err = s.CreateProfile(ctx, profile("survivor"))
+	}
+	if err == nil {
+		err = s.CreateTender(ctx, tender("survivor"), "owner", time.Now())
+	}
+	if err == nil {
+		err = s.AddCollaboration(ctx, profiles.Collaboration{A: "survivor", B: "x", Outcome: "positive", At: "2026-03-01"})
+	}
+	if err != nil {
+		fmt.Println("error:", err)
+	} else {
+		fmt.Println("ok")
+	}
+	for { // wait for SIGKILL
+		time.Sleep(time.Hour)
+	}
+}
+
+func mustTaxonomy() *profiles.Taxonomy {
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		panic(err)
+	}
+	return tax
+}
+
+// isErr reports errors.Is for table cases that expect no error when want is nil.
+func isErr(err, want error) bool {
+	if want == nil {
+		return err == nil
+	}
+	return errors.Is(err, want)
+}

@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"samenspel/internal/profiles"
+)
+
+// TenderRecord is a stored tender with what the store keeps about it.
+type TenderRecord struct {
+	Tender profiles.Tender
+	// Owner is who created the tender, as the caller named it; PutTender keeps it.
+	Owner string
+	// Closed is set by CloseTender: a tender is closed, never deleted.
+	Closed bool
+	// Created and Updated are the times the caller passed, in UTC.
+	Created, Updated time.Time
+}
+
+// CreateTender stores a new, open tender of owner. It returns ErrConflict when the
+// id is taken.
+func (s *Store) CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		doc, err := json.Marshal(t)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO tenders (id, owner, created, updated, doc) VALUES (?, ?, ?, ?, ?)`,
+			t.ID, owner, formatTime(now), formatTime(now), doc)
+		if err != nil {
+			return constraint(err)
+		}
+		return bump(ctx, tx, kindTenders)
+	})
+	if err != nil {
+		return fmt.Errorf("store: create tender %q: %w", t.ID, err)
+	}
+	return nil
+}
+
+// GetTender returns a tender, open or closed. It returns ErrNotFound when there is
+// none.
+func (s *Store) GetTender(ctx context.Context, id string) (TenderRecord, error) {
+	recs, err := queryTenders(ctx, s.reader, `SELECT owner, closed, created, updated, doc FROM tenders WHERE id = ?`, id)
+	if err == nil && len(recs) == 0 {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return TenderRecord{}, fmt.Errorf("store: get tender %q: %w", id, err)
+	}
+	return recs[0], nil
+}
+
+// Tenders returns every tender, open and closed, by id.
+func (s *Store) Tenders(ctx context.Context) ([]TenderRecord, error) {
+	recs, err := queryTenders(ctx, s.reader, `SELECT owner, closed, created, updated, doc FROM tenders ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: tenders: %w", err)
+	}
+	return recs, nil
+}
+
+// PutTender replaces the tender with t's id, keeping its owner, state and creation
+// time. It returns ErrNotFound when there is none.
+func (s *Store) PutTender(ctx context.Context, t profiles.Tender, now time.Time) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		doc, err := json.Marshal(t)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE tenders SET doc = ?, updated = ? WHERE id = ?`, doc, formatTime(now), t.ID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrNotFound
+		}
+		return bump(ctx, tx, kindTenders)
+	})
+	if err != nil {
+		return fmt.Errorf("store: put tender %q: %w", t.ID, err)
+	}
+	return nil
+}
+
+// CloseTender closes a tender at now. Closing a closed tender changes nothing. It
+// returns ErrNotFound when there is none.
+func (s *Store) CloseTender(ctx context.Context, id string, now time.Time) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tenders SET closed = 1, updated = ? WHERE id = ? AND closed = 0`, formatTime(now), id)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return exists(ctx, tx, `SELECT 1 FROM tenders WHERE id = ?`, id)
+		}
+		return bump(ctx, tx, kindTenders)
+	})
+	if err != nil {
+		return fmt.Errorf("store: close tender %q: %w", id, err)
+	}
+	return nil
+}
+
+// AddInterest records that profile is interested in tender. Adding it again
+// changes nothing. It returns ErrNotFound when the tender or the profile does not
+// exist.
+func (s *Store) AddInterest(ctx context.Context, tender, profile string, now time.Time) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := exists(ctx, tx, `SELECT 1 FROM tenders WHERE id = ?`, tender); err != nil {
+			return fmt.Errorf("tender: %w", err)
+		}
+		if err := exists(ctx, tx, `SELECT 1 FROM profiles WHERE id = ?`, profile); err != nil {
+			return fmt.Errorf("profile: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO interests (tender, profile, created) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, tender, profile, formatTime(now))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil || n == 0 { // n == 0: already interested
+			return err
+		}
+		return bump(ctx, tx, kindTenders)
+	})
+	if err != nil {
+		return fmt.Errorf("store: add interest of %q in tender %q: %w", profile, tender, err)
+	}
+	return nil
+}
+
+// Interests returns the ids of the profiles interested in tender, by id. It
+// returns ErrNotFound when the tender does not exist.
+func (s *Store) Interests(ctx context.Context, tender string) ([]string, error) {
+	out := []string{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := exists(ctx, tx, `SELECT 1 FROM tenders WHERE id = ?`, tender); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT profile FROM interests WHERE tender = ? ORDER BY profile`, tender)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out = append(out, id)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: interests in tender %q: %w", tender, err)
+	}
+	return out, nil
+}
+
+// exists returns nil when query (SELECT 1 ...) finds a row, else ErrNotFound.
+func exists(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	var one int
+	err := tx.QueryRowContext(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// queryTenders runs a query of (owner, closed, created, updated, doc) rows.
+func queryTenders(ctx context.Context, q queryer, query string, args ...any) ([]TenderRecord, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []TenderRecord{}
+	for rows.Next() {
+		var rec TenderRecord
+		var created, updated string
+		var doc []byte
+		if err := rows.Scan(&rec.Owner, &rec.Closed, &created, &updated, &doc); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(doc, &rec.Tender); err != nil {
+			return nil, fmt.Errorf("decode stored tender: %w", err)
+		}
+		if rec.Created, err = parseTime(created); err != nil {
+			return nil, err
+		}
+		if rec.Updated, err = parseTime(updated); err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, rows.Err()
+}
