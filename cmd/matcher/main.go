@@ -33,6 +33,8 @@ func main() {
 const usage = `usage:
   matcher [serve] [--config FILE] [--addr HOST:PORT] [--data DIR] [--redis URL]
                   [--meili URL] [--no-examples]
+  matcher token create --role admin|tender_owner|partner --name NAME [--profile ID]
+                  [--data DIR]
   matcher suggest --tender T.json --profiles P.ndjson|P.csv [--profiles ...]
                   [--collaborations E.ndjson] [--top N]
 `
@@ -47,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args[1:], stderr, nil)
 	case "suggest":
 		return suggest(ctx, args[1:], stdout, stderr)
+	case "token":
+		return token(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

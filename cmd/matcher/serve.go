@@ -15,6 +15,7 @@ import (
 	"samenspel/internal/api"
 	"samenspel/internal/profiles"
 	"samenspel/internal/settings"
+	"samenspel/internal/store"
 )
 
 // Server timeouts: a slow client cannot hold a connection open for ever.
@@ -38,7 +39,20 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	if err != nil {
 		return err
 	}
-	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies})
+	st, err := store.Open(ctx, cfg.Data, tax)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if empty, err := st.Empty(ctx); err != nil {
+		return err
+	} else if empty && !cfg.NoExamples {
+		if err := loadExamples(ctx, st, tax, time.Now().UTC()); err != nil {
+			return err
+		}
+		log.Info("empty store filled with the example data", "data", cfg.Data)
+	}
+	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"samenspel/config"
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
 )
 
 // syncBuffer is a log sink the server goroutine and the test can share.
@@ -44,6 +48,11 @@ func TestServeAndShutdown(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not start listening")
 	}
+	if resp, err := http.Get("http://" + addr + "/readyz"); err != nil || resp.StatusCode != 200 {
+		t.Errorf("GET /readyz = %v, %v; want 200", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil {
 		t.Fatal(err)
@@ -62,8 +71,42 @@ func TestServeAndShutdown(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not shut down")
 	}
-	if !strings.Contains(logs.String(), `"route":"/healthz"`) || !strings.Contains(logs.String(), "shutting down") {
-		t.Errorf("logs lack the request or the shutdown:\n%s", logs.String())
+	if !strings.Contains(logs.String(), `"route":"/healthz"`) || !strings.Contains(logs.String(), "shutting down") ||
+		!strings.Contains(logs.String(), "filled with the example data") {
+		t.Errorf("logs lack the examples, the request or the shutdown:\n%s", logs.String())
+	}
+	// The examples are in the store, durably.
+	tax, _ := profiles.ParseTaxonomy(config.Taxonomy)
+	st, err := store.Open(context.Background(), "d", tax)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ps, _ := st.Profiles(context.Background())
+	ts, _ := st.Tenders(context.Background())
+	if len(ps) != 320 || len(ts) != 6 {
+		t.Errorf("store after the first start: %d profiles, %d tenders; want the 320 and 6 examples", len(ps), len(ts))
+	}
+}
+
+func TestServeNoExamples(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		errc <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--data", "d", "--no-examples"}, io.Discard, func(string) { cancel() })
+	}()
+	if err := <-errc; err != nil {
+		t.Fatalf("serve --no-examples: %v", err)
+	}
+	tax, _ := profiles.ParseTaxonomy(config.Taxonomy)
+	st, err := store.Open(context.Background(), "d", tax)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if empty, _ := st.Empty(context.Background()); !empty {
+		t.Errorf("--no-examples filled the store")
 	}
 }
 
