@@ -1,0 +1,160 @@
+// Package suggest serves the suggestions of SPEC §6 for stored tenders. It gathers
+// what an answer depends on from the store (the tender, its candidates, the
+// collaboration events, the expressions of interest), asks the engine
+// (internal/match), and caches the answer under a key that carries the versions of
+// everything it depends on, so that a write anywhere makes the old answer unreachable
+// at once: no stale answer is served after a write has been acknowledged.
+//
+// It sits between the API and the store. It never sees who asks, and caches only
+// the engine's answer, which holds public fields alone. Concurrent misses for one
+// key compute once (singleflight), on a context that no single caller's
+// cancellation can poison.
+package suggest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+
+	"samenspel/internal/match"
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+)
+
+// Store is what the service reads; *store.Store implements it.
+type Store interface {
+	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
+	Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error)
+	Collaborations(ctx context.Context) ([]profiles.Collaboration, error)
+	Interests(ctx context.Context, tender string) ([]string, error)
+	Versions(ctx context.Context) (store.Versions, error)
+}
+
+// Cache keeps computed answers; internal/cache.Memory implements it, and so will the
+// Redis cache.
+type Cache interface {
+	Get(ctx context.Context, key string) ([]byte, bool, error)
+	Set(ctx context.Context, key string, val []byte) error
+}
+
+// Service answers tenders. Build one with New and share it.
+type Service struct {
+	store  Store
+	cache  Cache
+	flight singleflight.Group
+
+	mu           sync.Mutex
+	trust        *match.Trust // built from the events at trustVersion
+	trustVersion int64
+	trustBuilt   bool
+}
+
+// New returns a service over a store and a cache.
+func New(st Store, c Cache) *Service { return &Service{store: st, cache: c} }
+
+// Request is one question for a stored tender.
+type Request struct {
+	Tender string
+	Top    int
+	// InterestedOnly limits the candidates to partners that expressed interest.
+	InterestedOnly bool
+}
+
+// ForTender returns the suggestions JSON (SPEC §6) for a stored tender, from the
+// cache when nothing it depends on has changed. A missing tender is
+// store.ErrNotFound.
+func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
+	v, err := s.store.Versions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("suggest/v1/%s/p%d/t%d/c%d/top%d/i%t", r.Tender, v.Profiles, v.Tenders, v.Collaborations, r.Top, r.InterestedOnly)
+	if b, ok, err := s.cache.Get(ctx, key); err == nil && ok {
+		return b, nil
+	}
+	ch := s.flight.DoChan(key, func() (any, error) {
+		// One computation for every caller waiting on this key: it must not end
+		// because the first caller went away.
+		cctx := context.WithoutCancel(ctx)
+		b, err := s.compute(cctx, r, v)
+		if err != nil {
+			return nil, err
+		}
+		_ = s.cache.Set(cctx, key, b)
+		return b, nil
+	})
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.([]byte), nil
+	}
+}
+
+func (s *Service) compute(ctx context.Context, r Request, v store.Versions) ([]byte, error) {
+	rec, err := s.store.GetTender(ctx, r.Tender)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := s.store.Candidates(ctx, rec.Tender)
+	if err != nil {
+		return nil, err
+	}
+	if r.InterestedOnly {
+		ids, err := s.store.Interests(ctx, r.Tender)
+		if err != nil {
+			return nil, err
+		}
+		ps = slices.DeleteFunc(ps, func(p profiles.Profile) bool { return !slices.Contains(ids, p.ID) })
+	}
+	tr, err := s.trustAt(ctx, v.Collaborations)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(match.Suggest(match.Input{Tender: rec.Tender, Profiles: ps, Trust: tr}, match.Options{Top: r.Top}))
+}
+
+// Match answers an unsaved tender (POST /v1/match): nothing is cached.
+func (s *Service) Match(ctx context.Context, t profiles.Tender, top int) (match.Result, error) {
+	v, err := s.store.Versions(ctx)
+	if err != nil {
+		return match.Result{}, err
+	}
+	ps, err := s.store.Candidates(ctx, t)
+	if err != nil {
+		return match.Result{}, err
+	}
+	tr, err := s.trustAt(ctx, v.Collaborations)
+	if err != nil {
+		return match.Result{}, err
+	}
+	return match.Suggest(match.Input{Tender: t, Profiles: ps, Trust: tr}, match.Options{Top: top}), nil
+}
+
+// trustAt returns the trust built from the events, rebuilt only when the events'
+// version has moved.
+func (s *Service) trustAt(ctx context.Context, version int64) (*match.Trust, error) {
+	s.mu.Lock()
+	if s.trustBuilt && s.trustVersion == version {
+		tr := s.trust
+		s.mu.Unlock()
+		return tr, nil
+	}
+	s.mu.Unlock()
+	events, err := s.store.Collaborations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tr := match.NewTrust(events)
+	s.mu.Lock()
+	s.trust, s.trustVersion, s.trustBuilt = tr, version, true
+	s.mu.Unlock()
+	return tr, nil
+}

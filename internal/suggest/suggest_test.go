@@ -1,0 +1,182 @@
+package suggest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"samenspel/config"
+	"samenspel/internal/cache"
+	"samenspel/internal/match"
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+	"samenspel/internal/synth"
+)
+
+// counting wraps the real store and counts the computations (Candidates calls).
+type counting struct {
+	*store.Store
+	computed atomic.Int64
+	slow     time.Duration
+}
+
+func (c *counting) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error) {
+	c.computed.Add(1)
+	time.Sleep(c.slow)
+	return c.Store.Candidates(ctx, t)
+}
+
+func setup(t *testing.T) (*counting, *Service, profiles.Tender, []profiles.Profile) {
+	t.Helper()
+	ctx := context.Background()
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, t.TempDir(), tax)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	tn := synth.Tenders(1, 1)[0]
+	ps := synth.Pool(1, tn, 60)
+	if _, _, err := st.UpsertProfiles(ctx, ps); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateTender(ctx, tn, "owner", time.Unix(0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	c := &counting{Store: st}
+	return c, New(c, cache.NewMemory(100, time.Hour)), tn, ps
+}
+
+func result(t *testing.T, b []byte) match.Result {
+	t.Helper()
+	var r match.Result
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestCachedUntilSomethingChanges(t *testing.T) {
+	ctx := context.Background()
+	st, svc, tn, ps := setup(t)
+	req := Request{Tender: tn.ID, Top: 5}
+	first, err := svc.ForTender(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := result(t, first); r.Tender != tn.ID || len(r.Coalitions) == 0 {
+		t.Fatalf("ForTender = %+v, want coalitions for %s", r, tn.ID)
+	}
+	if again, _ := svc.ForTender(ctx, req); string(again) != string(first) || st.computed.Load() != 1 {
+		t.Fatalf("second ForTender computed again (%d computations)", st.computed.Load())
+	}
+
+	best := result(t, first).Coalitions[0].Members[0].ID
+	writes := []struct {
+		name  string
+		write func() error
+	}{
+		{"profile deleted", func() error { return st.DeleteProfile(ctx, best) }},
+		{"collaboration", func() error {
+			return st.AddCollaboration(ctx, profiles.Collaboration{A: ps[1].ID, B: ps[2].ID, Outcome: "negative", At: "2026-11-01"})
+		}},
+		{"tender replaced", func() error { tn.Weights.Trust = 0.5; return st.PutTender(ctx, tn, time.Unix(1, 0)) }},
+		{"interest", func() error { return st.AddInterest(ctx, tn.ID, ps[3].ID, time.Unix(2, 0)) }},
+	}
+	for _, w := range writes {
+		before := st.computed.Load()
+		if err := w.write(); err != nil {
+			t.Fatalf("%s: %v", w.name, err)
+		}
+		got, err := svc.ForTender(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.computed.Load() != before+1 {
+			t.Errorf("after %s the answer came from the cache", w.name)
+		}
+		if w.name == "profile deleted" {
+			for _, c := range result(t, got).Coalitions {
+				for _, m := range c.Members {
+					if m.ID == best {
+						t.Errorf("deleted profile %s still suggested", best)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestInterestedOnly(t *testing.T) {
+	ctx := context.Background()
+	st, svc, tn, ps := setup(t)
+	for _, p := range ps[:4] {
+		if err := st.AddInterest(ctx, tn.ID, p.ID, time.Unix(0, 0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := svc.ForTender(ctx, Request{Tender: tn.ID, Top: 10, InterestedOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := result(t, b)
+	if r.Candidates > 4 {
+		t.Errorf("interested_only: %d candidates, want at most the 4 interested", r.Candidates)
+	}
+	for _, c := range r.Coalitions {
+		for _, m := range c.Members {
+			ok := false
+			for _, p := range ps[:4] {
+				ok = ok || p.ID == m.ID
+			}
+			if !ok {
+				t.Errorf("interested_only suggests %s, which did not express interest", m.ID)
+			}
+		}
+	}
+}
+
+func TestConcurrentMissesComputeOnce(t *testing.T) {
+	st, svc, tn, _ := setup(t)
+	st.slow = 50 * time.Millisecond
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := context.Background()
+			if i == 0 {
+				// The first caller gives up at once: the others must still get an answer.
+				c, cancel := context.WithCancel(ctx)
+				cancel()
+				ctx = c
+			}
+			if _, err := svc.ForTender(ctx, Request{Tender: tn.ID, Top: 10}); err != nil && i != 0 {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("ForTender: %v", err)
+	}
+	if n := st.computed.Load(); n != 1 {
+		t.Errorf("200 concurrent misses computed %d times, want 1", n)
+	}
+}
+
+func TestMissingTender(t *testing.T) {
+	_, svc, _, _ := setup(t)
+	if _, err := svc.ForTender(context.Background(), Request{Tender: "nope", Top: 10}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ForTender(nope) = %v, want ErrNotFound", err)
+	}
+}
