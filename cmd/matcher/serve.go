@@ -13,9 +13,18 @@ import (
 
 	"samenspel/config"
 	"samenspel/internal/api"
+	"samenspel/internal/cache"
 	"samenspel/internal/profiles"
 	"samenspel/internal/settings"
 	"samenspel/internal/store"
+	suggestions "samenspel/internal/suggest"
+)
+
+// The in-process suggestion cache: answers are keyed by the versions of what they
+// depend on, so the time to live only bounds memory, not staleness.
+const (
+	cacheEntries = 4096
+	cacheTTL     = 24 * time.Hour
 )
 
 // Server timeouts: a slow client cannot hold a connection open for ever.
@@ -52,7 +61,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		}
 		log.Info("empty store filled with the example data", "data", cfg.Data)
 	}
-	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping})
+	svc := suggestions.New(st, cache.NewMemory(cacheEntries, cacheTTL))
+	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
+		Store: st, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/profiles"
+	"samenspel/internal/store"
 )
 
 // Problem is an error response (RFC 9457), with per-field errors for invalid input.
@@ -22,6 +23,7 @@ type Problem struct {
 // problemFor too.
 var (
 	errNotFound     = errors.New("not found")
+	errBadRequest   = errors.New("bad request")
 	errTooLarge     = errors.New("request body larger than 1 MiB")
 	errUnauthorized = errors.New("a valid bearer token is required")
 	errForbidden    = errors.New("this token may not do that")
@@ -35,14 +37,16 @@ func problemFor(err error) Problem {
 	switch {
 	case errors.As(err, &maxErr) || errors.Is(err, errTooLarge):
 		return newProblem(http.StatusRequestEntityTooLarge, errTooLarge.Error())
-	case errors.Is(err, profiles.ErrMalformed):
+	case errors.Is(err, profiles.ErrMalformed) || errors.Is(err, errBadRequest):
 		return newProblem(http.StatusBadRequest, err.Error())
 	case errors.As(err, &verr):
 		p := newProblem(http.StatusUnprocessableEntity, "the document has invalid values")
 		p.Errors = verr.Errors
 		return p
-	case errors.Is(err, errNotFound):
-		return newProblem(http.StatusNotFound, err.Error())
+	case errors.Is(err, errNotFound) || errors.Is(err, store.ErrNotFound):
+		return newProblem(http.StatusNotFound, "no such resource")
+	case errors.Is(err, store.ErrConflict):
+		return newProblem(http.StatusConflict, "the id is taken")
 	case errors.Is(err, errUnauthorized):
 		return newProblem(http.StatusUnauthorized, err.Error())
 	case errors.Is(err, errForbidden):

@@ -33,6 +33,10 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// TrustedProxies are passed to Gin's SetTrustedProxies; none by default.
 	TrustedProxies []string
+	Store          Store
+	Suggest        Suggester
+	// Now is the clock (time.Now in main).
+	Now func() time.Time
 }
 
 // New builds the HTTP handler: middleware and the route table.
@@ -55,8 +59,16 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", h.readyz)
 	r.GET("/openapi.json", h.openapi)
-	v1 := r.Group("/v1")
+	v1 := r.Group("/v1", h.authenticate)
 	v1.GET("/taxonomy", h.taxonomy)
+	v1.POST("/profiles", h.registerProfile)
+	v1.GET("/profiles", h.searchProfiles)
+	v1.GET("/profiles/:id", h.getProfile)
+	v1.POST("/tenders", h.createTender)
+	v1.GET("/tenders", h.listTenders)
+	v1.GET("/tenders/:id", h.getTender)
+	v1.GET("/tenders/:id/coalitions", h.coalitions)
+	v1.POST("/match", h.matchTender)
 	return r, nil
 }
 

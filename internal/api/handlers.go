@@ -1,0 +1,324 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"samenspel/internal/auth"
+	"samenspel/internal/match"
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+	"samenspel/internal/suggest"
+)
+
+// Store is what the handlers read and write; *store.Store implements it.
+type Store interface {
+	TokenByHash(ctx context.Context, hash string) (store.Token, error)
+	CreateToken(ctx context.Context, t store.Token) error
+	CreateProfile(ctx context.Context, p profiles.Profile) error
+	DeleteProfile(ctx context.Context, id string) error
+	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
+	SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error)
+	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
+	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
+	Tenders(ctx context.Context) ([]store.TenderRecord, error)
+}
+
+// Suggester answers tenders; *suggest.Service implements it.
+type Suggester interface {
+	ForTender(ctx context.Context, r suggest.Request) ([]byte, error)
+	Match(ctx context.Context, t profiles.Tender, top int) (match.Result, error)
+}
+
+// principal is who a request acts as: anonymous (zero value), or a token's role.
+type principal struct {
+	Role    string
+	Profile string // for partners
+	Owner   string // the identity a tender owner's tenders are recorded under
+}
+
+// owner is the non-secret identity of a token: the start of its hash.
+func owner(hash string) string { return "tok_" + hash[:16] }
+
+// authenticate resolves a bearer token, if any. A malformed or unknown token is
+// refused (401), never treated as anonymous.
+func (h *handlers) authenticate(c *gin.Context) {
+	secret, err := auth.FromHeader(c.GetHeader("Authorization"))
+	if err != nil {
+		fail(c, errUnauthorized)
+		return
+	}
+	if secret != "" {
+		tok, err := h.d.Store.TokenByHash(c.Request.Context(), auth.Hash(secret))
+		if errors.Is(err, store.ErrNotFound) {
+			fail(c, errUnauthorized)
+			return
+		}
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		c.Set("principal", principal{Role: tok.Role, Profile: tok.Profile, Owner: owner(tok.Hash)})
+	}
+	c.Next()
+}
+
+func who(c *gin.Context) principal {
+	p, _ := c.Get("principal")
+	pr, _ := p.(principal)
+	return pr
+}
+
+// body reads the whole request body (at most 1 MiB, enforced by limitBody).
+func body(c *gin.Context) ([]byte, error) {
+	b, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// profileView is a profile as principal p may see it (SPEC §2).
+func profileView(p profiles.Profile, pr principal) profiles.Profile {
+	out := p.Public()
+	if pr.Role == auth.RoleAdmin || pr.Role == auth.RoleTenderOwner {
+		out.Contact = p.Contact
+	}
+	if pr.Role == auth.RoleAdmin || (pr.Role == auth.RolePartner && pr.Profile == p.ID) {
+		out.Private = p.Private
+	}
+	return out
+}
+
+// registerProfile is POST /v1/profiles: anyone may register a partner; the answer
+// carries the partner's token, shown once.
+func (h *handlers) registerProfile(c *gin.Context) {
+	ctx := c.Request.Context()
+	b, err := body(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p, err := h.d.Taxonomy.DecodeProfile(b)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := h.d.Store.CreateProfile(ctx, p); err != nil {
+		fail(c, err)
+		return
+	}
+	secret, err := auth.NewSecret()
+	if err == nil {
+		err = h.d.Store.CreateToken(ctx, store.Token{Hash: auth.Hash(secret), Role: auth.RolePartner, Name: p.Name, Profile: p.ID, Created: h.d.Now()})
+	}
+	if err != nil {
+		// Nothing half-written: a profile nobody can manage is taken back.
+		_ = h.d.Store.DeleteProfile(context.WithoutCancel(ctx), p.ID)
+		fail(c, err)
+		return
+	}
+	c.Header("Location", "/v1/profiles/"+p.ID)
+	c.JSON(http.StatusCreated, gin.H{"profile": profileView(p, principal{Role: auth.RolePartner, Profile: p.ID}), "token": secret})
+}
+
+// validID refuses a path id that no document can have (400).
+func validID(c *gin.Context) bool {
+	if profiles.ValidID(c.Param("id")) {
+		return true
+	}
+	fail(c, fmt.Errorf("%w: id must be 1 to 64 of a-z, 0-9 and -", errBadRequest))
+	return false
+}
+
+func (h *handlers) getProfile(c *gin.Context) {
+	if !validID(c) {
+		return
+	}
+	p, err := h.d.Store.GetProfile(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, profileView(p, who(c)))
+}
+
+// searchProfiles is GET /v1/profiles: full text and filters, public fields only.
+func (h *handlers) searchProfiles(c *gin.Context) {
+	q := store.Query{Text: c.Query("q"), Kind: c.Query("kind"), Size: c.Query("size"), Area: c.Query("area"),
+		Instrument: c.Query("instrument"), Theme: c.Query("theme")}
+	var errs []profiles.FieldError
+	check := func(field, v string, ok bool, msg string) {
+		if v != "" && !ok {
+			errs = append(errs, profiles.FieldError{Field: field, Message: msg})
+		}
+	}
+	check("kind", q.Kind, h.d.Taxonomy.HasKind(q.Kind), fmt.Sprintf("unknown kind %q", q.Kind))
+	check("size", q.Size, q.Size == profiles.SizeSmall || q.Size == profiles.SizeMedium || q.Size == profiles.SizeLarge, "must be small, medium or large")
+	check("area", q.Area, profiles.ValidArea(q.Area), "must be a CBS area code: NL, GMdddd, WKdddddd or BUdddddddd")
+	check("instrument", q.Instrument, h.d.Taxonomy.HasInstrument(q.Instrument), fmt.Sprintf("unknown instrument %q", q.Instrument))
+	check("theme", q.Theme, h.d.Taxonomy.HasTheme(q.Theme), fmt.Sprintf("unknown theme %q", q.Theme))
+	var err error
+	if q.Limit, err = intParam(c, "limit", store.DefaultLimit, 1, store.MaxLimit); err != nil {
+		errs = append(errs, profiles.FieldError{Field: "limit", Message: err.Error()})
+	}
+	if q.Offset, err = intParam(c, "offset", 0, 0, 1<<30); err != nil {
+		errs = append(errs, profiles.FieldError{Field: "offset", Message: err.Error()})
+	}
+	if len(errs) > 0 {
+		fail(c, &profiles.ValidationError{Errors: errs})
+		return
+	}
+	hits, total, err := h.d.Store.SearchProfiles(c.Request.Context(), q)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"hits": hits, "total": total})
+}
+
+// intParam reads an integer query parameter in [lo, hi], def when absent.
+func intParam(c *gin.Context, name string, def, lo, hi int) (int, error) {
+	v, ok := c.GetQuery(name)
+	if !ok {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+	}
+	return n, nil
+}
+
+// tenderView is a stored tender as the API shows it: tenders are public calls.
+type tenderView struct {
+	Tender  profiles.Tender `json:"tender"`
+	Closed  bool            `json:"closed"`
+	Created time.Time       `json:"created"`
+	Updated time.Time       `json:"updated"`
+}
+
+func viewOf(r store.TenderRecord) tenderView {
+	return tenderView{Tender: r.Tender, Closed: r.Closed, Created: r.Created, Updated: r.Updated}
+}
+
+// createTender is POST /v1/tenders, for tender owners and admins.
+func (h *handlers) createTender(c *gin.Context) {
+	pr := who(c)
+	if pr.Role == "" {
+		fail(c, errUnauthorized)
+		return
+	}
+	if pr.Role != auth.RoleTenderOwner && pr.Role != auth.RoleAdmin {
+		fail(c, errForbidden)
+		return
+	}
+	b, err := body(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	t, err := h.d.Taxonomy.DecodeTender(b)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	if err := h.d.Store.CreateTender(ctx, t, pr.Owner, h.d.Now()); err != nil {
+		fail(c, err)
+		return
+	}
+	rec, err := h.d.Store.GetTender(ctx, t.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Location", "/v1/tenders/"+t.ID)
+	c.JSON(http.StatusCreated, viewOf(rec))
+}
+
+func (h *handlers) getTender(c *gin.Context) {
+	if !validID(c) {
+		return
+	}
+	rec, err := h.d.Store.GetTender(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, viewOf(rec))
+}
+
+func (h *handlers) listTenders(c *gin.Context) {
+	recs, err := h.d.Store.Tenders(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]tenderView, len(recs))
+	for i, r := range recs {
+		out[i] = viewOf(r)
+	}
+	c.JSON(http.StatusOK, gin.H{"tenders": out})
+}
+
+// coalitions is GET /v1/tenders/{id}/coalitions: the suggestions of SPEC §6.
+func (h *handlers) coalitions(c *gin.Context) {
+	if !validID(c) {
+		return
+	}
+	top, err := intParam(c, "top", match.DefaultTop, 1, match.MaxTop)
+	if err != nil {
+		fail(c, &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "top", Message: err.Error()}}})
+		return
+	}
+	interested := false
+	v, ok := c.GetQuery("interestedOnly") // the NL API Design Rules want camelCase
+	if !ok {
+		v, ok = c.GetQuery("interested_only") // as SPEC §8 spells it
+	}
+	if ok {
+		if interested, err = strconv.ParseBool(v); err != nil {
+			fail(c, &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "interested_only", Message: "must be true or false"}}})
+			return
+		}
+	}
+	b, err := h.d.Suggest.ForTender(c.Request.Context(), suggest.Request{Tender: c.Param("id"), Top: top, InterestedOnly: interested})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json", b)
+}
+
+// matchTender is POST /v1/match: suggestions for an unsaved tender.
+func (h *handlers) matchTender(c *gin.Context) {
+	top, err := intParam(c, "top", match.DefaultTop, 1, match.MaxTop)
+	if err != nil {
+		fail(c, &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "top", Message: err.Error()}}})
+		return
+	}
+	b, err := body(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	t, err := h.d.Taxonomy.DecodeTender(b)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	res, err := h.d.Suggest.Match(c.Request.Context(), t, top)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
