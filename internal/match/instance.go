@@ -64,6 +64,12 @@ type instance struct {
 // newInstance selects the candidates of a tender (SPEC §3) and projects them onto the
 // needs. Profiles with a repeated id after the first are ignored.
 func newInstance(t *profiles.Tender, ps []profiles.Profile, tr *Trust) *instance {
+	return newInstanceWith(t, ps, tr, nil)
+}
+
+// newInstanceWith is newInstance that also keeps the profiles in force, eligible or
+// not (to score a proposed coalition); K still counts the eligible ones' kinds only.
+func newInstanceWith(t *profiles.Tender, ps []profiles.Profile, tr *Trust, force map[string]bool) *instance {
 	// A valid tender has max_size at most 8; the search's fixed arrays rely on it.
 	in := &instance{tender: t, needs: t.Needs, minSize: t.MinSize, maxSize: min(t.MaxSize, profiles.MaxMaxSize), minSmall: t.MinSmall}
 	needIdx := make(map[string]int, len(t.Needs))
@@ -92,22 +98,28 @@ func newInstance(t *profiles.Tender, ps []profiles.Profile, tr *Trust) *instance
 		excluded[id] = true
 	}
 	order := make([]int, 0, len(ps))
+	kindIdx := map[string]int{}
 	for i := range ps {
 		if !excluded[ps[i].ID] && overlaps(ps[i].Areas, t.Area) && offersAny(ps[i].Instruments, needIdx) {
+			order = append(order, i)
+			kindIdx[ps[i].Kind] = 0
+		} else if force[ps[i].ID] {
 			order = append(order, i)
 		}
 	}
 	sort.SliceStable(order, func(a, b int) bool { return ps[order[a]].ID < ps[order[b]].ID })
 
-	kindIdx := map[string]int{}
-	for _, i := range order {
-		kindIdx[ps[i].Kind] = 0
-	}
 	for k := range kindIdx {
 		in.kinds = append(in.kinds, k)
 	}
 	sort.Strings(in.kinds)
 	in.K = len(in.kinds)
+	for _, i := range order {
+		if _, ok := kindIdx[ps[i].Kind]; !ok {
+			kindIdx[ps[i].Kind] = 0
+			in.kinds = append(in.kinds, ps[i].Kind)
+		}
+	}
 	for _, k := range t.RequireKinds {
 		if _, ok := kindIdx[k]; !ok {
 			kindIdx[k] = 0
@@ -120,7 +132,8 @@ func newInstance(t *profiles.Tender, ps []profiles.Profile, tr *Trust) *instance
 	for _, k := range t.RequireKinds {
 		in.require |= 1 << uint(kindIdx[k])
 	}
-	in.denom = float64(min(in.maxSize, in.K))
+	// At least 1: a proposed coalition may be scored when nobody is eligible.
+	in.denom = float64(max(1, min(in.maxSize, in.K)))
 
 	byID := make(map[string]int, len(order))
 	for _, i := range order {
@@ -249,7 +262,7 @@ func (in *instance) breakdown(t tally) Breakdown {
 	}
 	b := Breakdown{
 		Coverage:  t.coverage,
-		Diversity: float64(bits.OnesCount64(t.kinds)) / in.denom,
+		Diversity: math.Min(1, float64(bits.OnesCount64(t.kinds))/in.denom), // above 1 only with members forced in
 		Trust:     DefaultTrust,
 		Inclusion: float64(t.inc) / float64(t.size),
 	}
