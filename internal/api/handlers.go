@@ -1,12 +1,15 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -23,18 +26,25 @@ type Store interface {
 	TokenByHash(ctx context.Context, hash string) (store.Token, error)
 	CreateToken(ctx context.Context, t store.Token) error
 	CreateProfile(ctx context.Context, p profiles.Profile) error
+	PutProfile(ctx context.Context, p profiles.Profile) error
 	DeleteProfile(ctx context.Context, id string) error
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
 	SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error)
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
 	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
 	Tenders(ctx context.Context) ([]store.TenderRecord, error)
+	PutTender(ctx context.Context, t profiles.Tender, now time.Time) error
+	CloseTender(ctx context.Context, id string, now time.Time) error
+	AddCollaboration(ctx context.Context, c profiles.Collaboration) error
+	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
+	Interests(ctx context.Context, tender string) ([]string, error)
 }
 
 // Suggester answers tenders; *suggest.Service implements it.
 type Suggester interface {
 	ForTender(ctx context.Context, r suggest.Request) ([]byte, error)
 	Match(ctx context.Context, t profiles.Tender, top int) (match.Result, error)
+	Score(ctx context.Context, tender string, ids []string) (match.Scored, error)
 }
 
 // principal is who a request acts as: anonymous (zero value), or a token's role.
@@ -321,4 +331,26 @@ func (h *handlers) matchTender(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, res)
+}
+
+// strictJSON decodes one JSON object into v: unknown fields are invalid (422), and
+// syntax errors or trailing data are malformed (400).
+func strictJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return &profiles.ValidationError{Errors: []profiles.FieldError{{Field: field, Message: "unknown field"}}}
+		}
+		return fmt.Errorf("%w: %v", profiles.ErrMalformed, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("%w: data after the object", profiles.ErrMalformed)
+	}
+	var extra json.RawMessage
+	if err := dec.Decode(&extra); err != io.EOF {
+		return fmt.Errorf("%w: data after the object", profiles.ErrMalformed)
+	}
+	return nil
 }

@@ -47,6 +47,8 @@ func problemFor(err error) Problem {
 		return newProblem(http.StatusNotFound, "no such resource")
 	case errors.Is(err, store.ErrConflict):
 		return newProblem(http.StatusConflict, "the id is taken")
+	case errors.Is(err, errClosed):
+		return newProblem(http.StatusConflict, err.Error())
 	case errors.Is(err, errUnauthorized):
 		return newProblem(http.StatusUnauthorized, err.Error())
 	case errors.Is(err, errForbidden):

@@ -64,10 +64,18 @@ func New(d Deps) (http.Handler, error) {
 	v1.POST("/profiles", h.registerProfile)
 	v1.GET("/profiles", h.searchProfiles)
 	v1.GET("/profiles/:id", h.getProfile)
+	v1.PUT("/profiles/:id", h.putProfile)
+	v1.DELETE("/profiles/:id", h.deleteProfile)
 	v1.POST("/tenders", h.createTender)
 	v1.GET("/tenders", h.listTenders)
 	v1.GET("/tenders/:id", h.getTender)
+	v1.PUT("/tenders/:id", h.putTender)
+	v1.DELETE("/tenders/:id", h.closeTender)
 	v1.GET("/tenders/:id/coalitions", h.coalitions)
+	v1.POST("/tenders/:id/coalitions/score", h.scoreCoalition)
+	v1.POST("/tenders/:id/interest", h.addInterest)
+	v1.GET("/tenders/:id/interest", h.interests)
+	v1.POST("/collaborations", h.addCollaboration)
 	v1.POST("/match", h.matchTender)
 	return r, nil
 }

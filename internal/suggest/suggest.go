@@ -14,6 +14,7 @@ package suggest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -28,6 +29,7 @@ import (
 // Store is what the service reads; *store.Store implements it.
 type Store interface {
 	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
+	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
 	Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error)
 	Collaborations(ctx context.Context) ([]profiles.Collaboration, error)
 	Interests(ctx context.Context, tender string) ([]string, error)
@@ -136,6 +138,41 @@ func (s *Service) Match(ctx context.Context, t profiles.Tender, top int) (match.
 		return match.Result{}, err
 	}
 	return match.Suggest(match.Input{Tender: t, Profiles: ps, Trust: tr}, match.Options{Top: top}), nil
+}
+
+// Score scores a proposed coalition for a stored tender (match.Score). A member
+// that is no profile at all is match.ErrProposal.
+func (s *Service) Score(ctx context.Context, tender string, ids []string) (match.Scored, error) {
+	rec, err := s.store.GetTender(ctx, tender)
+	if err != nil {
+		return match.Scored{}, err
+	}
+	ps, err := s.store.Candidates(ctx, rec.Tender)
+	if err != nil {
+		return match.Scored{}, err
+	}
+	for _, id := range ids {
+		if slices.ContainsFunc(ps, func(p profiles.Profile) bool { return p.ID == id }) {
+			continue
+		}
+		p, err := s.store.GetProfile(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // match.Score names it
+		}
+		if err != nil {
+			return match.Scored{}, err
+		}
+		ps = append(ps, p)
+	}
+	v, err := s.store.Versions(ctx)
+	if err != nil {
+		return match.Scored{}, err
+	}
+	tr, err := s.trustAt(ctx, v.Collaborations)
+	if err != nil {
+		return match.Scored{}, err
+	}
+	return match.Score(match.Input{Tender: rec.Tender, Profiles: ps, Trust: tr}, ids)
 }
 
 // trustAt returns the trust built from the events, rebuilt only when the events'
