@@ -61,9 +61,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		}
 		log.Info("empty store filled with the example data", "data", cfg.Data)
 	}
-	svc := suggestions.New(st, cache.NewMemory(cacheEntries, cacheTTL))
+	metrics := api.NewMetrics()
+	svc := suggestions.New(st, cache.NewMemory(cacheEntries, cacheTTL), metrics)
 	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
-		Store: st, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }})
+		Store: st, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics})
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func newEnv(t *testing.T) *env {
 		e.tokens[role] = secret
 	}
 	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), Ready: st.Ping, Store: st,
-		Suggest: suggest.New(st, cache.NewMemory(100, time.Hour)), Now: func() time.Time { return time.Unix(100, 0).UTC() }})
+		Suggest: suggest.New(st, cache.NewMemory(100, time.Hour), nil), Now: func() time.Time { return time.Unix(100, 0).UTC() }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,5 +289,67 @@ func TestCoalitionsAndMatch(t *testing.T) {
 	}
 	if strings.Contains(e.logs.String(), canary) || strings.Contains(e.logs.String(), e.tokens[auth.RoleAdmin]) {
 		t.Errorf("the log carries a private field or a token")
+	}
+}
+
+// TestRateLimitAndMetrics: past its burst a client gets 429 problems with
+// Retry-After; /metrics counts requests by route and suggestion cache hits.
+func TestRateLimitAndMetrics(t *testing.T) {
+	ctx := context.Background()
+	tax, _ := profiles.ParseTaxonomy(config.Taxonomy)
+	st, err := store.Open(ctx, t.TempDir(), tax)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tn := synth.Tenders(1, 1)[0]
+	st.UpsertProfiles(ctx, synth.Pool(1, tn, 20))
+	st.CreateTender(ctx, tn, "examples", time.Unix(0, 0).UTC())
+	m := NewMetrics()
+	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: st,
+		Suggest: suggest.New(st, cache.NewMemory(10, time.Hour), m), Now: time.Now, Metrics: m,
+		Limits: Limits{PerIP: 0.001, BurstIP: 3, PerToken: 0.001, BurstToken: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	var last *http.Response
+	for range 4 {
+		resp, err := http.Get(srv.URL + "/v1/tenders/" + tn.ID + "/coalitions")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		last = resp
+	}
+	if last.StatusCode != 429 || last.Header.Get("Retry-After") == "" || last.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("4th request with a burst of 3 = %d, Retry-After %q, %s; want a 429 problem", last.StatusCode, last.Header.Get("Retry-After"), last.Header.Get("Content-Type"))
+	}
+	// A request is counted after its response is written: poll briefly.
+	var out string
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp, err := http.Get(srv.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		out = string(b)
+		if strings.Contains(out, `status="429"} 1`) && strings.Contains(out, `status="200"} 3`) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, want := range []string{
+		`samenspel_http_requests_total{method="GET",route="/v1/tenders/:id/coalitions",status="200"} 3`,
+		`samenspel_http_requests_total{method="GET",route="/v1/tenders/:id/coalitions",status="429"} 1`,
+		`samenspel_suggestion_cache_total{result="hit"} 2`,
+		`samenspel_suggestion_cache_total{result="miss"} 1`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, grepLines(out, "samenspel_"))
+		}
 	}
 }

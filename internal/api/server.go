@@ -37,6 +37,10 @@ type Deps struct {
 	Suggest        Suggester
 	// Now is the clock (time.Now in main).
 	Now func() time.Time
+	// Metrics, shared with the services that count into them; NewMetrics when nil.
+	Metrics *Metrics
+	// Limits are the request rates allowed; DefaultLimits when zero.
+	Limits Limits
 }
 
 // New builds the HTTP handler: middleware and the route table.
@@ -49,7 +53,17 @@ func New(d Deps) (http.Handler, error) {
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
 		return nil, err
 	}
-	r.Use(requestID(), apiVersion(), logRequests(d.Log), recoverProblem(d.Log), limitBody())
+	m := d.Metrics
+	if m == nil {
+		m = NewMetrics()
+	}
+	limits := d.Limits
+	if limits == (Limits{}) {
+		limits = DefaultLimits()
+	}
+	// Metrics before the limiter, so that 429s are counted; both after the request
+	// id and the log, so that 429s are logged with their id.
+	r.Use(requestID(), apiVersion(), logRequests(d.Log), recoverProblem(d.Log), m.middleware(), newLimiter(limits).middleware(), limitBody())
 	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { writeProblem(c, newProblem(http.StatusMethodNotAllowed, "")) })
 
@@ -59,6 +73,7 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", h.readyz)
 	r.GET("/openapi.json", h.openapi)
+	r.GET("/metrics", gin.WrapH(m.handler()))
 	v1 := r.Group("/v1", h.authenticate)
 	v1.GET("/taxonomy", h.taxonomy)
 	v1.POST("/profiles", h.registerProfile)

@@ -43,10 +43,14 @@ type Cache interface {
 	Set(ctx context.Context, key string, val []byte) error
 }
 
+// Observer counts cache hits and misses (the API's Prometheus metrics).
+type Observer interface{ SuggestionCache(hit bool) }
+
 // Service answers tenders. Build one with New and share it.
 type Service struct {
 	store  Store
 	cache  Cache
+	obs    Observer
 	flight singleflight.Group
 
 	mu           sync.Mutex
@@ -55,8 +59,8 @@ type Service struct {
 	trustBuilt   bool
 }
 
-// New returns a service over a store and a cache.
-func New(st Store, c Cache) *Service { return &Service{store: st, cache: c} }
+// New returns a service over a store and a cache; obs may be nil.
+func New(st Store, c Cache, obs Observer) *Service { return &Service{store: st, cache: c, obs: obs} }
 
 // Request is one question for a stored tender.
 type Request struct {
@@ -75,7 +79,11 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 		return nil, err
 	}
 	key := fmt.Sprintf("suggest/v1/%s/p%d/t%d/c%d/top%d/i%t", r.Tender, v.Profiles, v.Tenders, v.Collaborations, r.Top, r.InterestedOnly)
-	if b, ok, err := s.cache.Get(ctx, key); err == nil && ok {
+	b, ok, err := s.cache.Get(ctx, key)
+	if s.obs != nil {
+		s.obs.SuggestionCache(err == nil && ok)
+	}
+	if err == nil && ok {
 		return b, nil
 	}
 	ch := s.flight.DoChan(key, func() (any, error) {

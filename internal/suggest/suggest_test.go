@@ -51,7 +51,7 @@ func setup(t *testing.T) (*counting, *Service, profiles.Tender, []profiles.Profi
 		t.Fatal(err)
 	}
 	c := &counting{Store: st}
-	return c, New(c, cache.NewMemory(100, time.Hour)), tn, ps
+	return c, New(c, cache.NewMemory(100, time.Hour), nil), tn, ps
 }
 
 func result(t *testing.T, b []byte) match.Result {
