@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	_ "embed"
 	"encoding/hex"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -68,12 +69,20 @@ func New(d Deps) (http.Handler, error) {
 	r.NoMethod(func(c *gin.Context) { writeProblem(c, newProblem(http.StatusMethodNotAllowed, "")) })
 
 	h := &handlers{d: d}
+	pages, err := h.parsePages()
+	if err != nil {
+		return nil, err
+	}
+	h.pages = pages
 	// The route table: the whole API at a glance. Keep openapi.json in step (a test
 	// checks).
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", h.readyz)
 	r.GET("/openapi.json", h.openapi)
 	r.GET("/metrics", gin.WrapH(m.handler()))
+	r.GET("/", h.pageTenders)
+	r.GET("/tenders/:id", h.pageTender)
+	r.GET("/partners", h.pagePartners)
 	v1 := r.Group("/v1", h.authenticate)
 	v1.GET("/taxonomy", h.taxonomy)
 	v1.POST("/profiles", h.registerProfile)
@@ -95,7 +104,10 @@ func New(d Deps) (http.Handler, error) {
 	return r, nil
 }
 
-type handlers struct{ d Deps }
+type handlers struct {
+	d     Deps
+	pages *template.Template
+}
 
 func (h *handlers) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
 
