@@ -95,6 +95,34 @@ func body(c *gin.Context) ([]byte, error) {
 	return b, nil
 }
 
+// tenderBody decodes the request body as a tender; on failure the response is
+// written and ok is false.
+func (h *handlers) tenderBody(c *gin.Context) (t profiles.Tender, ok bool) {
+	b, err := body(c)
+	if err == nil {
+		t, err = h.d.Taxonomy.DecodeTender(b)
+	}
+	if err != nil {
+		fail(c, err)
+		return t, false
+	}
+	return t, true
+}
+
+// profileBody decodes the request body as a profile; on failure the response is
+// written and ok is false.
+func (h *handlers) profileBody(c *gin.Context) (p profiles.Profile, ok bool) {
+	b, err := body(c)
+	if err == nil {
+		p, err = h.d.Taxonomy.DecodeProfile(b)
+	}
+	if err != nil {
+		fail(c, err)
+		return p, false
+	}
+	return p, true
+}
+
 // profileView is a profile as principal p may see it (SPEC §2).
 func profileView(p profiles.Profile, pr principal) profiles.Profile {
 	out := p.Public()
@@ -111,14 +139,8 @@ func profileView(p profiles.Profile, pr principal) profiles.Profile {
 // carries the partner's token, shown once.
 func (h *handlers) registerProfile(c *gin.Context) {
 	ctx := c.Request.Context()
-	b, err := body(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	p, err := h.d.Taxonomy.DecodeProfile(b)
-	if err != nil {
-		fail(c, err)
+	p, ok := h.profileBody(c)
+	if !ok {
 		return
 	}
 	if err := h.d.Store.CreateProfile(ctx, p); err != nil {
@@ -230,14 +252,8 @@ func (h *handlers) createTender(c *gin.Context) {
 		fail(c, errForbidden)
 		return
 	}
-	b, err := body(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	t, err := h.d.Taxonomy.DecodeTender(b)
-	if err != nil {
-		fail(c, err)
+	t, ok := h.tenderBody(c)
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
@@ -315,14 +331,8 @@ func (h *handlers) matchTender(c *gin.Context) {
 		fail(c, &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "top", Message: err.Error()}}})
 		return
 	}
-	b, err := body(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	t, err := h.d.Taxonomy.DecodeTender(b)
-	if err != nil {
-		fail(c, err)
+	t, ok := h.tenderBody(c)
+	if !ok {
 		return
 	}
 	res, err := h.d.Suggest.Match(c.Request.Context(), t, top)

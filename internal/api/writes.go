@@ -55,14 +55,8 @@ func (h *handlers) putProfile(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	b, err := body(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	p, err := h.d.Taxonomy.DecodeProfile(b)
-	if err != nil {
-		fail(c, err)
+	p, ok := h.profileBody(c)
+	if !ok {
 		return
 	}
 	if p.ID != id {
@@ -119,14 +113,8 @@ func (h *handlers) putTender(c *gin.Context) {
 	if _, ok := h.tenderFor(c); !ok {
 		return
 	}
-	b, err := body(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	t, err := h.d.Taxonomy.DecodeTender(b)
-	if err != nil {
-		fail(c, err)
+	t, ok := h.tenderBody(c)
+	if !ok {
 		return
 	}
 	if t.ID != c.Param("id") {
