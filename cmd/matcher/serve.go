@@ -62,7 +62,19 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		log.Info("empty store filled with the example data", "data", cfg.Data)
 	}
 	metrics := api.NewMetrics()
-	svc := suggestions.New(st, cache.NewMemory(cacheEntries, cacheTTL), metrics)
+	var answers suggestions.Cache = cache.NewMemory(cacheEntries, cacheTTL)
+	if cfg.RedisURL != "" {
+		rc, err := cache.NewRedis(cfg.RedisURL, cacheTTL)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		if err := rc.Ping(ctx); err != nil {
+			log.Warn("redis does not answer yet; answers are computed here until it does", "err", err)
+		}
+		answers = rc
+	}
+	svc := suggestions.New(st, answers, metrics)
 	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
 		Store: st, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics})
 	if err != nil {

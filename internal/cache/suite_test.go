@@ -1,0 +1,110 @@
+package cache
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"sync"
+	"testing"
+	"time"
+
+	"samenspel/internal/redistest"
+)
+
+// cacheAPI is what every cache implements (the suggestion service's Cache).
+type cacheAPI interface {
+	Get(ctx context.Context, key string) ([]byte, bool, error)
+	Set(ctx context.Context, key string, val []byte) error
+}
+
+// TestSuite runs the same tests against every cache: in-process and Redis.
+func TestSuite(t *testing.T) {
+	impls := map[string]func(t *testing.T) cacheAPI{
+		"memory": func(t *testing.T) cacheAPI { return NewMemory(1000, time.Hour) },
+		"redis": func(t *testing.T) cacheAPI {
+			srv := redistest.Start(t)
+			r, err := NewRedis(srv.URL, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { r.Close() })
+			return r
+		},
+	}
+	for name, mk := range impls {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			c := mk(t)
+			if _, ok, err := c.Get(ctx, "absent"); ok || err != nil {
+				t.Errorf("Get(absent) = %v, %v; want a miss without error", ok, err)
+			}
+			val := []byte(`{"tender":"x"}`)
+			if err := c.Set(ctx, "k1", val); err != nil {
+				t.Fatal(err)
+			}
+			val[2] = 'X'
+			if got, ok, err := c.Get(ctx, "k1"); !ok || err != nil || string(got) != `{"tender":"x"}` {
+				t.Errorf("Get(k1) = %q, %v, %v", got, ok, err)
+			}
+			var wg sync.WaitGroup
+			for g := range 16 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range 50 {
+						k := fmt.Sprintf("g%d-%d", g, i)
+						if err := c.Set(ctx, k, []byte(k)); err != nil {
+							t.Errorf("Set(%s): %v", k, err)
+							return
+						}
+						if v, ok, err := c.Get(ctx, k); !ok || err != nil || string(v) != k {
+							t.Errorf("Get(%s) = %q, %v, %v", k, v, ok, err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+		})
+	}
+}
+
+// TestRedisDown: a stopped Redis answers errors within its timeout, never hangs,
+// and the cache works again when Redis is back.
+func TestRedisDown(t *testing.T) {
+	srv := redistest.Start(t)
+	r, err := NewRedis(srv.URL, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx := context.Background()
+	if err := r.Set(ctx, "k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	pid := srv.PID()
+	if pid == 0 {
+		t.Skip("Redis from SAMENSPEL_TEST_REDIS_URL: cannot freeze it")
+	}
+	if err := exec.Command("kill", "-STOP", fmt.Sprint(pid)).Run(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, _, err = r.Get(ctx, "k")
+	took := time.Since(start)
+	exec.Command("kill", "-CONT", fmt.Sprint(pid)).Run()
+	if err == nil || took > time.Second {
+		t.Errorf("Get with Redis frozen = %v after %v; want an error within a second", err, took)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		v, ok, err := r.Get(ctx, "k")
+		if err == nil && ok && string(v) == "v" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after Redis resumed: Get = %q, %v, %v", v, ok, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
