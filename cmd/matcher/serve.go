@@ -63,6 +63,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	}
 	metrics := api.NewMetrics()
 	var answers suggestions.Cache = cache.NewMemory(cacheEntries, cacheTTL)
+	var degraded func(context.Context) error
 	if cfg.RedisURL != "" {
 		rc, err := cache.NewRedis(cfg.RedisURL, cacheTTL)
 		if err != nil {
@@ -72,11 +73,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		if err := rc.Ping(ctx); err != nil {
 			log.Warn("redis does not answer yet; answers are computed here until it does", "err", err)
 		}
-		answers = rc
+		answers, degraded = rc, rc.Ping
 	}
 	svc := suggestions.New(st, answers, metrics)
 	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
-		Store: st, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics})
+		Store: st, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Degraded: degraded})
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,9 @@ type Metrics struct {
 	duration *prometheus.HistogramVec
 	// suggestionCache counts lookups in the suggestion cache by result: hit or miss.
 	suggestionCache *prometheus.CounterVec
+	// cacheErrors counts cache calls that failed (Redis slow or down): the answer
+	// was computed here instead.
+	cacheErrors prometheus.Counter
 }
 
 // unmatchedRoute is the route label of a request that matched no route; the raw
@@ -48,6 +51,10 @@ func NewMetrics() *Metrics {
 			Help: "Suggestion cache lookups, by result (hit or miss).",
 		}, []string{"result"}),
 	}
+	m.cacheErrors = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "samenspel_suggestion_cache_errors_total",
+		Help: "Suggestion cache calls that failed (a slow or absent Redis); the answer was computed here.",
+	})
 	// Both results are shown from the start, at 0, so that a hit ratio can be
 	// computed before the first miss.
 	m.suggestionCache.WithLabelValues("hit")
@@ -55,7 +62,7 @@ func NewMetrics() *Metrics {
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.duration, m.suggestionCache,
+		m.requests, m.duration, m.suggestionCache, m.cacheErrors,
 	)
 	return m
 }
@@ -106,3 +113,6 @@ func (m *Metrics) SuggestionCache(hit bool) {
 	}
 	m.suggestionCache.WithLabelValues(result).Inc()
 }
+
+// CacheError counts a failed cache call.
+func (m *Metrics) CacheError() { m.cacheErrors.Inc() }

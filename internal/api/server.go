@@ -32,6 +32,9 @@ type Deps struct {
 	Log      *slog.Logger
 	// Ready reports whether the service can answer (its store is reachable).
 	Ready func(ctx context.Context) error
+	// Degraded, when set, reports a dependency the service can do without (Redis):
+	// readiness stays 200 and says "degraded".
+	Degraded func(ctx context.Context) error
 	// TrustedProxies are passed to Gin's SetTrustedProxies; none by default.
 	TrustedProxies []string
 	Store          Store
@@ -116,6 +119,13 @@ func (h *handlers) readyz(c *gin.Context) {
 		if err := h.d.Ready(c.Request.Context()); err != nil {
 			h.d.Log.WarnContext(c.Request.Context(), "not ready", "err", err)
 			writeProblem(c, newProblem(http.StatusServiceUnavailable, "the store is not reachable"))
+			return
+		}
+	}
+	if h.d.Degraded != nil {
+		if err := h.d.Degraded(c.Request.Context()); err != nil {
+			h.d.Log.WarnContext(c.Request.Context(), "degraded", "err", err)
+			c.JSON(http.StatusOK, gin.H{"status": "degraded", "detail": "the shared cache does not answer: this replica computes its answers itself"})
 			return
 		}
 	}

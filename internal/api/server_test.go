@@ -212,3 +212,18 @@ func TestProblemFor(t *testing.T) {
 		t.Errorf("a 500 problem carries the internal error: %+v", p)
 	}
 }
+
+func TestReadyDegraded(t *testing.T) {
+	tax, _ := profiles.ParseTaxonomy(config.Taxonomy)
+	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Degraded: func(context.Context) error { return errors.New("redis: connection refused") }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	resp, body := get(t, srv.URL+"/readyz")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"degraded"`) || strings.Contains(string(body), "refused") {
+		t.Errorf("GET /readyz with Redis down = %d %s; want 200 degraded without internals", resp.StatusCode, body)
+	}
+}

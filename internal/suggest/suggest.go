@@ -43,8 +43,11 @@ type Cache interface {
 	Set(ctx context.Context, key string, val []byte) error
 }
 
-// Observer counts cache hits and misses (the API's Prometheus metrics).
-type Observer interface{ SuggestionCache(hit bool) }
+// Observer counts cache hits, misses and failures (the API's Prometheus metrics).
+type Observer interface {
+	SuggestionCache(hit bool)
+	CacheError()
+}
 
 // Service answers tenders. Build one with New and share it.
 type Service struct {
@@ -79,8 +82,13 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 		return nil, err
 	}
 	key := fmt.Sprintf("suggest/v1/%s/p%d/t%d/c%d/top%d/i%t", r.Tender, v.Profiles, v.Tenders, v.Collaborations, r.Top, r.InterestedOnly)
+	// A cache that fails (Redis slow or down) is no outage: the answer is computed
+	// here, and the failure counted.
 	b, ok, err := s.cache.Get(ctx, key)
 	if s.obs != nil {
+		if err != nil {
+			s.obs.CacheError()
+		}
 		s.obs.SuggestionCache(err == nil && ok)
 	}
 	if err == nil && ok {
@@ -94,7 +102,9 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		_ = s.cache.Set(cctx, key, b)
+		if err := s.cache.Set(cctx, key, b); err != nil && s.obs != nil {
+			s.obs.CacheError()
+		}
 		return b, nil
 	})
 	select {

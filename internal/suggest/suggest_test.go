@@ -180,3 +180,41 @@ func TestMissingTender(t *testing.T) {
 		t.Errorf("ForTender(nope) = %v, want ErrNotFound", err)
 	}
 }
+
+// countingObserver records what the service reports.
+type countingObserver struct{ hits, misses, errors atomic.Int64 }
+
+func (o *countingObserver) SuggestionCache(hit bool) {
+	if hit {
+		o.hits.Add(1)
+	} else {
+		o.misses.Add(1)
+	}
+}
+func (o *countingObserver) CacheError() { o.errors.Add(1) }
+
+// TestCacheDownIsNoOutage: with the shared cache unreachable, answers still come,
+// computed here, and the failures are counted.
+func TestCacheDownIsNoOutage(t *testing.T) {
+	st, _, tn, _ := setup(t)
+	down, err := cache.NewRedis("redis://127.0.0.1:1/0", time.Hour) // nothing listens on port 1
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer down.Close()
+	obs := &countingObserver{}
+	svc := New(st, down, obs)
+	for range 3 {
+		start := time.Now()
+		b, err := svc.ForTender(context.Background(), Request{Tender: tn.ID, Top: 3})
+		if err != nil || len(result(t, b).Coalitions) == 0 {
+			t.Fatalf("ForTender with the cache down = %v", err)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("ForTender with the cache down took %v", d)
+		}
+	}
+	if obs.errors.Load() < 3 || obs.hits.Load() != 0 || st.computed.Load() != 3 {
+		t.Errorf("cache down: %d errors, %d hits, %d computations; want ≥3 errors, 0 hits, 3 computations", obs.errors.Load(), obs.hits.Load(), st.computed.Load())
+	}
+}
