@@ -11,6 +11,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"samenspel/config"
 	"samenspel/internal/api"
 	"samenspel/internal/cache"
@@ -64,6 +66,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	metrics := api.NewMetrics()
 	var answers suggestions.Cache = cache.NewMemory(cacheEntries, cacheTTL)
 	var degraded func(context.Context) error
+	var rdb *redis.Client
 	if cfg.RedisURL != "" {
 		rc, err := cache.NewRedis(cfg.RedisURL, cacheTTL)
 		if err != nil {
@@ -73,11 +76,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		if err := rc.Ping(ctx); err != nil {
 			log.Warn("redis does not answer yet; answers are computed here until it does", "err", err)
 		}
-		answers, degraded = rc, rc.Ping
+		answers, degraded, rdb = rc, rc.Ping, rc.Client()
 	}
 	svc := suggestions.New(st, answers, metrics)
 	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
-		Store: st, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Degraded: degraded})
+		Store: st, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Degraded: degraded, Redis: rdb})
 	if err != nil {
 		return err
 	}

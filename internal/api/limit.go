@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/go-redis/redis_rate/v10"
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"golang.org/x/time/rate"
 
@@ -54,6 +56,29 @@ type limiter struct {
 
 	mu      sync.Mutex
 	buckets *simplelru.LRU[string, *rate.Limiter] // made on first use, under mu
+
+	// shared, when set, keeps the buckets in Redis so that the limits hold across
+	// replicas; when Redis does not answer, the local buckets decide.
+	shared *redis_rate.Limiter
+}
+
+// sharedTimeout bounds a shared limiter's Redis call.
+const sharedTimeout = 100 * time.Millisecond
+
+// takeShared spends one request from key's bucket in Redis. ok is false with err
+// nil when the bucket is empty; err is set when Redis did not answer.
+func (l *limiter) takeShared(ctx context.Context, key string, limit rate.Limit, burst int) (time.Duration, bool, error) {
+	lim := redis_rate.Limit{Rate: int(limit), Burst: burst, Period: time.Second}
+	if limit < 1 {
+		lim.Rate, lim.Period = 1, time.Duration(float64(time.Second)/float64(limit))
+	}
+	ctx, cancel := context.WithTimeout(ctx, sharedTimeout)
+	defer cancel()
+	res, err := l.shared.Allow(ctx, "samenspel:rate:"+key, lim)
+	if err != nil {
+		return 0, false, err
+	}
+	return res.RetryAfter, res.Allowed > 0, nil
 }
 
 // newLimiter returns a limiter enforcing l with room for defaultMaxKeys clients.
@@ -89,7 +114,15 @@ func (l *limiter) middleware() gin.HandlerFunc {
 		if known {
 			key, limit, burst = tokenKey, l.limits.PerToken, l.limits.BurstToken
 		}
-		if wait, ok := l.take(key, limit, burst, now); !ok {
+		wait, ok := time.Duration(0), false
+		var err error
+		if l.shared != nil {
+			wait, ok, err = l.takeShared(c.Request.Context(), key, limit, burst)
+		}
+		if l.shared == nil || err != nil {
+			wait, ok = l.take(key, limit, burst, now)
+		}
+		if !ok {
 			c.Header("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
 			writeProblem(c, newProblem(http.StatusTooManyRequests, "too many requests; retry after the time in the Retry-After header"))
 			return

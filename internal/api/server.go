@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/redis/go-redis/v9"
 
 	"samenspel/internal/profiles"
 )
@@ -45,6 +47,9 @@ type Deps struct {
 	Metrics *Metrics
 	// Limits are the request rates allowed; DefaultLimits when zero.
 	Limits Limits
+	// Redis, when set, holds the rate-limit buckets, so that the limits hold across
+	// replicas.
+	Redis *redis.Client
 }
 
 // New builds the HTTP handler: middleware and the route table.
@@ -67,7 +72,11 @@ func New(d Deps) (http.Handler, error) {
 	}
 	// Metrics before the limiter, so that 429s are counted; both after the request
 	// id and the log, so that 429s are logged with their id.
-	r.Use(requestID(), apiVersion(), logRequests(d.Log), recoverProblem(d.Log), m.middleware(), newLimiter(limits).middleware(), limitBody())
+	lim := newLimiter(limits)
+	if d.Redis != nil {
+		lim.shared = redis_rate.NewLimiter(d.Redis)
+	}
+	r.Use(requestID(), apiVersion(), logRequests(d.Log), recoverProblem(d.Log), m.middleware(), lim.middleware(), limitBody())
 	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { writeProblem(c, newProblem(http.StatusMethodNotAllowed, "")) })
 

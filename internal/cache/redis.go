@@ -74,3 +74,7 @@ func (r *Redis) Ping(ctx context.Context) error {
 
 // Close closes the connections.
 func (r *Redis) Close() error { return r.c.Close() }
+
+// Client is the connection pool, for other shared state in the same Redis (the
+// API's rate-limit buckets).
+func (r *Redis) Client() *redis.Client { return r.c }
