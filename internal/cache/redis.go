@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -78,3 +79,25 @@ func (r *Redis) Close() error { return r.c.Close() }
 // Client is the connection pool, for other shared state in the same Redis (the
 // API's rate-limit buckets).
 func (r *Redis) Client() *redis.Client { return r.c }
+
+// unlockScript deletes a lock only when it still holds the caller's token, so that
+// a holder whose lock expired cannot release someone else's.
+var unlockScript = redis.NewScript(`if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`)
+
+// Lock takes a short lock on key across replicas (SET NX PX with a random token).
+// ok is false when another holds it. unlock releases it if it is still ours.
+func (r *Redis) Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), ok bool, err error) {
+	token := strconv.FormatUint(rand.Uint64(), 36)
+	lctx, cancel := context.WithTimeout(ctx, RedisTimeout)
+	defer cancel()
+	k := r.prefix + "lock:" + key
+	ok, err = r.c.SetNX(lctx, k, token, ttl).Result()
+	if err != nil || !ok {
+		return func() {}, false, err
+	}
+	return func() {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), RedisTimeout)
+		defer cancel()
+		_ = unlockScript.Run(uctx, r.c, []string{k}, token).Err()
+	}, true, nil
+}

@@ -108,3 +108,35 @@ func TestRedisDown(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestRedisLock: one holder at a time; only the holder's unlock releases; a lock
+// expires by itself.
+func TestRedisLock(t *testing.T) {
+	srv := redistest.Start(t)
+	r, err := NewRedis(srv.URL, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx := context.Background()
+	unlockA, ok, err := r.Lock(ctx, "k", 300*time.Millisecond)
+	if !ok || err != nil {
+		t.Fatalf("first Lock = %v, %v", ok, err)
+	}
+	if _, ok, _ := r.Lock(ctx, "k", time.Second); ok {
+		t.Fatalf("second Lock succeeded while the first holds it")
+	}
+	time.Sleep(400 * time.Millisecond) // A's lock expires
+	unlockB, ok, _ := r.Lock(ctx, "k", time.Second)
+	if !ok {
+		t.Fatalf("Lock after expiry failed")
+	}
+	unlockA() // A's late unlock must not release B's lock
+	if _, ok, _ := r.Lock(ctx, "k", time.Second); ok {
+		t.Errorf("a stale holder's unlock released the new holder's lock")
+	}
+	unlockB()
+	if _, ok, _ := r.Lock(ctx, "k", time.Second); !ok {
+		t.Errorf("Lock after the holder's unlock failed")
+	}
+}

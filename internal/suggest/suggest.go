@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 
@@ -42,6 +43,16 @@ type Cache interface {
 	Get(ctx context.Context, key string) ([]byte, bool, error)
 	Set(ctx context.Context, key string, val []byte) error
 }
+
+// Locker is a cache that can also take a short lock across replicas (Redis), so
+// that a missed answer is computed by one replica while the others wait for it.
+type Locker interface {
+	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), ok bool, err error)
+}
+
+// lockTTL bounds how long one replica holds a missed answer's lock, and so how long
+// the others wait for it before computing it themselves.
+const lockTTL = 2 * time.Second
 
 // Observer counts cache hits, misses and failures (the API's Prometheus metrics).
 type Observer interface {
@@ -98,6 +109,11 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 		// One computation for every caller waiting on this key: it must not end
 		// because the first caller went away.
 		cctx := context.WithoutCancel(ctx)
+		b, ok, unlock := s.awaitOther(cctx, key)
+		defer unlock()
+		if ok {
+			return b, nil
+		}
 		b, err := s.compute(cctx, r, v)
 		if err != nil {
 			return nil, err
@@ -139,6 +155,37 @@ func (s *Service) compute(ctx context.Context, r Request, v store.Versions) ([]b
 		return nil, err
 	}
 	return json.Marshal(match.Suggest(match.Input{Tender: rec.Tender, Profiles: ps, Trust: tr}, match.Options{Top: r.Top}))
+}
+
+// awaitOther, when the cache can lock across replicas, takes the key's lock. When
+// another replica holds it, it waits (up to lockTTL) for that replica's answer to
+// appear in the cache: ok is true with it. Otherwise the caller computes, and calls
+// unlock once the answer is cached.
+func (s *Service) awaitOther(ctx context.Context, key string) (b []byte, ok bool, unlock func()) {
+	unlock = func() {}
+	l, isLocker := s.cache.(Locker)
+	if !isLocker {
+		return nil, false, unlock
+	}
+	release, mine, err := l.Lock(ctx, key, lockTTL)
+	if err != nil {
+		return nil, false, unlock // Redis does not answer: compute here
+	}
+	if mine {
+		return nil, false, release
+	}
+	deadline := time.Now().Add(lockTTL)
+	for time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		b, hit, err := s.cache.Get(ctx, key)
+		if err != nil {
+			return nil, false, unlock
+		}
+		if hit {
+			return b, true, unlock
+		}
+	}
+	return nil, false, unlock
 }
 
 // Match answers an unsaved tender (POST /v1/match): nothing is cached.

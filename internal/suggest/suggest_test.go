@@ -13,6 +13,7 @@ import (
 	"samenspel/internal/cache"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
+	"samenspel/internal/redistest"
 	"samenspel/internal/store"
 	"samenspel/internal/synth"
 )
@@ -216,5 +217,36 @@ func TestCacheDownIsNoOutage(t *testing.T) {
 	}
 	if obs.errors.Load() < 3 || obs.hits.Load() != 0 || st.computed.Load() != 3 {
 		t.Errorf("cache down: %d errors, %d hits, %d computations; want ≥3 errors, 0 hits, 3 computations", obs.errors.Load(), obs.hits.Load(), st.computed.Load())
+	}
+}
+
+// TestReplicasComputeOnce: two replicas sharing a real Redis, 100 concurrent misses
+// for one answer spread over both, compute it once.
+func TestReplicasComputeOnce(t *testing.T) {
+	st, _, tn, _ := setup(t)
+	st.slow = 100 * time.Millisecond
+	srv := redistest.Start(t)
+	var replicas [2]*Service
+	for i := range replicas {
+		rc, err := cache.NewRedis(srv.URL, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		replicas[i] = New(st, rc, nil)
+	}
+	var wg sync.WaitGroup
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := replicas[i%2].ForTender(context.Background(), Request{Tender: tn.ID, Top: 5}); err != nil {
+				t.Errorf("ForTender: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := st.computed.Load(); n != 1 {
+		t.Errorf("100 misses over two replicas computed %d times, want 1", n)
 	}
 }
