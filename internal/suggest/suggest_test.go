@@ -6,6 +6,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -248,5 +249,40 @@ func TestReplicasComputeOnce(t *testing.T) {
 	wg.Wait()
 	if n := st.computed.Load(); n != 1 {
 		t.Errorf("100 misses over two replicas computed %d times, want 1", n)
+	}
+}
+
+// TestRedisKilledDuringRequests: answers keep coming, each within 2 s, while Redis
+// is killed under a stream of requests.
+func TestRedisKilledDuringRequests(t *testing.T) {
+	st, _, tn, ps := setup(t)
+	srv := redistest.Start(t)
+	if srv.PID() == 0 {
+		t.Skip("Redis from SAMENSPEL_TEST_REDIS_URL: cannot kill it")
+	}
+	rc, err := cache.NewRedis(srv.URL, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	svc := New(st, rc, nil)
+	ctx := context.Background()
+	for i := range 40 {
+		if i == 10 {
+			if err := syscall.Kill(srv.PID(), syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i%5 == 0 { // writes move the versions, so some requests miss the cache
+			st.AddCollaboration(ctx, profiles.Collaboration{A: ps[1].ID, B: ps[2].ID, Outcome: "positive", At: "2026-01-01"})
+		}
+		start := time.Now()
+		b, err := svc.ForTender(ctx, Request{Tender: tn.ID, Top: 3})
+		if err != nil || len(result(t, b).Coalitions) == 0 {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("request %d took %v with Redis killed", i, d)
+		}
 	}
 }
