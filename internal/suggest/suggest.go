@@ -13,13 +13,18 @@ package suggest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/sync/singleflight"
 
 	"samenspel/internal/match"
@@ -66,6 +71,10 @@ type Service struct {
 	cache  Cache
 	obs    Observer
 	flight singleflight.Group
+	// computes counts the engine runs (for tests and, later, metrics).
+	computes atomic.Int64
+	// digests remembers inputsDigest per tender and store version.
+	digests *lru.Cache[string, string]
 
 	mu           sync.Mutex
 	trust        *match.Trust // built from the events at trustVersion
@@ -74,7 +83,13 @@ type Service struct {
 }
 
 // New returns a service over a store and a cache; obs may be nil.
-func New(st Store, c Cache, obs Observer) *Service { return &Service{store: st, cache: c, obs: obs} }
+func New(st Store, c Cache, obs Observer) *Service {
+	digests, _ := lru.New[string, string](digestMemo) // fails only for a size below 1
+	return &Service{store: st, cache: c, obs: obs, digests: digests}
+}
+
+// digestMemo is how many input digests a service remembers.
+const digestMemo = 4096
 
 // Request is one question for a stored tender.
 type Request struct {
@@ -92,7 +107,11 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("suggest/v1/%s/p%d/t%d/c%d/top%d/i%t", r.Tender, v.Profiles, v.Tenders, v.Collaborations, r.Top, r.InterestedOnly)
+	digest, err := s.inputsDigest(ctx, r, v)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("suggest/v2/%s/%s/c%d/top%d/i%t", r.Tender, digest, v.Collaborations, r.Top, r.InterestedOnly)
 	// A cache that fails (Redis slow or down) is no outage: the answer is computed
 	// here, and the failure counted.
 	b, ok, err := s.cache.Get(ctx, key)
@@ -135,6 +154,7 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 }
 
 func (s *Service) compute(ctx context.Context, r Request, v store.Versions) ([]byte, error) {
+	s.computes.Add(1)
 	rec, err := s.store.GetTender(ctx, r.Tender)
 	if err != nil {
 		return nil, err
@@ -155,6 +175,49 @@ func (s *Service) compute(ctx context.Context, r Request, v store.Versions) ([]b
 		return nil, err
 	}
 	return json.Marshal(match.Suggest(match.Input{Tender: rec.Tender, Profiles: ps, Trust: tr}, match.Options{Top: r.Top}))
+}
+
+// inputsDigest is a digest of what an answer for r depends on besides the trust
+// graph: the tender and its candidates (and, for interested_only, the interested),
+// so that a write changes exactly the keys of the tenders it affects: a profile that
+// is a candidate of neither the old nor the new answer changes nothing. It is
+// remembered per store version, so a request between writes reads nothing.
+func (s *Service) inputsDigest(ctx context.Context, r Request, v store.Versions) (string, error) {
+	memo := fmt.Sprintf("%s/p%d/t%d/i%t", r.Tender, v.Profiles, v.Tenders, r.InterestedOnly)
+	if d, ok := s.digests.Get(memo); ok {
+		return d, nil
+	}
+	rec, err := s.store.GetTender(ctx, r.Tender)
+	if err != nil {
+		return "", err
+	}
+	ps, err := s.store.Candidates(ctx, rec.Tender)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	if err := enc.Encode(rec.Tender); err != nil {
+		return "", err
+	}
+	slices.SortFunc(ps, func(a, b profiles.Profile) int { return strings.Compare(a.ID, b.ID) })
+	for _, p := range ps {
+		if err := enc.Encode(p.Public()); err != nil {
+			return "", err
+		}
+	}
+	if r.InterestedOnly {
+		ids, err := s.store.Interests(ctx, r.Tender)
+		if err != nil {
+			return "", err
+		}
+		if err := enc.Encode(ids); err != nil {
+			return "", err
+		}
+	}
+	d := hex.EncodeToString(h.Sum(nil)[:12])
+	s.digests.Add(memo, d)
+	return d, nil
 }
 
 // awaitOther, when the cache can lock across replicas, takes the key's lock. When

@@ -19,15 +19,13 @@ import (
 	"samenspel/internal/synth"
 )
 
-// counting wraps the real store and counts the computations (Candidates calls).
+// counting wraps the real store and can make candidate retrieval slow.
 type counting struct {
 	*store.Store
-	computed atomic.Int64
-	slow     time.Duration
+	slow time.Duration
 }
 
 func (c *counting) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error) {
-	c.computed.Add(1)
 	time.Sleep(c.slow)
 	return c.Store.Candidates(ctx, t)
 }
@@ -76,11 +74,20 @@ func TestCachedUntilSomethingChanges(t *testing.T) {
 	if r := result(t, first); r.Tender != tn.ID || len(r.Coalitions) == 0 {
 		t.Fatalf("ForTender = %+v, want coalitions for %s", r, tn.ID)
 	}
-	if again, _ := svc.ForTender(ctx, req); string(again) != string(first) || st.computed.Load() != 1 {
-		t.Fatalf("second ForTender computed again (%d computations)", st.computed.Load())
+	if again, _ := svc.ForTender(ctx, req); string(again) != string(first) || svc.computes.Load() != 1 {
+		t.Fatalf("second ForTender computed again (%d computations)", svc.computes.Load())
 	}
 
 	best := result(t, first).Coalitions[0].Members[0].ID
+	// A profile outside the tender's area is no candidate: its writes change nothing.
+	outside := profiles.Profile{ID: "elders-in-amsterdam", Name: "Elders", Kind: "welfare", Size: "small", Areas: []string{"GM0363"},
+		Instruments: map[string]float64{tn.Needs[0].Instrument: 1}, Themes: []string{}}
+	if err := st.CreateProfile(ctx, outside); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ForTender(ctx, req); err != nil || svc.computes.Load() != 1 {
+		t.Errorf("a write to a profile that is no candidate made the answer stale (%d computations, %v)", svc.computes.Load(), err)
+	}
 	writes := []struct {
 		name  string
 		write func() error
@@ -90,10 +97,14 @@ func TestCachedUntilSomethingChanges(t *testing.T) {
 			return st.AddCollaboration(ctx, profiles.Collaboration{A: ps[1].ID, B: ps[2].ID, Outcome: "negative", At: "2026-11-01"})
 		}},
 		{"tender replaced", func() error { tn.Weights.Trust = 0.5; return st.PutTender(ctx, tn, time.Unix(1, 0)) }},
-		{"interest", func() error { return st.AddInterest(ctx, tn.ID, ps[3].ID, time.Unix(2, 0)) }},
+		{"new candidate", func() error {
+			p := ps[4]
+			p.ID = "nieuwe-kandidaat"
+			return st.CreateProfile(ctx, p)
+		}},
 	}
 	for _, w := range writes {
-		before := st.computed.Load()
+		before := svc.computes.Load()
 		if err := w.write(); err != nil {
 			t.Fatalf("%s: %v", w.name, err)
 		}
@@ -101,7 +112,7 @@ func TestCachedUntilSomethingChanges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.computed.Load() != before+1 {
+		if svc.computes.Load() != before+1 {
 			t.Errorf("after %s the answer came from the cache", w.name)
 		}
 		if w.name == "profile deleted" {
@@ -171,7 +182,7 @@ func TestConcurrentMissesComputeOnce(t *testing.T) {
 	for err := range errs {
 		t.Errorf("ForTender: %v", err)
 	}
-	if n := st.computed.Load(); n != 1 {
+	if n := svc.computes.Load(); n != 1 {
 		t.Errorf("200 concurrent misses computed %d times, want 1", n)
 	}
 }
@@ -216,8 +227,8 @@ func TestCacheDownIsNoOutage(t *testing.T) {
 			t.Errorf("ForTender with the cache down took %v", d)
 		}
 	}
-	if obs.errors.Load() < 3 || obs.hits.Load() != 0 || st.computed.Load() != 3 {
-		t.Errorf("cache down: %d errors, %d hits, %d computations; want ≥3 errors, 0 hits, 3 computations", obs.errors.Load(), obs.hits.Load(), st.computed.Load())
+	if obs.errors.Load() < 3 || obs.hits.Load() != 0 || svc.computes.Load() != 3 {
+		t.Errorf("cache down: %d errors, %d hits, %d computations; want ≥3 errors, 0 hits, 3 computations", obs.errors.Load(), obs.hits.Load(), svc.computes.Load())
 	}
 }
 
@@ -247,7 +258,7 @@ func TestReplicasComputeOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if n := st.computed.Load(); n != 1 {
+	if n := replicas[0].computes.Load() + replicas[1].computes.Load(); n != 1 {
 		t.Errorf("100 misses over two replicas computed %d times, want 1", n)
 	}
 }
@@ -284,5 +295,28 @@ func TestRedisKilledDuringRequests(t *testing.T) {
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("request %d took %v with Redis killed", i, d)
 		}
+	}
+}
+
+// TestInterestTouchesOnlyInterestedAnswers: an expression of interest makes the
+// interested_only answer stale, not the plain one.
+func TestInterestTouchesOnlyInterestedAnswers(t *testing.T) {
+	ctx := context.Background()
+	st, svc, tn, ps := setup(t)
+	plain := Request{Tender: tn.ID, Top: 5}
+	interested := Request{Tender: tn.ID, Top: 5, InterestedOnly: true}
+	svc.ForTender(ctx, plain)
+	svc.ForTender(ctx, interested)
+	before := svc.computes.Load()
+	if err := st.AddInterest(ctx, tn.ID, ps[0].ID, time.Unix(5, 0)); err != nil {
+		t.Fatal(err)
+	}
+	svc.ForTender(ctx, plain)
+	if n := svc.computes.Load(); n != before {
+		t.Errorf("an interest recomputed the plain answer")
+	}
+	svc.ForTender(ctx, interested)
+	if n := svc.computes.Load(); n != before+1 {
+		t.Errorf("an interest did not recompute the interested_only answer")
 	}
 }
