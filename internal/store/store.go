@@ -40,6 +40,9 @@ type Store struct {
 	// (WAL readers never wait for the writer).
 	writer, reader *sql.DB
 	labels         labeler
+	// versions is the prepared Versions query: it runs on every cached answer, and
+	// preparing it each time was most of its cost.
+	versions *sql.Stmt
 }
 
 // Open opens the store in dir, creating dir and dir/samenspel.db when they do not
@@ -82,6 +85,10 @@ func Open(ctx context.Context, dir string, tax *profiles.Taxonomy) (*Store, erro
 	}
 	s.reader.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
 	s.reader.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)))
+	if s.versions, err = s.reader.PrepareContext(ctx, versionsQuery); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
 	return s, nil
 }
 
@@ -97,7 +104,14 @@ func dsn(uri string, pragmas []string, txlock string) string {
 
 // Close closes the database. Calls after Close fail.
 func (s *Store) Close() error {
-	return errors.Join(s.reader.Close(), s.writer.Close())
+	var errs []error
+	if s.versions != nil {
+		errs = append(errs, s.versions.Close())
+	}
+	if s.reader != nil {
+		errs = append(errs, s.reader.Close())
+	}
+	return errors.Join(append(errs, s.writer.Close())...)
 }
 
 // Ping reports whether the database can be read: the readiness of the server.
@@ -138,16 +152,17 @@ type Versions struct {
 // Versions returns the current change counters.
 func (s *Store) Versions(ctx context.Context) (Versions, error) {
 	var v Versions
-	err := s.reader.QueryRowContext(ctx, `SELECT
-		(SELECT version FROM versions WHERE kind = 'profiles'),
-		(SELECT version FROM versions WHERE kind = 'tenders'),
-		(SELECT version FROM versions WHERE kind = 'collaborations')`).
-		Scan(&v.Profiles, &v.Tenders, &v.Collaborations)
+	err := s.versions.QueryRowContext(ctx).Scan(&v.Profiles, &v.Tenders, &v.Collaborations)
 	if err != nil {
 		return Versions{}, fmt.Errorf("store: versions: %w", err)
 	}
 	return v, nil
 }
+
+const versionsQuery = `SELECT
+	(SELECT version FROM versions WHERE kind = 'profiles'),
+	(SELECT version FROM versions WHERE kind = 'tenders'),
+	(SELECT version FROM versions WHERE kind = 'collaborations')`
 
 // Kinds of document, as the versions table names them.
 const (
