@@ -72,7 +72,7 @@
 // 100 to 300 candidates whose optimum a search without budget proves, the best
 // coalition is on average within 0.01% of it and at worst 0.14%; on realistic pools
 // of 100, 600 and 2,000 candidates, against a search with 100 times the budget, within
-// 0.2% on average and 1.9% at worst (a 100-candidate tender at max_size 8).
+// 0.2% on average and 1.8% at worst (a 100-candidate tender at max_size 8).
 //
 // When no coalition meets every rule, the search runs again without rule 2 (must
 // needs) and the answer has feasible false, with each coalition's uncovered must
