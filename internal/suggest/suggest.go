@@ -107,7 +107,7 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	digest, err := s.inputsDigest(ctx, r, v)
+	digest, loaded, err := s.inputsDigest(ctx, r, v)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 		if ok {
 			return b, nil
 		}
-		b, err := s.compute(cctx, r, v)
+		b, err := s.compute(cctx, r, v, loaded)
 		if err != nil {
 			return nil, err
 		}
@@ -153,8 +153,15 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 	}
 }
 
-func (s *Service) compute(ctx context.Context, r Request, v store.Versions) ([]byte, error) {
-	s.computes.Add(1)
+// inputs is what an answer for a stored tender is computed from, besides trust.
+type inputs struct {
+	tender     profiles.Tender
+	candidates []profiles.Profile // by id; for interested_only, the interested only
+	interested []string           // for interested_only
+}
+
+// load reads the inputs of an answer for r.
+func (s *Service) load(ctx context.Context, r Request) (*inputs, error) {
 	rec, err := s.store.GetTender(ctx, r.Tender)
 	if err != nil {
 		return nil, err
@@ -163,61 +170,64 @@ func (s *Service) compute(ctx context.Context, r Request, v store.Versions) ([]b
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(ps, func(a, b profiles.Profile) int { return strings.Compare(a.ID, b.ID) })
+	in := &inputs{tender: rec.Tender, candidates: ps}
 	if r.InterestedOnly {
-		ids, err := s.store.Interests(ctx, r.Tender)
-		if err != nil {
+		if in.interested, err = s.store.Interests(ctx, r.Tender); err != nil {
 			return nil, err
 		}
-		ps = slices.DeleteFunc(ps, func(p profiles.Profile) bool { return !slices.Contains(ids, p.ID) })
+		in.candidates = slices.DeleteFunc(ps, func(p profiles.Profile) bool { return !slices.Contains(in.interested, p.ID) })
+	}
+	return in, nil
+}
+
+// compute runs the engine on in, reading the inputs first when in is nil.
+func (s *Service) compute(ctx context.Context, r Request, v store.Versions, in *inputs) ([]byte, error) {
+	s.computes.Add(1)
+	if in == nil {
+		var err error
+		if in, err = s.load(ctx, r); err != nil {
+			return nil, err
+		}
 	}
 	tr, err := s.trustAt(ctx, v.Collaborations)
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(match.Suggest(match.Input{Tender: rec.Tender, Profiles: ps, Trust: tr}, match.Options{Top: r.Top}))
+	return json.Marshal(match.Suggest(match.Input{Tender: in.tender, Profiles: in.candidates, Trust: tr}, match.Options{Top: r.Top}))
 }
 
 // inputsDigest is a digest of what an answer for r depends on besides the trust
 // graph: the tender and its candidates (and, for interested_only, the interested),
 // so that a write changes exactly the keys of the tenders it affects: a profile that
 // is a candidate of neither the old nor the new answer changes nothing. It is
-// remembered per store version, so a request between writes reads nothing.
-func (s *Service) inputsDigest(ctx context.Context, r Request, v store.Versions) (string, error) {
+// remembered per store version, so a request between writes reads nothing; when it
+// had to read the inputs, it returns them, so that a miss does not read them twice.
+func (s *Service) inputsDigest(ctx context.Context, r Request, v store.Versions) (string, *inputs, error) {
 	memo := fmt.Sprintf("%s/p%d/t%d/i%t", r.Tender, v.Profiles, v.Tenders, r.InterestedOnly)
 	if d, ok := s.digests.Get(memo); ok {
-		return d, nil
+		return d, nil, nil
 	}
-	rec, err := s.store.GetTender(ctx, r.Tender)
+	in, err := s.load(ctx, r)
 	if err != nil {
-		return "", err
-	}
-	ps, err := s.store.Candidates(ctx, rec.Tender)
-	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	h := sha256.New()
 	enc := json.NewEncoder(h)
-	if err := enc.Encode(rec.Tender); err != nil {
-		return "", err
+	if err := enc.Encode(in.tender); err != nil {
+		return "", nil, err
 	}
-	slices.SortFunc(ps, func(a, b profiles.Profile) int { return strings.Compare(a.ID, b.ID) })
-	for _, p := range ps {
+	for _, p := range in.candidates {
 		if err := enc.Encode(p.Public()); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
-	if r.InterestedOnly {
-		ids, err := s.store.Interests(ctx, r.Tender)
-		if err != nil {
-			return "", err
-		}
-		if err := enc.Encode(ids); err != nil {
-			return "", err
-		}
+	if err := enc.Encode(in.interested); err != nil {
+		return "", nil, err
 	}
 	d := hex.EncodeToString(h.Sum(nil)[:12])
 	s.digests.Add(memo, d)
-	return d, nil
+	return d, in, nil
 }
 
 // awaitOther, when the cache can lock across replicas, takes the key's lock. When
@@ -235,6 +245,11 @@ func (s *Service) awaitOther(ctx context.Context, key string) (b []byte, ok bool
 		return nil, false, unlock // Redis does not answer: compute here
 	}
 	if mine {
+		// Another replica may have cached the answer between our miss and our lock.
+		if b, hit, err := s.cache.Get(ctx, key); err == nil && hit {
+			release()
+			return b, true, unlock
+		}
 		return nil, false, release
 	}
 	deadline := time.Now().Add(lockTTL)
