@@ -22,12 +22,7 @@ func TestSuite(t *testing.T) {
 	impls := map[string]func(t *testing.T) cacheAPI{
 		"memory": func(t *testing.T) cacheAPI { return NewMemory(1000, time.Hour) },
 		"redis": func(t *testing.T) cacheAPI {
-			srv := redistest.Start(t)
-			r, err := NewRedis(srv.URL, time.Hour)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { r.Close() })
+			r, _ := newTestRedis(t)
 			return r
 		},
 	}
@@ -72,12 +67,7 @@ func TestSuite(t *testing.T) {
 // TestRedisDown: a stopped Redis answers errors within its timeout, never hangs,
 // and the cache works again when Redis is back.
 func TestRedisDown(t *testing.T) {
-	srv := redistest.Start(t)
-	r, err := NewRedis(srv.URL, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r, srv := newTestRedis(t)
 	ctx := context.Background()
 	if err := r.Set(ctx, "k", []byte("v")); err != nil {
 		t.Fatal(err)
@@ -90,7 +80,7 @@ func TestRedisDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	_, _, err = r.Get(ctx, "k")
+	_, _, err := r.Get(ctx, "k")
 	took := time.Since(start)
 	exec.Command("kill", "-CONT", fmt.Sprint(pid)).Run()
 	if err == nil || took > time.Second {
@@ -112,12 +102,7 @@ func TestRedisDown(t *testing.T) {
 // TestRedisLock: one holder at a time; only the holder's unlock releases; a lock
 // expires by itself.
 func TestRedisLock(t *testing.T) {
-	srv := redistest.Start(t)
-	r, err := NewRedis(srv.URL, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r, _ := newTestRedis(t)
 	ctx := context.Background()
 	unlockA, ok, err := r.Lock(ctx, "k", 300*time.Millisecond)
 	if !ok || err != nil {
@@ -139,4 +124,16 @@ func TestRedisLock(t *testing.T) {
 	if _, ok, _ := r.Lock(ctx, "k", time.Second); !ok {
 		t.Errorf("Lock after the holder's unlock failed")
 	}
+}
+
+// newTestRedis is a Redis cache over a test's own redis-server, closed with the test.
+func newTestRedis(t *testing.T) (*Redis, *redistest.Server) {
+	t.Helper()
+	srv := redistest.Start(t)
+	r, err := NewRedis(srv.URL, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r, srv
 }
