@@ -68,7 +68,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	var degraded func(context.Context) error
 	var rdb *redis.Client
 	if cfg.RedisURL != "" {
-		rc, err := cache.NewRedis(cfg.RedisURL, cacheTTL)
+		rc, err := cache.NewRedis(cfg.RedisURL, cacheTTL, cache.WithLogger(log))
 		if err != nil {
 			return err
 		}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -15,11 +17,23 @@ import (
 // failure: short timeouts and few retries, so that a slow or absent Redis costs a
 // request at most about a tenth of a second, after which the caller computes the
 // answer itself.
+//
+// A failure is logged once, when Redis stops answering, and once more when it
+// answers again (go-redis reconnects by itself); the calls in between fail quietly,
+// so that an outage does not flood the log. Callers count every failure.
 type Redis struct {
 	c      *redis.Client
 	ttl    time.Duration
 	prefix string
+	log    *slog.Logger
+	down   atomic.Bool // the last call failed
 }
+
+// Option configures a Redis cache.
+type Option func(*Redis)
+
+// WithLogger logs Redis going away and coming back to l (not logged without it).
+func WithLogger(l *slog.Logger) Option { return func(r *Redis) { r.log = l } }
 
 // RedisTimeout bounds each Redis call.
 const RedisTimeout = 100 * time.Millisecond
@@ -27,7 +41,7 @@ const RedisTimeout = 100 * time.Millisecond
 // NewRedis connects to the Redis at url (redis://host:port/db). Entries live for
 // ttl, plus up to 10% jitter so that entries written together do not expire
 // together.
-func NewRedis(url string, ttl time.Duration) (*Redis, error) {
+func NewRedis(url string, ttl time.Duration, opts ...Option) (*Redis, error) {
 	opt, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("cache: redis url: %w", err)
@@ -37,15 +51,38 @@ func NewRedis(url string, ttl time.Duration) (*Redis, error) {
 	opt.WriteTimeout = RedisTimeout
 	opt.MaxRetries = 1
 	opt.ContextTimeoutEnabled = true
-	return &Redis{c: redis.NewClient(opt), ttl: ttl, prefix: "samenspel:"}, nil
+	r := &Redis{c: redis.NewClient(opt), ttl: ttl, prefix: "samenspel:"}
+	for _, o := range opts {
+		o(r)
+	}
+	return r, nil
+}
+
+// observe notes the outcome of a call: err is nil, redis.Nil (an answer) or a
+// failure. It logs only the transitions between answering and not.
+func (r *Redis) observe(ctx context.Context, err error) {
+	if err == nil || errors.Is(err, redis.Nil) {
+		if r.down.CompareAndSwap(true, false) && r.log != nil {
+			r.log.Info("redis answers again: suggestions are shared through it")
+		}
+		return
+	}
+	if ctx.Err() != nil {
+		return // the caller gave up (ctx is the caller's, not the call's timeout)
+	}
+	if r.down.CompareAndSwap(false, true) && r.log != nil {
+		r.log.Warn("redis does not answer: suggestions are computed here until it does; failures are counted in samenspel_suggestion_cache_errors_total",
+			"err", err.Error())
+	}
 }
 
 // Get returns the value under key and whether it was there. An error means Redis
 // could not answer; the caller goes on without the cache.
 func (r *Redis) Get(ctx context.Context, key string) ([]byte, bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, RedisTimeout)
+	cctx, cancel := context.WithTimeout(ctx, RedisTimeout)
 	defer cancel()
-	b, err := r.c.Get(ctx, r.prefix+key).Bytes()
+	b, err := r.c.Get(cctx, r.prefix+key).Bytes()
+	r.observe(ctx, err)
 	if errors.Is(err, redis.Nil) {
 		return nil, false, nil
 	}
@@ -57,10 +94,12 @@ func (r *Redis) Get(ctx context.Context, key string) ([]byte, bool, error) {
 
 // Set stores val under key with the cache's time to live and jitter.
 func (r *Redis) Set(ctx context.Context, key string, val []byte) error {
-	ctx, cancel := context.WithTimeout(ctx, RedisTimeout)
+	cctx, cancel := context.WithTimeout(ctx, RedisTimeout)
 	defer cancel()
 	ttl := r.ttl + time.Duration(rand.Int64N(int64(r.ttl/10)+1))
-	if err := r.c.Set(ctx, r.prefix+key, val, ttl).Err(); err != nil {
+	err := r.c.Set(cctx, r.prefix+key, val, ttl).Err()
+	r.observe(ctx, err)
+	if err != nil {
 		return fmt.Errorf("cache: redis set: %w", err)
 	}
 	return nil
@@ -68,9 +107,11 @@ func (r *Redis) Set(ctx context.Context, key string, val []byte) error {
 
 // Ping reports whether Redis answers (for /readyz: degraded, not down).
 func (r *Redis) Ping(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, RedisTimeout)
+	cctx, cancel := context.WithTimeout(ctx, RedisTimeout)
 	defer cancel()
-	return r.c.Ping(ctx).Err()
+	err := r.c.Ping(cctx).Err()
+	r.observe(ctx, err)
+	return err
 }
 
 // Close closes the connections.
@@ -92,6 +133,7 @@ func (r *Redis) Lock(ctx context.Context, key string, ttl time.Duration) (unlock
 	defer cancel()
 	k := r.prefix + "lock:" + key
 	ok, err = r.c.SetNX(lctx, k, token, ttl).Result()
+	r.observe(ctx, err)
 	if err != nil || !ok {
 		return func() {}, false, err
 	}

@@ -1,9 +1,12 @@
 package cache
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"os/exec"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -67,7 +70,8 @@ func TestSuite(t *testing.T) {
 // TestRedisDown: a stopped Redis answers errors within its timeout, never hangs,
 // and the cache works again when Redis is back.
 func TestRedisDown(t *testing.T) {
-	r, srv := newTestRedis(t)
+	var logged syncBuffer
+	r, srv := newTestRedis(t, WithLogger(slog.New(slog.NewTextHandler(&logged, nil))))
 	ctx := context.Background()
 	if err := r.Set(ctx, "k", []byte("v")); err != nil {
 		t.Fatal(err)
@@ -82,6 +86,14 @@ func TestRedisDown(t *testing.T) {
 	start := time.Now()
 	_, _, err := r.Get(ctx, "k")
 	took := time.Since(start)
+	for range 3 { // more failures: still one line in the log
+		r.Get(ctx, "k")
+		r.Set(ctx, "k2", []byte("v"))
+	}
+	// A caller that gives up says nothing about Redis.
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	r.Get(gone, "k")
 	exec.Command("kill", "-CONT", fmt.Sprint(pid)).Run()
 	if err == nil || took > time.Second {
 		t.Errorf("Get with Redis frozen = %v after %v; want an error within a second", err, took)
@@ -97,6 +109,35 @@ func TestRedisDown(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	r.Get(ctx, "k")
+	log := logged.String()
+	if n := strings.Count(log, "redis does not answer"); n != 1 {
+		t.Errorf("the outage was logged %d times, want once:\n%s", n, log)
+	}
+	if n := strings.Count(log, "redis answers again"); n != 1 {
+		t.Errorf("the recovery was logged %d times, want once:\n%s", n, log)
+	}
+	if strings.Index(log, "answers again") < strings.Index(log, "does not answer") {
+		t.Errorf("recovery logged before the outage:\n%s", log)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // TestRedisLock: one holder at a time; only the holder's unlock releases; a lock
@@ -127,10 +168,10 @@ func TestRedisLock(t *testing.T) {
 }
 
 // newTestRedis is a Redis cache over a test's own redis-server, closed with the test.
-func newTestRedis(t *testing.T) (*Redis, *redistest.Server) {
+func newTestRedis(t *testing.T, opts ...Option) (*Redis, *redistest.Server) {
 	t.Helper()
 	srv := redistest.Start(t)
-	r, err := NewRedis(srv.URL, time.Hour)
+	r, err := NewRedis(srv.URL, time.Hour, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
