@@ -78,3 +78,36 @@ func (t *Trust) Pairs() int {
 	}
 	return len(t.pairs)
 }
+
+// PairTrust is the trust of one pair of partners, A < B.
+type PairTrust struct {
+	A, B  string
+	Trust float64
+}
+
+// Among returns the pairs of ids that have at least one event, with their trust,
+// sorted by A then B. Every other pair among ids has DefaultTrust, so the result is
+// all an answer over these partners depends on: a cache key built from it moves only
+// when an event touches two of them.
+func (t *Trust) Among(ids []string) []PairTrust {
+	if t == nil || len(t.pairs) == 0 || len(ids) < 2 {
+		return nil
+	}
+	in := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		in[id] = true
+	}
+	var out []PairTrust
+	for k, v := range t.pairs {
+		if in[k[0]] && in[k[1]] {
+			out = append(out, PairTrust{A: k[0], B: k[1], Trust: v})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].A != out[j].A {
+			return out[i].A < out[j].A
+		}
+		return out[i].B < out[j].B
+	})
+	return out
+}

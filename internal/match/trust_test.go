@@ -49,3 +49,41 @@ func TestTrustComesOnFoot(t *testing.T) {
 		t.Errorf("one negative loses %v, three positives gain %v; want 0.15 > 0.1355", lost, gained)
 	}
 }
+
+func TestTrustAmong(t *testing.T) {
+	tr := NewTrust([]profiles.Collaboration{
+		ev("c", "a", "positive", "2026-01-01"),
+		ev("b", "d", "negative", "2026-01-01"),
+		ev("a", "x", "negative", "2026-01-01"), // x is no member
+		ev("a", "b", "positive", "2026-01-01"),
+	})
+	got := tr.Among([]string{"d", "a", "b", "c"})
+	want := []PairTrust{{"a", "b", 0.55}, {"a", "c", 0.55}, {"b", "d", 0.35}}
+	if len(got) != len(want) {
+		t.Fatalf("Among = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i].A != want[i].A || got[i].B != want[i].B || math.Abs(got[i].Trust-want[i].Trust) > 1e-12 {
+			t.Fatalf("Among = %v, want %v", got, want)
+		}
+	}
+	// Every pair Among leaves out has the default trust.
+	ids := []string{"a", "b", "c", "d"}
+	for i, a := range ids {
+		for _, b := range ids[i+1:] {
+			listed := false
+			for _, p := range got {
+				listed = listed || (p.A == a && p.B == b)
+			}
+			if !listed && tr.Of(a, b) != DefaultTrust {
+				t.Errorf("Among left out %s-%s with trust %v", a, b, tr.Of(a, b))
+			}
+		}
+	}
+	if got := tr.Among([]string{"a"}); got != nil {
+		t.Errorf("Among of one partner = %v, want none", got)
+	}
+	if got := (*Trust)(nil).Among(ids); got != nil {
+		t.Errorf("nil Trust: Among = %v, want none", got)
+	}
+}

@@ -111,7 +111,7 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("suggest/v2/%s/%s/c%d/top%d/i%t", r.Tender, digest, v.Collaborations, r.Top, r.InterestedOnly)
+	key := fmt.Sprintf("suggest/v3/%s/%s/top%d/i%t", r.Tender, digest, r.Top, r.InterestedOnly)
 	// A cache that fails (Redis slow or down) is no outage: the answer is computed
 	// here, and the failure counted.
 	b, ok, err := s.cache.Get(ctx, key)
@@ -153,15 +153,16 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 	}
 }
 
-// inputs is what an answer for a stored tender is computed from, besides trust.
+// inputs is what an answer for a stored tender is computed from.
 type inputs struct {
 	tender     profiles.Tender
 	candidates []profiles.Profile // by id; for interested_only, the interested only
 	interested []string           // for interested_only
+	trust      *match.Trust       // at least as new as the versions the answer is keyed by
 }
 
-// load reads the inputs of an answer for r.
-func (s *Service) load(ctx context.Context, r Request) (*inputs, error) {
+// load reads the inputs of an answer for r, with the trust at (or after) version v.
+func (s *Service) load(ctx context.Context, r Request, v store.Versions) (*inputs, error) {
 	rec, err := s.store.GetTender(ctx, r.Tender)
 	if err != nil {
 		return nil, err
@@ -178,6 +179,9 @@ func (s *Service) load(ctx context.Context, r Request) (*inputs, error) {
 		}
 		in.candidates = slices.DeleteFunc(ps, func(p profiles.Profile) bool { return !slices.Contains(in.interested, p.ID) })
 	}
+	if in.trust, err = s.trustAt(ctx, v.Collaborations); err != nil {
+		return nil, err
+	}
 	return in, nil
 }
 
@@ -186,29 +190,27 @@ func (s *Service) compute(ctx context.Context, r Request, v store.Versions, in *
 	s.computes.Add(1)
 	if in == nil {
 		var err error
-		if in, err = s.load(ctx, r); err != nil {
+		if in, err = s.load(ctx, r, v); err != nil {
 			return nil, err
 		}
 	}
-	tr, err := s.trustAt(ctx, v.Collaborations)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(match.Suggest(match.Input{Tender: in.tender, Profiles: in.candidates, Trust: tr}, match.Options{Top: r.Top}))
+	return json.Marshal(match.Suggest(match.Input{Tender: in.tender, Profiles: in.candidates, Trust: in.trust}, match.Options{Top: r.Top}))
 }
 
-// inputsDigest is a digest of what an answer for r depends on besides the trust
-// graph: the tender and its candidates (and, for interested_only, the interested),
-// so that a write changes exactly the keys of the tenders it affects: a profile that
-// is a candidate of neither the old nor the new answer changes nothing. It is
-// remembered per store version, so a request between writes reads nothing; when it
-// had to read the inputs, it returns them, so that a miss does not read them twice.
+// inputsDigest is a digest of what an answer for r depends on: the tender, its
+// candidates' public fields (and, for interested_only, the interested) and the
+// trust of the candidate pairs that have events, so that a write changes exactly
+// the keys of the tenders it affects: a profile that is a candidate of neither the
+// old nor the new answer changes nothing, nor does an event between partners that
+// are not both candidates. It is remembered per store version, so a request between
+// writes reads nothing; when it had to read the inputs, it returns them, so that a
+// miss does not read them twice.
 func (s *Service) inputsDigest(ctx context.Context, r Request, v store.Versions) (string, *inputs, error) {
-	memo := fmt.Sprintf("%s/p%d/t%d/i%t", r.Tender, v.Profiles, v.Tenders, r.InterestedOnly)
+	memo := fmt.Sprintf("%s/p%d/t%d/c%d/i%t", r.Tender, v.Profiles, v.Tenders, v.Collaborations, r.InterestedOnly)
 	if d, ok := s.digests.Get(memo); ok {
 		return d, nil, nil
 	}
-	in, err := s.load(ctx, r)
+	in, err := s.load(ctx, r, v)
 	if err != nil {
 		return "", nil, err
 	}
@@ -223,6 +225,13 @@ func (s *Service) inputsDigest(ctx context.Context, r Request, v store.Versions)
 		}
 	}
 	if err := enc.Encode(in.interested); err != nil {
+		return "", nil, err
+	}
+	ids := make([]string, len(in.candidates))
+	for i, p := range in.candidates {
+		ids[i] = p.ID
+	}
+	if err := enc.Encode(in.trust.Among(ids)); err != nil {
 		return "", nil, err
 	}
 	d := hex.EncodeToString(h.Sum(nil)[:12])

@@ -88,6 +88,14 @@ func TestCachedUntilSomethingChanges(t *testing.T) {
 	if _, err := svc.ForTender(ctx, req); err != nil || svc.computes.Load() != 1 {
 		t.Errorf("a write to a profile that is no candidate made the answer stale (%d computations, %v)", svc.computes.Load(), err)
 	}
+	// Trust counts only between two candidates: an event with a partner that is no
+	// candidate changes nothing.
+	if err := st.AddCollaboration(ctx, profiles.Collaboration{A: outside.ID, B: best, Outcome: "negative", At: "2026-10-01"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ForTender(ctx, req); err != nil || svc.computes.Load() != 1 {
+		t.Errorf("an event with a partner that is no candidate made the answer stale (%d computations, %v)", svc.computes.Load(), err)
+	}
 	writes := []struct {
 		name  string
 		write func() error
