@@ -4,7 +4,12 @@
 // function that opens an empty index.
 //
 // It only reads and writes through Subject; it never assumes which implementation it
-// is testing.
+// is testing. What it checks is the contract of store.Index: the candidates of SPEC
+// §3 by id, and the public profile search of GET /v1/profiles (every word a prefix,
+// accents and case ignored, Dutch and English labels, the filters, paging, names
+// ranked above labels, and never a contact or private field). Tests of how one
+// implementation gets there (the SQLite FTS expression, re-indexing labels when the
+// taxonomy changes) stay with that implementation.
 package storetest
 
 import (
@@ -38,4 +43,22 @@ func Run(t *testing.T, open func(t *testing.T) Subject) {
 			t.Fatalf("Candidates of an empty index = %d profiles, want none", len(got))
 		}
 	})
+	t.Run("CandidatesAreaOverlap", func(t *testing.T) { candidatesAreaOverlap(t, open(t)) })
+	t.Run("CandidatesInstrumentsAndExclude", func(t *testing.T) { candidatesInstrumentsAndExclude(t, open(t)) })
+	t.Run("CandidatesMatchBruteForce", func(t *testing.T) { candidatesMatchBruteForce(t, open(t)) })
+	t.Run("CandidatesFollowWrites", func(t *testing.T) { candidatesFollowWrites(t, open(t)) })
+	t.Run("SearchEmptyIndex", func(t *testing.T) { searchEmptyIndex(t, open(t)) })
+	t.Run("Search", func(t *testing.T) { search(t, open(t)) })
+	t.Run("SearchNeverShowsContactOrPrivate", func(t *testing.T) { searchNeverShowsContactOrPrivate(t, open(t)) })
+	t.Run("SearchRanksNameAboveLabel", func(t *testing.T) { searchRanksNameAboveLabel(t, open(t)) })
+	t.Run("SearchPaging", func(t *testing.T) { searchPaging(t, open(t)) })
+	t.Run("SearchFollowsWrites", func(t *testing.T) { searchFollowsWrites(t, open(t)) })
+}
+
+// put stores ps in s or fails the test.
+func put(t *testing.T, s Subject, ps ...profiles.Profile) {
+	t.Helper()
+	if err := s.Put(context.Background(), ps); err != nil {
+		t.Fatalf("Put(%d profiles) = %v", len(ps), err)
+	}
 }
