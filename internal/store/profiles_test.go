@@ -3,10 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +11,6 @@ import (
 
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
-	"samenspel/internal/synth"
 )
 
 func TestProfileRoundTrip(t *testing.T) {
@@ -218,193 +214,11 @@ func TestProfilesEmptyIsNotNil(t *testing.T) {
 	}
 }
 
-func TestCandidatesAreaOverlap(t *testing.T) {
-	ctx := context.Background()
-	s := newStore(t)
-	area := func(id string, areas ...string) profiles.Profile {
-		p := profile(id)
-		p.Areas = areas
-		return p
-	}
-	ps := []profiles.Profile{
-		area("country", "NL"),
-		area("utrecht", "GM0344"),
-		area("overvecht", "WK034412"),
-		area("neighbourhood", "BU03441205"),
-		area("other-neighbourhood", "BU03441299"),
-		area("other-district", "WK034407"),
-		area("amsterdam", "GM0363"),
-		area("two-cities", "GM0363", "BU03441205"),
-	}
-	if _, _, err := s.UpsertProfiles(ctx, ps); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		area []string
-		want []string
-	}{
-		{[]string{"NL"}, []string{"amsterdam", "country", "neighbourhood", "other-district", "other-neighbourhood", "overvecht", "two-cities", "utrecht"}},
-		{[]string{"GM0344"}, []string{"country", "neighbourhood", "other-district", "other-neighbourhood", "overvecht", "two-cities", "utrecht"}},
-		{[]string{"WK034412"}, []string{"country", "neighbourhood", "other-neighbourhood", "overvecht", "two-cities", "utrecht"}},
-		{[]string{"BU03441205"}, []string{"country", "neighbourhood", "overvecht", "two-cities", "utrecht"}},
-		{[]string{"BU03440701"}, []string{"country", "other-district", "utrecht"}},
-		{[]string{"GM0363"}, []string{"amsterdam", "country", "two-cities"}},
-		{[]string{"WK036301", "BU03441299"}, []string{"amsterdam", "country", "other-neighbourhood", "overvecht", "two-cities", "utrecht"}},
-		{[]string{"GM0599"}, []string{"country"}},
-		{nil, []string{}},
-	}
-	for _, tc := range tests {
-		tn := tender("t")
-		tn.Area = tc.area
-		got, err := s.Candidates(ctx, tn)
-		if err != nil {
-			t.Fatalf("Candidates(area %v) = %v", tc.area, err)
-		}
-		if diff := cmp.Diff(tc.want, ids(got)); diff != "" {
-			t.Errorf("Candidates(area %v) (-want +got):\n%s", tc.area, diff)
-		}
-	}
-}
-
-func TestCandidatesInstrumentsAndExclude(t *testing.T) {
-	ctx := context.Background()
-	s := newStore(t)
-	visits := profile("visits")
-	visits.Instruments = map[string]float64{"home_visits": 0.5}
-	meals := profile("meals")
-	meals.Instruments = map[string]float64{"meals": 1}
-	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{visits, meals, profile("both")}); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name    string
-		needs   []string
-		exclude []string
-		want    []string
-	}{
-		{"one need", []string{"meals"}, nil, []string{"both", "meals"}},
-		{"either need", []string{"home_visits", "meeting_place"}, nil, []string{"both", "visits"}},
-		{"excluded", []string{"meals", "home_visits"}, []string{"both", "unknown"}, []string{"meals", "visits"}},
-		{"nobody offers it", []string{"legal_advice"}, nil, []string{}},
-		{"no needs", nil, nil, []string{}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			tn := tender("t")
-			tn.Needs = nil
-			for _, code := range tc.needs {
-				tn.Needs = append(tn.Needs, profiles.Need{Instrument: code, Weight: 1})
-			}
-			tn.Exclude = tc.exclude
-			got, err := s.Candidates(ctx, tn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tc.want, ids(got)); diff != "" {
-				t.Errorf("Candidates(needs %v, exclude %v) (-want +got):\n%s", tc.needs, tc.exclude, diff)
-			}
-		})
-	}
-}
-
-// TestCandidatesMatchBruteForce checks the index tables against SPEC §3 applied to
-// every profile, on synthetic Utrecht data whose areas are shuffled across every
-// level (country, municipality, district, neighbourhood, another municipality) so
-// that overlap is tried in both directions.
-func TestCandidatesMatchBruteForce(t *testing.T) {
-	ctx := context.Background()
-	s := newStore(t)
-	r := rand.New(rand.NewPCG(1, 2))
-	ps := synth.Profiles(3, 600)
-	var pool []string
-	for _, p := range ps {
-		for _, a := range p.Areas {
-			pool = append(pool, profiles.AreaParents(a)...)
-		}
-	}
-	pool = append(pool, "GM0363", "WK036301", "BU03630101")
-	randomAreas := func() []string {
-		out := make([]string, 1+r.IntN(3))
-		for i := range out {
-			out[i] = pool[r.IntN(len(pool))]
-		}
-		return out
-	}
-	for i := range ps {
-		if r.IntN(3) == 0 {
-			ps[i].Areas = randomAreas()
-		}
-	}
-	if _, _, err := s.UpsertProfiles(ctx, ps); err != nil {
-		t.Fatal(err)
-	}
-	tenders := synth.Tenders(3, 60)
-	for i := range tenders {
-		if i%2 == 1 {
-			tenders[i].Area = randomAreas()
-			for range r.IntN(20) {
-				tenders[i].Exclude = append(tenders[i].Exclude, ps[r.IntN(len(ps))].ID)
-			}
-		}
-	}
-	slices.SortFunc(ps, func(a, b profiles.Profile) int { return strings.Compare(a.ID, b.ID) })
-	nonEmpty := 0
-	for _, tn := range tenders {
-		got, err := s.Candidates(ctx, tn)
-		if err != nil {
-			t.Fatalf("Candidates(%s) = %v", tn.ID, err)
-		}
-		want := []profiles.Profile{}
-		for _, p := range ps {
-			if eligible(p, tn) {
-				want = append(want, p)
-			}
-		}
-		if len(want) > 0 {
-			nonEmpty++
-		}
-		if diff := cmp.Diff(want, got, equateEmpty); diff != "" {
-			t.Errorf("Candidates(%s, area %v) differs from the brute-force filter (-want +got):\n%s", tn.ID, tn.Area, diff)
-		}
-	}
-	if nonEmpty < len(tenders)/2 {
-		t.Errorf("only %d of %d tenders have candidates: the test data tries too little", nonEmpty, len(tenders))
-	}
-}
-
-// eligible is SPEC §3 written out plainly.
-func eligible(p profiles.Profile, tn profiles.Tender) bool {
-	if slices.Contains(tn.Exclude, p.ID) {
-		return false
-	}
-	overlap := false
-	for _, a := range p.Areas {
-		for _, b := range tn.Area {
-			overlap = overlap || profiles.AreasOverlap(a, b)
-		}
-	}
-	offers := false
-	for _, n := range tn.Needs {
-		_, ok := p.Instruments[n.Instrument]
-		offers = offers || ok
-	}
-	return overlap && offers
-}
-
 // ids lists the ids of ps in order.
 func ids(ps []profiles.Profile) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = p.ID
-	}
-	return out
-}
-
-// numbered makes n profiles p-000, p-001, ….
-func numbered(n int) []profiles.Profile {
-	out := make([]profiles.Profile, n)
-	for i := range out {
-		out[i] = profile(fmt.Sprintf("p-%03d", i))
 	}
 	return out
 }
