@@ -1,7 +1,8 @@
-// Command matcher is Samenspel's coalition matcher. `matcher suggest` answers one
-// tender from files, with no server, store or network (SPEC §7); `matcher serve`
-// (the default) serves the API (SPEC §8), so far its health, readiness, taxonomy and
-// OpenAPI routes; the store, the other routes and the nightly jobs come next.
+// Command matcher is Samenspel's coalition matcher. `matcher serve` (the default)
+// serves the API and the pages (SPEC §8) over the embedded store, or with Redis and
+// Meilisearch in the scaled set-up; `matcher suggest` answers one tender from files,
+// with no server, store or network (SPEC §7); `matcher token create` makes an API
+// token; `matcher healthcheck` is the container's health check.
 package main
 
 import (
@@ -37,6 +38,7 @@ const usage = `usage:
                   [--data DIR]
   matcher suggest --tender T.json --profiles P.ndjson|P.csv [--profiles ...]
                   [--collaborations E.ndjson] [--top N]
+  matcher healthcheck [--addr HOST:PORT]   (exit 0 when /readyz answers 200)
 `
 
 // run dispatches a command line; it is main without the process around it.
@@ -51,6 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return suggest(ctx, args[1:], stdout, stderr)
 	case "token":
 		return token(ctx, args[1:], stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

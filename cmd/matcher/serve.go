@@ -73,9 +73,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 			return err
 		}
 		defer rc.Close()
-		if err := rc.Ping(ctx); err != nil {
-			log.Warn("redis does not answer yet; answers are computed here until it does", "err", err)
-		}
+		_ = rc.Ping(ctx) // a Redis that does not answer yet is logged by the cache
 		answers, degraded, rdb = rc, rc.Ping, rc.Client()
 	}
 	svc := suggestions.New(st, answers, metrics)

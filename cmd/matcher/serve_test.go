@@ -62,6 +62,11 @@ func TestServeAndShutdown(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "ok") {
 		t.Errorf("GET /healthz = %d %s", resp.StatusCode, body)
 	}
+	// The container's health check asks the same server.
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"healthcheck", "--addr", addr}, &out, io.Discard); err != nil || !strings.Contains(out.String(), "ready") {
+		t.Errorf("matcher healthcheck = %v, %q; want success", err, out.String())
+	}
 	cancel()
 	select {
 	case err := <-errc:
@@ -70,6 +75,12 @@ func TestServeAndShutdown(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not shut down")
+	}
+	if err := run(context.Background(), []string{"healthcheck", "--addr", addr}, io.Discard, io.Discard); err == nil {
+		t.Errorf("matcher healthcheck succeeded after the server stopped")
+	}
+	if err := run(context.Background(), []string{"healthcheck", "--addr", "nohost"}, io.Discard, io.Discard); !errors.Is(err, errUsage) {
+		t.Errorf("matcher healthcheck --addr nohost = %v, want a usage error", err)
 	}
 	if !strings.Contains(logs.String(), `"route":"/healthz"`) || !strings.Contains(logs.String(), "shutting down") ||
 		!strings.Contains(logs.String(), "filled with the example data") {
