@@ -13,6 +13,8 @@ import (
 )
 
 // CreateProfile stores a new profile. It returns ErrConflict when the id is taken.
+// Like every profile write, it records the change in the change log (ChangesSince)
+// in the same transaction.
 func (s *Store) CreateProfile(ctx context.Context, p profiles.Profile) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		w, err := s.newProfileWriter(ctx, tx)
@@ -138,6 +140,9 @@ func (s *Store) DeleteProfile(ctx context.Context, id string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM profiles WHERE pk = ?`, pk); err != nil {
 			return err
 		}
+		if err := w.changed(ctx, id, true); err != nil {
+			return err
+		}
 		if err := w.flush(ctx); err != nil {
 			return err
 		}
@@ -198,7 +203,7 @@ type profileWriter struct {
 	texts map[int64]textRow // full-text rows to insert at flush, by profile key
 	stale []int64           // profile keys whose stored full-text row flush deletes first
 
-	lookupPK, insertDoc, updateDoc               *sql.Stmt
+	lookupPK, insertDoc, updateDoc, recordChange *sql.Stmt
 	insertArea, insertInstrument, insertTheme    *sql.Stmt
 	insertText                                   *sql.Stmt
 	deleteAreas, deleteInstruments, deleteThemes *sql.Stmt
@@ -214,6 +219,9 @@ func (s *Store) newProfileWriter(ctx context.Context, tx *sql.Tx) (*profileWrite
 		{&w.lookupPK, `SELECT pk FROM profiles WHERE id = ?`},
 		{&w.insertDoc, `INSERT INTO profiles (id, kind, size, doc) VALUES (?, ?, ?, ?) RETURNING pk`},
 		{&w.updateDoc, `UPDATE profiles SET kind = ?, size = ?, doc = ? WHERE pk = ?`},
+		// REPLACE drops the profile's earlier change and AUTOINCREMENT gives the new
+		// one a number above every number taken: the log keeps one row per profile.
+		{&w.recordChange, `INSERT OR REPLACE INTO profile_changes (id, deleted) VALUES (?, ?)`},
 		{&w.insertArea, `INSERT INTO profile_area_parents (area, own, profile) VALUES (?, ?, ?)`},
 		{&w.insertInstrument, `INSERT INTO profile_instruments (instrument, profile, level) VALUES (?, ?, ?)`},
 		{&w.insertTheme, `INSERT INTO profile_themes (theme, profile) VALUES (?, ?) ON CONFLICT DO NOTHING`},
@@ -260,6 +268,9 @@ func (w *profileWriter) insert(ctx context.Context, p profiles.Profile) error {
 	if err := w.insertDoc.QueryRowContext(ctx, p.ID, p.Kind, p.Size, doc).Scan(&pk); err != nil {
 		return constraint(err)
 	}
+	if err := w.changed(ctx, p.ID, false); err != nil {
+		return err
+	}
 	return w.index(ctx, pk, p)
 }
 
@@ -273,10 +284,19 @@ func (w *profileWriter) replace(ctx context.Context, pk int64, p profiles.Profil
 	if _, err := w.updateDoc.ExecContext(ctx, p.Kind, p.Size, doc, pk); err != nil {
 		return err
 	}
+	if err := w.changed(ctx, p.ID, false); err != nil {
+		return err
+	}
 	if err := w.unindex(ctx, pk); err != nil {
 		return err
 	}
 	return w.index(ctx, pk, p)
+}
+
+// changed records in the change log that the profile id was stored or deleted.
+func (w *profileWriter) changed(ctx context.Context, id string, deleted bool) error {
+	_, err := w.recordChange.ExecContext(ctx, id, deleted)
+	return err
 }
 
 // index writes the index rows of p, stored under pk.

@@ -27,6 +27,9 @@ import (
 //   - profile_instruments, profile_themes: the codes a profile offers and works on.
 //   - profile_fts: name, description and the Dutch and English labels of the
 //     instruments and themes, for full-text search; its rowid is profiles.pk.
+//
+// profile_changes is not an index but the change log that every profile write
+// appends to in the same transaction (changes.go).
 var migrations = []string{
 	`CREATE TABLE profiles (
 		pk   INTEGER PRIMARY KEY,
@@ -109,6 +112,21 @@ var migrations = []string{
 	CREATE TABLE meta (
 		key   TEXT PRIMARY KEY,
 		value TEXT NOT NULL
+	) WITHOUT ROWID;`,
+
+	// 2: the change log of profiles and the cursors of its consumers (changes.go).
+	// The profiles already stored are its first changes, in id order, so that a
+	// consumer starting at 0 gets every one of them.
+	`CREATE TABLE profile_changes (
+		seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+		id      TEXT NOT NULL UNIQUE,
+		deleted INTEGER NOT NULL
+	);
+	INSERT INTO profile_changes (id, deleted) SELECT id, 0 FROM profiles ORDER BY id;
+
+	CREATE TABLE cursors (
+		name TEXT PRIMARY KEY,
+		seq  INTEGER NOT NULL
 	) WITHOUT ROWID;`,
 }
 
