@@ -36,7 +36,8 @@
 //
 // # The runtime key
 //
-// Create it once with the master key, then give the service SAMENSPEL_MEILI_KEY=<key>:
+// Create it once with the master key (CreateRuntimeKey sends the same request), then
+// give the service SAMENSPEL_MEILI_KEY=<key>:
 //
 //	curl -X POST "$MEILI_URL/keys" \
 //	  -H "Authorization: Bearer $MEILI_MASTER_KEY" \
@@ -44,15 +45,15 @@
 //	  --data-binary '{
 //	    "name": "samenspel runtime",
 //	    "description": "Samenspel: search and write the profiles index, nothing else",
-//	    "actions": ["search", "documents.*", "indexes.get", "indexes.create",
-//	                "settings.*", "tasks.get"],
+//	    "actions": ["search", "documents.*", "indexes.get", "settings.*", "tasks.get"],
 //	    "indexes": ["profiles"],
 //	    "expiresAt": null
 //	  }'
 //
-// indexes.create lets EnsureIndex create the index on first start; leave it out when
-// the index is created during setup. The key answers 403 for any other index, for
-// keys, dumps and every other instance-wide action.
+// The key answers 403 for any other index, for keys, dumps and every other
+// instance-wide action, and it cannot create or delete an index: create the profiles
+// index at setup too, with EnsureIndex on an Index built with the master key (or add
+// "indexes.create" to the actions to let the service create it on first start).
 // (https://www.meilisearch.com/docs/reference/api/keys/create-api-key)
 //
 // # Tests
