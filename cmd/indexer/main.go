@@ -1,14 +1,153 @@
-// Command indexer loads partner profiles into the configured store and keeps the
-// search index in step with it. It is not built yet: the Meilisearch store and the
-// import, sync, reindex and export commands are a later piece of work.
+// Command indexer is the operator's tool for the profiles of the configured store
+// (SPEC §8): `indexer import` loads NDJSON and CSV files into the embedded store,
+// `indexer export` writes every profile out again. It works on the data directory
+// itself, next to a running server if need be (the store lets both write), and so
+// sees and writes whole profiles, contact and private fields included.
+//
+// `indexer sync` and `indexer reindex`, which keep a Meilisearch index in step with
+// the store, are not built yet: they only say what they will need.
+//
+// Settings come from internal/settings as for the matcher (config/matcher.yaml or
+// --config, then SAMENSPEL_* variables, then flags); the indexer uses the data
+// directory and, later, the Meilisearch URL and key.
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
+	"syscall"
+
+	"samenspel/config"
+	"samenspel/internal/profiles"
+	"samenspel/internal/settings"
+	"samenspel/internal/store"
 )
 
+// errUsage marks a command line that could not be understood: exit status 2.
+var errUsage = errors.New("usage")
+
+// errRejected marks an import that stored its good rows but rejected others: exit
+// status 1, after the rejected rows and the summary have been printed.
+var errRejected = errors.New("rows rejected")
+
 func main() {
-	fmt.Fprintln(os.Stderr, "indexer: not yet: import, sync, reindex and export come with the profile store")
-	os.Exit(1)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "indexer:", err)
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `usage:
+  indexer import [--config FILE] [--data DIR] [--batch N] FILE...
+      Upsert profiles by id from NDJSON (.ndjson, .jsonl) and CSV (.csv) files into
+      the embedded store, N per transaction (default 1000). Every rejected row is
+      reported as file:line: field: reason; the good rows are stored all the same,
+      and the exit status is then 1.
+  indexer export [--config FILE] [--data DIR] [--format ndjson|csv] [--out FILE]
+      Write every profile, by id, to standard output or FILE. NDJSON holds whole
+      profiles, contact and private fields included: this is the operator's tool on
+      the data directory, not a public export. CSV holds the columns of the CSV
+      import (of the contact only the email, no private fields).
+  indexer sync [--meili URL]      not built yet: keeps Meilisearch in step with the store
+  indexer reindex [--meili URL]   not built yet: rebuilds the Meilisearch index
+
+Settings as for the matcher: config/matcher.yaml (or --config FILE), then
+SAMENSPEL_DATA, SAMENSPEL_MEILI_URL, SAMENSPEL_MEILI_KEY, then the flags.
+`
+
+// run dispatches a command line; it is main without the process around it. env
+// looks up environment variables (os.LookupEnv in main).
+func run(ctx context.Context, args []string, env func(string) (string, bool), stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: a command is required", errUsage)
+	}
+	switch args[0] {
+	case "import":
+		return importCmd(ctx, args[1:], env, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, args[1:], env, stdout, stderr)
+	case "sync", "reindex":
+		return meiliCmd(args[0], args[1:], env, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+	}
+}
+
+// settingsFlags are the flags every command takes and hands to settings.Load, which
+// applies them over the file and the environment.
+type settingsFlags struct {
+	fs *flag.FlagSet
+}
+
+// newFlagSet returns the flag set of command name with the settings flags on it.
+func newFlagSet(name string, stderr io.Writer) settingsFlags {
+	fs := flag.NewFlagSet("indexer "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.String("config", "", "configuration file (default "+settings.DefaultFile+" when it exists)")
+	fs.String("data", "", "directory of the embedded store (default ./data)")
+	fs.String("meili", "", "Meilisearch URL")
+	fs.String("meili-key", "", "Meilisearch API key (prefer SAMENSPEL_MEILI_KEY)")
+	return settingsFlags{fs}
+}
+
+// load parses args and builds the settings from the file, env and the settings
+// flags that were given.
+func (sf settingsFlags) load(args []string, env func(string) (string, bool)) (settings.Settings, error) {
+	if err := sf.fs.Parse(args); err != nil {
+		return settings.Settings{}, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	var given []string
+	sf.fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "config", "data", "meili", "meili-key":
+			given = append(given, "--"+f.Name+"="+f.Value.String())
+		}
+	})
+	cfg, err := settings.Load(given, env)
+	if err != nil {
+		return cfg, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return cfg, nil
+}
+
+// openStore opens the embedded store of cfg with the shipped taxonomy.
+func openStore(ctx context.Context, cfg settings.Settings) (*store.Store, *profiles.Taxonomy, error) {
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, cfg.Data, tax)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, tax, nil
+}
+
+// meiliCmd is `indexer sync` and `indexer reindex` until they are built: they say
+// what they need and that they do not work yet.
+func meiliCmd(name string, args []string, env func(string) (string, bool), stderr io.Writer) error {
+	cfg, err := newFlagSet(name, stderr).load(args, env)
+	if err != nil {
+		return err
+	}
+	if cfg.MeiliURL == "" {
+		return fmt.Errorf("%w: indexer %s needs Meilisearch: --meili URL or SAMENSPEL_MEILI_URL", errUsage, name)
+	}
+	return fmt.Errorf("%s: not built yet: the store keeps the change log it will follow, but the indexer does not talk to Meilisearch yet", name)
 }
