@@ -350,14 +350,14 @@ func TestCandidatesOfATenderWithoutAreaOrNeedsIsEmpty(t *testing.T) {
 func TestSearchProfilesWithTextAndFilters(t *testing.T) {
 	f := newFake(t,
 		exchange{method: "POST", path: "/indexes/profiles/search", body: `{
-			"q": "schuldhulp utrecht armoede",
+			"q": "schuldhulp",
 			"filter": "kind = \"welfare\" AND size = \"small\" AND instruments = \"debt_counseling\" AND themes = \"poverty\" AND (areas IN [\"BU03441205\", \"WK034412\", \"GM0344\", \"NL\"] OR area_parents IN [\"BU03441205\"])",
 			"sort": ["id:asc"], "matchingStrategy": "all", "attributesToRetrieve": ` + publicFieldsJSON + `,
 			"hitsPerPage": 20, "page": 1, "hybrid": null}`,
 			reply: "search_page.json"},
 	)
 	hits, total, err := f.index().SearchProfiles(context.Background(), store.Query{
-		Text: `schuldhulp "utrecht -armoede -- ""`, Kind: "welfare", Size: "small", Instrument: "debt_counseling",
+		Text: ` "schuldhulp* `, Kind: "welfare", Size: "small", Instrument: "debt_counseling",
 		Theme: "poverty", Area: "BU03441205"})
 	if err != nil {
 		t.Fatalf("SearchProfiles = %v", err)
@@ -367,6 +367,42 @@ func TestSearchProfilesWithTextAndFilters(t *testing.T) {
 		Themes: []string{"poverty"}, Description: "Vrijwilligers helpen bij schulden"}}
 	if diff := cmp.Diff(want, hits); diff != "" || total != 1 {
 		t.Errorf("SearchProfiles = total %d, hits (-want +got):\n%s; want total 1", total, diff)
+	}
+}
+
+// TestSearchProfilesEveryWordIsAPrefix: Meilisearch matches only a query's last word
+// as a prefix, so each word is searched alone, and the ids matching all of them are
+// ranked by the last word.
+func TestSearchProfilesEveryWordIsAPrefix(t *testing.T) {
+	word := func(q, reply string) exchange {
+		return exchange{method: "POST", path: "/indexes/profiles/search", body: `{"q": "` + q + `",
+			"filter": "kind = \"welfare\"", "matchingStrategy": "all", "attributesToRetrieve": ["id"],
+			"limit": 100000, "hybrid": null}`, reply: reply}
+	}
+	f := newFake(t,
+		word("schuld", "search_word_schuld.json"),
+		word("noo", "search_word_noo.json"),
+		exchange{method: "POST", path: "/indexes/profiles/search", body: `{"q": "noo",
+			"filter": "kind = \"welfare\" AND id IN [\"schuldhulp-noord\", \"schuldhulp-utrecht\"]",
+			"sort": ["id:asc"], "matchingStrategy": "all", "attributesToRetrieve": ` + publicFieldsJSON + `,
+			"hitsPerPage": 20, "page": 1, "hybrid": null}`,
+			reply: "search_page.json"},
+	)
+	_, total, err := f.index().SearchProfiles(context.Background(), store.Query{Text: "schuld noo", Kind: "welfare"})
+	if err != nil || total != 1 {
+		t.Fatalf("SearchProfiles(schuld noo) = total %d, %v", total, err)
+	}
+}
+
+func TestSearchProfilesWithoutCommonMatchesSendsNoRankedSearch(t *testing.T) {
+	word := func(q, reply string) exchange {
+		return exchange{method: "POST", path: "/indexes/profiles/search", body: `{"q": "` + q + `",
+			"matchingStrategy": "all", "attributesToRetrieve": ["id"], "limit": 100000, "hybrid": null}`, reply: reply}
+	}
+	f := newFake(t, word("geldzorgen", "search_word_geldzorgen.json"), word("noo", "search_word_noo.json"))
+	hits, total, err := f.index().SearchProfiles(context.Background(), store.Query{Text: "geldzorgen noo"})
+	if err != nil || total != 0 || hits == nil || len(hits) != 0 {
+		t.Fatalf("SearchProfiles(geldzorgen noo) = %v, %d, %v; want no hits", hits, total, err)
 	}
 }
 
@@ -436,30 +472,45 @@ func TestPageFor(t *testing.T) {
 	}
 }
 
-func TestSearchProfilesRejectsUnknownCodesWithoutARequest(t *testing.T) {
+// TestSearchProfilesUnknownCodesMatchNothing: as in the embedded store, a filter value
+// is compared, never interpreted; one that is no valid code or area can match no
+// profile, and no filter is built from it.
+func TestSearchProfilesUnknownCodesMatchNothing(t *testing.T) {
 	f := newFake(t)
-	_, _, err := f.index().SearchProfiles(context.Background(), store.Query{Kind: "gemeente", Area: "0344"})
-	var ve *profiles.ValidationError
-	if !errors.As(err, &ve) || len(ve.Errors) != 2 || ve.Errors[0].Field != "kind" || ve.Errors[1].Field != "area" {
-		t.Fatalf("SearchProfiles(unknown kind, bad area) = %v, want validation errors on kind and area", err)
+	for _, q := range []store.Query{
+		{Kind: "gemeente"}, {Area: "0344"}, {Theme: `poverty" OR themes = "youth`}, {Size: "Small"},
+		{Instrument: "welfare' OR 1=1 --", Text: "schuldhulp"},
+	} {
+		hits, total, err := f.index().SearchProfiles(context.Background(), q)
+		if err != nil || total != 0 || hits == nil || len(hits) != 0 {
+			t.Errorf("SearchProfiles(%+v) = %v, %d, %v; want no hits, no error", q, hits, total, err)
+		}
+	}
+	if reqs := f.requests(); len(reqs) != 0 {
+		t.Errorf("requests sent for invalid values: %v", reqs)
 	}
 }
 
-func TestSearchText(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"schuldhulp", "schuldhulp"},
-		{"  eet  café\t", "eet café"},
-		{`"de hoek"`, "de hoek"},
-		{"-armoede maaltijden", "armoede maaltijden"},
-		{"a-b", "a-b"},
-		{"-- ... !!", ""},
-		{"x\x00y", "x y"},
-		{strings.Repeat("w ", 40), strings.TrimSpace(strings.Repeat("w ", 32))},
+func TestSearchWords(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"schuldhulp", []string{"schuldhulp"}},
+		{"  eet  café\t", []string{"eet", "café"}},
+		{`"de hoek"`, []string{"de", "hoek"}},
+		{"-armoede maaltijden", []string{"armoede", "maaltijden"}},
+		{"schuld* ^noord", []string{"schuld", "noord"}},
+		{"a-b description:voetbal", []string{"a-b", "description:voetbal"}},
+		{`sch"uld`, []string{"schuld"}},
+		{"-- ... !! ()", nil},
+		{"x\x00y", []string{"x", "y"}},
+		{strings.Repeat("w ", 40), strings.Fields(strings.Repeat("w ", 32))},
 	}
 	for _, tt := range tests {
-		if got := searchText(tt.in); got != tt.want {
-			t.Errorf("searchText(%q) = %q, want %q", tt.in, got, tt.want)
+		if diff := cmp.Diff(tt.want, searchWords(tt.in)); diff != "" {
+			t.Errorf("searchWords(%q) (-want +got):\n%s", tt.in, diff)
 		}
 	}
 }

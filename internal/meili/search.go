@@ -76,11 +76,17 @@ func (m *Index) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.P
 
 // SearchProfiles returns a page of the profiles matching q, public fields only, and
 // the number of matches in all, with the semantics of store.Query: every word of the
-// text must match (the last one as the start of a word; Meilisearch matches the
-// others whole), Kind, Size, Instrument and Theme exactly, and Area overlaps. Matches
-// come by relevance when q has text (name, then labels, then description), else by
-// id; ties by id. A code in q that is not in the taxonomy, or an invalid area, is a
-// *profiles.ValidationError naming the field.
+// text must occur as the start of a word, Kind, Size, Instrument and Theme match
+// exactly, and Area overlaps. Matches come by relevance when q has text (name, then
+// labels, then description), else by id; ties by id.
+//
+// A filter value that is not a valid code or area matches nothing, as in the
+// embedded store, which compares values and leaves validation to the API: no
+// request is sent for it, so no filter is ever built from it.
+//
+// Meilisearch matches only the last word of a query as a prefix. For a text of
+// several words, SearchProfiles first finds, word by word (each alone, so a prefix),
+// the ids matching every word, and then ranks those by the last word.
 //
 // total is exact: the search uses Meilisearch's page/hitsPerPage mode, whose totalHits
 // is exhaustive (up to maxTotalHits), choosing a page size that holds
@@ -103,8 +109,30 @@ func (m *Index) SearchProfiles(ctx context.Context, q store.Query) (hits []profi
 	if q.Area != "" {
 		f.Overlap("area", []string{q.Area}, false)
 	}
-	if err := f.Err(); err != nil {
-		return nil, 0, fmt.Errorf("meili: search profiles: %w", err)
+	if f.Err() != nil {
+		return []profiles.Profile{}, 0, nil
+	}
+	words := searchWords(q.Text)
+	if len(words) > 1 {
+		ids, err := m.matchEveryWord(ctx, words, f.String())
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(ids) == 0 {
+			return []profiles.Profile{}, 0, nil
+		}
+		f.In("text", attrID, vID, ids)
+		if err := f.Err(); err != nil {
+			return nil, 0, fmt.Errorf("meili: search profiles: an id from the index: %w", err)
+		}
+	}
+	// Within the ids that match every word, the last word ranks them: it matches
+	// each of them as a prefix, so none drops out. Meilisearch could not rank them
+	// by the whole text without dropping those whose earlier words match only as
+	// the start of a word.
+	text := ""
+	if len(words) > 0 {
+		text = words[len(words)-1]
 	}
 	limit := q.Limit
 	if limit <= 0 {
@@ -118,7 +146,7 @@ func (m *Index) SearchProfiles(ctx context.Context, q store.Query) (hits []profi
 	}
 	if offset >= maxTotalHits {
 		// Past what search can reach: no hits, only the count.
-		n, err := m.count(ctx, searchText(q.Text), expr)
+		n, err := m.count(ctx, text, expr)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -126,7 +154,7 @@ func (m *Index) SearchProfiles(ctx context.Context, q store.Query) (hits []profi
 	}
 	req := func() *meilisearch.SearchRequest {
 		return &meilisearch.SearchRequest{
-			Query:                searchText(q.Text),
+			Query:                text,
 			Filter:               expr,
 			Sort:                 []string{attrID + ":asc"},
 			MatchingStrategy:     meilisearch.All,
@@ -151,7 +179,7 @@ func (m *Index) SearchProfiles(ctx context.Context, q store.Query) (hits []profi
 		if res, err = m.search(ctx, r); err != nil {
 			return nil, 0, err
 		}
-		n, err := m.count(ctx, r.Query, expr)
+		n, err := m.count(ctx, text, expr)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -204,15 +232,55 @@ func (m *Index) count(ctx context.Context, text string, filter any) (int, error)
 	return int(res.TotalHits), err
 }
 
-// searchText turns a user's text into Meilisearch's q, in which nothing the user
-// typed is an operator: words without a letter or digit are dropped, double quotes
-// (phrase search) are removed, and so is a leading '-' (negation). At most maxWords
-// words are kept.
-func searchText(text string) string {
+// matchEveryWord returns the ids of the profiles that match filter and have every
+// word as the start of a word, sorted: one search per word, each word alone so that
+// Meilisearch matches it as a prefix, and the intersection of their ids.
+func (m *Index) matchEveryWord(ctx context.Context, words []string, filter string) ([]string, error) {
+	var expr any
+	if filter != "" {
+		expr = filter
+	}
+	var common []string
+	for i, w := range words {
+		res, err := m.search(ctx, &meilisearch.SearchRequest{
+			Query: w, Filter: expr, MatchingStrategy: meilisearch.All,
+			Limit: maxTotalHits, AttributesToRetrieve: []string{attrID},
+		})
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]string, len(res.Hits))
+		for j, h := range res.Hits {
+			ids[j] = h.ID
+		}
+		slices.Sort(ids)
+		if i == 0 {
+			common = ids
+		} else {
+			common = slices.DeleteFunc(common, func(id string) bool {
+				_, found := slices.BinarySearch(ids, id)
+				return !found
+			})
+		}
+		if len(common) == 0 {
+			break
+		}
+	}
+	return common, nil
+}
+
+// searchWords turns a user's text into the words of Meilisearch's q, in which nothing
+// the user typed is an operator: the text is split at white space and control
+// characters, each word loses the characters other than letters and digits at its
+// ends (a leading '-' would negate it, a '*' or '^' would end it) and every double
+// quote (phrase search), and words left without a letter or digit are dropped. At
+// most maxWords words are kept.
+func searchWords(text string) []string {
 	var words []string
 	for _, w := range strings.FieldsFunc(text, isSeparator) {
-		w = strings.TrimLeft(strings.ReplaceAll(w, `"`, ""), "-")
-		if !strings.ContainsFunc(w, isWordRune) {
+		w = strings.ReplaceAll(w, `"`, "")
+		w = strings.TrimFunc(w, func(r rune) bool { return !isWordRune(r) })
+		if w == "" {
 			continue
 		}
 		if len(words) == maxWords {
@@ -220,7 +288,7 @@ func searchText(text string) string {
 		}
 		words = append(words, w)
 	}
-	return strings.Join(words, " ")
+	return words
 }
 
 func isSeparator(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
