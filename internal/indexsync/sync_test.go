@@ -1,0 +1,298 @@
+package indexsync
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"samenspel/config"
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+)
+
+const canary = "canary-5d1e"
+
+// memIndex is a search index in memory that can be made to fail.
+type memIndex struct {
+	mu      sync.Mutex
+	docs    map[string]profiles.Profile
+	fail    error
+	onPut   func() // called inside Put, before it applies
+	written bytes.Buffer
+}
+
+func newMemIndex() *memIndex { return &memIndex{docs: map[string]profiles.Profile{}} }
+
+func (m *memIndex) Put(ctx context.Context, ps []profiles.Profile) error {
+	m.mu.Lock()
+	hook := m.onPut
+	m.onPut = nil
+	m.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return m.fail
+	}
+	for _, p := range ps {
+		json.NewEncoder(&m.written).Encode(p)
+		m.docs[p.ID] = p
+	}
+	return nil
+}
+
+func (m *memIndex) Delete(ctx context.Context, ids []string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return m.fail
+	}
+	for _, id := range ids {
+		delete(m.docs, id)
+	}
+	return nil
+}
+
+func (m *memIndex) setFail(err error) { m.mu.Lock(); m.fail = err; m.mu.Unlock() }
+
+func (m *memIndex) ids() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Sorted(maps.Keys(m.docs))
+}
+
+func newStore(t *testing.T) *store.Store {
+	t.Helper()
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), t.TempDir(), tax)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func profile(id string) profiles.Profile {
+	return profiles.Profile{ID: id, Name: "Partner " + id, Kind: "welfare", Size: "small",
+		Areas: []string{"GM0344"}, Instruments: map[string]float64{"meals": 1}, Themes: []string{},
+		Contact: &profiles.Contact{Email: canary + "@example.org"}, Private: map[string]string{"ideas": canary}}
+}
+
+func put(t *testing.T, st *store.Store, ids ...string) {
+	t.Helper()
+	var ps []profiles.Profile
+	for _, id := range ids {
+		ps = append(ps, profile(id))
+	}
+	if _, _, err := st.UpsertProfiles(context.Background(), ps); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func storeIDs(t *testing.T, st *store.Store) []string {
+	t.Helper()
+	ps, err := st.Profiles(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range ps {
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+func TestPassAppliesPutsAndDeletesPublicOnly(t *testing.T) {
+	ctx := context.Background()
+	st, idx := newStore(t), newMemIndex()
+	s := New(st, idx, Cursor, nil)
+	s.batch = 3 // several steps
+	put(t, st, "a", "b", "c", "d", "e", "f", "g")
+	if err := st.DeleteProfile(ctx, "c"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.Pass(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 7 {
+		t.Errorf("Pass applied %d changes, want 7 (6 profiles, 1 deletion)", n)
+	}
+	if got, want := idx.ids(), storeIDs(t, st); !slices.Equal(got, want) {
+		t.Errorf("index holds %v, store %v", got, want)
+	}
+	if strings.Contains(idx.written.String(), canary) {
+		t.Errorf("contact or private reached the index: %s", idx.written.String())
+	}
+	last, _ := st.LastChange(ctx)
+	if c, _ := st.Cursor(ctx, Cursor); c != last {
+		t.Errorf("cursor = %d after a pass, want the last change %d", c, last)
+	}
+	if n, err := s.Pass(ctx); n != 0 || err != nil {
+		t.Errorf("a second pass = %d, %v; want nothing to do", n, err)
+	}
+}
+
+// TestIndexDownLosesNothing: while the index fails, writes are acknowledged and wait
+// in the store; the cursor stays; the first pass after recovery applies them all.
+func TestIndexDownLosesNothing(t *testing.T) {
+	ctx := context.Background()
+	st, idx := newStore(t), newMemIndex()
+	s := New(st, idx, Cursor, nil)
+	put(t, st, "a", "b")
+	if _, err := s.Pass(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := st.Cursor(ctx, Cursor)
+	idx.setFail(errors.New("meilisearch: 503"))
+	put(t, st, "c")
+	if err := st.DeleteProfile(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pass(ctx); err == nil || !strings.Contains(err.Error(), "503") {
+		t.Errorf("Pass with the index down = %v, want its error", err)
+	}
+	if c, _ := st.Cursor(ctx, Cursor); c != before {
+		t.Errorf("cursor moved to %d while the index was down (was %d)", c, before)
+	}
+	idx.setFail(nil)
+	if _, err := s.Pass(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := idx.ids(); !slices.Equal(got, []string{"b", "c"}) {
+		t.Errorf("index after recovery = %v, want [b c]", got)
+	}
+}
+
+// TestResetDuringPass: a reindex resets the cursor while a pass is applying a batch;
+// the pass must not step over the reset, and applies the changes again.
+func TestResetDuringPass(t *testing.T) {
+	ctx := context.Background()
+	st, idx := newStore(t), newMemIndex()
+	s := New(st, idx, Cursor, nil)
+	put(t, st, "a", "b", "c")
+	idx.onPut = func() {
+		if err := st.ResetCursor(ctx, Cursor, 1); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := s.Pass(ctx); err != nil {
+		t.Fatal(err)
+	}
+	last, _ := st.LastChange(ctx)
+	if c, _ := st.Cursor(ctx, Cursor); c != last {
+		t.Errorf("cursor = %d, want %d", c, last)
+	}
+	if got := idx.ids(); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("index = %v", got)
+	}
+}
+
+// TestConcurrentSyncers: replicas and the indexer may sync at once while writes go
+// on; at the end the index equals the store.
+func TestConcurrentSyncers(t *testing.T) {
+	ctx := context.Background()
+	st, idx := newStore(t), newMemIndex()
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 3 {
+		s := New(st, idx, Cursor, nil)
+		s.batch = 7
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := s.Pass(ctx); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	for i := range 60 {
+		put(t, st, fmt.Sprintf("p%02d", i))
+		if i%5 == 4 {
+			if err := st.DeleteProfile(ctx, fmt.Sprintf("p%02d", i-2)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if _, err := New(st, idx, Cursor, nil).Pass(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := idx.ids(), storeIDs(t, st); !slices.Equal(got, want) {
+		t.Errorf("index holds %v,\nstore %v", got, want)
+	}
+}
+
+// TestRunPokeAndFailureLog: Run applies a poked change at once, logs a run of
+// failures once, and says when it works again.
+func TestRunPokeAndFailureLog(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, idx := newStore(t), newMemIndex()
+	var logs syncBuffer
+	s := New(st, idx, Cursor, slog.New(slog.NewTextHandler(&logs, nil)))
+	poke := make(chan struct{}, 1)
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx, time.Hour, poke) }() // only pokes wake it
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	put(t, st, "a")
+	poke <- struct{}{}
+	waitFor("a in the index", func() bool { return slices.Equal(idx.ids(), []string{"a"}) })
+
+	idx.setFail(errors.New("meilisearch: connection refused"))
+	put(t, st, "b")
+	for range 3 {
+		poke <- struct{}{}
+		waitFor("the poke taken", func() bool { return len(poke) == 0 })
+	}
+	waitFor("the failure logged", func() bool { return strings.Contains(logs.String(), "sync failed") })
+	idx.setFail(nil)
+	poke <- struct{}{}
+	waitFor("b in the index", func() bool { return slices.Equal(idx.ids(), []string{"a", "b"}) })
+	waitFor("the recovery logged", func() bool { return strings.Contains(logs.String(), "works again") })
+	if n := strings.Count(logs.String(), "sync failed"); n != 1 {
+		t.Errorf("failure logged %d times, want once:\n%s", n, logs.String())
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run after cancel = %v", err)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
