@@ -86,7 +86,8 @@ func (s *Syncer) Pass(ctx context.Context) (int, error) {
 			}
 		}
 		if len(dels) > 0 {
-			if err := s.dst.Delete(ctx, dels); err != nil {
+			// A profile created and deleted between two passes was never indexed.
+			if err := s.dst.Delete(ctx, dels); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return applied, fmt.Errorf("indexsync: delete %d profiles: %w", len(dels), err)
 			}
 		}

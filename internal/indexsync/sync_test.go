@@ -58,8 +58,15 @@ func (m *memIndex) Delete(ctx context.Context, ids []string) error {
 	if m.fail != nil {
 		return m.fail
 	}
+	var missing []string
 	for _, id := range ids {
+		if _, ok := m.docs[id]; !ok {
+			missing = append(missing, id)
+		}
 		delete(m.docs, id)
+	}
+	if len(missing) > 0 { // as meili.Index does: the rest is deleted
+		return fmt.Errorf("no profiles %v: %w", missing, store.ErrNotFound)
 	}
 	return nil
 }
@@ -122,7 +129,7 @@ func TestPassAppliesPutsAndDeletesPublicOnly(t *testing.T) {
 	s := New(st, idx, Cursor, nil)
 	s.batch = 3 // several steps
 	put(t, st, "a", "b", "c", "d", "e", "f", "g")
-	if err := st.DeleteProfile(ctx, "c"); err != nil {
+	if err := st.DeleteProfile(ctx, "c"); err != nil { // never indexed
 		t.Fatal(err)
 	}
 	n, err := s.Pass(ctx)
@@ -294,5 +301,9 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
