@@ -147,6 +147,10 @@ type Versions struct {
 	Tenders int64
 	// Collaborations counts added collaboration events.
 	Collaborations int64
+	// Index, when profiles are read from a search index that lags the store (the
+	// scaled set-up, internal/scaled), is the change up to which that index holds
+	// them; 0 otherwise. The store itself never sets it.
+	Index int64
 }
 
 // Versions returns the current change counters.

@@ -203,10 +203,11 @@ func (s *Service) compute(ctx context.Context, r Request, v store.Versions, in *
 // the keys of the tenders it affects: a profile that is a candidate of neither the
 // old nor the new answer changes nothing, nor does an event between partners that
 // are not both candidates. It is remembered per store version, so a request between
-// writes reads nothing; when it had to read the inputs, it returns them, so that a
+// writes reads nothing (v.Index moves the memo too: a search index that has caught
+// up with a write answers differently); when it had to read the inputs, it returns them, so that a
 // miss does not read them twice.
 func (s *Service) inputsDigest(ctx context.Context, r Request, v store.Versions) (string, *inputs, error) {
-	memo := fmt.Sprintf("%s/p%d/t%d/c%d/i%t", r.Tender, v.Profiles, v.Tenders, v.Collaborations, r.InterestedOnly)
+	memo := fmt.Sprintf("%s/p%d/x%d/t%d/c%d/i%t", r.Tender, v.Profiles, v.Index, v.Tenders, v.Collaborations, r.InterestedOnly)
 	if d, ok := s.digests.Get(memo); ok {
 		return d, nil, nil
 	}

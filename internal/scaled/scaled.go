@@ -1,0 +1,109 @@
+// Package scaled is the store the matcher reads in the scaled set-up: the embedded
+// store for everything, except that a tender's candidates and the profile search
+// come from the search index (Meilisearch), which the indexer keeps in step with the
+// embedded store's change log (internal/indexsync).
+//
+// It owns two decisions. First, the versions that key cached answers hold the
+// search index's sync cursor beside the store's write counter: an answer computed
+// from the index is keyed by what the index held, and a change becomes a new key
+// when the index has applied it, on every replica. Second, a search index that
+// fails is no outage: the read falls back to the embedded store's own index tables
+// (same answers, SPEC §3, by the shared suite), the failure is counted, and logged
+// once until the index answers again.
+//
+// It never writes to the search index (the indexer does) and never sees a
+// profile's contact or private fields there: the index holds public fields only.
+package scaled
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync/atomic"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"samenspel/internal/indexsync"
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+)
+
+// Store is the embedded store with profile retrieval from a search index.
+type Store struct {
+	*store.Store
+	index  store.Index
+	log    *slog.Logger
+	errors prometheus.Counter
+	down   atomic.Bool
+}
+
+// New returns the store over st that reads candidates and search from index.
+// Failures of the index are counted in the returned Store's Errors counter.
+func New(st *store.Store, index store.Index, log *slog.Logger) *Store {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Store{Store: st, index: index, log: log,
+		errors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "samenspel_search_index_errors_total",
+			Help: "Reads from the search index (Meilisearch) that failed and were answered from the embedded store.",
+		})}
+}
+
+// Errors is the counter of failed index reads, for /metrics.
+func (s *Store) Errors() prometheus.Counter { return s.errors }
+
+// Candidates returns t's candidates from the index, or from the embedded store when
+// the index fails.
+func (s *Store) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error) {
+	ps, err := s.index.Candidates(ctx, t)
+	if s.fallback(ctx, err) {
+		return s.Store.Candidates(ctx, t)
+	}
+	return ps, err
+}
+
+// SearchProfiles searches the index, or the embedded store when the index fails.
+func (s *Store) SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error) {
+	hits, total, err := s.index.SearchProfiles(ctx, q)
+	if s.fallback(ctx, err) {
+		return s.Store.SearchProfiles(ctx, q)
+	}
+	return hits, total, err
+}
+
+// Versions are the store's, with Index set to the search index's sync cursor: the
+// change up to which the index holds the profiles. A cached answer's key then moves
+// both when the store is written (while the index is down, reads come from the
+// store) and when the index has applied the write.
+func (s *Store) Versions(ctx context.Context) (store.Versions, error) {
+	v, err := s.Store.Versions(ctx)
+	if err != nil {
+		return v, err
+	}
+	if v.Index, err = s.Store.Cursor(ctx, indexsync.Cursor); err != nil {
+		return v, err
+	}
+	return v, nil
+}
+
+// fallback reports whether a read that returned err should be answered by the
+// embedded store instead, and notes the index's health.
+func (s *Store) fallback(ctx context.Context, err error) bool {
+	if err == nil {
+		if s.down.CompareAndSwap(true, false) {
+			s.log.Info("search index answers again: candidates and search come from it")
+		}
+		return false
+	}
+	var invalid *profiles.ValidationError
+	if ctx.Err() != nil || errors.As(err, &invalid) {
+		return false // the caller gave up, or asked what cannot be answered anywhere
+	}
+	s.errors.Inc()
+	if s.down.CompareAndSwap(false, true) {
+		s.log.Warn("search index does not answer: candidates and search come from the embedded store until it does",
+			"err", err.Error())
+	}
+	return true
+}
