@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"samenspel/internal/profiles"
 )
@@ -186,6 +187,57 @@ func checkCursorSeq(ctx context.Context, tx *sql.Tx, seq int64) error {
 	}
 	if seq > last {
 		return fmt.Errorf("past the last change (%d)", last)
+	}
+	return nil
+}
+
+// TakeLease gives the lease name to holder until now+ttl when nobody else holds it
+// (or the other holder's lease has run out), and reports whether holder has it. A
+// holder takes it again to renew it. It makes consumers of the change log in
+// several processes (the indexer's sync, a reindex) take turns: the cursor's
+// compare-and-set keeps the cursor right, but only one writer at a time keeps the
+// copy right, since two could otherwise apply one profile's versions out of order.
+// The caller passes the clock; clocks of processes on one machine agree.
+func (s *Store) TakeLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error) {
+	if holder == "" || ttl <= 0 {
+		return false, errors.New("store: take lease: a holder and a positive ttl are required")
+	}
+	var got bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var held, until string
+		err := tx.QueryRowContext(ctx, `SELECT holder, until FROM leases WHERE name = ?`, name).Scan(&held, &until)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err == nil && held != holder {
+			end, err := parseTime(until)
+			if err != nil {
+				return err
+			}
+			if now.Before(end) {
+				return nil // another holds it
+			}
+		}
+		got = true
+		_, err = tx.ExecContext(ctx, `INSERT INTO leases (name, holder, until) VALUES (?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until`,
+			name, holder, formatTime(now.Add(ttl)))
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: take lease %q: %w", name, err)
+	}
+	return got, nil
+}
+
+// ReleaseLease ends holder's lease on name; a lease another holds is left alone.
+func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM leases WHERE name = ? AND holder = ?`, name, holder)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: release lease %q: %w", name, err)
 	}
 	return nil
 }

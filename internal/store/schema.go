@@ -128,6 +128,13 @@ var migrations = []string{
 		name TEXT PRIMARY KEY,
 		seq  INTEGER NOT NULL
 	) WITHOUT ROWID;`,
+
+	// 3: leases (changes.go): one consumer at a time applies the change log.
+	`CREATE TABLE leases (
+		name   TEXT PRIMARY KEY,
+		holder TEXT NOT NULL,
+		until  TEXT NOT NULL
+	) WITHOUT ROWID;`,
 }
 
 // migrate brings the schema to the latest version and the indexed labels up to the
