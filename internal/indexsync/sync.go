@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"os"
 	"time"
 
 	"samenspel/internal/profiles"
@@ -15,10 +17,20 @@ import (
 // implements it.
 type Source interface {
 	ChangesSince(ctx context.Context, seq int64, limit int) ([]store.Change, error)
+	LastChange(ctx context.Context) (int64, error)
+	Profiles(ctx context.Context) ([]profiles.Profile, error)
+	ResetCursor(ctx context.Context, name string, seq int64) error
 	Cursor(ctx context.Context, name string) (int64, error)
 	// MoveCursor sets the cursor to to only if it is still at from.
 	MoveCursor(ctx context.Context, name string, from, to int64) (bool, error)
+	// TakeLease and ReleaseLease let one consumer at a time write to the index.
+	TakeLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
 }
+
+// LeaseTTL is how long a syncer holds the index without renewing: a syncer that
+// dies frees it after this. Each batch renews it.
+const LeaseTTL = 30 * time.Second
 
 // Target is the search index; *meili.Index implements it. Both calls return once the
 // change is visible to search, or with an error.
@@ -33,15 +45,18 @@ const Cursor = "meili:profiles"
 // DefaultBatch is how many changes one step applies.
 const DefaultBatch = 500
 
-// Syncer applies the store's profile changes to an index. One Syncer may run in
-// several processes at once (replicas, the indexer): the compare-and-set on the
-// cursor makes them take turns without losing a change.
+// Syncer applies the store's profile changes to an index. Syncers in several
+// processes may run at once (a sync and a reindex, or two indexers by mistake):
+// the lease lets one write at a time, and the compare-and-set on the cursor keeps
+// a syncer whose cursor was reset from stepping over the reset.
 type Syncer struct {
-	src   Source
-	dst   Target
-	name  string
-	batch int
-	log   *slog.Logger
+	src    Source
+	dst    Target
+	name   string
+	batch  int
+	log    *slog.Logger
+	holder string           // this syncer's name on the lease
+	now    func() time.Time // the clock of the lease
 }
 
 // New returns a Syncer from src to dst under the cursor name (Cursor for the
@@ -50,14 +65,74 @@ func New(src Source, dst Target, name string, log *slog.Logger) *Syncer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Syncer{src: src, dst: dst, name: name, batch: DefaultBatch, log: log}
+	return &Syncer{src: src, dst: dst, name: name, batch: DefaultBatch, log: log,
+		holder: fmt.Sprintf("%s/%d/%x", name, os.Getpid(), rand.Uint64()), now: time.Now}
 }
+
+// Lock waits until this syncer holds the index (the lease named after its cursor),
+// for work that must not run beside a sync (a reindex), and returns the function
+// that gives it up. Hold it no longer than LeaseTTL without calling renew.
+func (s *Syncer) Lock(ctx context.Context) (renew func() error, unlock func(), err error) {
+	for {
+		ok, err := s.src.TakeLease(ctx, s.name, s.holder, s.now(), LeaseTTL)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			renew = func() error { return s.renew(ctx) }
+			return renew, func() { s.release() }, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+func (s *Syncer) renew(ctx context.Context) error {
+	ok, err := s.src.TakeLease(ctx, s.name, s.holder, s.now(), LeaseTTL)
+	if err == nil && !ok {
+		err = ErrLeaseLost
+	}
+	return err
+}
+
+func (s *Syncer) release() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.src.ReleaseLease(ctx, s.name, s.holder); err != nil {
+		s.log.Warn("search index sync: could not release its lease; it runs out by itself", "err", err.Error())
+	}
+}
+
+// ErrLeaseLost is a pass that stopped because its lease ran out and another took
+// it (a batch took longer than LeaseTTL).
+var ErrLeaseLost = errors.New("indexsync: lease lost to another syncer")
 
 // Pass applies every change recorded before it started, and returns how many it
 // applied. An error leaves the cursor at the last change that was applied whole.
+//
+// It writes only while it holds the lease: when another syncer holds it, the pass
+// does nothing and returns 0 (the other applies the changes).
 func (s *Syncer) Pass(ctx context.Context) (int, error) {
+	ok, err := s.src.TakeLease(ctx, s.name, s.holder, s.now(), LeaseTTL)
+	if err != nil || !ok {
+		return 0, err
+	}
+	defer s.release()
+	return s.apply(ctx)
+}
+
+// apply is Pass under the lease.
+func (s *Syncer) apply(ctx context.Context) (int, error) {
 	applied := 0
-	for {
+	for step := 0; ; step++ {
+		if step > 0 {
+			if err := s.renew(ctx); err != nil {
+				return applied, err
+			}
+		}
 		from, err := s.src.Cursor(ctx, s.name)
 		if err != nil {
 			return applied, err
@@ -141,4 +216,67 @@ func (s *Syncer) Run(ctx context.Context, interval time.Duration, poke <-chan st
 		case <-t.C:
 		}
 	}
+}
+
+// Fresh is an empty index to fill and swap in place of the live one (for
+// Meilisearch: the "_reindex" index beside the live one).
+type Fresh interface {
+	Target
+	// Reset makes it exist, empty, with the live index's settings.
+	Reset(ctx context.Context) error
+	// SwapIn exchanges it with the live index, atomically for readers.
+	SwapIn(ctx context.Context) error
+	// Drop deletes it (after SwapIn: the old documents).
+	Drop(ctx context.Context) error
+}
+
+// Reindex rebuilds the index from the store: it fills fresh with every profile's
+// public fields, swaps it in, drops the old documents and applies the changes
+// written meanwhile. Readers see the old index until the swap, then the new one;
+// no sync runs meanwhile (it holds the lease). It returns how many profiles the
+// fresh index got.
+func (s *Syncer) Reindex(ctx context.Context, fresh Fresh) (int, error) {
+	renew, unlock, err := s.Lock(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	// Every change up to from is in what Profiles reads next; later ones are
+	// applied again after the swap (applying one twice is harmless).
+	from, err := s.src.LastChange(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ps, err := s.src.Profiles(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if err := fresh.Reset(ctx); err != nil {
+		return 0, fmt.Errorf("indexsync: reindex: make the fresh index: %w", err)
+	}
+	for start := 0; start < len(ps); start += s.batch {
+		batch := make([]profiles.Profile, 0, s.batch)
+		for _, p := range ps[start:min(start+s.batch, len(ps))] {
+			batch = append(batch, p.Public())
+		}
+		if err := fresh.Put(ctx, batch); err != nil {
+			return 0, fmt.Errorf("indexsync: reindex: fill the fresh index: %w", err)
+		}
+		if err := renew(); err != nil {
+			return 0, err
+		}
+	}
+	if err := fresh.SwapIn(ctx); err != nil {
+		return 0, fmt.Errorf("indexsync: reindex: swap: %w", err)
+	}
+	if err := s.src.ResetCursor(ctx, s.name, from); err != nil {
+		return 0, err
+	}
+	if err := fresh.Drop(ctx); err != nil {
+		s.log.Warn("reindex: the old index could not be dropped; drop it by hand", "err", err.Error())
+	}
+	if _, err := s.apply(ctx); err != nil {
+		return len(ps), fmt.Errorf("indexsync: reindex: swapped in; changes since: %w (the sync applies them)", err)
+	}
+	return len(ps), nil
 }

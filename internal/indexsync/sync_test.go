@@ -307,3 +307,82 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// freshIndex is a memIndex to swap with a live one.
+type freshIndex struct {
+	*memIndex
+	live    *memIndex
+	swapped bool
+}
+
+func (f *freshIndex) Reset(ctx context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.docs = map[string]profiles.Profile{}
+	return nil
+}
+
+func (f *freshIndex) SwapIn(ctx context.Context) error {
+	f.mu.Lock()
+	f.live.mu.Lock()
+	f.docs, f.live.docs = f.live.docs, f.docs
+	f.live.mu.Unlock()
+	f.mu.Unlock()
+	f.swapped = true
+	return nil
+}
+
+func (f *freshIndex) Drop(ctx context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.docs = nil
+	return nil
+}
+
+// TestReindex: a live index that drifted (a profile it should not have, one it
+// lacks) equals the store after a reindex, including writes made while the fresh
+// index was filled; no sync writes meanwhile.
+func TestReindex(t *testing.T) {
+	ctx := context.Background()
+	st, live := newStore(t), newMemIndex()
+	put(t, st, "a", "b", "c")
+	s := New(st, live, Cursor, nil)
+	if _, err := s.Pass(ctx); err != nil {
+		t.Fatal(err)
+	}
+	live.docs["ghost"] = profile("ghost") // drift
+	delete(live.docs, "b")
+	fresh := &freshIndex{memIndex: newMemIndex(), live: live}
+	other := New(st, live, Cursor, nil)
+	fresh.onPut = func() {
+		put(t, st, "d")
+		if n, err := other.Pass(ctx); n != 0 || err != nil {
+			t.Errorf("a sync during the reindex applied %d changes (%v); want none", n, err)
+		}
+	}
+	s.batch = 2
+	n, err := s.Reindex(ctx, fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 || !fresh.swapped {
+		t.Errorf("Reindex = %d profiles, swapped %v; want 3, swapped", n, fresh.swapped)
+	}
+	if got, want := live.ids(), storeIDs(t, st); !slices.Equal(got, want) {
+		t.Errorf("live index after reindex = %v, store %v", got, want)
+	}
+	if strings.Contains(fresh.written.String(), canary) {
+		t.Errorf("contact or private reached the fresh index")
+	}
+	last, _ := st.LastChange(ctx)
+	if c, _ := st.Cursor(ctx, Cursor); c != last {
+		t.Errorf("cursor after reindex = %d, want %d", c, last)
+	}
+	// The lease is free again.
+	if _, err := other.Pass(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := st.TakeLease(ctx, Cursor, "someone", time.Now(), time.Second); !ok {
+		t.Errorf("the lease is still held after the reindex")
+	}
+}
