@@ -105,7 +105,8 @@ func New(url, apiKey string, tax *profiles.Taxonomy, opts ...Option) (*Index, er
 	}
 	// Retries are done here, where a 429 and a network error count too and a 4xx
 	// never does; the client's own retries would multiply them.
-	copts := []meilisearch.Option{meilisearch.WithAPIKey(apiKey), meilisearch.DisableRetries()}
+	copts := []meilisearch.Option{meilisearch.WithAPIKey(apiKey), meilisearch.DisableRetries(),
+		meilisearch.WithCustomJsonMarshaler(marshalJSON)}
 	if m.httpClient != nil {
 		copts = append(copts, meilisearch.WithCustomClient(m.httpClient))
 	}
@@ -132,10 +133,16 @@ func validIndexUID(uid string) bool {
 
 // call runs one request with the request timeout, trying again after transient
 // failures with capped exponential backoff for as long as ctx allows. A 4xx other
-// than 429 is the request's fault and is never tried again. Every request this
-// package sends is safe to repeat: a document upsert, a deletion by id and a
-// settings update give the same index however often they are applied.
+// than 429 is the request's fault and is never tried again. It is for requests that
+// are safe to repeat: a read, a document upsert, a deletion by id, a settings update
+// and an index deletion give the same index however often they are applied. A swap
+// is not (two swaps undo each other): Swap uses callWith and rejected.
 func (m *Index) call(ctx context.Context, what string, fn func(ctx context.Context) error) error {
+	return m.callWith(ctx, what, transient, fn)
+}
+
+// callWith is call, trying again only after the failures retry accepts.
+func (m *Index) callWith(ctx context.Context, what string, retry func(error) bool, fn func(ctx context.Context) error) error {
 	wait := m.backoff
 	for attempt := 0; ; attempt++ {
 		rctx, cancel := context.WithTimeout(ctx, m.requestTimeout)
@@ -147,7 +154,7 @@ func (m *Index) call(ctx context.Context, what string, fn func(ctx context.Conte
 		if ctx.Err() != nil {
 			return fmt.Errorf("meili: %s: %w", what, ctx.Err())
 		}
-		if attempt >= m.retries || !transient(err) {
+		if attempt >= m.retries || !retry(err) {
 			return convert(what, err)
 		}
 		t := time.NewTimer(wait)
@@ -173,6 +180,15 @@ func transient(err error) bool {
 		return true
 	}
 	return me.StatusCode == http.StatusTooManyRequests || me.StatusCode >= 500
+}
+
+// rejected reports whether Meilisearch refused a request without acting on it: 429
+// Too Many Requests. Only such a failure may be tried again for a request that is not
+// safe to repeat; after a network error, a timeout or a 5xx it may have been
+// enqueued.
+func rejected(err error) bool {
+	var me *meilisearch.Error
+	return errors.As(err, &me) && me.StatusCode == http.StatusTooManyRequests
 }
 
 // Error is an error Meilisearch reported, for a request or for a task that failed.

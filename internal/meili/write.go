@@ -123,8 +123,14 @@ func (m *Index) Get(ctx context.Context, id string) (profiles.Profile, error) {
 // Meilisearch's code and message. When done is not nil it receives the finished
 // task.
 func (m *Index) task(ctx context.Context, what string, enqueue func(ctx context.Context) (*meilisearch.TaskInfo, error), done **meilisearch.Task) error {
+	return m.taskWith(ctx, what, transient, enqueue, done)
+}
+
+// taskWith is task, trying the enqueue again only after the failures retry accepts
+// (callWith). Polling the task is always tried again: it is a read.
+func (m *Index) taskWith(ctx context.Context, what string, retry func(error) bool, enqueue func(ctx context.Context) (*meilisearch.TaskInfo, error), done **meilisearch.Task) error {
 	var info *meilisearch.TaskInfo
-	if err := m.call(ctx, what, func(ctx context.Context) error {
+	if err := m.callWith(ctx, what, retry, func(ctx context.Context) error {
 		var err error
 		info, err = enqueue(ctx)
 		return err
