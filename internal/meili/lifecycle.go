@@ -34,6 +34,34 @@ func (m *Index) Swap(ctx context.Context, other string) error {
 		func(ctx context.Context) (*meilisearch.TaskInfo, error) { return m.client.SwapIndexes(ctx, swap) }, nil)
 }
 
+// DeleteIndex deletes the index with its documents and settings, and returns once it
+// is gone. An index that does not exist is no error.
+func (m *Index) DeleteIndex(ctx context.Context) error {
+	err := m.task(ctx, "delete index "+m.uid, func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+		return m.client.DeleteIndex(ctx, m.uid)
+	}, nil)
+	if hasCode(err, "index_not_found") {
+		return nil
+	}
+	return err
+}
+
+// Ping checks that Meilisearch answers and that the key may search this index, with
+// a search that returns no documents. It tries once, within the request timeout: it
+// reports the state of now, for the matcher's readiness and the indexer's status. A
+// missing index is an *Error with code index_not_found, a key without access to it
+// one with status 403 and code invalid_api_key.
+func (m *Index) Ping(ctx context.Context) error {
+	none := int64(0)
+	return m.callWith(ctx, "ping index "+m.uid, never, func(ctx context.Context) error {
+		_, err := m.index.SearchRaw(ctx, "", &meilisearch.SearchRequest{HitsPerPage: &none})
+		return err
+	})
+}
+
+// never tries nothing again: for a check that reports the state of now.
+func never(error) bool { return false }
+
 // marshalJSON encodes request bodies for the client, as encoding/json does, except
 // that a swap carries only the indexes: the client always adds "rename": false, a
 // field Meilisearch knows from 1.18 on and rejects as unknown before (the compose

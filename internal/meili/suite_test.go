@@ -4,33 +4,25 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/meilisearch/meilisearch-go"
 
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
 )
 
 // TestIndexSuite runs the profile index's shared suite against a live Meilisearch,
 // one new index per subtest, deleted after it.
 func TestIndexSuite(t *testing.T) {
-	url := os.Getenv("MEILI_URL")
-	if url == "" {
-		t.Skip("no Meilisearch to test against: run `docker compose up meilisearch` (or " +
-			"`docker run -p 7700:7700 -e MEILI_MASTER_KEY=... getmeili/meilisearch`), then " +
-			"MEILI_URL=http://localhost:7700 MEILI_MASTER_KEY=... go test ./internal/meili")
-	}
-	key := os.Getenv("MEILI_API_KEY")
-	if key == "" {
-		key = os.Getenv("MEILI_MASTER_KEY")
-	}
+	url, key := live(t)
 	tax := testTaxonomy(t)
 	storetest.Run(t, func(t *testing.T) storetest.Subject {
-		var b [6]byte
-		rand.Read(b[:])
-		name := "samenspel_test_" + hex.EncodeToString(b[:])
+		name := testIndexName()
 		m, err := New(url, key, tax, WithIndexName(name), WithTaskTimeout(30*time.Second))
 		if err != nil {
 			t.Fatal(err)
@@ -47,6 +39,87 @@ func TestIndexSuite(t *testing.T) {
 			},
 		}
 	})
+}
+
+// live returns the Meilisearch to test against and the key to use (MEILI_API_KEY, else
+// MEILI_MASTER_KEY), or skips the test when MEILI_URL is not set.
+func live(t *testing.T) (url, key string) {
+	t.Helper()
+	url = os.Getenv("MEILI_URL")
+	if url == "" {
+		t.Skip("no Meilisearch to test against: run `docker compose up meilisearch` (or " +
+			"`docker run -p 7700:7700 -e MEILI_MASTER_KEY=... getmeili/meilisearch:v1.16.0`), then " +
+			"MEILI_URL=http://localhost:7700 MEILI_MASTER_KEY=... go test ./internal/meili")
+	}
+	key = os.Getenv("MEILI_API_KEY")
+	if key == "" {
+		key = os.Getenv("MEILI_MASTER_KEY")
+	}
+	return url, key
+}
+
+// testIndexName returns a new index name for one test, with room for ReindexSuffix.
+func testIndexName() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return "samenspel_test_" + hex.EncodeToString(b[:])
+}
+
+// TestReindexLive runs `indexer reindex`'s steps against a live Meilisearch: the
+// rebuild is filled beside the live index, swapped in, and deleted with the old
+// documents; deleting it again, and pinging it, find it missing.
+func TestReindexLive(t *testing.T) {
+	url, key := live(t)
+	ctx := t.Context()
+	name := testIndexName()
+	open := func(uid string) *Index {
+		m, err := New(url, key, testTaxonomy(t), WithIndexName(uid), WithTaskTimeout(30*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { deleteIndex(t, url, key, uid) })
+		return m
+	}
+	current, rebuild := open(name), open(name+ReindexSuffix)
+	if err := rebuild.DeleteIndex(ctx); err != nil {
+		t.Fatalf("DeleteIndex of a missing index = %v, want nil", err)
+	}
+	if err := current.Swap(ctx, rebuild.Name()); !hasCode(err, "index_not_found") {
+		t.Fatalf("Swap with a missing index = %v, want index_not_found", err)
+	}
+	old, fresh := wijkteam(), specProfile()
+	for m, p := range map[*Index]profiles.Profile{current: old, rebuild: fresh} {
+		if err := m.EnsureIndex(ctx); err != nil {
+			t.Fatalf("EnsureIndex(%s) = %v", m.Name(), err)
+		}
+		if err := m.Put(ctx, []profiles.Profile{p}); err != nil {
+			t.Fatalf("Put(%s) = %v", m.Name(), err)
+		}
+	}
+	if err := current.Swap(ctx, rebuild.Name()); err != nil {
+		t.Fatalf("Swap = %v", err)
+	}
+	if _, err := current.Get(ctx, fresh.ID); err != nil {
+		t.Errorf("after the swap, Get(%s) on %s = %v, want the rebuilt profile", fresh.ID, name, err)
+	}
+	if _, err := current.Get(ctx, old.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("after the swap, Get(%s) on %s = %v, want ErrNotFound", old.ID, name, err)
+	}
+	if _, err := rebuild.Get(ctx, old.ID); err != nil {
+		t.Errorf("after the swap, Get(%s) on the rebuild = %v, want the old profile", old.ID, err)
+	}
+	if err := rebuild.DeleteIndex(ctx); err != nil {
+		t.Fatalf("DeleteIndex = %v", err)
+	}
+	if err := rebuild.DeleteIndex(ctx); err != nil {
+		t.Errorf("DeleteIndex again = %v, want nil", err)
+	}
+	if err := current.Ping(ctx); err != nil {
+		t.Errorf("Ping = %v, want nil", err)
+	}
+	if err := rebuild.Ping(ctx); !hasCode(err, "index_not_found") {
+		t.Errorf("Ping of the deleted rebuild = %v, want index_not_found", err)
+	}
 }
 
 // deleteIndex removes a test's index, and waits until it is gone.
