@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -40,9 +41,8 @@ type Store struct {
 	// (WAL readers never wait for the writer).
 	writer, reader *sql.DB
 	labels         labeler
-	// versions is the prepared Versions query: it runs on every cached answer, and
-	// preparing it each time was most of its cost.
-	versions *sql.Stmt
+	// versions answers Versions, which runs on every cached answer.
+	versions *versionWatch
 }
 
 // Open opens the store in dir, creating dir and dir/samenspel.db when they do not
@@ -85,7 +85,7 @@ func Open(ctx context.Context, dir string, tax *profiles.Taxonomy) (*Store, erro
 	}
 	s.reader.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
 	s.reader.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)))
-	if s.versions, err = s.reader.PrepareContext(ctx, versionsQuery); err != nil {
+	if s.versions, err = newVersionWatch(readDSN); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
@@ -106,7 +106,7 @@ func dsn(uri string, pragmas []string, txlock string) string {
 func (s *Store) Close() error {
 	var errs []error
 	if s.versions != nil {
-		errs = append(errs, s.versions.Close())
+		errs = append(errs, s.versions.close())
 	}
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())
@@ -153,14 +153,177 @@ type Versions struct {
 	Index int64
 }
 
-// Versions returns the current change counters.
+// Versions returns the current change counters: those of every write committed
+// before the call, by this process or another.
 func (s *Store) Versions(ctx context.Context) (Versions, error) {
-	var v Versions
-	err := s.versions.QueryRowContext(ctx).Scan(&v.Profiles, &v.Tenders, &v.Collaborations)
+	v, err := s.versions.get(ctx)
 	if err != nil {
 		return Versions{}, fmt.Errorf("store: versions: %w", err)
 	}
 	return v, nil
+}
+
+// versionWatch keeps the last counters read and reads them again only when
+// something was committed since. It asks SQLite on a connection of its own:
+// PRAGMA data_version on one connection changes whenever any other connection, in
+// this process or another (the indexer), has committed, and that costs less than
+// the counters themselves. The connection never writes, so no commit goes unseen.
+//
+// Callers that arrive while a check is running share the next one: a check begun
+// after a caller arrived sees every write acknowledged before it, and under load
+// one check answers many requests.
+type versionWatch struct {
+	db *sql.DB // at most one connection, held in conn
+
+	mu sync.Mutex
+	// cur is the check that runs now (or is about to: started tells), nil when
+	// none does; next is the check that the callers who came while cur was running
+	// wait for. Its leader runs it when cur is done. Only one check runs at a time.
+	cur, next *versionCheck
+
+	// The fields below belong to the running check.
+	conn *sql.Conn // nil until first use and after an error
+	// dataVersion and counters are prepared on conn.
+	dataVersion, counters *sql.Stmt
+	// seen is conn's data_version when v was read; only meaningful while conn is
+	// the connection it was read on.
+	seen int64
+	v    Versions
+}
+
+// versionCheck is one reading of the counters, shared by every caller that waits
+// for it.
+type versionCheck struct {
+	started bool          // under versionWatch.mu
+	done    chan struct{} // closed when v and err are set
+	v       Versions
+	err     error
+}
+
+func newVersionWatch(dsn string) (*versionWatch, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	return &versionWatch{db: db}, nil
+}
+
+// get returns the counters as of a moment after the call began.
+func (w *versionWatch) get(ctx context.Context) (Versions, error) {
+	w.mu.Lock()
+	switch {
+	case w.cur == nil: // nothing runs: check now
+		c := &versionCheck{started: true, done: make(chan struct{})}
+		w.cur = c
+		w.mu.Unlock()
+		w.run(ctx, c)
+		return c.v, c.err
+	case !w.cur.started: // the next check has not begun yet: it will do
+		c := w.cur
+		w.mu.Unlock()
+		return c.wait(ctx)
+	case w.next != nil: // a check runs that may have begun before this call
+		c := w.next
+		w.mu.Unlock()
+		return c.wait(ctx)
+	}
+	c := &versionCheck{done: make(chan struct{})}
+	w.next = c
+	prev := w.cur
+	w.mu.Unlock()
+	<-prev.done // one check: microseconds
+	w.mu.Lock()
+	c.started = true
+	w.mu.Unlock()
+	w.run(ctx, c)
+	return c.v, c.err
+}
+
+// wait waits for c's result, or for ctx to end.
+func (c *versionCheck) wait(ctx context.Context) (Versions, error) {
+	select {
+	case <-c.done:
+		return c.v, c.err
+	case <-ctx.Done():
+		return Versions{}, ctx.Err()
+	}
+}
+
+// run reads the counters into c and hands over to the next check. The statements
+// run without the caller's cancellation: the result is shared, and a cancelled
+// query could spoil the connection for everyone after.
+func (w *versionWatch) run(ctx context.Context, c *versionCheck) {
+	defer func() {
+		w.mu.Lock()
+		w.cur, w.next = w.next, nil
+		w.mu.Unlock()
+		close(c.done)
+	}()
+	c.v, c.err = w.check(context.WithoutCancel(ctx))
+}
+
+// check reads the counters, or only data_version when nothing was committed since
+// they were last read. Only the running check calls it.
+func (w *versionWatch) check(ctx context.Context) (Versions, error) {
+	fresh := w.conn == nil
+	if fresh {
+		if err := w.connect(ctx); err != nil {
+			return Versions{}, err
+		}
+	}
+	var dv int64
+	if err := w.dataVersion.QueryRowContext(ctx).Scan(&dv); err != nil {
+		return Versions{}, errors.Join(err, w.disconnect())
+	}
+	if !fresh && dv == w.seen {
+		return w.v, nil
+	}
+	// Read after data_version: a commit in between shows in the counters now and in
+	// data_version next time, so it is read twice at worst, never missed.
+	var v Versions
+	if err := w.counters.QueryRowContext(ctx).Scan(&v.Profiles, &v.Tenders, &v.Collaborations); err != nil {
+		return Versions{}, errors.Join(err, w.disconnect())
+	}
+	w.v, w.seen = v, dv
+	return v, nil
+}
+
+// connect takes the watch's connection and prepares its statements.
+func (w *versionWatch) connect(ctx context.Context) error {
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	w.conn = conn
+	if w.dataVersion, err = conn.PrepareContext(ctx, `PRAGMA data_version`); err != nil {
+		return errors.Join(err, w.disconnect())
+	}
+	if w.counters, err = conn.PrepareContext(ctx, versionsQuery); err != nil {
+		return errors.Join(err, w.disconnect())
+	}
+	return nil
+}
+
+// disconnect gives the connection up, so that the next get starts afresh on a new
+// one: data_version values of two connections are not comparable.
+func (w *versionWatch) disconnect() error {
+	var errs []error
+	for _, st := range []*sql.Stmt{w.dataVersion, w.counters} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	if w.conn != nil {
+		errs = append(errs, w.conn.Close())
+	}
+	w.conn, w.dataVersion, w.counters = nil, nil, nil
+	return errors.Join(errs...)
+}
+
+// close closes the connection; no get may run or follow.
+func (w *versionWatch) close() error {
+	return errors.Join(w.disconnect(), w.db.Close())
 }
 
 const versionsQuery = `SELECT
