@@ -110,7 +110,7 @@ func (f *fakeMeili) serve(w http.ResponseWriter, r *http.Request) {
 		f.next++
 	}
 	if got := r.Header.Get("Authorization"); got != "Bearer "+testKey {
-		t.Errorf("%s %s: Authorization = %q, want the runtime key", r.Method, r.URL.Path, got)
+		t.Errorf("%s %s: Authorization = %q, want the test key", r.Method, r.URL.Path, got)
 	}
 	if r.Method != ex.method || r.URL.Path != ex.path {
 		t.Errorf("request %s %s, want %s %s", r.Method, r.URL.Path, ex.method, ex.path)

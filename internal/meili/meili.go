@@ -73,10 +73,11 @@ func WithHTTPClient(c *http.Client) Option { return func(m *Index) { m.httpClien
 // withPollInterval sets the first wait between task status requests (tests).
 func withPollInterval(d time.Duration) Option { return func(m *Index) { m.pollInterval = d } }
 
-// New returns the index at url, reached with apiKey: the scoped runtime key of the
-// package comment, not the master key. tax gives the labels and synonyms of the
-// instruments and themes, and the codes filters accept. New makes no request; call
-// EnsureIndex once at start.
+// New returns the index at url, reached with apiKey: the command's scoped key of the
+// package comment (SearchKey for the matcher, IndexerKey for the indexer), not the
+// master key. tax gives the labels and synonyms of the instruments and themes, and
+// the codes filters accept. New makes no request: the indexer calls EnsureIndex at
+// the start of each command; the matcher, whose key cannot apply settings, does not.
 func New(url, apiKey string, tax *profiles.Taxonomy, opts ...Option) (*Index, error) {
 	if url == "" {
 		return nil, errors.New("meili: no URL")
