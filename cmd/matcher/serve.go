@@ -16,7 +16,9 @@ import (
 	"samenspel/config"
 	"samenspel/internal/api"
 	"samenspel/internal/cache"
+	"samenspel/internal/meili"
 	"samenspel/internal/profiles"
+	"samenspel/internal/scaled"
 	"samenspel/internal/settings"
 	"samenspel/internal/store"
 	suggestions "samenspel/internal/suggest"
@@ -64,8 +66,27 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		log.Info("empty store filled with the example data", "data", cfg.Data)
 	}
 	metrics := api.NewMetrics()
+	var optional []api.Optional
+	// The profile reads: the embedded store's own index tables, or Meilisearch in
+	// the scaled set-up, which the indexer keeps in step (internal/indexsync).
+	var reads interface {
+		suggestions.Store
+		api.Store
+	} = st
+	if cfg.MeiliURL != "" {
+		idx, err := meili.New(cfg.MeiliURL, cfg.MeiliKey, tax)
+		if err != nil {
+			return err
+		}
+		sc := scaled.New(st, idx, log)
+		if err := metrics.Register(sc.Errors()); err != nil {
+			return err
+		}
+		reads = sc
+		optional = append(optional, api.Optional{Check: idx.Ping,
+			Detail: "the search index does not answer: candidates and search come from the embedded store"})
+	}
 	var answers suggestions.Cache = cache.NewMemory(cacheEntries, cacheTTL)
-	var degraded func(context.Context) error
 	var rdb *redis.Client
 	if cfg.RedisURL != "" {
 		rc, err := cache.NewRedis(cfg.RedisURL, cacheTTL, cache.WithLogger(log))
@@ -74,11 +95,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		}
 		defer rc.Close()
 		_ = rc.Ping(ctx) // a Redis that does not answer yet is logged by the cache
-		answers, degraded, rdb = rc, rc.Ping, rc.Client()
+		answers, rdb = rc, rc.Client()
+		optional = append(optional, api.Optional{Check: rc.Ping,
+			Detail: "the shared cache does not answer: this replica computes its answers itself"})
 	}
-	svc := suggestions.New(st, answers, metrics)
+	svc := suggestions.New(reads, answers, metrics)
 	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
-		Store: st, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Degraded: degraded, Redis: rdb})
+		Store: reads, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Optional: optional, Redis: rdb})
 	if err != nil {
 		return err
 	}

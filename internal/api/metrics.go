@@ -116,3 +116,14 @@ func (m *Metrics) SuggestionCache(hit bool) {
 
 // CacheError counts a failed cache call.
 func (m *Metrics) CacheError() { m.cacheErrors.Inc() }
+
+// Register adds collectors that other parts of the service own (the search index's
+// failures in the scaled set-up) to the registry served at /metrics.
+func (m *Metrics) Register(cs ...prometheus.Collector) error {
+	for _, c := range cs {
+		if err := m.reg.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}

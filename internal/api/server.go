@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -34,9 +35,10 @@ type Deps struct {
 	Log      *slog.Logger
 	// Ready reports whether the service can answer (its store is reachable).
 	Ready func(ctx context.Context) error
-	// Degraded, when set, reports a dependency the service can do without (Redis):
-	// readiness stays 200 and says "degraded".
-	Degraded func(ctx context.Context) error
+	// Optional are the dependencies the service can do without (Redis, the search
+	// index): when one fails, readiness stays 200 and says "degraded", with the
+	// Detail of each that failed.
+	Optional []Optional
 	// TrustedProxies are passed to Gin's SetTrustedProxies; none by default.
 	TrustedProxies []string
 	Store          Store
@@ -50,6 +52,14 @@ type Deps struct {
 	// Redis, when set, holds the rate-limit buckets, so that the limits hold across
 	// replicas.
 	Redis *redis.Client
+}
+
+// Optional is a dependency the service can do without.
+type Optional struct {
+	// Detail says, for anyone, what happens while Check fails; Check's error stays
+	// in the log.
+	Detail string
+	Check  func(ctx context.Context) error
 }
 
 // New builds the HTTP handler: middleware and the route table.
@@ -131,12 +141,16 @@ func (h *handlers) readyz(c *gin.Context) {
 			return
 		}
 	}
-	if h.d.Degraded != nil {
-		if err := h.d.Degraded(c.Request.Context()); err != nil {
-			h.d.Log.WarnContext(c.Request.Context(), "degraded", "err", err)
-			c.JSON(http.StatusOK, gin.H{"status": "degraded", "detail": "the shared cache does not answer: this replica computes its answers itself"})
-			return
+	var degraded []string
+	for _, o := range h.d.Optional {
+		if err := o.Check(c.Request.Context()); err != nil {
+			h.d.Log.WarnContext(c.Request.Context(), "degraded", "detail", o.Detail, "err", err)
+			degraded = append(degraded, o.Detail)
 		}
+	}
+	if len(degraded) > 0 {
+		c.JSON(http.StatusOK, gin.H{"status": "degraded", "detail": strings.Join(degraded, "; ")})
+		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})
 }

@@ -216,14 +216,19 @@ func TestProblemFor(t *testing.T) {
 func TestReadyDegraded(t *testing.T) {
 	tax, _ := profiles.ParseTaxonomy(config.Taxonomy)
 	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Degraded: func(context.Context) error { return errors.New("redis: connection refused") }})
+		Optional: []Optional{
+			{Detail: "the shared cache does not answer", Check: func(context.Context) error { return errors.New("redis: connection refused") }},
+			{Detail: "the search index answers", Check: func(context.Context) error { return nil }},
+			{Detail: "the search index does not answer", Check: func(context.Context) error { return errors.New("meilisearch: 503") }},
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	resp, body := get(t, srv.URL+"/readyz")
-	if resp.StatusCode != 200 || !strings.Contains(string(body), `"degraded"`) || strings.Contains(string(body), "refused") {
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"degraded"`) || strings.Contains(string(body), "refused") ||
+		!strings.Contains(string(body), "the shared cache does not answer; the search index does not answer") {
 		t.Errorf("GET /readyz with Redis down = %d %s; want 200 degraded without internals", resp.StatusCode, body)
 	}
 }
