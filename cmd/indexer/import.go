@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"samenspel/internal/indexsync"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -105,6 +107,25 @@ func importCmd(ctx context.Context, args []string, env func(string) (string, boo
 		}
 	}
 	fmt.Fprintln(stdout, total)
+	if cfg.MeiliURL != "" {
+		// The scaled set-up: the imported profiles go on to the search index now,
+		// not at the next pass of the watching sync. Should Meilisearch fail, they
+		// are stored and wait in the change log for that sync.
+		log := slog.New(slog.NewJSONHandler(stderr, nil))
+		err := withIndex(ctx, "import", cfg, func(st *store.Store, _ *profiles.Taxonomy, live searchIndex) error {
+			if err := live.EnsureIndex(ctx); err != nil {
+				return err
+			}
+			n, err := indexsync.New(st, live, indexsync.Cursor, log).Pass(ctx)
+			if err != nil {
+				return err
+			}
+			return report(ctx, stdout, st, fmt.Sprintf("search index: applied %d changes", n))
+		})
+		if err != nil {
+			return fmt.Errorf("import: the profiles are stored, but the search index was not updated (indexer sync applies them): %w", err)
+		}
+	}
 	if total.rejected > 0 {
 		return fmt.Errorf("%w: %d; the good rows are stored", errRejected, total.rejected)
 	}

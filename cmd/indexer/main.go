@@ -4,12 +4,13 @@
 // itself, next to a running server if need be (the store lets both write), and so
 // sees and writes whole profiles, contact and private fields included.
 //
-// `indexer sync` and `indexer reindex`, which keep a Meilisearch index in step with
-// the store, are not built yet: they only say what they will need.
+// `indexer sync`, `indexer reindex` and `indexer status` keep the Meilisearch index
+// of the scaled set-up in step with the store (internal/indexsync); the store stays
+// the source of truth, and the index gets public fields only.
 //
 // Settings come from internal/settings as for the matcher (config/matcher.yaml or
 // --config, then SAMENSPEL_* variables, then flags); the indexer uses the data
-// directory and, later, the Meilisearch URL and key.
+// directory and the Meilisearch URL and key (the indexer's key: it writes).
 package main
 
 import (
@@ -59,8 +60,15 @@ const usage = `usage:
       profiles, contact and private fields included: this is the operator's tool on
       the data directory, not a public export. CSV holds the columns of the CSV
       import (of the contact only the email, no private fields).
-  indexer sync [--meili URL]      not built yet: keeps Meilisearch in step with the store
-  indexer reindex [--meili URL]   not built yet: rebuilds the Meilisearch index
+  indexer sync [--meili URL] [--watch] [--interval 1s]
+      Apply the store's profile changes (its change log) to the Meilisearch index,
+      public fields only, until caught up; with --watch, keep doing so until
+      stopped. Applies the index settings first.
+  indexer reindex [--meili URL]
+      Build a fresh index (profiles_reindex) from the store, swap it in atomically,
+      drop the old one and apply the changes made meanwhile.
+  indexer status [--meili URL]
+      Say how many changes the index lacks; exit 1 when Meilisearch does not answer.
 
 Settings as for the matcher: config/matcher.yaml (or --config FILE), then
 SAMENSPEL_DATA, SAMENSPEL_MEILI_URL, SAMENSPEL_MEILI_KEY, then the flags.
@@ -78,8 +86,12 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 		return importCmd(ctx, args[1:], env, stdout, stderr)
 	case "export":
 		return exportCmd(ctx, args[1:], env, stdout, stderr)
-	case "sync", "reindex":
-		return meiliCmd(args[0], args[1:], env, stderr)
+	case "sync":
+		return syncCmd(ctx, args[1:], env, stdout, stderr)
+	case "reindex":
+		return reindexCmd(ctx, args[1:], env, stdout, stderr)
+	case "status":
+		return statusCmd(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -137,17 +149,4 @@ func openStore(ctx context.Context, cfg settings.Settings) (*store.Store, *profi
 		return nil, nil, err
 	}
 	return st, tax, nil
-}
-
-// meiliCmd is `indexer sync` and `indexer reindex` until they are built: they say
-// what they need and that they do not work yet.
-func meiliCmd(name string, args []string, env func(string) (string, bool), stderr io.Writer) error {
-	cfg, err := newFlagSet(name, stderr).load(args, env)
-	if err != nil {
-		return err
-	}
-	if cfg.MeiliURL == "" {
-		return fmt.Errorf("%w: indexer %s needs Meilisearch: --meili URL or SAMENSPEL_MEILI_URL", errUsage, name)
-	}
-	return fmt.Errorf("%s: not built yet: the store keeps the change log it will follow, but the indexer does not talk to Meilisearch yet", name)
 }
