@@ -74,7 +74,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		api.Store
 	} = st
 	if cfg.MeiliURL != "" {
-		idx, err := meili.New(cfg.MeiliURL, cfg.MeiliKey, tax)
+		// Reads only, and a fallback at hand: a short timeout and one retry, so that
+		// an outage costs a request little before the embedded store answers.
+		idx, err := meili.New(cfg.MeiliURL, cfg.MeiliKey, tax,
+			meili.WithRequestTimeout(2*time.Second), meili.WithRetries(1, 50*time.Millisecond, 50*time.Millisecond))
 		if err != nil {
 			return err
 		}

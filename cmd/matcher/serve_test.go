@@ -128,3 +128,59 @@ func TestServeBadSettings(t *testing.T) {
 		t.Errorf("serve --addr nonsense = %v, want a usage error naming addr", err)
 	}
 }
+
+// TestServeSearchIndexDown: in the scaled set-up with Meilisearch unreachable the
+// matcher still answers: readiness says degraded and why, search and suggestions
+// come from the embedded store, and /metrics counts the failures.
+func TestServeSearchIndexDown(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addrc := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--data", "d", "--meili", "http://127.0.0.1:1"}, io.Discard, func(a string) { addrc <- a })
+	}()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case err := <-errc:
+		t.Fatalf("serve: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not start listening")
+	}
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("/readyz"); code != 200 || !strings.Contains(body, "degraded") || !strings.Contains(body, "search index") {
+		t.Errorf("GET /readyz = %d %s; want 200, degraded, naming the search index", code, body)
+	}
+	if code, body := get("/partners?q=buurt"); code != 200 || !strings.Contains(body, "Buurt") {
+		t.Errorf("GET /partners?q=buurt = %d; want partners from the embedded store", code)
+	}
+	if code, body := get("/tenders/eenzaamheid-ouderen-overvecht-2026"); code != 200 || !strings.Contains(body, "Shapley") {
+		t.Errorf("GET /tenders/eenzaamheid-ouderen-overvecht-2026 = %d; want the tender with its coalitions:\n%.300s", code, body)
+	}
+	// The first failed read sends reads to the embedded store for a while
+	// (scaled.Rest) without asking the index: one failure is counted.
+	if _, body := get("/metrics"); !strings.Contains(body, "samenspel_search_index_errors_total 1") {
+		t.Errorf("/metrics does not count the failed index read:\n%s", grep(body, "search_index"))
+	}
+}
+
+func grep(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -35,6 +36,17 @@ type Store struct {
 	log    *slog.Logger
 	errors prometheus.Counter
 	down   atomic.Bool
+	retry  atomic.Int64     // while down: when to ask the index again (unix ns)
+	now    func() time.Time // the clock of the rest
+}
+
+// Rest is how long reads skip an index that just failed, so that an outage costs
+// one failed call per Rest, not one per request.
+const Rest = 5 * time.Second
+
+// resting reports whether the index failed less than Rest ago.
+func (s *Store) resting() bool {
+	return s.down.Load() && s.now().UnixNano() < s.retry.Load()
 }
 
 // New returns the store over st that reads candidates and search from index.
@@ -43,7 +55,7 @@ func New(st *store.Store, index store.Index, log *slog.Logger) *Store {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Store{Store: st, index: index, log: log,
+	return &Store{Store: st, index: index, log: log, now: time.Now,
 		errors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "samenspel_search_index_errors_total",
 			Help: "Reads from the search index (Meilisearch) that failed and were answered from the embedded store.",
@@ -56,6 +68,9 @@ func (s *Store) Errors() prometheus.Counter { return s.errors }
 // Candidates returns t's candidates from the index, or from the embedded store when
 // the index fails.
 func (s *Store) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error) {
+	if s.resting() {
+		return s.Store.Candidates(ctx, t)
+	}
 	ps, err := s.index.Candidates(ctx, t)
 	if s.fallback(ctx, err) {
 		return s.Store.Candidates(ctx, t)
@@ -65,6 +80,9 @@ func (s *Store) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.P
 
 // SearchProfiles searches the index, or the embedded store when the index fails.
 func (s *Store) SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error) {
+	if s.resting() {
+		return s.Store.SearchProfiles(ctx, q)
+	}
 	hits, total, err := s.index.SearchProfiles(ctx, q)
 	if s.fallback(ctx, err) {
 		return s.Store.SearchProfiles(ctx, q)
@@ -101,6 +119,7 @@ func (s *Store) fallback(ctx context.Context, err error) bool {
 		return false // the caller gave up, or asked what cannot be answered anywhere
 	}
 	s.errors.Inc()
+	s.retry.Store(s.now().Add(Rest).UnixNano())
 	if s.down.CompareAndSwap(false, true) {
 		s.log.Warn("search index does not answer: candidates and search come from the embedded store until it does",
 			"err", err.Error())

@@ -28,12 +28,14 @@ import (
 // the sync (as Meilisearch is), that can be made to fail.
 type index struct {
 	*store.Store
-	fail atomic.Bool
+	fail  atomic.Bool
+	calls atomic.Int64 // reads asked
 }
 
 var errDown = errors.New("search index: connection refused")
 
 func (x *index) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error) {
+	x.calls.Add(1)
 	if x.fail.Load() {
 		return nil, errDown
 	}
@@ -41,6 +43,7 @@ func (x *index) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.P
 }
 
 func (x *index) SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error) {
+	x.calls.Add(1)
 	if x.fail.Load() {
 		return nil, 0, errDown
 	}
@@ -164,6 +167,9 @@ func TestIndexDownFallsBack(t *testing.T) {
 	ctx := context.Background()
 	f := setup(t)
 	want, _ := f.st.Candidates(ctx, f.tender)
+	f.idx.calls.Store(0)
+	now := time.Unix(1000, 0)
+	f.scaled.now = func() time.Time { return now }
 	f.idx.fail.Store(true)
 	for range 3 {
 		cs, err := f.scaled.Candidates(ctx, f.tender)
@@ -174,16 +180,29 @@ func TestIndexDownFallsBack(t *testing.T) {
 	if _, total, err := f.scaled.SearchProfiles(ctx, store.Query{}); err != nil || total != len(f.pool) {
 		t.Errorf("SearchProfiles with the index down = %d, %v", total, err)
 	}
-	var m dto.Metric
-	if err := f.scaled.Errors().Write(&m); err != nil {
-		t.Fatal(err)
+	errorsCounted := func() float64 {
+		var m dto.Metric
+		if err := f.scaled.Errors().Write(&m); err != nil {
+			t.Fatal(err)
+		}
+		return m.GetCounter().GetValue()
 	}
-	if n := m.GetCounter().GetValue(); n != 4 {
-		t.Errorf("errors counted = %v, want 4", n)
+	// The first failure sends the next reads straight to the store for Rest.
+	if n := errorsCounted(); n != 1 {
+		t.Errorf("errors counted = %v, want 1: reads within Rest of a failure skip the index", n)
+	}
+	now = now.Add(Rest)
+	f.scaled.Candidates(ctx, f.tender)
+	if n := errorsCounted(); n != 2 {
+		t.Errorf("errors counted = %v, want 2: after Rest the index is asked again", n)
 	}
 	f.idx.fail.Store(false)
-	if _, err := f.scaled.Candidates(ctx, f.tender); err != nil {
-		t.Fatal(err)
+	if _, err := f.scaled.Candidates(ctx, f.tender); err != nil || f.idx.calls.Load() != 2 {
+		t.Errorf("within Rest of the second failure: %v, index asked %d times; want 2", err, f.idx.calls.Load())
+	}
+	now = now.Add(Rest)
+	if _, err := f.scaled.Candidates(ctx, f.tender); err != nil || f.idx.calls.Load() != 3 {
+		t.Errorf("after Rest: %v, index asked %d times; want 3", err, f.idx.calls.Load())
 	}
 	logs := f.logs.String()
 	if strings.Count(logs, "does not answer") != 1 || strings.Count(logs, "answers again") != 1 {
