@@ -69,6 +69,10 @@ const usage = `usage:
       drop the old one and apply the changes made meanwhile.
   indexer status [--meili URL]
       Say how many changes the index lacks; exit 1 when Meilisearch does not answer.
+  indexer keys [--meili URL]
+      With the master key in MEILI_MASTER_KEY, create the two scoped keys and print
+      them: SAMENSPEL_MEILI_SEARCH_KEY (the matcher: search and read the profiles
+      index) and SAMENSPEL_MEILI_INDEXER_KEY (the indexer: write it and its rebuild).
 
 Settings as for the matcher: config/matcher.yaml (or --config FILE), then
 SAMENSPEL_DATA, SAMENSPEL_MEILI_URL, SAMENSPEL_MEILI_KEY, then the flags.
@@ -92,6 +96,8 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 		return reindexCmd(ctx, args[1:], env, stdout, stderr)
 	case "status":
 		return statusCmd(ctx, args[1:], env, stdout, stderr)
+	case "keys":
+		return keysCmd(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -192,3 +192,39 @@ func statusCmd(ctx context.Context, args []string, env func(string) (string, boo
 		return report(ctx, stdout, st, "the search index answers")
 	})
 }
+
+// createKey creates a Meilisearch API key; tests replace it.
+var createKey = meili.CreateKey
+
+// keysCmd is `indexer keys`: with the master key from MEILI_MASTER_KEY (never a flag,
+// which other users could read in the process list), it creates the two scoped keys
+// of the scaled set-up and prints them as environment lines: the matcher's, which
+// may only search and read the profiles index, and the indexer's, which may write it
+// and its rebuild. The master key is used for nothing else.
+func keysCmd(ctx context.Context, args []string, env func(string) (string, bool), stdout, stderr io.Writer) error {
+	sf := newFlagSet("keys", stderr)
+	cfg, err := sf.load(args, env)
+	if err != nil {
+		return err
+	}
+	if sf.fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, sf.fs.Arg(0))
+	}
+	if cfg.MeiliURL == "" {
+		return fmt.Errorf("%w: indexer keys needs Meilisearch: --meili URL or SAMENSPEL_MEILI_URL", errUsage)
+	}
+	master, _ := env("MEILI_MASTER_KEY")
+	if master == "" {
+		return fmt.Errorf("%w: indexer keys needs the master key in MEILI_MASTER_KEY", errUsage)
+	}
+	search, err := createKey(ctx, cfg.MeiliURL, master, meili.SearchKey(liveIndex))
+	if err != nil {
+		return fmt.Errorf("keys: the matcher's search key: %w", err)
+	}
+	indexer, err := createKey(ctx, cfg.MeiliURL, master, meili.IndexerKey(liveIndex))
+	if err != nil {
+		return fmt.Errorf("keys: the indexer's key (the search key was made: delete it or keep it): %w", err)
+	}
+	fmt.Fprintf(stdout, "SAMENSPEL_MEILI_SEARCH_KEY=%s\nSAMENSPEL_MEILI_INDEXER_KEY=%s\n", search, indexer)
+	return nil
+}

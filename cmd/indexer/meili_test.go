@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"samenspel/internal/meili"
 	"samenspel/internal/profiles"
 	"samenspel/internal/settings"
 	"samenspel/internal/synth"
@@ -247,4 +248,30 @@ func (w *syncWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.Write(p)
+}
+
+func TestKeys(t *testing.T) {
+	var made []meili.KeySpec
+	old := createKey
+	createKey = func(ctx context.Context, url, master string, k meili.KeySpec) (string, error) {
+		if url != "http://meilisearch:7700" || master != "master-key-of-16-bytes" {
+			return "", fmt.Errorf("CreateKey(%q, %q)", url, master)
+		}
+		made = append(made, k)
+		return fmt.Sprintf("key-%d", len(made)), nil
+	}
+	t.Cleanup(func() { createKey = old })
+	env := map[string]string{"SAMENSPEL_MEILI_URL": "http://meilisearch:7700", "MEILI_MASTER_KEY": "master-key-of-16-bytes"}
+	out, _, err := indexer(t, env, "keys")
+	if err != nil || out != "SAMENSPEL_MEILI_SEARCH_KEY=key-1\nSAMENSPEL_MEILI_INDEXER_KEY=key-2\n" {
+		t.Fatalf("keys = %v, %q", err, out)
+	}
+	if len(made) != 2 || !slices.Equal(made[0].Actions, meili.SearchKey("profiles").Actions) ||
+		!slices.Equal(made[1].Indexes, []string{"profiles", "profiles_reindex"}) {
+		t.Errorf("keys made = %+v", made)
+	}
+	delete(env, "MEILI_MASTER_KEY")
+	if _, _, err := indexer(t, env, "keys"); !errors.Is(err, errUsage) {
+		t.Errorf("keys without MEILI_MASTER_KEY = %v, want a usage error", err)
+	}
 }
