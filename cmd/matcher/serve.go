@@ -98,7 +98,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		}
 		defer rc.Close()
 		_ = rc.Ping(ctx) // a Redis that does not answer yet is logged by the cache
-		answers, rdb = rc, rc.Client()
+		// A local copy in front of Redis: keys name answers that never change, so
+		// a replica answers popular tenders without a round trip.
+		answers, rdb = &cache.Tiered{Local: cache.NewMemory(cacheEntries, cacheTTL), Shared: rc}, rc.Client()
 		optional = append(optional, api.Optional{Check: rc.Ping,
 			Detail: "the shared cache does not answer: this replica computes its answers itself"})
 	}

@@ -201,13 +201,22 @@ func BenchmarkCachedSuggestionsHTTP(b *testing.B) {
 	}
 	b.Run("bare-net-http", func(b *testing.B) { load(b, bare.URL+path, "") })
 	b.Run("memory-cache", func(b *testing.B) { serve(b, cache.NewMemory(100, time.Hour)) })
-	b.Run("redis-cache", func(b *testing.B) {
+	// With Redis as the matcher configures it: a local copy in front of Redis
+	// (cache.Tiered); and Redis alone, every hit a round trip, to show what the
+	// local copy saves.
+	redis := func(b *testing.B, tiered bool) {
 		rs := redistest.Start(b)
 		rc, err := cache.NewRedis(rs.URL, time.Hour)
 		if err != nil {
 			b.Fatal(err)
 		}
 		defer rc.Close()
-		serve(b, rc)
-	})
+		if tiered {
+			serve(b, &cache.Tiered{Local: cache.NewMemory(100, time.Hour), Shared: rc})
+		} else {
+			serve(b, rc)
+		}
+	}
+	b.Run("redis-tiered-cache", func(b *testing.B) { redis(b, true) })
+	b.Run("redis-only-cache", func(b *testing.B) { redis(b, false) })
 }

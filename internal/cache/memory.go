@@ -1,6 +1,7 @@
-// Package cache holds the in-process implementation of the suggestion cache: the
-// embedded default's answer to "have we computed this already?". The Redis
-// implementation (for several replicas) will sit beside it and pass the same tests.
+// Package cache holds the suggestion caches, the answer to "have we computed this
+// already?": in-process (Memory, the embedded default), Redis (shared by several
+// replicas, with a short lock so that they compute a missed answer once), and
+// Tiered (a replica's Memory in front of the shared Redis). All pass one test suite.
 //
 // A cache holds bytes under keys and forgets them after a time to live or when it is
 // full; it never decides what is stale (keys carry the versions of what an answer

@@ -28,6 +28,10 @@ func TestSuite(t *testing.T) {
 			r, _ := newTestRedis(t)
 			return r
 		},
+		"tiered": func(t *testing.T) cacheAPI {
+			r, _ := newTestRedis(t)
+			return &Tiered{Local: NewMemory(1000, time.Hour), Shared: r}
+		},
 	}
 	for name, mk := range impls {
 		t.Run(name, func(t *testing.T) {
@@ -177,4 +181,44 @@ func newTestRedis(t *testing.T, opts ...Option) (*Redis, *redistest.Server) {
 	}
 	t.Cleanup(func() { r.Close() })
 	return r, srv
+}
+
+// TestTiered: a replica sees what another stored in Redis and keeps it locally, so
+// that it still answers it with Redis frozen; a value it stores reaches Redis.
+func TestTiered(t *testing.T) {
+	ctx := context.Background()
+	shared, srv := newTestRedis(t)
+	a := &Tiered{Local: NewMemory(100, time.Hour), Shared: shared}
+	b := &Tiered{Local: NewMemory(100, time.Hour), Shared: shared}
+	if err := a.Set(ctx, "k", []byte("answer")); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, err := shared.Get(ctx, "k"); !ok || err != nil || string(v) != "answer" {
+		t.Fatalf("Redis after a tiered Set = %q, %v, %v", v, ok, err)
+	}
+	if b.Local.Len() != 0 {
+		t.Fatalf("b holds %d entries before asking", b.Local.Len())
+	}
+	if v, ok, err := b.Get(ctx, "k"); !ok || err != nil || string(v) != "answer" {
+		t.Fatalf("b.Get = %q, %v, %v; want a's answer from Redis", v, ok, err)
+	}
+	if b.Local.Len() != 1 {
+		t.Errorf("b did not keep Redis's answer locally")
+	}
+	pid := srv.PID()
+	if pid == 0 {
+		t.Skip("Redis from SAMENSPEL_TEST_REDIS_URL: cannot freeze it")
+	}
+	if err := exec.Command("kill", "-STOP", fmt.Sprint(pid)).Run(); err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Command("kill", "-CONT", fmt.Sprint(pid)).Run()
+	start := time.Now()
+	v, ok, err := b.Get(ctx, "k")
+	if !ok || err != nil || string(v) != "answer" || time.Since(start) > 10*time.Millisecond {
+		t.Errorf("b.Get with Redis frozen = %q, %v, %v after %v; want the local copy at once", v, ok, err, time.Since(start))
+	}
+	if _, ok, err := b.Get(ctx, "other"); ok || err == nil {
+		t.Errorf("b.Get of a key it lacks with Redis frozen = %v, %v; want Redis's error", ok, err)
+	}
 }
