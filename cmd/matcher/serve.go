@@ -57,13 +57,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		return err
 	}
 	defer st.Close()
-	if empty, err := st.Empty(ctx); err != nil {
+	empty, err := st.Empty(ctx)
+	if err != nil {
 		return err
-	} else if empty && !cfg.NoExamples {
-		if err := loadExamples(ctx, st, tax, time.Now().UTC()); err != nil {
+	}
+	if empty && !cfg.NoExamples {
+		seeded, err := loadExamples(ctx, st, tax, time.Now().UTC())
+		if err != nil {
 			return err
 		}
-		log.Info("empty store filled with the example data", "data", cfg.Data)
+		if seeded {
+			log.Info("empty store filled with the example data", "data", cfg.Data)
+		}
 	}
 	metrics := api.NewMetrics()
 	var optional []api.Optional
