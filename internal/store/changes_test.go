@@ -349,7 +349,7 @@ func TestChangesOfAnOlderStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(`DROP TABLE profile_changes; DROP TABLE cursors; DROP TABLE leases; UPDATE schema_version SET version = 1`); err != nil {
+	if _, err := db.Exec(`DROP TABLE profile_changes; DROP TABLE cursors; DROP TABLE leases; DROP TABLE job_runs; DROP TABLE stored_suggestions; DROP TABLE notifications; DROP TABLE webhooks; DROP INDEX profiles_updated; ALTER TABLE profiles DROP COLUMN updated; ALTER TABLE profiles DROP COLUMN stale_since; UPDATE schema_version SET version = 1`); err != nil {
 		t.Fatalf("make a version 1 store: %v", err)
 	}
 	db.Close()

@@ -135,6 +135,60 @@ var migrations = []string{
 		holder TEXT NOT NULL,
 		until  TEXT NOT NULL
 	) WITHOUT ROWID;`,
+
+	// 4: the nightly jobs. When a profile was last written or confirmed, and since
+	// when it is stale (empty: not stale); profiles stored before this version count
+	// as written at the upgrade. The runs of the jobs; each open tender's stored
+	// suggestions with the digest of their inputs and the run that wrote them (a
+	// write from an older run never replaces a newer one); the notifications of
+	// partners that appeared in a tender's suggestions for the first time, with their
+	// webhook delivery; the partners' webhooks.
+	`ALTER TABLE profiles ADD COLUMN updated TEXT NOT NULL DEFAULT '';
+	ALTER TABLE profiles ADD COLUMN stale_since TEXT NOT NULL DEFAULT '';
+	UPDATE profiles SET updated = strftime('%Y-%m-%dT%H:%M:%S', 'now') || '.000000000Z';
+	CREATE INDEX profiles_updated ON profiles (updated);
+
+	CREATE TABLE job_runs (
+		id      INTEGER PRIMARY KEY AUTOINCREMENT,
+		job     TEXT NOT NULL,
+		replica TEXT NOT NULL,
+		started TEXT NOT NULL,
+		ended   TEXT NOT NULL DEFAULT '',
+		status  TEXT NOT NULL,
+		done    INTEGER NOT NULL DEFAULT 0,
+		skipped INTEGER NOT NULL DEFAULT 0,
+		failed  INTEGER NOT NULL DEFAULT 0,
+		report  TEXT NOT NULL DEFAULT '{}'
+	);
+	CREATE INDEX job_runs_job ON job_runs (job, id);
+
+	CREATE TABLE stored_suggestions (
+		tender   TEXT PRIMARY KEY,
+		digest   TEXT NOT NULL,
+		run      INTEGER NOT NULL,
+		computed TEXT NOT NULL,
+		body     BLOB NOT NULL
+	) WITHOUT ROWID;
+
+	CREATE TABLE notifications (
+		id        INTEGER PRIMARY KEY AUTOINCREMENT,
+		profile   TEXT NOT NULL,
+		tender    TEXT NOT NULL,
+		run       INTEGER NOT NULL,
+		created   TEXT NOT NULL,
+		rank      INTEGER NOT NULL,
+		delivered TEXT NOT NULL DEFAULT '',
+		attempts  INTEGER NOT NULL DEFAULT 0,
+		UNIQUE (profile, tender)
+	);
+	CREATE INDEX notifications_undelivered ON notifications (delivered, id);
+
+	CREATE TABLE webhooks (
+		profile TEXT PRIMARY KEY,
+		url     TEXT NOT NULL,
+		secret  TEXT NOT NULL,
+		created TEXT NOT NULL
+	) WITHOUT ROWID;`,
 }
 
 // migrate brings the schema to the latest version and the indexed labels up to the
