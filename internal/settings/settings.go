@@ -16,7 +16,10 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
+	_ "time/tzdata" // time zones in an image without them (distroless)
 
+	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -39,11 +42,35 @@ type Settings struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed
 	// (SAMENSPEL_TRUSTED_PROXIES, comma-separated; none by default).
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	// RecomputeCron is when the suggestions of every open tender are recomputed
+	// (SAMENSPEL_RECOMPUTE_CRON; five fields, or six with seconds first); "off"
+	// schedules nothing.
+	RecomputeCron string `yaml:"recompute_cron"`
+	// StaleCron is when profiles not updated for 12 months are marked stale
+	// (SAMENSPEL_STALE_CRON); "off" schedules nothing.
+	StaleCron string `yaml:"stale_cron"`
+	// Timezone of the schedules (SAMENSPEL_TIMEZONE, an IANA name).
+	Timezone string `yaml:"timezone"`
+	// Replica names this process in the job runs (SAMENSPEL_REPLICA; default the
+	// host name).
+	Replica string `yaml:"replica"`
 }
+
+// CronOff is the schedule that schedules nothing.
+const CronOff = "off"
+
+// cronParser reads the schedules: five fields, or six with seconds first, or a
+// descriptor such as @daily or @every 1m.
+var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// ParseCron parses a schedule of the settings (not "off").
+func ParseCron(spec string) (cron.Schedule, error) { return cronParser.Parse(spec) }
 
 // Defaults are the settings with no file, environment or flag.
 func Defaults() Settings {
-	return Settings{Addr: "127.0.0.1:8080", Data: "./data"}
+	host, _ := os.Hostname()
+	return Settings{Addr: "127.0.0.1:8080", Data: "./data",
+		RecomputeCron: "30 2 * * *", StaleCron: "0 3 * * 0", Timezone: "Europe/Amsterdam", Replica: host}
 }
 
 // DefaultFile is the configuration file read when it exists and --config is not
@@ -89,6 +116,10 @@ func Load(args []string, env func(string) (string, bool)) (Settings, error) {
 	str("SAMENSPEL_REDIS_URL", &s.RedisURL)
 	str("SAMENSPEL_MEILI_URL", &s.MeiliURL)
 	str("SAMENSPEL_MEILI_KEY", &s.MeiliKey)
+	str("SAMENSPEL_RECOMPUTE_CRON", &s.RecomputeCron)
+	str("SAMENSPEL_STALE_CRON", &s.StaleCron)
+	str("SAMENSPEL_TIMEZONE", &s.Timezone)
+	str("SAMENSPEL_REPLICA", &s.Replica)
 	if v, ok := env("SAMENSPEL_NO_EXAMPLES"); ok {
 		s.NoExamples = v == "1" || strings.EqualFold(v, "true")
 	}
@@ -161,6 +192,20 @@ func (s Settings) Validate() error {
 			return fmt.Errorf("settings: meili_url: want http(s)://host:port, got %q", s.MeiliURL)
 		}
 	}
+	for _, c := range []struct{ name, spec string }{{"recompute_cron", s.RecomputeCron}, {"stale_cron", s.StaleCron}} {
+		if c.spec == CronOff {
+			continue
+		}
+		if _, err := ParseCron(c.spec); err != nil {
+			return fmt.Errorf("settings: %s %q: %v (five fields, six with seconds first, a descriptor such as @daily, or off)", c.name, c.spec, err)
+		}
+	}
+	if _, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "" {
+		return fmt.Errorf("settings: timezone %q: want an IANA name such as Europe/Amsterdam", s.Timezone)
+	}
+	if s.Replica == "" {
+		return errors.New("settings: replica: a name is required (SAMENSPEL_REPLICA)")
+	}
 	for _, p := range s.TrustedProxies {
 		if net.ParseIP(p) == nil {
 			if _, _, err := net.ParseCIDR(p); err != nil {
@@ -177,8 +222,8 @@ func (s Settings) String() string {
 	if s.MeiliKey != "" {
 		key = "***"
 	}
-	return fmt.Sprintf("addr=%s data=%s redis=%s meili=%s meili_key=%s no_examples=%t trusted_proxies=%v",
-		s.Addr, s.Data, mask(s.RedisURL), s.MeiliURL, key, s.NoExamples, s.TrustedProxies)
+	return fmt.Sprintf("addr=%s data=%s redis=%s meili=%s meili_key=%s no_examples=%t trusted_proxies=%v recompute_cron=%q stale_cron=%q timezone=%s replica=%s",
+		s.Addr, s.Data, mask(s.RedisURL), s.MeiliURL, key, s.NoExamples, s.TrustedProxies, s.RecomputeCron, s.StaleCron, s.Timezone, s.Replica)
 }
 
 // mask hides the password of a URL.

@@ -13,6 +13,13 @@ func envOf(m map[string]string) func(string) (string, bool) {
 	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
 }
 
+// with returns the defaults changed by f.
+func with(f func(*Settings)) Settings {
+	s := Defaults()
+	f(&s)
+	return s
+}
+
 func TestLoadPrecedence(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "matcher.yaml")
@@ -25,11 +32,17 @@ func TestLoadPrecedence(t *testing.T) {
 		env  map[string]string
 		want Settings
 	}{
-		{"file", []string{"--config", file}, nil, Settings{Addr: "127.0.0.1:7000", Data: "/from/file", NoExamples: true}},
+		{"file", []string{"--config", file}, nil, with(func(s *Settings) { s.Addr, s.Data, s.NoExamples = "127.0.0.1:7000", "/from/file", true })},
 		{"env over file", []string{"--config", file}, map[string]string{"SAMENSPEL_DATA": "/from/env", "SAMENSPEL_NO_EXAMPLES": "false"},
-			Settings{Addr: "127.0.0.1:7000", Data: "/from/env"}},
+			with(func(s *Settings) { s.Addr, s.Data = "127.0.0.1:7000", "/from/env" })},
 		{"flag over env", []string{"--config", file, "--data", "/from/flag", "--addr", ":9090"}, map[string]string{"SAMENSPEL_DATA": "/from/env"},
-			Settings{Addr: ":9090", Data: "/from/flag", NoExamples: true}},
+			with(func(s *Settings) { s.Addr, s.Data, s.NoExamples = ":9090", "/from/flag", true })},
+		{"schedules from env", []string{"--config", file}, map[string]string{"SAMENSPEL_RECOMPUTE_CRON": "*/5 * * * * *",
+			"SAMENSPEL_STALE_CRON": "off", "SAMENSPEL_TIMEZONE": "UTC", "SAMENSPEL_REPLICA": "matcher-2"},
+			with(func(s *Settings) {
+				s.Addr, s.Data, s.NoExamples = "127.0.0.1:7000", "/from/file", true
+				s.RecomputeCron, s.StaleCron, s.Timezone, s.Replica = "*/5 * * * * *", "off", "UTC", "matcher-2"
+			})},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -60,12 +73,25 @@ func TestLoadWithoutFile(t *testing.T) {
 }
 
 func TestValidateNamesTheSetting(t *testing.T) {
+	ok := func(f func(*Settings)) Settings {
+		return with(func(s *Settings) { s.Addr, s.Data = ":1", "d"; f(s) })
+	}
+	if err := ok(func(*Settings) {}).Validate(); err != nil {
+		t.Fatalf("Validate(defaults) = %v", err)
+	}
 	tests := map[string]Settings{
-		"addr":            {Addr: "nonsense", Data: "d"},
-		"data":            {Addr: ":1"},
-		"redis_url":       {Addr: ":1", Data: "d", RedisURL: "http://x"},
-		"meili_url":       {Addr: ":1", Data: "d", MeiliURL: "ftp://x"},
-		"trusted_proxies": {Addr: ":1", Data: "d", TrustedProxies: []string{"proxy.example"}},
+		"addr":            ok(func(s *Settings) { s.Addr = "nonsense" }),
+		"data":            ok(func(s *Settings) { s.Data = "" }),
+		"redis_url":       ok(func(s *Settings) { s.RedisURL = "http://x" }),
+		"meili_url":       ok(func(s *Settings) { s.MeiliURL = "ftp://x" }),
+		"trusted_proxies": ok(func(s *Settings) { s.TrustedProxies = []string{"proxy.example"} }),
+		"recompute_cron":  ok(func(s *Settings) { s.RecomputeCron = "30 25 * * *" }),
+		"stale_cron":      ok(func(s *Settings) { s.StaleCron = "weekly" }),
+		"timezone":        ok(func(s *Settings) { s.Timezone = "Mars/Olympus" }),
+		"replica":         ok(func(s *Settings) { s.Replica = "" }),
+	}
+	if err := ok(func(s *Settings) { s.RecomputeCron, s.StaleCron = "off", "@every 1m" }).Validate(); err != nil {
+		t.Errorf("Validate with recompute off and stale @every 1m = %v", err)
 	}
 	for field, s := range tests {
 		if err := s.Validate(); err == nil || !strings.Contains(err.Error(), field) {
