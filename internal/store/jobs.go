@@ -1,0 +1,237 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// The runs of the scheduled jobs (internal/jobs): the nightly recompute, the weekly
+// stale marking, the notification digest. Every replica records what it did with
+// each slot of each job, a run or a skip, so that GET /v1/jobs shows the recent
+// runs of the whole service and an operator sees which replica did the work.
+//
+// A run's id doubles as its fencing token: ids only grow and are never reused
+// (SQLite AUTOINCREMENT, in whatever process the run started), so a later run always
+// has a larger id, and a write that carries its run's id can be refused when a later
+// run has already written (stored suggestions keep the run that wrote them).
+
+// Statuses of a run.
+const (
+	// RunRunning is a run that started and has not finished (or whose process
+	// died before it could say).
+	RunRunning = "running"
+	// RunDone is a run that finished; some of its items may still have failed.
+	RunDone = "done"
+	// RunFailed is a run that stopped on an error or a panic.
+	RunFailed = "failed"
+	// RunSkipped is a slot this replica did not run, since another did.
+	RunSkipped = "skipped"
+)
+
+// DefaultRunsLimit is how many runs Runs returns when its limit is not positive.
+const DefaultRunsLimit = 50
+
+// Run is one run of a job by one replica.
+type Run struct {
+	// ID orders runs: a later run has a larger ID. It is the run's fencing token.
+	ID int64
+	// Job names the job (recompute, stale, digest).
+	Job string
+	// Replica names the process that ran it, or skipped it.
+	Replica string
+	// Started is when the run started; Ended when it finished (zero while running).
+	Started, Ended time.Time
+	// Status is RunRunning, RunDone, RunFailed or RunSkipped.
+	Status string
+	// Done, Skipped and Failed count the items of the run (tenders, profiles,
+	// notifications) that were done, skipped as unchanged, or failed.
+	Done, Skipped, Failed int
+	// Report is a JSON object with whatever else the job tells (a failure's
+	// message, the reason of a skip); {} when nothing.
+	Report json.RawMessage
+}
+
+// StartRun records that replica starts a run of job at now and returns it, with its
+// ID and Status RunRunning.
+func (s *Store) StartRun(ctx context.Context, job, replica string, now time.Time) (Run, error) {
+	r := Run{Job: job, Replica: replica, Started: now, Status: RunRunning, Report: json.RawMessage(`{}`)}
+	r, err := s.insertRun(ctx, r)
+	if err != nil {
+		return Run{}, fmt.Errorf("store: start run of %q: %w", job, err)
+	}
+	return r, nil
+}
+
+// FinishRun records the end of the run r.ID: r's Ended, Status (RunDone or
+// RunFailed), counts and Report (nil or empty for {}). It returns ErrNotFound when
+// there is no such run, and an error when the run is not running any more: a
+// run's result is written once.
+func (s *Store) FinishRun(ctx context.Context, r Run) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if r.Status != RunDone && r.Status != RunFailed {
+			return fmt.Errorf("status %q: a run finishes %s or %s", r.Status, RunDone, RunFailed)
+		}
+		if r.Ended.IsZero() {
+			return errors.New("no end time")
+		}
+		report, err := reportText(r.Report)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE job_runs SET ended = ?, status = ?, done = ?, skipped = ?, failed = ?, report = ?
+			WHERE id = ? AND status = ?`,
+			formatTime(r.Ended), r.Status, r.Done, r.Skipped, r.Failed, report, r.ID, RunRunning)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+		var status string
+		err = tx.QueryRowContext(ctx, `SELECT status FROM job_runs WHERE id = ?`, r.ID).Scan(&status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("the run is %s, not %s", status, RunRunning)
+	})
+	if err != nil {
+		return fmt.Errorf("store: finish run %d: %w", r.ID, err)
+	}
+	return nil
+}
+
+// RecordSkip records that replica skipped a slot of job at now, and why (another
+// replica runs it), as a run with Status RunSkipped that started and ended at now and
+// whose Report is {"reason": why}.
+func (s *Store) RecordSkip(ctx context.Context, job, replica string, now time.Time, why string) (Run, error) {
+	report, err := json.Marshal(map[string]string{"reason": why})
+	if err != nil {
+		return Run{}, fmt.Errorf("store: record skip of %q: %w", job, err)
+	}
+	r := Run{Job: job, Replica: replica, Started: now, Ended: now, Status: RunSkipped, Report: report}
+	r, err = s.insertRun(ctx, r)
+	if err != nil {
+		return Run{}, fmt.Errorf("store: record skip of %q: %w", job, err)
+	}
+	return r, nil
+}
+
+// insertRun inserts r as a new run and returns it with its id.
+func (s *Store) insertRun(ctx context.Context, r Run) (Run, error) {
+	if r.Job == "" || r.Replica == "" {
+		return Run{}, errors.New("a job and a replica are required")
+	}
+	report, err := reportText(r.Report)
+	if err != nil {
+		return Run{}, err
+	}
+	r.Started = r.Started.UTC()
+	ended := ""
+	if !r.Ended.IsZero() {
+		r.Ended = r.Ended.UTC()
+		ended = formatTime(r.Ended)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO job_runs (job, replica, started, ended, status, report) VALUES (?, ?, ?, ?, ?, ?)`,
+			r.Job, r.Replica, formatTime(r.Started), ended, r.Status, report)
+		if err != nil {
+			return err
+		}
+		r.ID, err = res.LastInsertId()
+		return err
+	})
+	return r, err
+}
+
+// Runs returns the most recent runs of every job and replica, newest first, at most
+// limit of them (DefaultRunsLimit when limit is not positive).
+func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
+	if limit <= 0 {
+		limit = DefaultRunsLimit
+	}
+	rows, err := s.reader.QueryContext(ctx, `SELECT `+runColumns+` FROM job_runs ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: runs: %w", err)
+	}
+	defer rows.Close()
+	out := []Run{}
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: runs: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: runs: %w", err)
+	}
+	return out, nil
+}
+
+// GetRun returns the run id. It returns ErrNotFound when there is none.
+func (s *Store) GetRun(ctx context.Context, id int64) (Run, error) {
+	r, err := scanRun(s.reader.QueryRowContext(ctx, `SELECT `+runColumns+` FROM job_runs WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Run{}, fmt.Errorf("store: run %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// LastRun returns the newest run of job by any replica that was not a skip: the
+// scheduler asks it, holding the job's lock, whether a slot already ran. It
+// returns ErrNotFound when job never ran.
+func (s *Store) LastRun(ctx context.Context, job string) (Run, error) {
+	r, err := scanRun(s.reader.QueryRowContext(ctx, `SELECT `+runColumns+` FROM job_runs
+		WHERE job = ? AND status != ? ORDER BY id DESC LIMIT 1`, job, RunSkipped))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Run{}, fmt.Errorf("store: last run of %q: %w", job, err)
+	}
+	return r, nil
+}
+
+const runColumns = `id, job, replica, started, ended, status, done, skipped, failed, report`
+
+// scanRun reads a row of runColumns.
+func scanRun(row interface{ Scan(...any) error }) (Run, error) {
+	var r Run
+	var started, ended, report string
+	if err := row.Scan(&r.ID, &r.Job, &r.Replica, &started, &ended, &r.Status, &r.Done, &r.Skipped, &r.Failed, &report); err != nil {
+		return Run{}, err
+	}
+	var err error
+	if r.Started, err = parseTime(started); err != nil {
+		return Run{}, err
+	}
+	if ended != "" {
+		if r.Ended, err = parseTime(ended); err != nil {
+			return Run{}, err
+		}
+	}
+	r.Report = json.RawMessage(report)
+	return r, nil
+}
+
+// reportText is the stored form of a report: {} for none, else a JSON object.
+func reportText(report json.RawMessage) (string, error) {
+	if len(report) == 0 {
+		return "{}", nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(report, &obj); err != nil || obj == nil {
+		return "", fmt.Errorf("report is not a JSON object: %.80s", report)
+	}
+	return string(report), nil
+}
