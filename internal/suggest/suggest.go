@@ -5,6 +5,11 @@
 // everything it depends on, so that a write anywhere makes the old answer unreachable
 // at once: no stale answer is served after a write has been acknowledged.
 //
+// The default answer of each open tender (top 10, all candidates) is also computed
+// ahead by the nightly recompute (internal/recompute, through Recompute) and kept in
+// the store with the digest of its inputs: a miss serves it when the digest still
+// matches, so the first request of the morning costs a read, even after a restart.
+//
 // It sits between the API and the store. It never sees who asks, and caches only
 // the engine's answer, which holds public fields alone. Concurrent misses for one
 // key compute once (singleflight), on a context that no single caller's
@@ -40,6 +45,8 @@ type Store interface {
 	Collaborations(ctx context.Context) ([]profiles.Collaboration, error)
 	Interests(ctx context.Context, tender string) ([]string, error)
 	Versions(ctx context.Context) (store.Versions, error)
+	StoredSuggestion(ctx context.Context, tender string) (digest string, run int64, computed time.Time, body []byte, err error)
+	PutSuggestion(ctx context.Context, tender, digest string, run int64, body []byte, now time.Time) (bool, error)
 }
 
 // Cache keeps computed answers; internal/cache.Memory implements it, and so will the
@@ -70,6 +77,7 @@ type Service struct {
 	store  Store
 	cache  Cache
 	obs    Observer
+	now    func() time.Time // when a recomputed answer is stored
 	flight singleflight.Group
 	// computes counts the engine runs (for tests and, later, metrics).
 	computes atomic.Int64
@@ -85,7 +93,7 @@ type Service struct {
 // New returns a service over a store and a cache; obs may be nil.
 func New(st Store, c Cache, obs Observer) *Service {
 	digests, _ := lru.New[string, string](digestMemo) // fails only for a size below 1
-	return &Service{store: st, cache: c, obs: obs, digests: digests}
+	return &Service{store: st, cache: c, obs: obs, digests: digests, now: time.Now}
 }
 
 // digestMemo is how many input digests a service remembers.
@@ -111,7 +119,7 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("suggest/v3/%s/%s/top%d/i%t", r.Tender, digest, r.Top, r.InterestedOnly)
+	key := cacheKey(r, digest)
 	// A cache that fails (Redis slow or down) is no outage: the answer is computed
 	// here, and the failure counted.
 	b, ok, err := s.cache.Get(ctx, key)
@@ -128,12 +136,18 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 		// One computation for every caller waiting on this key: it must not end
 		// because the first caller went away.
 		cctx := context.WithoutCancel(ctx)
+		if b, ok := s.stored(cctx, r, digest); ok {
+			if err := s.cache.Set(cctx, key, b); err != nil && s.obs != nil {
+				s.obs.CacheError()
+			}
+			return b, nil
+		}
 		b, ok, unlock := s.awaitOther(cctx, key)
 		defer unlock()
 		if ok {
 			return b, nil
 		}
-		b, err := s.compute(cctx, r, v, loaded)
+		_, b, err := s.compute(cctx, r, v, loaded)
 		if err != nil {
 			return nil, err
 		}
@@ -151,6 +165,31 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 		}
 		return res.Val.([]byte), nil
 	}
+}
+
+// cacheKey is the cache key of the answer to r whose inputs have digest.
+func cacheKey(r Request, digest string) string {
+	return fmt.Sprintf("suggest/v3/%s/%s/top%d/i%t", r.Tender, digest, r.Top, r.InterestedOnly)
+}
+
+// defaultRequest is the request the nightly recompute answers ahead for each
+// tender: the answer most asked for (the API's and the pages' default).
+func defaultRequest(tender string) Request {
+	return Request{Tender: tender, Top: match.DefaultTop}
+}
+
+// stored returns the recomputed answer the store keeps for r, when r is the
+// default request and the answer was computed from inputs with digest. A store that
+// fails is no outage: the caller computes.
+func (s *Service) stored(ctx context.Context, r Request, digest string) ([]byte, bool) {
+	if r != defaultRequest(r.Tender) {
+		return nil, false
+	}
+	d, _, _, b, err := s.store.StoredSuggestion(ctx, r.Tender)
+	if err != nil || d != digest {
+		return nil, false
+	}
+	return b, true
 }
 
 // inputs is what an answer for a stored tender is computed from.
@@ -185,16 +224,19 @@ func (s *Service) load(ctx context.Context, r Request, v store.Versions) (*input
 	return in, nil
 }
 
-// compute runs the engine on in, reading the inputs first when in is nil.
-func (s *Service) compute(ctx context.Context, r Request, v store.Versions, in *inputs) ([]byte, error) {
+// compute runs the engine on in, reading the inputs first when in is nil, and
+// returns the answer with its JSON.
+func (s *Service) compute(ctx context.Context, r Request, v store.Versions, in *inputs) (match.Result, []byte, error) {
 	s.computes.Add(1)
 	if in == nil {
 		var err error
 		if in, err = s.load(ctx, r, v); err != nil {
-			return nil, err
+			return match.Result{}, nil, err
 		}
 	}
-	return json.Marshal(match.Suggest(match.Input{Tender: in.tender, Profiles: in.candidates, Trust: in.trust}, match.Options{Top: r.Top}))
+	res := match.Suggest(match.Input{Tender: in.tender, Profiles: in.candidates, Trust: in.trust}, match.Options{Top: r.Top})
+	b, err := json.Marshal(res)
+	return res, b, err
 }
 
 // inputsDigest is a digest of what an answer for r depends on: the tender, its
@@ -215,29 +257,37 @@ func (s *Service) inputsDigest(ctx context.Context, r Request, v store.Versions)
 	if err != nil {
 		return "", nil, err
 	}
+	d, err := digestOf(in)
+	if err != nil {
+		return "", nil, err
+	}
+	s.digests.Add(memo, d)
+	return d, in, nil
+}
+
+// digestOf is the digest of inputs (see inputsDigest).
+func digestOf(in *inputs) (string, error) {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	if err := enc.Encode(in.tender); err != nil {
-		return "", nil, err
+		return "", err
 	}
 	for _, p := range in.candidates {
 		if err := enc.Encode(p.Public()); err != nil {
-			return "", nil, err
+			return "", err
 		}
 	}
 	if err := enc.Encode(in.interested); err != nil {
-		return "", nil, err
+		return "", err
 	}
 	ids := make([]string, len(in.candidates))
 	for i, p := range in.candidates {
 		ids[i] = p.ID
 	}
 	if err := enc.Encode(in.trust.Among(ids)); err != nil {
-		return "", nil, err
+		return "", err
 	}
-	d := hex.EncodeToString(h.Sum(nil)[:12])
-	s.digests.Add(memo, d)
-	return d, in, nil
+	return hex.EncodeToString(h.Sum(nil)[:12]), nil
 }
 
 // awaitOther, when the cache can lock across replicas, takes the key's lock. When
