@@ -39,6 +39,13 @@ type Profile struct {
 	// Private is visible to the profile's owner and admins only: a small provider's
 	// ideas stay its own.
 	Private map[string]string `json:"private,omitempty"`
+	// Stale says the partner has not written or confirmed the profile for 12
+	// months: it is no candidate for any tender until it does (internal/store,
+	// MarkStale). It is no part of the document the partner writes: it never
+	// appears in JSON, a write ignores it (every write makes a profile current
+	// again), and the store sets it when it reads a profile whole, so that a copy
+	// kept elsewhere (the search index) learns it.
+	Stale bool `json:"-"`
 }
 
 // Public returns the profile without contact and private fields: the only form that

@@ -39,7 +39,8 @@ type Change struct {
 	// Deleted says the profile was deleted and not stored again since.
 	Deleted bool
 	// Profile is the profile as stored now, whole (contact and private included: the
-	// consumer strips what its copy must not hold); the zero Profile when Deleted.
+	// consumer strips what its copy must not hold), with Stale set when it is stale;
+	// the zero Profile when Deleted.
 	Profile profiles.Profile
 }
 
@@ -50,7 +51,7 @@ func (s *Store) ChangesSince(ctx context.Context, seq int64, limit int) ([]Chang
 	if limit <= 0 {
 		limit = DefaultChangesLimit
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT c.seq, c.id, c.deleted, p.doc
+	rows, err := s.reader.QueryContext(ctx, `SELECT c.seq, c.id, c.deleted, p.doc, coalesce(p.stale_since, '')
 		FROM profile_changes c LEFT JOIN profiles p ON p.id = c.id
 		WHERE c.seq > ? ORDER BY c.seq LIMIT ?`, seq, limit)
 	if err != nil {
@@ -61,14 +62,15 @@ func (s *Store) ChangesSince(ctx context.Context, seq int64, limit int) ([]Chang
 	for rows.Next() {
 		var c Change
 		var doc []byte
-		if err := rows.Scan(&c.Seq, &c.ID, &c.Deleted, &doc); err != nil {
+		var staleSince string
+		if err := rows.Scan(&c.Seq, &c.ID, &c.Deleted, &doc, &staleSince); err != nil {
 			return nil, fmt.Errorf("store: changes since %d: %w", seq, err)
 		}
 		if !c.Deleted {
 			if doc == nil { // a write records its change in its own transaction: never
 				return nil, fmt.Errorf("store: changes since %d: change %d of profile %q has no profile", seq, c.Seq, c.ID)
 			}
-			if c.Profile, err = decodeProfile(doc); err != nil {
+			if c.Profile, err = decodeStoredProfile(doc, staleSince); err != nil {
 				return nil, fmt.Errorf("store: changes since %d: profile %q: %w", seq, c.ID, err)
 			}
 		}

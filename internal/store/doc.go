@@ -24,7 +24,15 @@
 //
 // It never decides who may see a field: GetProfile returns everything and the caller
 // decides; only SearchProfiles, whose contract is public fields, strips contact and
-// private. It never logs, never reads a clock (callers pass now), never builds SQL
-// from user values (every value is a bound parameter) and keeps no context in a
-// struct.
+// private. It never logs, never builds SQL from user values (every value is a bound
+// parameter) and keeps no context in a struct. It reads a clock for one thing only:
+// every profile write stamps when the profile was last written (the clock of
+// WithClock, time.Now by default), because those writes have many callers and no
+// time of their own. Every other method that needs the time takes it from its
+// caller (now).
+//
+// A profile not written or confirmed by its owner for 12 months is stale (stale.go):
+// the weekly job marks it (MarkStale), it is no candidate for any tender until its
+// owner confirms it (ConfirmProfile) or writes it again, and GetProfileRecord says
+// since when.
 package store

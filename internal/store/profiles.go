@@ -8,16 +8,18 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"samenspel/internal/profiles"
 )
 
 // CreateProfile stores a new profile. It returns ErrConflict when the id is taken.
 // Like every profile write, it records the change in the change log (ChangesSince)
-// in the same transaction.
+// in the same transaction, and stamps the profile as written now and not stale
+// (p.Stale is ignored).
 func (s *Store) CreateProfile(ctx context.Context, p profiles.Profile) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		w, err := s.newProfileWriter(ctx, tx)
+		w, err := s.newProfileWriter(ctx, tx, s.now())
 		if err != nil {
 			return err
 		}
@@ -40,7 +42,7 @@ func (s *Store) CreateProfile(ctx context.Context, p profiles.Profile) error {
 // none.
 func (s *Store) PutProfile(ctx context.Context, p profiles.Profile) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		w, err := s.newProfileWriter(ctx, tx)
+		w, err := s.newProfileWriter(ctx, tx, s.now())
 		if err != nil {
 			return err
 		}
@@ -71,7 +73,7 @@ func (s *Store) UpsertProfiles(ctx context.Context, ps []profiles.Profile) (crea
 		return 0, 0, nil
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		w, err := s.newProfileWriter(ctx, tx)
+		w, err := s.newProfileWriter(ctx, tx, s.now())
 		if err != nil {
 			return err
 		}
@@ -105,13 +107,14 @@ func (s *Store) UpsertProfiles(ctx context.Context, ps []profiles.Profile) (crea
 // caller decides who sees them. It returns ErrNotFound when there is none.
 func (s *Store) GetProfile(ctx context.Context, id string) (profiles.Profile, error) {
 	var doc []byte
-	err := s.reader.QueryRowContext(ctx, `SELECT doc FROM profiles WHERE id = ?`, id).Scan(&doc)
+	var staleSince string
+	err := s.reader.QueryRowContext(ctx, `SELECT doc, stale_since FROM profiles WHERE id = ?`, id).Scan(&doc, &staleSince)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
 	}
 	var p profiles.Profile
 	if err == nil {
-		p, err = decodeProfile(doc)
+		p, err = decodeStoredProfile(doc, staleSince)
 	}
 	if err != nil {
 		return profiles.Profile{}, fmt.Errorf("store: get profile %q: %w", id, err)
@@ -125,7 +128,7 @@ func (s *Store) GetProfile(ctx context.Context, id string) (profiles.Profile, er
 // history.
 func (s *Store) DeleteProfile(ctx context.Context, id string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		w, err := s.newProfileWriter(ctx, tx)
+		w, err := s.newProfileWriter(ctx, tx, s.now())
 		if err != nil {
 			return err
 		}
@@ -154,18 +157,39 @@ func (s *Store) DeleteProfile(ctx context.Context, id string) error {
 	return nil
 }
 
-// Profiles returns every profile, whole, by id.
+// Profiles returns every profile, whole (Stale set), by id.
 func (s *Store) Profiles(ctx context.Context) ([]profiles.Profile, error) {
-	ps, err := queryProfiles(ctx, s.reader, `SELECT doc FROM profiles ORDER BY id`)
+	out := []profiles.Profile{}
+	err := func() error {
+		rows, err := s.reader.QueryContext(ctx, `SELECT doc, stale_since FROM profiles ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var doc []byte
+			var staleSince string
+			if err := rows.Scan(&doc, &staleSince); err != nil {
+				return err
+			}
+			p, err := decodeStoredProfile(doc, staleSince)
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return rows.Err()
+	}()
 	if err != nil {
 		return nil, fmt.Errorf("store: profiles: %w", err)
 	}
-	return ps, nil
+	return out, nil
 }
 
 // Candidates returns the candidates of t (SPEC §3), whole, by id: the profiles not
 // in t.Exclude with an area that overlaps one of t.Area (one contains or equals the
-// other) and at least one of the instruments t needs.
+// other) and at least one of the instruments t needs. A stale profile is no
+// candidate until its owner confirms it (MarkStale).
 func (s *Store) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error) {
 	var parents, needs []string
 	for _, a := range t.Area {
@@ -181,6 +205,7 @@ func (s *Store) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.P
 			SELECT profile FROM profile_area_parents WHERE own = 1 AND area IN (SELECT value FROM json_each(?)))
 		AND p.pk IN (SELECT profile FROM profile_instruments WHERE instrument IN (SELECT value FROM json_each(?)))
 		AND p.id NOT IN (SELECT value FROM json_each(?))
+		AND p.stale_since = ''
 		ORDER BY p.id`,
 		jsonList(t.Area), jsonList(parents), jsonList(needs), jsonList(t.Exclude))
 	if err != nil {
@@ -199,6 +224,8 @@ func (s *Store) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.P
 type profileWriter struct {
 	labels labeler
 	stmts  []*sql.Stmt
+	// updated is when every profile this writer stores counts as last written.
+	updated string
 
 	texts map[int64]textRow // full-text rows to insert at flush, by profile key
 	stale []int64           // profile keys whose stored full-text row flush deletes first
@@ -210,18 +237,18 @@ type profileWriter struct {
 	deleteText                                   *sql.Stmt
 }
 
-func (s *Store) newProfileWriter(ctx context.Context, tx *sql.Tx) (*profileWriter, error) {
-	w := &profileWriter{labels: s.labels, texts: map[int64]textRow{}}
+// newProfileWriter returns a writer in tx whose profiles count as written at now,
+// and not stale.
+func (s *Store) newProfileWriter(ctx context.Context, tx *sql.Tx, now time.Time) (*profileWriter, error) {
+	w := &profileWriter{labels: s.labels, texts: map[int64]textRow{}, updated: formatTime(now)}
 	for _, st := range []struct {
 		stmt  **sql.Stmt
 		query string
 	}{
 		{&w.lookupPK, `SELECT pk FROM profiles WHERE id = ?`},
-		{&w.insertDoc, `INSERT INTO profiles (id, kind, size, doc) VALUES (?, ?, ?, ?) RETURNING pk`},
-		{&w.updateDoc, `UPDATE profiles SET kind = ?, size = ?, doc = ? WHERE pk = ?`},
-		// REPLACE drops the profile's earlier change and AUTOINCREMENT gives the new
-		// one a number above every number taken: the log keeps one row per profile.
-		{&w.recordChange, `INSERT OR REPLACE INTO profile_changes (id, deleted) VALUES (?, ?)`},
+		{&w.insertDoc, `INSERT INTO profiles (id, kind, size, doc, updated, stale_since) VALUES (?, ?, ?, ?, ?, '') RETURNING pk`},
+		{&w.updateDoc, `UPDATE profiles SET kind = ?, size = ?, doc = ?, updated = ?, stale_since = '' WHERE pk = ?`},
+		{&w.recordChange, recordChangeQuery},
 		{&w.insertArea, `INSERT INTO profile_area_parents (area, own, profile) VALUES (?, ?, ?)`},
 		{&w.insertInstrument, `INSERT INTO profile_instruments (instrument, profile, level) VALUES (?, ?, ?)`},
 		{&w.insertTheme, `INSERT INTO profile_themes (theme, profile) VALUES (?, ?) ON CONFLICT DO NOTHING`},
@@ -265,7 +292,7 @@ func (w *profileWriter) insert(ctx context.Context, p profiles.Profile) error {
 		return err
 	}
 	var pk int64
-	if err := w.insertDoc.QueryRowContext(ctx, p.ID, p.Kind, p.Size, doc).Scan(&pk); err != nil {
+	if err := w.insertDoc.QueryRowContext(ctx, p.ID, p.Kind, p.Size, doc, w.updated).Scan(&pk); err != nil {
 		return constraint(err)
 	}
 	if err := w.changed(ctx, p.ID, false); err != nil {
@@ -281,7 +308,7 @@ func (w *profileWriter) replace(ctx context.Context, pk int64, p profiles.Profil
 	if err != nil {
 		return err
 	}
-	if _, err := w.updateDoc.ExecContext(ctx, p.Kind, p.Size, doc, pk); err != nil {
+	if _, err := w.updateDoc.ExecContext(ctx, p.Kind, p.Size, doc, w.updated, pk); err != nil {
 		return err
 	}
 	if err := w.changed(ctx, p.ID, false); err != nil {
@@ -292,6 +319,11 @@ func (w *profileWriter) replace(ctx context.Context, pk int64, p profiles.Profil
 	}
 	return w.index(ctx, pk, p)
 }
+
+// recordChangeQuery records the change of a profile (id, deleted) in the change
+// log. REPLACE drops the profile's earlier change and AUTOINCREMENT gives the new one
+// a number above every number taken: the log keeps one row per profile.
+const recordChangeQuery = `INSERT OR REPLACE INTO profile_changes (id, deleted) VALUES (?, ?)`
 
 // changed records in the change log that the profile id was stored or deleted.
 func (w *profileWriter) changed(ctx context.Context, id string, deleted bool) error {
@@ -408,6 +440,14 @@ func decodeProfile(doc []byte) (profiles.Profile, error) {
 		return profiles.Profile{}, fmt.Errorf("decode stored profile: %w", err)
 	}
 	return p, nil
+}
+
+// decodeStoredProfile decodes a profile read whole with its stale_since column:
+// Stale is set when the profile is stale.
+func decodeStoredProfile(doc []byte, staleSince string) (profiles.Profile, error) {
+	p, err := decodeProfile(doc)
+	p.Stale = err == nil && staleSince != ""
+	return p, err
 }
 
 // jsonList encodes xs as a JSON array for json_each: one bound parameter for a list

@@ -35,7 +35,7 @@ func (s *Store) SeedIfEmpty(ctx context.Context, seed Seed, now time.Time) (bool
 		if !empty {
 			return nil
 		}
-		w, err := s.newProfileWriter(ctx, tx)
+		w, err := s.newProfileWriter(ctx, tx, now)
 		if err != nil {
 			return err
 		}

@@ -43,13 +43,23 @@ type Store struct {
 	labels         labeler
 	// versions answers Versions, which runs on every cached answer.
 	versions *versionWatch
+	// now stamps when a profile was last written (WithClock).
+	now func() time.Time
 }
+
+// Option configures a Store at Open.
+type Option func(*Store)
+
+// WithClock sets the clock that stamps when a profile was last written (default
+// time.Now). The profile writes take no time of their own, since they have many
+// callers; tests give them one here.
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
 // Open opens the store in dir, creating dir and dir/samenspel.db when they do not
 // exist and bringing the schema up to date. tax gives the labels that search
 // finds instruments and themes by; when they changed since the last Open, the
 // labels of every stored profile are indexed again.
-func Open(ctx context.Context, dir string, tax *profiles.Taxonomy) (*Store, error) {
+func Open(ctx context.Context, dir string, tax *profiles.Taxonomy, opts ...Option) (*Store, error) {
 	if tax == nil {
 		return nil, errors.New("store: open: no taxonomy")
 	}
@@ -70,7 +80,10 @@ func Open(ctx context.Context, dir string, tax *profiles.Taxonomy) (*Store, erro
 	}), "immediate") // take the write lock at BEGIN, so a transaction never fails upgrading to it
 	readDSN := dsn(uri, slices.Concat(common, []string{"query_only(1)"}), "")
 
-	s := &Store{labels: newLabeler(tax)}
+	s := &Store{labels: newLabeler(tax), now: time.Now}
+	for _, opt := range opts {
+		opt(s)
+	}
 	if s.writer, err = sql.Open("sqlite", writeDSN); err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}

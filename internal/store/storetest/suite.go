@@ -23,10 +23,19 @@ import (
 // Subject is one empty profile index under test, with the writes the suite needs.
 // Put upserts profiles by id and Delete removes one; both return once the change is
 // visible to Index (an implementation with asynchronous writes waits for them).
+//
+// MarkStale marks stored profiles stale, as the weekly job does (store.MarkStale),
+// and Confirm makes them current again, as their owner does (store.ConfirmProfile);
+// both return once Index sees it. A copy of the store's profiles (the search index)
+// learns both as the sync brings it the changed profiles with profiles.Profile.Stale
+// set. They are optional: without both, the staleness subtests are skipped.
 type Subject struct {
 	Index  store.Index
 	Put    func(ctx context.Context, ps []profiles.Profile) error
 	Delete func(ctx context.Context, id string) error
+
+	MarkStale func(ctx context.Context, ids []string) error
+	Confirm   func(ctx context.Context, ids []string) error
 }
 
 // Run runs the suite. open is called once per subtest and must return an empty index.
@@ -53,6 +62,9 @@ func Run(t *testing.T, open func(t *testing.T) Subject) {
 	t.Run("SearchRanksNameAboveLabel", func(t *testing.T) { searchRanksNameAboveLabel(t, open(t)) })
 	t.Run("SearchPaging", func(t *testing.T) { searchPaging(t, open(t)) })
 	t.Run("SearchFollowsWrites", func(t *testing.T) { searchFollowsWrites(t, open(t)) })
+	t.Run("CandidatesLeaveOutStale", func(t *testing.T) { candidatesLeaveOutStale(t, open(t)) })
+	t.Run("CandidatesTakeBackStaleWhenWritten", func(t *testing.T) { candidatesTakeBackStaleWhenWritten(t, open(t)) })
+	t.Run("SearchFindsStale", func(t *testing.T) { searchFindsStale(t, open(t)) })
 }
 
 // put stores ps in s or fails the test.
