@@ -1,0 +1,259 @@
+// Package recompute is the nightly job that brings the stored suggestions of every
+// open tender up to date (SPEC §8, `matcher recompute`). It sits above
+// internal/suggest, which computes and stores one tender's answer, and below the
+// job scheduler (internal/jobs) and the command line, which record the run and
+// hold its lock.
+//
+// A run is incremental: a tender whose inputs (the tender, its candidates' public
+// fields, the trust among them) are unchanged since its stored answer is skipped;
+// Options.Full recomputes all. Tenders are recomputed in parallel by a bounded
+// pool of workers. Each answer replaces the old one in one write, fenced by the
+// run's id, so a run that stops part-way (cancelled, crashed, its lock lost)
+// leaves every tender with either its old answer or its new one, and a run that
+// lost its lock cannot overwrite a newer run's answers.
+//
+// Each run records a notification for every partner that appears in a tender's
+// suggestions for the first time, and reports how fair the suggestions are: the
+// share of the seats in suggested coalitions that went to small and new providers,
+// overall and per tender.
+package recompute
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"maps"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"samenspel/internal/store"
+	"samenspel/internal/suggest"
+)
+
+// Suggestions recomputes one tender's answer; *suggest.Service implements it.
+type Suggestions interface {
+	Recompute(ctx context.Context, tender string, run int64, full bool) (suggest.Outcome, error)
+}
+
+// Store lists the tenders and records notifications; *store.Store implements it.
+type Store interface {
+	Tenders(ctx context.Context) ([]store.TenderRecord, error)
+	AddNotifications(ctx context.Context, run int64, now time.Time, ns []store.Notification) (int, error)
+}
+
+// Options tune a run. The zero value is an incremental run on every core.
+type Options struct {
+	// Full recomputes every open tender, changed or not.
+	Full bool
+	// Workers bounds the tenders recomputed at once: runtime.GOMAXPROCS(0) when 0.
+	Workers int
+	// Progress, when set, is called after each tender with the tenders finished so
+	// far and their total, from one goroutine at a time.
+	Progress func(done, total int)
+	// Log receives the tenders that failed; none when nil.
+	Log *slog.Logger
+	// Now is the clock of the notifications: time.Now when nil.
+	Now func() time.Time
+}
+
+// notifyBatch is how many notifications one write records: the run writes a few
+// hundred transactions a night rather than one per tender.
+const notifyBatch = 1000
+
+// Run recomputes the open tenders for job run run and returns it with Done
+// (tenders recomputed), Skipped (unchanged, or already answered by a newer run),
+// Failed and Report filled in; the caller records it (store.FinishRun) and sets
+// its status. A tender that fails is logged and counted, and the run goes on.
+//
+// When ctx ends (the run's lock was lost, or the process is stopping) no tender
+// is started any more; those in flight finish or are dropped, each whole, and Run
+// returns what it did with ctx's error. Notifications not yet recorded are then
+// recorded by the next run, which records those of unchanged answers again (a
+// partner already notified for a tender is not notified twice).
+func Run(ctx context.Context, svc Suggestions, st Store, run store.Run, opts Options) (store.Run, error) {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	recs, err := st.Tenders(ctx)
+	if err != nil {
+		return run, fmt.Errorf("recompute: %w", err)
+	}
+	var open []string
+	for _, rec := range recs {
+		if !rec.Closed {
+			open = append(open, rec.Tender.ID)
+		}
+	}
+
+	type result struct {
+		tender string
+		out    suggest.Outcome
+		err    error
+	}
+	todo := make(chan string)
+	results := make(chan result)
+	var wg sync.WaitGroup
+	for range min(opts.Workers, max(len(open), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range todo {
+				out, err := svc.Recompute(ctx, id, run.ID, opts.Full)
+				results <- result{id, out, err}
+			}
+		}()
+	}
+	go func() {
+		defer close(todo)
+		for _, id := range open {
+			if ctx.Err() != nil {
+				return // stopped: start no more tenders
+			}
+			select {
+			case todo <- id:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	rep := report{Fairness: fairness{PerTender: map[string]share{}}}
+	var pending []store.Notification
+	var notifyErr error
+	flush := func() {
+		if len(pending) == 0 || notifyErr != nil {
+			return
+		}
+		n, err := st.AddNotifications(ctx, run.ID, opts.Now().UTC(), pending)
+		if err != nil {
+			notifyErr = err
+			return
+		}
+		rep.Notifications += n
+		pending = pending[:0]
+	}
+	finished := 0
+	for r := range results {
+		finished++
+		switch {
+		case r.err != nil:
+			if ctx.Err() == nil {
+				run.Failed++
+				opts.Log.Error("recompute: tender failed", "tender", r.tender, "run", run.ID, "err", r.err)
+			}
+		case r.out.Fenced:
+			// A newer run answered the tender: its answer stands, and so do its
+			// notifications and fairness.
+			run.Skipped++
+			rep.Fenced++
+		default:
+			if r.out.Skipped {
+				run.Skipped++
+			} else {
+				run.Done++
+			}
+			rep.Fairness.add(r.tender, r.out)
+			pending = append(pending, firstAppearances(r.tender, r.out)...)
+			if len(pending) >= notifyBatch {
+				flush()
+			}
+		}
+		if opts.Progress != nil {
+			opts.Progress(finished, len(open))
+		}
+	}
+	if ctx.Err() == nil {
+		flush()
+	}
+	rep.Fairness.Share = ratio(rep.Fairness.SmallOrNew, rep.Fairness.Seats)
+	if run.Report, err = json.Marshal(rep); err != nil {
+		return run, fmt.Errorf("recompute: report: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return run, fmt.Errorf("recompute: stopped after %d of %d tenders: %w", finished, len(open), err)
+	}
+	if notifyErr != nil {
+		return run, fmt.Errorf("recompute: notifications: %w", notifyErr)
+	}
+	return run, nil
+}
+
+// firstAppearances are the notifications of an answer: each member of a suggested
+// coalition, with the best rank it got. The store keeps only the first per partner
+// and tender.
+func firstAppearances(tender string, out suggest.Outcome) []store.Notification {
+	best := map[string]int{}
+	for _, c := range out.Result.Coalitions {
+		for _, m := range c.Members {
+			if r, ok := best[m.ID]; !ok || c.Rank < r {
+				best[m.ID] = c.Rank
+			}
+		}
+	}
+	ns := make([]store.Notification, 0, len(best))
+	for _, id := range slices.Sorted(maps.Keys(best)) {
+		ns = append(ns, store.Notification{Profile: id, Tender: tender, Rank: best[id]})
+	}
+	return ns
+}
+
+// report is a run's report (store.Run.Report; GET /v1/jobs/{id}).
+type report struct {
+	Fairness fairness `json:"fairness"`
+	// Notifications counts the partners notified for the first time.
+	Notifications int `json:"notifications"`
+	// Fenced counts the tenders a newer run had answered first.
+	Fenced int `json:"fenced"`
+}
+
+// fairness is the share of the seats in suggested coalitions (a seat is one
+// member of one coalition: a partner in three coalitions holds three) that went to
+// small or new providers, over the tenders answered and per tender.
+type fairness struct {
+	Seats      int              `json:"seats"`
+	SmallOrNew int              `json:"small_or_new"`
+	Share      float64          `json:"share"`
+	PerTender  map[string]share `json:"per_tender"`
+}
+
+// share is one tender's seats.
+type share struct {
+	Seats      int     `json:"seats"`
+	SmallOrNew int     `json:"small_or_new"`
+	Share      float64 `json:"share"`
+}
+
+// add counts the seats of one tender's answer.
+func (f *fairness) add(tender string, out suggest.Outcome) {
+	var s share
+	for _, c := range out.Result.Coalitions {
+		for _, m := range c.Members {
+			s.Seats++
+			if out.Inclusive[m.ID] {
+				s.SmallOrNew++
+			}
+		}
+	}
+	s.Share = ratio(s.SmallOrNew, s.Seats)
+	f.PerTender[tender] = s
+	f.Seats += s.Seats
+	f.SmallOrNew += s.SmallOrNew
+}
+
+// ratio is a/b, 0 when b is 0.
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
