@@ -1,0 +1,50 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"samenspel/internal/store"
+)
+
+// TestWebhooks: a partner has at most one webhook; setting it again replaces the
+// url and the secret; deleting it leaves none; only existing profiles have one.
+func TestWebhooks(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	if err := s.CreateProfile(ctx, profile("buurtkamer")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Webhook(ctx, "buurtkamer"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Webhook before any = %v, want ErrNotFound", err)
+	}
+	if err := s.PutWebhook(ctx, "buurtkamer", "https://a.example.org/hook", "whsec_one", day1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutWebhook(ctx, "buurtkamer", "https://b.example.org/hook", "whsec_two", day2); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Webhook(ctx, "buurtkamer")
+	want := store.Webhook{Profile: "buurtkamer", URL: "https://b.example.org/hook", Secret: "whsec_two", Created: day2.UTC()}
+	if err != nil || !cmp.Equal(got, want) {
+		t.Errorf("Webhook after two puts = %+v, %v; want %+v", got, err, want)
+	}
+	if err := s.PutWebhook(ctx, "nobody", "https://a.example.org/hook", "whsec_x", day1); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("PutWebhook(nobody) = %v, want ErrNotFound", err)
+	}
+	if err := s.PutWebhook(ctx, "buurtkamer", "https://a.example.org/hook", "", day1); err == nil {
+		t.Errorf("PutWebhook without a secret = nil, want an error")
+	}
+	if err := s.DeleteWebhook(ctx, "buurtkamer"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Webhook(ctx, "buurtkamer"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Webhook after delete = %v, want ErrNotFound", err)
+	}
+	if err := s.DeleteWebhook(ctx, "buurtkamer"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("second DeleteWebhook = %v, want ErrNotFound", err)
+	}
+}
