@@ -1,0 +1,274 @@
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// ErrLost is returned by Held.Renew when the lock is no longer the holder's: its
+// time to live passed without a renewal, and another may have taken it since.
+var ErrLost = errors.New("jobs: lock lost")
+
+// Lock gives one holder at a time the right to run a job: across replicas (Redis)
+// or within one process.
+type Lock interface {
+	// Acquire takes the lock of job for ttl, unless another holds it: ok is false
+	// then. err means the lock could not be asked (Redis does not answer).
+	Acquire(ctx context.Context, job string, ttl time.Duration) (held Held, ok bool, err error)
+}
+
+// Held is a lock taken by Acquire. Its holder renews it well within its time to
+// live (the scheduler does every ttl/3) and releases it when done.
+type Held interface {
+	// Renew extends the lock by its time to live from now. It returns ErrLost when
+	// the lock is gone (another took it, or the time to live passed without a
+	// renewal); another error when it could not ask, and the lock may still be held.
+	Renew(ctx context.Context) error
+	// Release gives the lock up if it is still the holder's; a lock another has
+	// taken meanwhile is left alone.
+	Release(ctx context.Context)
+	// Lost is closed once the holder must assume the lock is gone: its time to live
+	// passed since the last successful Acquire or Renew, or Renew found another
+	// holder. It is never closed by Release.
+	Lost() <-chan struct{}
+}
+
+// lease keeps a holder's view of its lock: the lock is the holder's until the time
+// to live passes since the last successful Acquire or Renew began. Measuring from
+// the start of the call makes the holder give up no later than the lock's owner
+// (Redis) expires it.
+type lease struct {
+	ttl  time.Duration
+	lost chan struct{}
+
+	mu       sync.Mutex
+	gone     bool // lost or released: never valid again
+	timer    *time.Timer
+	deadline time.Time // when the holder must assume the lock gone
+}
+
+func newLease(ttl time.Duration, asked time.Time) *lease {
+	l := &lease{ttl: ttl, lost: make(chan struct{})}
+	l.extend(asked)
+	return l
+}
+
+// extend makes the lease run until asked+ttl, unless it is already gone, and
+// reports whether it still holds.
+func (l *lease) extend(asked time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.gone {
+		return false
+	}
+	deadline := asked.Add(l.ttl)
+	if time.Until(deadline) <= 0 {
+		l.loseLocked()
+		return false
+	}
+	l.deadline = deadline
+	if l.timer != nil {
+		l.timer.Stop()
+	}
+	l.timer = time.AfterFunc(time.Until(deadline), func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if !l.gone && !time.Now().Before(l.deadline) {
+			l.loseLocked()
+		}
+	})
+	return true
+}
+
+// expired reports whether the lease's deadline passed (its timer may not have run
+// yet).
+func (l *lease) expired() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.gone || !time.Now().Before(l.deadline)
+}
+
+// lose marks the lock lost.
+func (l *lease) lose() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.gone {
+		l.loseLocked()
+	}
+}
+
+func (l *lease) loseLocked() {
+	l.gone = true
+	if l.timer != nil {
+		l.timer.Stop()
+	}
+	close(l.lost)
+}
+
+// release ends the lease without marking it lost, and reports whether it held
+// until then.
+func (l *lease) release() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.gone {
+		return false
+	}
+	l.gone = true
+	l.timer.Stop()
+	return time.Now().Before(l.deadline)
+}
+
+// RedisLock is the lock of several replicas sharing one Redis: SET NX PX with a
+// random token per holder, so that only the holder renews (compare and PEXPIRE) or
+// releases (compare and DEL) it, and a holder that was frozen past its time to live
+// cannot release the lock of the one that took it next.
+type RedisLock struct {
+	c      *redis.Client
+	prefix string
+}
+
+// NewRedisLock returns the lock of jobs in the Redis c; job's key is prefix+job
+// (the matcher uses "samenspel:lock:job:").
+func NewRedisLock(c *redis.Client, prefix string) *RedisLock {
+	return &RedisLock{c: c, prefix: prefix}
+}
+
+// maxCallTimeout bounds each Redis call of the lock; with a short time to live,
+// a third of it bounds it instead, so that a slow Redis is noticed before the lock
+// runs out.
+const maxCallTimeout = 2 * time.Second
+
+func callTimeout(ttl time.Duration) time.Duration {
+	return min(maxCallTimeout, max(ttl/3, time.Millisecond))
+}
+
+// Acquire implements Lock.
+func (l *RedisLock) Acquire(ctx context.Context, job string, ttl time.Duration) (Held, bool, error) {
+	if ttl < time.Millisecond {
+		return nil, false, fmt.Errorf("jobs: lock %q: time to live %v is below a millisecond", job, ttl)
+	}
+	h := &redisHeld{c: l.c, key: l.prefix + job, token: rand.Text(), ttl: ttl}
+	asked := time.Now()
+	cctx, cancel := context.WithTimeout(ctx, callTimeout(ttl))
+	defer cancel()
+	ok, err := l.c.SetNX(cctx, h.key, h.token, ttl).Result()
+	if err != nil {
+		return nil, false, fmt.Errorf("jobs: lock %q: %w", job, err)
+	}
+	if !ok {
+		return nil, false, nil
+	}
+	h.lease = newLease(ttl, asked)
+	return h, true, nil
+}
+
+// renewScript extends the lock only while it holds the caller's token.
+var renewScript = redis.NewScript(`if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`)
+
+// releaseScript deletes the lock only while it holds the caller's token.
+var releaseScript = redis.NewScript(`if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`)
+
+type redisHeld struct {
+	c          *redis.Client
+	key, token string
+	ttl        time.Duration
+	*lease
+}
+
+func (h *redisHeld) Renew(ctx context.Context) error {
+	if h.expired() {
+		h.lose()
+		return ErrLost
+	}
+	asked := time.Now()
+	cctx, cancel := context.WithTimeout(ctx, callTimeout(h.ttl))
+	defer cancel()
+	n, err := renewScript.Run(cctx, h.c, []string{h.key}, h.token, h.ttl.Milliseconds()).Int()
+	if err != nil {
+		if h.expired() {
+			h.lose()
+			return fmt.Errorf("%w: renew %s: %w", ErrLost, h.key, err)
+		}
+		return fmt.Errorf("jobs: renew lock %s: %w", h.key, err)
+	}
+	if n != 1 || !h.extend(asked) {
+		h.lose()
+		return ErrLost
+	}
+	return nil
+}
+
+func (h *redisHeld) Release(ctx context.Context) {
+	if !h.release() {
+		return // lost or released: the key is not ours to delete (the script would say so too)
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout(h.ttl))
+	defer cancel()
+	_ = releaseScript.Run(cctx, h.c, []string{h.key}, h.token).Err() // on failure the key expires
+}
+
+func (h *redisHeld) Lost() <-chan struct{} { return h.lost }
+
+// LocalLock is the lock of a single process, without Redis: it keeps a scheduled
+// run and `RunNow` from running one job at once. Its locks expire as Redis's do.
+type LocalLock struct {
+	mu   sync.Mutex
+	held map[string]*localHeld
+}
+
+// NewLocalLock returns an in-process lock.
+func NewLocalLock() *LocalLock { return &LocalLock{held: map[string]*localHeld{}} }
+
+// Acquire implements Lock.
+func (l *LocalLock) Acquire(ctx context.Context, job string, ttl time.Duration) (Held, bool, error) {
+	if ttl < time.Millisecond {
+		return nil, false, fmt.Errorf("jobs: lock %q: time to live %v is below a millisecond", job, ttl)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if cur, ok := l.held[job]; ok && !cur.expired() {
+		return nil, false, nil
+	}
+	h := &localHeld{l: l, job: job, lease: newLease(ttl, time.Now())}
+	l.held[job] = h
+	return h, true, nil
+}
+
+type localHeld struct {
+	l   *LocalLock
+	job string
+	*lease
+}
+
+func (h *localHeld) Renew(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	h.l.mu.Lock()
+	defer h.l.mu.Unlock()
+	if h.l.held[h.job] != h || h.expired() || !h.extend(time.Now()) {
+		h.lose()
+		return ErrLost
+	}
+	return nil
+}
+
+func (h *localHeld) Release(ctx context.Context) {
+	h.l.mu.Lock()
+	defer h.l.mu.Unlock()
+	h.release()
+	if h.l.held[h.job] == h {
+		delete(h.l.held, h.job)
+	}
+}
+
+func (h *localHeld) Lost() <-chan struct{} { return h.lost }
