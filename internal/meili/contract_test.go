@@ -82,7 +82,7 @@ func TestSettings(t *testing.T) {
 	if diff := cmp.Diff([]string{"name", "labels", "description"}, s.SearchableAttributes); diff != "" {
 		t.Errorf("searchable attributes (-want +got):\n%s", diff)
 	}
-	for _, attr := range []string{"kind", "size", "areas", "area_parents", "instruments", "themes", "new_provider", "can_lead", "id"} {
+	for _, attr := range []string{"kind", "size", "areas", "area_parents", "instruments", "themes", "new_provider", "can_lead", "id", "stale"} {
 		if !strings.Contains(strings.Join(s.FilterableAttributes, " ")+" ", attr+" ") {
 			t.Errorf("filterable attributes %v lack %s", s.FilterableAttributes, attr)
 		}
@@ -291,9 +291,11 @@ func TestGet(t *testing.T) {
 	}
 }
 
+// TestCandidatesFetchesEveryMatchByFilter: the filter holds SPEC §3 and leaves out
+// stale profiles (documents without the attribute are current).
 func TestCandidatesFetchesEveryMatchByFilter(t *testing.T) {
 	const filter = `(areas IN [\"WK034412\", \"GM0344\", \"NL\"] OR area_parents IN [\"WK034412\"]) AND ` +
-		`instruments IN [\"home_visits\", \"meeting_place\"] AND NOT id IN [\"woonstad\"]`
+		`instruments IN [\"home_visits\", \"meeting_place\"] AND NOT id IN [\"woonstad\"] AND NOT stale = true`
 	f := newFake(t,
 		exchange{method: "POST", path: "/indexes/profiles/documents/fetch",
 			body:  `{"limit":1000,"fields":` + publicFieldsJSON + `,"filter":"` + filter + `"}`,

@@ -7,7 +7,9 @@
 // It owns one Meilisearch index of profiles (by default "profiles"): the shape of its
 // documents, which hold the public fields of a profile and the fields derived from
 // them for search and filters (area_parents, instrument codes, the Dutch and English
-// labels of the instruments and themes); the index settings, applied idempotently by
+// labels of the instruments and themes), and whether the profile is stale (not
+// written or confirmed for 12 months: no candidate, still found by search); the
+// index settings, applied idempotently by
 // EnsureIndex (filterable, sortable and searchable attributes, ranking rules,
 // synonyms from the taxonomy, typo tolerance, pagination); the filter expressions it
 // sends; and the writes (Put, Delete), which are Meilisearch tasks that it waits for,

@@ -33,6 +33,10 @@ type document struct {
 	// Labels are the words search finds the instruments and themes by: for each, its
 	// code and Dutch and English labels, as the embedded store indexes them.
 	Labels []string `json:"labels"`
+	// Stale says the profile was not written or confirmed by its owner for 12 months
+	// (profiles.Profile.Stale, set by the store): it is no candidate. Documents
+	// written before the index knew staleness lack it, and count as not stale.
+	Stale bool `json:"stale"`
 }
 
 // publicFields are the attributes read back into a profile; the derived ones stay in
@@ -56,6 +60,7 @@ func newDocument(p profiles.Profile, tax *profiles.Taxonomy) document {
 		AreaParents: []string{},
 		Instruments: slices.Sorted(maps.Keys(p.Instruments)),
 		Labels:      []string{},
+		Stale:       p.Stale,
 	}
 	if d.Levels == nil {
 		d.Levels = map[string]float64{}
@@ -106,6 +111,7 @@ func (d document) profile() profiles.Profile {
 		Instruments: d.Levels,
 		Themes:      nonNil(d.Themes),
 		Description: d.Description,
+		Stale:       d.Stale,
 	}
 	if p.Instruments == nil {
 		p.Instruments = map[string]float64{}
@@ -130,6 +136,11 @@ const maxTotalHits = 100000
 // before the description (the attribute rule follows searchableAttributes), then id.
 // exactness comes before sort, so that sorting by id is the last tie-break.
 //
+// stale is filterable so that Candidates can leave stale profiles out; a matcher
+// that filters on it before the indexer has applied these settings gets an error
+// from Meilisearch (and the scaled set-up falls back to the embedded store), so
+// start the indexer of a new version first.
+//
 // Typo tolerance is off. store.Query defines what text matches ("every word must occur
 // as the start of a word"), the embedded store implements exactly that, and the
 // shared suite holds both stores to the same answers. A typo-tolerant index would
@@ -146,7 +157,7 @@ func settings(tax *profiles.Taxonomy) *meilisearch.Settings {
 		RankingRules:         []string{"words", "typo", "proximity", "attribute", "exactness", "sort"},
 		SearchableAttributes: []string{"name", "labels", "description"},
 		FilterableAttributes: []string{attrID, attrKind, attrSize, attrAreas, attrAreaParents,
-			attrInstruments, attrThemes, "new_provider", "can_lead"},
+			attrInstruments, attrThemes, "new_provider", "can_lead", attrStale},
 		SortableAttributes: []string{attrID},
 		Synonyms:           synonyms(tax),
 		TypoTolerance: &meilisearch.TypoTolerance{

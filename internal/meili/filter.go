@@ -18,6 +18,7 @@ const (
 	attrAreaParents = "area_parents"
 	attrInstruments = "instruments"
 	attrThemes      = "themes"
+	attrStale       = "stale"
 )
 
 // filter builds a Meilisearch filter expression out of validated values only. Each
@@ -126,6 +127,13 @@ func (f *filter) Overlap(field string, areas []string, indexed bool) {
 		}
 	}
 	f.clauses = append(f.clauses, "("+in(attrAreas, parents)+" OR "+in(attrAreaParents, areas)+")")
+}
+
+// Current adds the clause that leaves out stale profiles. It is written as a
+// negation, NOT stale = true, which also matches documents without the attribute:
+// those indexed before the index knew staleness, which were current then.
+func (f *filter) Current() {
+	f.clauses = append(f.clauses, "NOT "+attrStale+" = true")
 }
 
 // String returns the expression, or "" when there are no clauses.

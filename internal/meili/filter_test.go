@@ -88,6 +88,12 @@ func TestFilter(t *testing.T) {
 			f.NotIn("exclude", attrID, vID, []string{"woonstad", "buurtkamer-overvecht"})
 		}, `NOT id IN ["woonstad", "buurtkamer-overvecht"]`, nil},
 		{"empty exclude adds nothing", func(f *filter) { f.NotIn("exclude", attrID, vID, nil) }, "", nil},
+		{"current profiles, documents without stale too", func(f *filter) { f.Current() }, `NOT stale = true`, nil},
+		{"candidates", func(f *filter) {
+			f.In("needs", attrInstruments, vInstrument, []string{"meals"})
+			f.NotIn("exclude", attrID, vID, []string{"woonstad"})
+			f.Current()
+		}, `instruments IN ["meals"] AND NOT id IN ["woonstad"] AND NOT stale = true`, nil},
 		{"overlap of a neighbourhood", func(f *filter) { f.Overlap("area", []string{"BU03441205"}, false) },
 			`(areas IN ["BU03441205", "WK034412", "GM0344", "NL"] OR area_parents IN ["BU03441205"])`, nil},
 		{"overlap of two areas, parents once", func(f *filter) {

@@ -24,7 +24,7 @@ const maxWords = 32
 // Candidates returns the candidates of t (SPEC §3), by id, as the embedded store's
 // Candidates does: the profiles not in t.Exclude with an area that overlaps one of
 // t.Area (one contains or equals the other) and at least one of the instruments t
-// needs. They hold public fields only; the matcher reads no others.
+// needs, and not stale. They hold public fields only; the matcher reads no others.
 //
 // It reads every match through the documents endpoint, which, unlike search, is not
 // cut off at maxTotalHits. The codes, areas and ids of t must be valid: a
@@ -42,6 +42,7 @@ func (m *Index) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.P
 	f.Overlap("area", t.Area, true)
 	f.In("needs", attrInstruments, vInstrument, needs)
 	f.NotIn("exclude", attrID, vID, t.Exclude)
+	f.Current()
 	if err := f.Err(); err != nil {
 		return nil, fmt.Errorf("meili: candidates of tender %q: %w", t.ID, err)
 	}
@@ -78,7 +79,8 @@ func (m *Index) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.P
 // the number of matches in all, with the semantics of store.Query: every word of the
 // text must occur as the start of a word, Kind, Size, Instrument and Theme match
 // exactly, and Area overlaps. Matches come by relevance when q has text (name, then
-// labels, then description), else by id; ties by id.
+// labels, then description), else by id; ties by id. Stale profiles are found too,
+// as in the embedded store; hits do not say which are stale.
 //
 // A filter value that is not a valid code or area matches nothing, as in the
 // embedded store, which compares values and leaves validation to the API: no

@@ -37,6 +37,8 @@ func TestIndexSuite(t *testing.T) {
 			Delete: func(ctx context.Context, id string) error {
 				return m.Delete(ctx, []string{id})
 			},
+			MarkStale: func(ctx context.Context, ids []string) error { return setStale(ctx, m, ids, true) },
+			Confirm:   func(ctx context.Context, ids []string) error { return setStale(ctx, m, ids, false) },
 		}
 	})
 }
