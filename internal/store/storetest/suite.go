@@ -5,9 +5,11 @@
 //
 // It only reads and writes through Subject; it never assumes which implementation it
 // is testing. What it checks is the contract of store.Index: the candidates of SPEC
-// §3 by id, and the public profile search of GET /v1/profiles (every word a prefix,
-// accents and case ignored, Dutch and English labels, the filters, paging, names
-// ranked above labels, and never a contact or private field). Tests of how one
+// §3 by id, leaving out stale profiles (not written or confirmed for 12 months)
+// until they are confirmed or written again, and the public profile search of
+// GET /v1/profiles (every word a prefix, accents and case ignored, Dutch and English
+// labels, the filters, paging, names ranked above labels, stale profiles found too,
+// and never a contact or private field). Tests of how one
 // implementation gets there (the SQLite FTS expression, re-indexing labels when the
 // taxonomy changes) stay with that implementation.
 package storetest
