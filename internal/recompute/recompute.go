@@ -59,6 +59,17 @@ type Options struct {
 	Now func() time.Time
 }
 
+// JobName is the job's name in the runs, the metrics and its lock.
+const JobName = "recompute"
+
+// Job is Run as the scheduler's job (internal/jobs: Job.Run), for `matcher serve`'s
+// nightly slot and `matcher recompute`.
+func Job(svc Suggestions, st Store, opts Options) func(ctx context.Context, run store.Run) (store.Run, error) {
+	return func(ctx context.Context, run store.Run) (store.Run, error) {
+		return Run(ctx, svc, st, run, opts)
+	}
+}
+
 // notifyBatch is how many notifications one write records: the run writes a few
 // hundred transactions a night rather than one per tender.
 const notifyBatch = 1000
@@ -127,7 +138,7 @@ func Run(ctx context.Context, svc Suggestions, st Store, run store.Run, opts Opt
 	}()
 	go func() { wg.Wait(); close(results) }()
 
-	rep := report{Fairness: fairness{PerTender: map[string]share{}}}
+	rep := Report{Fairness: Fairness{PerTender: map[string]TenderShare{}}}
 	var pending []store.Notification
 	var notifyErr error
 	flush := func() {
@@ -207,35 +218,36 @@ func firstAppearances(tender string, out suggest.Outcome) []store.Notification {
 	return ns
 }
 
-// report is a run's report (store.Run.Report; GET /v1/jobs/{id}).
-type report struct {
-	Fairness fairness `json:"fairness"`
+// Report is what a run reports besides its counts: store.Run.Report, as GET
+// /v1/jobs/{id} shows it.
+type Report struct {
+	Fairness Fairness `json:"fairness"`
 	// Notifications counts the partners notified for the first time.
 	Notifications int `json:"notifications"`
 	// Fenced counts the tenders a newer run had answered first.
 	Fenced int `json:"fenced"`
 }
 
-// fairness is the share of the seats in suggested coalitions (a seat is one
+// Fairness is the share of the seats in suggested coalitions (a seat is one
 // member of one coalition: a partner in three coalitions holds three) that went to
 // small or new providers, over the tenders answered and per tender.
-type fairness struct {
-	Seats      int              `json:"seats"`
-	SmallOrNew int              `json:"small_or_new"`
-	Share      float64          `json:"share"`
-	PerTender  map[string]share `json:"per_tender"`
+type Fairness struct {
+	Seats      int                    `json:"seats"`
+	SmallOrNew int                    `json:"small_or_new"`
+	Share      float64                `json:"share"`
+	PerTender  map[string]TenderShare `json:"per_tender"`
 }
 
-// share is one tender's seats.
-type share struct {
+// TenderShare is the seats of one tender's answer.
+type TenderShare struct {
 	Seats      int     `json:"seats"`
 	SmallOrNew int     `json:"small_or_new"`
 	Share      float64 `json:"share"`
 }
 
 // add counts the seats of one tender's answer.
-func (f *fairness) add(tender string, out suggest.Outcome) {
-	var s share
+func (f *Fairness) add(tender string, out suggest.Outcome) {
+	var s TenderShare
 	for _, c := range out.Result.Coalitions {
 		for _, m := range c.Members {
 			s.Seats++

@@ -204,7 +204,7 @@ func TestFrozenReplicaCannotOverwrite(t *testing.T) {
 	if errA != nil {
 		t.Fatalf("run 1 = %v", errA)
 	}
-	var rep report
+	var rep Report
 	if err := json.Unmarshal(runA.Report, &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func TestNotificationsOnFirstAppearance(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	run := f.recompute(t, 1, Options{})
-	var rep report
+	var rep Report
 	if err := json.Unmarshal(run.Report, &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -347,13 +347,13 @@ func TestNotificationsOnFirstAppearance(t *testing.T) {
 func TestFairnessOfRealAnswers(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	var rep report
+	var rep Report
 	if err := json.Unmarshal(f.recompute(t, 1, Options{}).Report, &rep); err != nil {
 		t.Fatal(err)
 	}
 	bodies, _ := f.stored(t)
-	var want fairness
-	want.PerTender = map[string]share{}
+	var want Fairness
+	want.PerTender = map[string]TenderShare{}
 	for _, tn := range f.tenders {
 		var res match.Result
 		if err := json.Unmarshal([]byte(bodies[tn.ID]), &res); err != nil {
@@ -441,12 +441,12 @@ func TestFairnessByHand(t *testing.T) {
 	if got, want := counts(run), [3]int{2, 2, 1}; got != want {
 		t.Errorf("done, skipped, failed = %v, want %v", got, want)
 	}
-	var rep report
+	var rep Report
 	if err := json.Unmarshal(run.Report, &rep); err != nil {
 		t.Fatal(err)
 	}
-	want := report{Fenced: 1, Notifications: 5, Fairness: fairness{Seats: 7, SmallOrNew: 2, Share: 2.0 / 7,
-		PerTender: map[string]share{
+	want := Report{Fenced: 1, Notifications: 5, Fairness: Fairness{Seats: 7, SmallOrNew: 2, Share: 2.0 / 7,
+		PerTender: map[string]TenderShare{
 			"eenzaamheid": {Seats: 4, SmallOrNew: 2, Share: 0.5},
 			"schulden":    {Seats: 3, SmallOrNew: 0, Share: 0},
 			"leeg":        {Seats: 0, SmallOrNew: 0, Share: 0},

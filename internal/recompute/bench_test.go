@@ -1,0 +1,164 @@
+package recompute
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"samenspel/config"
+	"samenspel/internal/cache"
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+	"samenspel/internal/suggest"
+	"samenspel/internal/synth"
+)
+
+// BenchmarkRecompute1000x50k is the nightly job's scale: a full recompute of 1,000
+// open tenders over 50,000 partners, on GOMAXPROCS workers. The store is built
+// once (it takes a while); each iteration is one full run with a fresh service, as
+// the command line does it. Besides the time per run it reports the peak of the
+// live heap during the runs and the peak resident set of the process since the
+// store was built (Linux only). SAMENSPEL_BENCH_STORE names a directory to keep the
+// store in from one benchmark run to the next.
+//
+//	go test ./internal/recompute -run '^$' -bench Recompute1000x50k -benchtime 1x
+func BenchmarkRecompute1000x50k(b *testing.B) {
+	ctx := context.Background()
+	st, tenders := benchStore(b, 50_000, 1000)
+	runtime.GC()
+	resetPeakRSS()
+	peak := watchHeap()
+	var run store.Run
+	id := int64(0)
+	for b.Loop() {
+		id++
+		svc := suggest.New(st, cache.NewMemory(4096, time.Hour), nil)
+		var err error
+		run, err = Run(ctx, svc, st, store.Run{ID: id, Job: "recompute"}, Options{Full: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if run.Done != tenders || run.Failed != 0 {
+			b.Fatalf("run %d: %d done, %d failed of %d tenders", id, run.Done, run.Failed, tenders)
+		}
+	}
+	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MiB")
+	if rss := peakRSS(); rss > 0 {
+		b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/run")
+}
+
+// benchStore builds a store with n partners all over Utrecht and t open tenders:
+// the synthetic tenders in a district or the whole city, a third of them narrowed
+// to one of their district's neighbourhoods, so that the candidates vary from
+// tens to thousands.
+func benchStore(b *testing.B, n, t int) (*store.Store, int) {
+	b.Helper()
+	ctx := context.Background()
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := os.Getenv("SAMENSPEL_BENCH_STORE")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	st, err := store.Open(ctx, dir, tax)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if recs, err := st.Tenders(ctx); err == nil && len(recs) == t {
+		return st, t // built by an earlier run in SAMENSPEL_BENCH_STORE
+	}
+	ps := synth.Profiles(1, n)
+	for batch := range slices.Chunk(ps, 1000) {
+		if _, _, err := st.UpsertProfiles(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := st.AddCollaborations(ctx, synth.Collaborations(1, ps, n/2)); err != nil {
+		b.Fatal(err)
+	}
+	districts := synth.Utrecht()
+	for i, tn := range synth.Tenders(1, t) {
+		if i%3 == 2 {
+			for _, d := range districts {
+				if slices.Contains(tn.Area, d.Code) {
+					tn.Area = []string{d.Neighbourhoods[i%len(d.Neighbourhoods)].Code}
+					break
+				}
+			}
+		}
+		if err := st.CreateTender(ctx, tn, "gemeente-utrecht", time.Unix(0, 0)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return st, t
+}
+
+// watchHeap samples the live heap every 10 ms until the returned function is
+// called, which returns the largest sample.
+func watchHeap() func() uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var mu sync.Mutex
+	var peak uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			mu.Lock()
+			peak = max(peak, sample[0].Value.Uint64())
+			mu.Unlock()
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(stop)
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		return peak
+	}
+}
+
+// resetPeakRSS starts the kernel's high-water mark of the resident set afresh
+// (Linux: /proc/self/clear_refs); elsewhere it does nothing.
+func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakRSS is the process's peak resident set in bytes since resetPeakRSS (VmHWM),
+// or 0 where /proc does not tell.
+func peakRSS() uint64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	lines := bufio.NewScanner(bytes.NewReader(status))
+	for lines.Scan() {
+		if rest, ok := bytes.CutPrefix(lines.Bytes(), []byte("VmHWM:")); ok {
+			kb, err := strconv.ParseUint(string(bytes.TrimSuffix(bytes.TrimSpace(rest), []byte(" kB"))), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
+}
