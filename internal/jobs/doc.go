@@ -10,8 +10,9 @@
 //     panics and skips a slot whose previous run still runs instead of queueing it;
 //   - one run per slot across replicas: each run takes the job's lock (Redis, SET NX
 //     PX with a token, renewed every third of its time to live while the job runs,
-//     released only by its holder; without Redis an in-process lock), and a replica
-//     that finds the lock taken, or the slot already run, records a skip;
+//     released only by its holder; without Redis a lease in the store, which also
+//     keeps `matcher recompute` apart from the server, or an in-process lock), and a
+//     replica that finds the lock taken, or the slot already run, records a skip;
 //   - the record of every run and skip in the store (job_runs), whose run id is the
 //     fencing token the job writes with, so a replica frozen past its lock's life
 //     cannot overwrite a newer run's result;

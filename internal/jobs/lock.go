@@ -272,3 +272,79 @@ func (h *localHeld) Release(ctx context.Context) {
 }
 
 func (h *localHeld) Lost() <-chan struct{} { return h.lost }
+
+// LeaseStore keeps leases: *store.Store.
+type LeaseStore interface {
+	TakeLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
+}
+
+// StoreLock is the lock of the processes that share one data directory without
+// Redis: `matcher serve` and `matcher recompute` beside it, which an in-process lock
+// cannot keep apart. Each job's lock is a lease in the store named "job:"+job, held
+// under a random token.
+type StoreLock struct {
+	s LeaseStore
+}
+
+// NewStoreLock returns the lock of jobs kept as leases in s.
+func NewStoreLock(s LeaseStore) *StoreLock { return &StoreLock{s: s} }
+
+// Acquire implements Lock.
+func (l *StoreLock) Acquire(ctx context.Context, job string, ttl time.Duration) (Held, bool, error) {
+	if ttl < time.Millisecond {
+		return nil, false, fmt.Errorf("jobs: lock %q: time to live %v is below a millisecond", job, ttl)
+	}
+	h := &storeHeld{s: l.s, name: "job:" + job, token: rand.Text(), ttl: ttl}
+	asked := time.Now()
+	ok, err := l.s.TakeLease(ctx, h.name, h.token, asked, ttl)
+	if err != nil {
+		return nil, false, fmt.Errorf("jobs: lock %q: %w", job, err)
+	}
+	if !ok {
+		return nil, false, nil
+	}
+	h.lease = newLease(ttl, asked)
+	return h, true, nil
+}
+
+type storeHeld struct {
+	s           LeaseStore
+	name, token string
+	ttl         time.Duration
+	*lease
+}
+
+func (h *storeHeld) Renew(ctx context.Context) error {
+	if h.expired() {
+		h.lose()
+		return ErrLost
+	}
+	asked := time.Now()
+	cctx, cancel := context.WithTimeout(ctx, callTimeout(h.ttl))
+	defer cancel()
+	ok, err := h.s.TakeLease(cctx, h.name, h.token, asked, h.ttl)
+	if err != nil {
+		if h.expired() {
+			h.lose()
+			return fmt.Errorf("%w: renew %s: %w", ErrLost, h.name, err)
+		}
+		return fmt.Errorf("jobs: renew lock %s: %w", h.name, err)
+	}
+	if !ok || !h.extend(asked) {
+		h.lose()
+		return ErrLost
+	}
+	return nil
+}
+
+func (h *storeHeld) Release(ctx context.Context) {
+	if !h.release() {
+		return
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), maxCallTimeout)
+	defer cancel()
+	_ = h.s.ReleaseLease(cctx, h.name, h.token) // on failure the lease runs out
+}
+
+func (h *storeHeld) Lost() <-chan struct{} { return h.lost }

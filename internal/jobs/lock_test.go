@@ -26,8 +26,9 @@ func redisClient(t testing.TB) *redis.Client {
 }
 
 // lockKinds are the implementations of Lock that every lock test runs against. A
-// Redis lock's two "replicas" are two clients of one Redis; a local lock is shared,
-// as the holders are in one process.
+// Redis lock's two "replicas" are two clients of one Redis, a store lock's two
+// stores on one data directory (two processes); a local lock is shared, as the
+// holders are in one process.
 var lockKinds = []struct {
 	name string
 	// pair returns two locks that exclude each other, as two replicas hold them.
@@ -43,6 +44,10 @@ var lockKinds = []struct {
 		other := redis.NewClient(&opt)
 		t.Cleanup(func() { other.Close() })
 		return jobs.NewRedisLock(c, "test:lock:"), jobs.NewRedisLock(other, "test:lock:")
+	}},
+	{"store", func(t *testing.T) (jobs.Lock, jobs.Lock) {
+		dir := t.TempDir()
+		return jobs.NewStoreLock(openStore(t, dir)), jobs.NewStoreLock(openStore(t, dir))
 	}},
 }
 

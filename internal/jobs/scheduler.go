@@ -85,8 +85,9 @@ type Job struct {
 type Options struct {
 	// Store records the runs. Required.
 	Store RunStore
-	// Lock makes one replica run each slot: NewRedisLock with Redis, else (nil)
-	// NewLocalLock.
+	// Lock makes one replica run each slot: NewRedisLock with Redis; without it
+	// NewStoreLock, which also keeps `matcher recompute` in another process out;
+	// nil is NewLocalLock (this process only).
 	Lock Lock
 	// Replica names this process in the runs. Required.
 	Replica string
