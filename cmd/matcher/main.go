@@ -38,6 +38,7 @@ const usage = `usage:
                   [--data DIR]
   matcher suggest --tender T.json --profiles P.ndjson|P.csv [--profiles ...]
                   [--collaborations E.ndjson] [--top N]
+  matcher recompute [--full] [--data DIR] [--redis URL] [--meili URL]
   matcher healthcheck [--addr HOST:PORT]   (exit 0 when /readyz answers 200)
 `
 
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return suggest(ctx, args[1:], stdout, stderr)
 	case "token":
 		return token(ctx, args[1:], stdout, stderr)
+	case "recompute":
+		return recomputeCommand(ctx, args[1:], stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
