@@ -62,9 +62,9 @@ type Locker interface {
 	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), ok bool, err error)
 }
 
-// lockTTL bounds how long one replica holds a missed answer's lock, and so how long
+// defaultLockTTL bounds how long one replica holds a missed answer's lock, and so how long
 // the others wait for it before computing it themselves.
-const lockTTL = 2 * time.Second
+const defaultLockTTL = 2 * time.Second
 
 // Observer counts cache hits, misses and failures (the API's Prometheus metrics).
 type Observer interface {
@@ -74,11 +74,14 @@ type Observer interface {
 
 // Service answers tenders. Build one with New and share it.
 type Service struct {
-	store  Store
-	cache  Cache
-	obs    Observer
-	now    func() time.Time // when a recomputed answer is stored
-	flight singleflight.Group
+	store Store
+	cache Cache
+	obs   Observer
+	now   func() time.Time // when a recomputed answer is stored
+	// lockTTL is how long a replica holds a missed answer's lock and the others
+	// wait for it (defaultLockTTL; tests on a slow machine lengthen it).
+	lockTTL time.Duration
+	flight  singleflight.Group
 	// computes counts the engine runs (for tests and, later, metrics).
 	computes atomic.Int64
 	// digests remembers inputsDigest per tender and store version.
@@ -93,7 +96,7 @@ type Service struct {
 // New returns a service over a store and a cache; obs may be nil.
 func New(st Store, c Cache, obs Observer) *Service {
 	digests, _ := lru.New[string, string](digestMemo) // fails only for a size below 1
-	return &Service{store: st, cache: c, obs: obs, digests: digests, now: time.Now}
+	return &Service{store: st, cache: c, obs: obs, digests: digests, now: time.Now, lockTTL: defaultLockTTL}
 }
 
 // digestMemo is how many input digests a service remembers.
@@ -291,7 +294,7 @@ func digestOf(in *inputs) (string, error) {
 }
 
 // awaitOther, when the cache can lock across replicas, takes the key's lock. When
-// another replica holds it, it waits (up to lockTTL) for that replica's answer to
+// another replica holds it, it waits (up to s.lockTTL) for that replica's answer to
 // appear in the cache: ok is true with it. Otherwise the caller computes, and calls
 // unlock once the answer is cached.
 func (s *Service) awaitOther(ctx context.Context, key string) (b []byte, ok bool, unlock func()) {
@@ -300,7 +303,7 @@ func (s *Service) awaitOther(ctx context.Context, key string) (b []byte, ok bool
 	if !isLocker {
 		return nil, false, unlock
 	}
-	release, mine, err := l.Lock(ctx, key, lockTTL)
+	release, mine, err := l.Lock(ctx, key, s.lockTTL)
 	if err != nil {
 		return nil, false, unlock // Redis does not answer: compute here
 	}
@@ -312,7 +315,7 @@ func (s *Service) awaitOther(ctx context.Context, key string) (b []byte, ok bool
 		}
 		return nil, false, release
 	}
-	deadline := time.Now().Add(lockTTL)
+	deadline := time.Now().Add(s.lockTTL)
 	for time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 		b, hit, err := s.cache.Get(ctx, key)
