@@ -16,6 +16,7 @@ import (
 	"samenspel/config"
 	"samenspel/internal/api"
 	"samenspel/internal/cache"
+	"samenspel/internal/jobs"
 	"samenspel/internal/meili"
 	"samenspel/internal/profiles"
 	"samenspel/internal/scaled"
@@ -95,6 +96,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 			Detail: "the search index does not answer: candidates and search come from the embedded store"})
 	}
 	var answers suggestions.Cache = cache.NewMemory(cacheEntries, cacheTTL)
+	// The job locks: in the store (a lease) unless Redis coordinates the replicas.
+	var jobLock jobs.Lock = jobs.NewStoreLock(st)
 	var rdb *redis.Client
 	if cfg.RedisURL != "" {
 		rc, err := cache.NewRedis(cfg.RedisURL, cacheTTL, cache.WithLogger(log))
@@ -106,10 +109,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		// A local copy in front of Redis: keys name answers that never change, so
 		// a replica answers popular tenders without a round trip.
 		answers, rdb = &cache.Tiered{Local: cache.NewMemory(cacheEntries, cacheTTL), Shared: rc}, rc.Client()
+		jobLock = jobs.NewRedisLock(rc.Client(), jobLockPrefix)
 		optional = append(optional, api.Optional{Check: rc.Ping,
 			Detail: "the shared cache does not answer: this replica computes its answers itself"})
 	}
 	svc := suggestions.New(reads, answers, metrics)
+	sched, err := newScheduler(cfg, st, svc, jobLock, log, nil)
+	if err != nil {
+		return err
+	}
+	if err := metrics.Register(sched.Collectors()...); err != nil {
+		return err
+	}
 	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
 		Store: reads, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Optional: optional, Redis: rdb})
 	if err != nil {
@@ -126,6 +137,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	if listening != nil {
 		listening(ln.Addr().String())
 	}
+	// The jobs' runs outlive a cancelled ctx until the shutdown has waited for them.
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopJobs()
+	sched.Start(jobsCtx)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
@@ -136,8 +151,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	log.Info("shutting down: finishing requests in flight")
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
+	stopped := sched.Stop() // no new slots; a running job finishes
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	select {
+	case <-stopped.Done():
+	case <-sctx.Done():
+		log.Warn("shutdown: a running job did not finish in time; it is cancelled and recorded failed")
+		stopJobs()
+		<-stopped.Done()
 	}
 	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -184,3 +184,76 @@ func grep(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestServeRunsTheJobs: with seconds-level schedules the server recomputes the open
+// tenders and marks stale profiles, records the runs, stores the answers and
+// counts the runs in /metrics; shutdown waits for a running job.
+func TestServeRunsTheJobs(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv("SAMENSPEL_RECOMPUTE_CRON", "*/1 * * * * *")
+	t.Setenv("SAMENSPEL_STALE_CRON", "*/1 * * * * *")
+	t.Setenv("SAMENSPEL_REPLICA", "test-replica")
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--data", "d"}, io.Discard, func(a string) { addrc <- a })
+	}()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case err := <-errc:
+		t.Fatalf("serve: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not start listening")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	var body string
+	for {
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		body = string(b)
+		if strings.Contains(body, `samenspel_job_runs_total{job="recompute",status="done"} 1`) &&
+			strings.Contains(body, `samenspel_job_runs_total{job="stale-profiles",status="done"} 1`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recompute and stale runs done within 30 s:\n%s", grep(body, "samenspel_job_runs_total"))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatalf("serve after cancel = %v", err)
+	}
+	tax, _ := profiles.ParseTaxonomy(config.Taxonomy)
+	st, err := store.Open(context.Background(), "d", tax)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	runs, err := st.Runs(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recomputed bool
+	for _, r := range runs {
+		if r.Replica != "test-replica" {
+			t.Errorf("run %d by %q, want test-replica", r.ID, r.Replica)
+		}
+		if r.Status == store.RunRunning {
+			t.Errorf("run %d of %s still running after shutdown", r.ID, r.Job)
+		}
+		recomputed = recomputed || r.Job == "recompute" && r.Status == store.RunDone && r.Done == 6
+	}
+	if !recomputed {
+		t.Errorf("no recompute run did the 6 example tenders: %+v", runs)
+	}
+	if _, _, _, body, err := st.StoredSuggestion(context.Background(), "eenzaamheid-ouderen-overvecht-2026"); err != nil || !strings.Contains(string(body), "coalitions") {
+		t.Errorf("stored suggestion of an example tender = %v, %.80s", err, body)
+	}
+}

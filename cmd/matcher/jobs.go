@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"samenspel/internal/jobs"
+	"samenspel/internal/recompute"
+	"samenspel/internal/settings"
+	"samenspel/internal/store"
+)
+
+// StaleJobName is the weekly job that marks profiles not updated for 12 months.
+const StaleJobName = "stale-profiles"
+
+// jobLockPrefix names the Redis keys of the job locks; `matcher recompute` uses the
+// same, so that it and the replicas' schedules keep each other out.
+const jobLockPrefix = "samenspel:lock:job:"
+
+// afterRecompute runs after each recompute (the webhook deliveries) and returns
+// what it did, for the run's report.
+type afterRecompute func(ctx context.Context) (map[string]any, error)
+
+// newScheduler builds the scheduler of matcher serve: the recompute of every open
+// tender (then after, when set) and the weekly stale marking, on the settings'
+// schedules, one replica per slot under lock.
+func newScheduler(cfg settings.Settings, st *store.Store, svc recompute.Suggestions, lock jobs.Lock, log *slog.Logger, after afterRecompute) (*jobs.Scheduler, error) {
+	loc, err := time.LoadLocation(cfg.Timezone)
+	if err != nil {
+		return nil, err
+	}
+	sched, err := jobs.New(jobs.Options{Store: st, Lock: lock, Replica: cfg.Replica, Location: loc, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.RecomputeCron != settings.CronOff {
+		run := recompute.Job(svc, st, recompute.Options{Log: log})
+		err := sched.Add(jobs.Job{Name: recompute.JobName, Spec: cfg.RecomputeCron, Run: func(ctx context.Context, r store.Run) (store.Run, error) {
+			r, err := run(ctx, r)
+			if err != nil || after == nil {
+				return r, err
+			}
+			extra, aerr := after(ctx)
+			if aerr != nil {
+				log.Warn("after the recompute", "err", aerr.Error())
+				extra = map[string]any{"error": aerr.Error()}
+			}
+			return withReport(r, extra)
+		}})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if cfg.StaleCron != settings.CronOff {
+		err := sched.Add(jobs.Job{Name: StaleJobName, Spec: cfg.StaleCron, Run: func(ctx context.Context, r store.Run) (store.Run, error) {
+			return markStale(ctx, st, r, time.Now().UTC())
+		}})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return sched, nil
+}
+
+// markStale is the weekly job: profiles not written or confirmed for 12 months
+// leave the candidates until their owner confirms them.
+func markStale(ctx context.Context, st *store.Store, r store.Run, now time.Time) (store.Run, error) {
+	ids, err := st.MarkStale(ctx, store.StaleBefore(now), now)
+	if err != nil {
+		return r, err
+	}
+	r.Done = len(ids)
+	shown := ids[:min(len(ids), maxStaleReported)] // public ids; the count is whole
+	r.Report, err = json.Marshal(map[string]any{"marked_stale": len(ids), "profiles": shown, "before": store.StaleBefore(now)})
+	return r, err
+}
+
+// maxStaleReported is how many marked profiles a stale run's report names.
+const maxStaleReported = 1000
+
+// withReport adds extra's keys to the run's report object.
+func withReport(r store.Run, extra map[string]any) (store.Run, error) {
+	rep := map[string]any{}
+	if len(r.Report) > 0 {
+		if err := json.Unmarshal(r.Report, &rep); err != nil {
+			return r, fmt.Errorf("report of run %d: %w", r.ID, err)
+		}
+	}
+	for k, v := range extra {
+		rep[k] = v
+	}
+	b, err := json.Marshal(rep)
+	r.Report = b
+	return r, err
+}
