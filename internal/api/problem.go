@@ -27,18 +27,40 @@ var (
 	errTooLarge     = errors.New("request body larger than 1 MiB")
 	errUnauthorized = errors.New("a valid bearer token is required")
 	errForbidden    = errors.New("this token may not do that")
+	// errUnavailable is a route whose data this server does not keep (a Deps
+	// field left unset).
+	errUnavailable = errors.New("this server does not keep that")
 )
+
+// badParams is a request that cannot be served as sent, naming what is wrong: a
+// 400 with field errors (a path id that cannot be one, a webhook URL refused).
+type badParams struct {
+	Detail string
+	Errors []profiles.FieldError
+}
+
+func (e *badParams) Error() string { return e.Detail }
+
+// badParam is a badParams for one field.
+func badParam(detail, field, message string) error {
+	return &badParams{Detail: detail, Errors: []profiles.FieldError{{Field: field, Message: message}}}
+}
 
 // problemFor maps an error to its problem: the one place where errors become HTTP
 // statuses.
 func problemFor(err error) Problem {
 	var verr *profiles.ValidationError
 	var maxErr *http.MaxBytesError
+	var bad *badParams
 	switch {
 	case errors.As(err, &maxErr) || errors.Is(err, errTooLarge):
 		return newProblem(http.StatusRequestEntityTooLarge, errTooLarge.Error())
 	case errors.Is(err, profiles.ErrMalformed) || errors.Is(err, errBadRequest):
 		return newProblem(http.StatusBadRequest, err.Error())
+	case errors.As(err, &bad):
+		p := newProblem(http.StatusBadRequest, bad.Detail)
+		p.Errors = bad.Errors
+		return p
 	case errors.As(err, &verr):
 		p := newProblem(http.StatusUnprocessableEntity, "the document has invalid values")
 		p.Errors = verr.Errors
@@ -53,6 +75,8 @@ func problemFor(err error) Problem {
 		return newProblem(http.StatusUnauthorized, err.Error())
 	case errors.Is(err, errForbidden):
 		return newProblem(http.StatusForbidden, err.Error())
+	case errors.Is(err, errUnavailable):
+		return newProblem(http.StatusServiceUnavailable, err.Error())
 	default:
 		// The detail of an unexpected error stays in the log, not in the response.
 		return newProblem(http.StatusInternalServerError, "")

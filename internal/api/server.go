@@ -52,6 +52,10 @@ type Deps struct {
 	// Redis, when set, holds the rate-limit buckets, so that the limits hold across
 	// replicas.
 	Redis *redis.Client
+	// Jobs and Notifications serve /v1/jobs and /v1/me; each defaults to Store
+	// when Store implements it (*store.Store does).
+	Jobs          JobStore
+	Notifications NotificationStore
 }
 
 // Optional is a dependency the service can do without.
@@ -90,6 +94,12 @@ func New(d Deps) (http.Handler, error) {
 	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { writeProblem(c, newProblem(http.StatusMethodNotAllowed, "")) })
 
+	if d.Jobs == nil {
+		d.Jobs, _ = d.Store.(JobStore)
+	}
+	if d.Notifications == nil {
+		d.Notifications, _ = d.Store.(NotificationStore)
+	}
 	h := &handlers{d: d}
 	pages, err := h.parsePages()
 	if err != nil {
@@ -123,6 +133,9 @@ func New(d Deps) (http.Handler, error) {
 	v1.GET("/tenders/:id/interest", h.interests)
 	v1.POST("/collaborations", h.addCollaboration)
 	v1.POST("/match", h.matchTender)
+	v1.GET("/jobs", h.listRuns)
+	v1.GET("/jobs/:id", h.getRun)
+	v1.GET("/me/notifications", h.myNotifications)
 	return r, nil
 }
 
