@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"samenspel/internal/profiles"
+	"samenspel/internal/webhook"
 )
 
 // Version is the API version sent in the API-Version header and in the OpenAPI
@@ -52,10 +53,15 @@ type Deps struct {
 	// Redis, when set, holds the rate-limit buckets, so that the limits hold across
 	// replicas.
 	Redis *redis.Client
-	// Jobs and Notifications serve /v1/jobs and /v1/me; each defaults to Store
-	// when Store implements it (*store.Store does).
+	// Jobs, Notifications and Webhooks serve /v1/jobs and /v1/me; each defaults to
+	// Store when Store implements it (*store.Store does).
 	Jobs          JobStore
 	Notifications NotificationStore
+	Webhooks      WebhookStore
+	// Webhook decides which webhook URLs partners may set; the zero Policy, https
+	// and public addresses only, is the one for production (the Sender takes the
+	// same).
+	Webhook webhook.Policy
 }
 
 // Optional is a dependency the service can do without.
@@ -100,6 +106,9 @@ func New(d Deps) (http.Handler, error) {
 	if d.Notifications == nil {
 		d.Notifications, _ = d.Store.(NotificationStore)
 	}
+	if d.Webhooks == nil {
+		d.Webhooks, _ = d.Store.(WebhookStore)
+	}
 	h := &handlers{d: d}
 	pages, err := h.parsePages()
 	if err != nil {
@@ -136,6 +145,9 @@ func New(d Deps) (http.Handler, error) {
 	v1.GET("/jobs", h.listRuns)
 	v1.GET("/jobs/:id", h.getRun)
 	v1.GET("/me/notifications", h.myNotifications)
+	v1.GET("/me/webhook", h.getWebhook)
+	v1.PUT("/me/webhook", h.putWebhook)
+	v1.DELETE("/me/webhook", h.deleteWebhook)
 	return r, nil
 }
 
