@@ -29,6 +29,8 @@ type Store interface {
 	PutProfile(ctx context.Context, p profiles.Profile) error
 	DeleteProfile(ctx context.Context, id string) error
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
+	GetProfileRecord(ctx context.Context, id string) (store.ProfileRecord, error)
+	ConfirmProfile(ctx context.Context, id string, now time.Time) error
 	SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error)
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
 	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
@@ -114,6 +116,9 @@ func (h *handlers) tenderBody(c *gin.Context) (t profiles.Tender, ok bool) {
 func (h *handlers) profileBody(c *gin.Context) (p profiles.Profile, ok bool) {
 	b, err := body(c)
 	if err == nil {
+		b, err = withoutReadOnly(b)
+	}
+	if err == nil {
 		p, err = h.d.Taxonomy.DecodeProfile(b)
 	}
 	if err != nil {
@@ -174,12 +179,42 @@ func (h *handlers) getProfile(c *gin.Context) {
 	if !validID(c) {
 		return
 	}
-	p, err := h.d.Store.GetProfile(c.Request.Context(), c.Param("id"))
+	rec, err := h.d.Store.GetProfileRecord(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, profileView(p, who(c)))
+	c.JSON(http.StatusOK, recordView(rec, who(c)))
+}
+
+// profileRecord is a profile as the API shows it: the document, and two read-only
+// members the store keeps beside it. A client that sends them back (GET, edit,
+// PUT) has them ignored.
+type profileRecord struct {
+	profiles.Profile
+	// Updated is when the profile was last written or confirmed.
+	Updated *time.Time `json:"updated,omitempty"`
+	// StaleSince, when set, says the profile has not been updated for 12 months
+	// and takes part in no coalition until its owner confirms it.
+	StaleSince *time.Time `json:"stale_since,omitempty"`
+}
+
+// readOnlyMembers are the members of profileRecord that are no part of the
+// profile document.
+var readOnlyMembers = []string{"updated", "stale_since"}
+
+// recordView is rec as principal pr may see it.
+func recordView(rec store.ProfileRecord, pr principal) profileRecord {
+	out := profileRecord{Profile: profileView(rec.Profile, pr)}
+	if !rec.Updated.IsZero() {
+		t := rec.Updated.UTC()
+		out.Updated = &t
+	}
+	if !rec.StaleSince.IsZero() {
+		t := rec.StaleSince.UTC()
+		out.StaleSince = &t
+	}
+	return out
 }
 
 // searchProfiles is GET /v1/profiles: full text and filters, public fields only.
@@ -363,4 +398,25 @@ func strictJSON(b []byte, v any) error {
 		return fmt.Errorf("%w: data after the object", profiles.ErrMalformed)
 	}
 	return nil
+}
+
+// withoutReadOnly drops the read-only members a GET shows (readOnlyMembers) from a
+// profile body, so that a profile read, edited and sent back is accepted; the rest
+// is decoded strictly as before. A body without them is returned as it is.
+func withoutReadOnly(b []byte) ([]byte, error) {
+	found := false
+	for _, m := range readOnlyMembers {
+		found = found || bytes.Contains(b, []byte(`"`+m+`"`))
+	}
+	if !found {
+		return b, nil
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return b, nil // not an object: the strict decoder says what is wrong
+	}
+	for _, m := range readOnlyMembers {
+		delete(doc, m)
+	}
+	return json.Marshal(doc)
 }

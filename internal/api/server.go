@@ -131,6 +131,7 @@ func New(d Deps) (http.Handler, error) {
 	v1.GET("/profiles/:id", h.getProfile)
 	v1.PUT("/profiles/:id", h.putProfile)
 	v1.DELETE("/profiles/:id", h.deleteProfile)
+	v1.POST("/profiles/:id/confirmation", h.confirmProfile)
 	v1.POST("/tenders", h.createTender)
 	v1.GET("/tenders", h.listTenders)
 	v1.GET("/tenders/:id", h.getTender)

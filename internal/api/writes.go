@@ -267,3 +267,27 @@ func (h *handlers) scoreCoalition(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, res)
 }
+
+// confirmProfile is POST /v1/profiles/{id}/confirmation: its owner (or an admin)
+// says the profile is current. A stale profile takes part in coalitions again.
+func (h *handlers) confirmProfile(c *gin.Context) {
+	if !validID(c) {
+		return
+	}
+	id := c.Param("id")
+	if err := mayManageProfile(who(c), id); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	if err := h.d.Store.ConfirmProfile(ctx, id, h.d.Now()); err != nil {
+		fail(c, err)
+		return
+	}
+	rec, err := h.d.Store.GetProfileRecord(ctx, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, recordView(rec, who(c)))
+}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"samenspel/internal/auth"
+	"samenspel/internal/store"
 )
 
 func TestProfileWrites(t *testing.T) {
@@ -139,5 +141,70 @@ func TestScoreRoute(t *testing.T) {
 	}
 	if status, _, _ := e.do("POST", "/v1/tenders/nope/coalitions/score", "", `{"members":["x"]}`); status != 404 {
 		t.Errorf("score for a missing tender = %d, want 404", status)
+	}
+}
+
+// TestStaleProfile: a stale profile says so; only its owner or an admin confirms it,
+// which brings it back among the candidates; a profile read and sent back whole,
+// with its read-only members, is accepted.
+func TestStaleProfile(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	tn, _ := e.st.Tenders(ctx)
+	candidate := func() bool {
+		cs, err := e.st.Candidates(ctx, tn[0].Tender)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.ID == partnerID {
+				return true
+			}
+		}
+		return false
+	}
+	if !candidate() {
+		t.Fatalf("%s is no candidate to begin with", partnerID)
+	}
+	status, body, _ := e.do("GET", "/v1/profiles/"+partnerID, "", "")
+	if status != 200 || !strings.Contains(body, `"updated":"`) || strings.Contains(body, "stale_since") {
+		t.Fatalf("GET a current profile = %d %s; want updated, no stale_since", status, body)
+	}
+	future := time.Now().AddDate(2, 0, 0)
+	if ids, err := e.st.MarkStale(ctx, store.StaleBefore(future), future); err != nil || len(ids) == 0 {
+		t.Fatalf("MarkStale = %v, %v", ids, err)
+	}
+	if candidate() {
+		t.Errorf("a stale profile is still a candidate")
+	}
+	status, body, _ = e.do("GET", "/v1/profiles/"+partnerID, auth.RolePartner, "")
+	if status != 200 || !strings.Contains(body, `"stale_since":"`) {
+		t.Errorf("GET a stale profile = %d %s; want stale_since", status, body)
+	}
+	// Sent back whole, read-only members included: accepted, and a write clears
+	// staleness.
+	if status, body, _ := e.do("PUT", "/v1/profiles/"+partnerID, auth.RolePartner, body); status != 200 {
+		t.Errorf("PUT of the profile as GET showed it = %d %s; want 200", status, body)
+	}
+	if !candidate() {
+		t.Errorf("a rewritten profile is not a candidate again")
+	}
+	if _, err := e.st.MarkStale(ctx, store.StaleBefore(future), future); err != nil {
+		t.Fatal(err)
+	}
+	for role, want := range map[string]int{"": 401, auth.RoleTenderOwner: 403} {
+		if status, _, _ := e.do("POST", "/v1/profiles/"+partnerID+"/confirmation", role, ""); status != want {
+			t.Errorf("confirm as %q = %d, want %d", role, status, want)
+		}
+	}
+	if status, _, _ := e.do("POST", "/v1/profiles/geen-profiel/confirmation", auth.RoleAdmin, ""); status != 404 {
+		t.Errorf("confirm a missing profile = %d, want 404", status)
+	}
+	status, body, _ = e.do("POST", "/v1/profiles/"+partnerID+"/confirmation", auth.RolePartner, "")
+	if status != 200 || strings.Contains(body, "stale_since") || !strings.Contains(body, canary) {
+		t.Errorf("confirm own profile = %d %s; want 200, not stale, private shown to its owner", status, body)
+	}
+	if !candidate() {
+		t.Errorf("a confirmed profile is not a candidate again")
 	}
 }
