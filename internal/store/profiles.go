@@ -143,6 +143,14 @@ func (s *Store) DeleteProfile(ctx context.Context, id string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM profiles WHERE pk = ?`, pk); err != nil {
 			return err
 		}
+		// What the partner left behind goes with it: a partner registering the id
+		// later must not inherit its webhook (and signing secret) or its
+		// first-appearance history.
+		for _, q := range []string{`DELETE FROM webhooks WHERE profile = ?`, `DELETE FROM notifications WHERE profile = ?`} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return err
+			}
+		}
 		if err := w.changed(ctx, id, true); err != nil {
 			return err
 		}

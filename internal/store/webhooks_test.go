@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -46,5 +47,31 @@ func TestWebhooks(t *testing.T) {
 	}
 	if err := s.DeleteWebhook(ctx, "buurtkamer"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("second DeleteWebhook = %v, want ErrNotFound", err)
+	}
+}
+
+// TestDeleteProfileTakesItsWebhookAndNotifications: a partner registering a deleted
+// profile's id later inherits neither its webhook nor its notifications.
+func TestDeleteProfileTakesItsWebhookAndNotifications(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	if err := s.CreateProfile(ctx, profile("weg")); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
+	if err := s.PutWebhook(ctx, "weg", "https://weg.example.org/hook", "whsec_weg", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddNotifications(ctx, 1, now, []store.Notification{{Profile: "weg", Tender: "t", Rank: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteProfile(ctx, "weg"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Webhook(ctx, "weg"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("webhook after the profile's deletion: %v, want ErrNotFound", err)
+	}
+	if ns, err := s.Notifications(ctx, "weg", 0); err != nil || len(ns) != 0 {
+		t.Errorf("notifications after the profile's deletion = %v, %v; want none", ns, err)
 	}
 }
