@@ -23,6 +23,7 @@ import (
 	"samenspel/internal/settings"
 	"samenspel/internal/store"
 	suggestions "samenspel/internal/suggest"
+	"samenspel/internal/webhook"
 )
 
 // The in-process suggestion cache: answers are keyed by the versions of what they
@@ -114,7 +115,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 			Detail: "the shared cache does not answer: this replica computes its answers itself"})
 	}
 	svc := suggestions.New(reads, answers, metrics)
-	sched, err := newScheduler(cfg, st, svc, jobLock, log, nil)
+	// After each recompute, the partners who appeared in a tender's suggestions for
+	// the first time hear it through their webhooks (the notifications themselves
+	// are recorded by the recompute).
+	sender := webhook.NewSender(st, log)
+	deliver := func(ctx context.Context) (map[string]any, error) {
+		sent, failed, err := sender.Deliver(ctx)
+		return map[string]any{"webhooks": map[string]int{"sent": sent, "failed": failed}}, err
+	}
+	sched, err := newScheduler(cfg, st, svc, jobLock, log, deliver)
 	if err != nil {
 		return err
 	}

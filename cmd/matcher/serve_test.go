@@ -248,7 +248,8 @@ func TestServeRunsTheJobs(t *testing.T) {
 		if r.Status == store.RunRunning {
 			t.Errorf("run %d of %s still running after shutdown", r.ID, r.Job)
 		}
-		recomputed = recomputed || r.Job == "recompute" && r.Status == store.RunDone && r.Done == 6
+		recomputed = recomputed || r.Job == "recompute" && r.Status == store.RunDone && r.Done == 6 &&
+			strings.Contains(string(r.Report), `"webhooks":{"failed":0,"sent":0}`) && strings.Contains(string(r.Report), `"fairness"`)
 	}
 	if !recomputed {
 		t.Errorf("no recompute run did the 6 example tenders: %+v", runs)
