@@ -11,6 +11,7 @@ import (
 	"samenspel/internal/recompute"
 	"samenspel/internal/settings"
 	"samenspel/internal/store"
+	suggestions "samenspel/internal/suggest"
 )
 
 // StaleJobName is the weekly job that marks profiles not updated for 12 months.
@@ -24,10 +25,26 @@ const jobLockPrefix = "samenspel:lock:job:"
 // what it did, for the run's report.
 type afterRecompute func(ctx context.Context) (map[string]any, error)
 
+// recomputeSuggestions is what each recompute run computes with. When the
+// candidates are read from the embedded store, each run gets a service of its own
+// whose candidates come from a snapshot of the profiles taken when it starts
+// (recompute.FromSnapshot: read once, not once per tender), putting its answers in
+// answers, the API's cache. With Meilisearch configured the API reads the
+// candidates from the search index, so a run keeps to svc, the API's service,
+// tender by tender: the digests it stores must be those of the inputs the API
+// will read.
+func recomputeSuggestions(cfg settings.Settings, st *store.Store, svc recompute.Suggestions, answers suggestions.Cache, obs suggestions.Observer) recompute.NewSuggestions {
+	if cfg.MeiliURL != "" {
+		return func(context.Context) (recompute.Suggestions, error) { return svc, nil }
+	}
+	return recompute.FromSnapshot(st, answers, obs)
+}
+
 // newScheduler builds the scheduler of matcher serve: the recompute of every open
 // tender (then after, when set) and the weekly stale marking, on the settings'
-// schedules, one replica per slot under lock.
-func newScheduler(cfg settings.Settings, st *store.Store, svc recompute.Suggestions, lock jobs.Lock, log *slog.Logger, after afterRecompute) (*jobs.Scheduler, error) {
+// schedules, one replica per slot under lock. The recompute computes with
+// recomputeSuggestions(cfg, st, svc, answers, obs).
+func newScheduler(cfg settings.Settings, st *store.Store, svc recompute.Suggestions, answers suggestions.Cache, obs suggestions.Observer, lock jobs.Lock, log *slog.Logger, after afterRecompute) (*jobs.Scheduler, error) {
 	loc, err := time.LoadLocation(cfg.Timezone)
 	if err != nil {
 		return nil, err
@@ -37,7 +54,7 @@ func newScheduler(cfg settings.Settings, st *store.Store, svc recompute.Suggesti
 		return nil, err
 	}
 	if cfg.RecomputeCron != settings.CronOff {
-		run := recompute.Job(svc, st, recompute.Options{Log: log})
+		run := recompute.JobEach(recomputeSuggestions(cfg, st, svc, answers, obs), st, recompute.Options{Log: log})
 		err := sched.Add(jobs.Job{Name: recompute.JobName, Spec: cfg.RecomputeCron, Run: func(ctx context.Context, r store.Run) (store.Run, error) {
 			r, err := run(ctx, r)
 			if err != nil || after == nil {

@@ -47,7 +47,9 @@ func recomputeCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	defer st.Close()
 
-	// Candidates as the replicas read them, so that the digests agree with theirs.
+	// Candidates as the replicas read them, so that the digests agree with theirs:
+	// from the search index with Meilisearch, else from a snapshot of the embedded
+	// store taken when the run starts (recomputeSuggestions).
 	var reads suggestions.Store = st
 	if cfg.MeiliURL != "" {
 		idx, err := meili.New(cfg.MeiliURL, cfg.MeiliKey, tax,
@@ -89,7 +91,8 @@ func recomputeCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 			bar.Set(done)
 		}
 	}
-	if err := sched.Add(jobs.Job{Name: recompute.JobName, Spec: "@daily", Run: recompute.Job(svc, st, opts)}); err != nil {
+	job := recompute.JobEach(recomputeSuggestions(cfg, st, svc, answers, nil), st, opts)
+	if err := sched.Add(jobs.Job{Name: recompute.JobName, Spec: "@daily", Run: job}); err != nil {
 		return err
 	}
 	run, runErr := sched.RunNow(ctx, recompute.JobName)

@@ -23,14 +23,36 @@ import (
 
 // BenchmarkRecompute1000x50k is the nightly job's scale: a full recompute of 1,000
 // open tenders over 50,000 partners, on GOMAXPROCS workers. The store is built
-// once (it takes a while); each iteration is one full run with a fresh service, as
-// the command line does it. Besides the time per run it reports the peak of the
-// live heap during the runs and the peak resident set of the process since the
-// store was built (Linux only). SAMENSPEL_BENCH_STORE names a directory to keep the
-// store in from one benchmark run to the next.
+// once (it takes a while); each iteration is one full run as `matcher serve` and
+// `matcher recompute` run it over the embedded store: a service of the run's own
+// over a snapshot of the profiles taken when the run starts (FromSnapshot; the
+// snapshot is part of the time). PerTender is the same run reading each tender's
+// candidates from the store, as a run does with a search index. Besides the time
+// per run it reports the peak of the live heap during the runs and the peak
+// resident set of the process since the store was built (Linux only).
+// SAMENSPEL_BENCH_STORE names a directory to keep the store in from one benchmark
+// run to the next.
 //
 //	go test ./internal/recompute -run '^$' -bench Recompute1000x50k -benchtime 1x
 func BenchmarkRecompute1000x50k(b *testing.B) {
+	benchRecompute(b, func(st *store.Store) NewSuggestions {
+		return FromSnapshot(st, cache.NewMemory(4096, time.Hour), nil)
+	})
+}
+
+// BenchmarkRecompute1000x50kPerTender is BenchmarkRecompute1000x50k with each
+// tender's candidates read from the store.
+func BenchmarkRecompute1000x50kPerTender(b *testing.B) {
+	benchRecompute(b, func(st *store.Store) NewSuggestions {
+		return func(context.Context) (Suggestions, error) {
+			return suggest.New(st, cache.NewMemory(4096, time.Hour), nil), nil
+		}
+	})
+}
+
+// benchRecompute runs full recomputes of the benchmark store with the services
+// that newSvc makes, one per run.
+func benchRecompute(b *testing.B, newSvc func(st *store.Store) NewSuggestions) {
 	ctx := context.Background()
 	st, tenders := benchStore(b, 50_000, 1000)
 	runtime.GC()
@@ -40,9 +62,8 @@ func BenchmarkRecompute1000x50k(b *testing.B) {
 	id := int64(0)
 	for b.Loop() {
 		id++
-		svc := suggest.New(st, cache.NewMemory(4096, time.Hour), nil)
 		var err error
-		run, err = Run(ctx, svc, st, store.Run{ID: id, Job: "recompute"}, Options{Full: true})
+		run, err = JobEach(newSvc(st), st, Options{Full: true})(ctx, store.Run{ID: id, Job: "recompute"})
 		if err != nil {
 			b.Fatal(err)
 		}

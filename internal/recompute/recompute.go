@@ -29,6 +29,7 @@ import (
 	"sync"
 	"time"
 
+	"samenspel/internal/snapshot"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 )
@@ -67,6 +68,50 @@ const JobName = "recompute"
 func Job(svc Suggestions, st Store, opts Options) func(ctx context.Context, run store.Run) (store.Run, error) {
 	return func(ctx context.Context, run store.Run) (store.Run, error) {
 		return Run(ctx, svc, st, run, opts)
+	}
+}
+
+// NewSuggestions builds the Suggestions of one run, when the run starts.
+type NewSuggestions func(ctx context.Context) (Suggestions, error)
+
+// JobEach is Job with the Suggestions built afresh by newSvc at the start of each
+// run (FromSnapshot).
+func JobEach(newSvc NewSuggestions, st Store, opts Options) func(ctx context.Context, run store.Run) (store.Run, error) {
+	return func(ctx context.Context, run store.Run) (store.Run, error) {
+		svc, err := newSvc(ctx)
+		if err != nil {
+			return run, fmt.Errorf("recompute: %w", err)
+		}
+		return Run(ctx, svc, st, run, opts)
+	}
+}
+
+// FromSnapshot builds the Suggestions of each run whose candidates are read from
+// the embedded store st: a suggest.Service of the run's own over st, except that
+// the candidates of every tender come from a snapshot of st's profiles taken when
+// the run starts (internal/snapshot), read and decoded once rather than once per
+// tender. Its answers go to answers, the cache the API's service reads (obs counts
+// its failures; it may be nil).
+//
+// The digest a run stores is that of the inputs it computed from. The snapshot's
+// candidates are those st.Candidates gives at the moment it is taken, so an answer
+// stands for exactly the state the run saw; a profile written during the run makes
+// the snapshot older than the store, the digest of the live inputs then differs,
+// and the API computes that tender's answer instead of serving the stored one (as
+// it does for any write after a run). The run's service is never the API's: its
+// digest memo, keyed by the store's versions, would otherwise remember a digest of
+// the snapshot under a version that the store has since passed with a write the
+// snapshot does not hold.
+//
+// Only for reads from the embedded store: with a search index (internal/scaled)
+// the candidates come from it, and a run must read them as the API does.
+func FromSnapshot(st *store.Store, answers suggest.Cache, obs suggest.Observer) NewSuggestions {
+	return func(ctx context.Context) (Suggestions, error) {
+		snap, err := snapshot.Take(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		return suggest.New(snapshot.Over(st, snap), answers, obs), nil
 	}
 }
 
