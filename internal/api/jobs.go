@@ -32,7 +32,10 @@ type runView struct {
 	Replica string     `json:"replica"`
 	Started time.Time  `json:"started"`
 	Ended   *time.Time `json:"ended,omitempty"`
-	Status  string     `json:"status"`
+	// Heartbeat is the run's last sign of life while it ran (its replica renewed
+	// the job's lock); absent when there was none.
+	Heartbeat *time.Time `json:"heartbeat,omitempty"`
+	Status    string     `json:"status"`
 	// Done, Skipped and Failed count the run's items (tenders for recompute).
 	Done    int `json:"done"`
 	Skipped int `json:"skipped"`
@@ -46,6 +49,10 @@ type runView struct {
 func runViewOf(r store.Run, withReport bool) runView {
 	v := runView{ID: r.ID, Job: r.Job, Replica: r.Replica, Started: r.Started.UTC(), Status: r.Status,
 		Done: r.Done, Skipped: r.Skipped, Failed: r.Failed}
+	if !r.Heartbeat.IsZero() {
+		heartbeat := r.Heartbeat.UTC()
+		v.Heartbeat = &heartbeat
+	}
 	if !r.Ended.IsZero() {
 		ended := r.Ended.UTC()
 		secs := math.Round(r.Ended.Sub(r.Started).Seconds()*1000) / 1000

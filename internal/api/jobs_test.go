@@ -19,7 +19,7 @@ import (
 )
 
 // seedRuns records a finished recompute with its fairness report, a skip and a
-// running stale marking, in that order.
+// running stale marking with a heartbeat 20 s after its start, in that order.
 func seedRuns(t *testing.T, st *store.Store) (recompute, skip, running store.Run) {
 	t.Helper()
 	ctx := context.Background()
@@ -38,6 +38,9 @@ func seedRuns(t *testing.T, st *store.Store) (recompute, skip, running store.Run
 		t.Fatal(err)
 	}
 	if running, err = st.StartRun(ctx, "stale", "matcher-1", start.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Beat(ctx, running.ID, start.Add(time.Hour+20*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	return recompute, skip, running
@@ -87,6 +90,12 @@ func TestJobsList(t *testing.T) {
 	}
 	if _, ok := out.Runs[0]["ended"]; ok || out.Runs[0]["duration_seconds"] != nil {
 		t.Errorf("the running run has an end or a duration: %v", out.Runs[0])
+	}
+	if out.Runs[0]["heartbeat"] != "2026-03-02T03:00:20Z" {
+		t.Errorf("the running run's heartbeat = %v, want 2026-03-02T03:00:20Z", out.Runs[0]["heartbeat"])
+	}
+	if _, ok := last["heartbeat"]; ok {
+		t.Errorf("the recompute run, which had no heartbeat, shows one: %v", last)
 	}
 	if out.Runs[1]["duration_seconds"] != 0.0 || out.Runs[1]["status"] != "skipped" {
 		t.Errorf("the skip = %v, want status skipped and duration 0", out.Runs[1])

@@ -15,7 +15,11 @@
 //     replica that finds the lock taken, or the slot already run, records a skip;
 //   - the record of every run and skip in the store (job_runs), whose run id is the
 //     fencing token the job writes with, so a replica frozen past its lock's life
-//     cannot overwrite a newer run's result;
+//     cannot overwrite a newer run's result; a heartbeat of each running run after
+//     every renewal of its lock; and the closing, as failed, of the runs left
+//     running by a replica that stopped, by the next holder of the job's lock
+//     (before each run, and at Start when the lock is free), ended at their last
+//     heartbeat;
 //   - the figures of the runs for /metrics (Collectors), which the matcher registers;
 //   - a shutdown that waits for the running job (Stop returns a context).
 //

@@ -61,6 +61,12 @@ type RunStore interface {
 	FinishRun(ctx context.Context, r store.Run) error
 	RecordSkip(ctx context.Context, job, replica string, now time.Time, why string) (store.Run, error)
 	LastRun(ctx context.Context, job string) (store.Run, error)
+	// Beat records that a running run was alive at now (after each renewal of its
+	// lock).
+	Beat(ctx context.Context, id int64, now time.Time) error
+	// AbandonRuns closes as failed the runs of job left running by a replica that
+	// stopped, and returns their ids. The scheduler calls it holding job's lock.
+	AbandonRuns(ctx context.Context, job string, now time.Time) ([]int64, error)
 }
 
 // Job is work done on a schedule.
@@ -87,7 +93,9 @@ type Options struct {
 	Store RunStore
 	// Lock makes one replica run each slot: NewRedisLock with Redis; without it
 	// NewStoreLock, which also keeps `matcher recompute` in another process out;
-	// nil is NewLocalLock (this process only).
+	// nil is NewLocalLock (this process only). Every process that runs the jobs on
+	// one store must share the lock: whoever holds a job's lock closes the runs of
+	// the job it finds running as abandoned.
 	Lock Lock
 	// Replica names this process in the runs. Required.
 	Replica string
@@ -100,7 +108,9 @@ type Options struct {
 }
 
 // Scheduler runs jobs on their schedules, one run of a job at a time across the
-// replicas, and records every run and skip.
+// replicas, and records every run and skip. A run left running by a replica that
+// stopped is closed as failed by the next holder of the job's lock: before each
+// run, and when a scheduler starts and finds the lock free.
 type Scheduler struct {
 	store   RunStore
 	lock    Lock
@@ -115,7 +125,7 @@ type Scheduler struct {
 	jobs             map[string]*entry
 	order            []string // jobs in the order added
 	started, stopped bool
-	running          sync.WaitGroup // every run and skip being recorded
+	running          sync.WaitGroup // every run and skip being recorded, and Start's look for abandoned runs
 }
 
 // entry is an added job.
@@ -190,6 +200,13 @@ func (s *Scheduler) Add(j Job) error {
 // cancel it (when the shutdown's time is up) to cancel the running job, whose run
 // is then recorded failed. Start after Stop does nothing.
 //
+// First, in the background, Start closes the runs left running by a replica that
+// stopped, so that they do not show as running until the job's next slot: for
+// each job whose last run is still running, it tries the job's lock once, without
+// waiting, and if it gets it abandons the job's running runs (a free lock means
+// that no replica runs the job). The schedules begin once that is done, so that
+// this replica does not find its own look holding a lock. Stop waits for it.
+//
 // Each job's chain: cron.Recover (robfig/cron does not recover panics by itself),
 // then a note of slots dropped, then cron.SkipIfStillRunning (a slot that comes
 // while the previous run still runs is skipped and recorded, not queued).
@@ -210,7 +227,70 @@ func (s *Scheduler) Start(ctx context.Context) {
 		chain := cron.NewChain(cron.Recover(logger), s.noteDropped(ctx, e), cron.SkipIfStillRunning(logger))
 		s.cron.Schedule(e.schedule, chain.Then(run))
 	}
-	s.cron.Start()
+	s.running.Add(1) // not stopped, under s.mu: as begin does
+	go func() {
+		defer s.running.Done()
+		s.abandonLeftovers(ctx)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if !s.stopped { // else Stop has stopped a cron that never started
+			s.cron.Start()
+		}
+	}()
+}
+
+// abandonLeftovers closes, for each job whose lock is free, the runs that a
+// replica which stopped left running (Start). It spends at most finishTimeout.
+func (s *Scheduler) abandonLeftovers(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, finishTimeout)
+	defer cancel()
+	for _, name := range s.order {
+		s.mu.Lock()
+		stopped := s.stopped
+		s.mu.Unlock()
+		if stopped {
+			return
+		}
+		log := s.log.With("job", name)
+		// Only a job whose last run is running can have runs left running: each
+		// run abandons those before it starts. This spares other replicas the
+		// lock when nothing is left.
+		last, err := s.store.LastRun(ctx, name)
+		if errors.Is(err, store.ErrNotFound) || err == nil && last.Status != store.RunRunning {
+			continue
+		}
+		if err != nil {
+			log.Warn("job: cannot read its last run, so runs left running are not looked for", "err", err)
+			continue
+		}
+		held, ok, err := s.lock.Acquire(ctx, name, s.ttl)
+		if err != nil {
+			log.Warn("job: cannot take its lock, so runs left running are not looked for", "err", err)
+			continue
+		}
+		if !ok {
+			log.Debug("job: its lock is held, so its running run may be alive and is left alone", "run", last.ID, "replica", last.Replica)
+			continue
+		}
+		s.abandon(ctx, name, log)
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+		held.Release(rctx) // even when the look ran out of time: the slots need the lock
+		rcancel()
+	}
+}
+
+// abandon closes the runs of job left running by a replica that stopped; the
+// caller holds job's lock. A failure is logged: it does not keep a run from
+// starting.
+func (s *Scheduler) abandon(ctx context.Context, job string, log *slog.Logger) {
+	ids, err := s.store.AbandonRuns(ctx, job, time.Now())
+	if err != nil {
+		log.Warn("job: cannot close the runs left running by a replica that stopped", "err", err)
+		return
+	}
+	for _, id := range ids {
+		log.Warn("job: a run was left running by a replica that stopped; it is now recorded failed", "abandoned", id)
+	}
 }
 
 // Stop stops scheduling and returns a context that is done when every run in this
@@ -324,9 +404,11 @@ func (s *Scheduler) scheduled(ctx context.Context, e *entry) {
 	_, _ = s.execute(ctx, e.job, held, log)
 }
 
-// execute runs j holding held: it records the start, keeps the lock renewed,
-// recovers a panic, and records the result.
+// execute runs j holding held: it closes the runs that replicas which stopped left
+// running, records the start, keeps the lock renewed with a heartbeat, recovers a
+// panic, and records the result.
 func (s *Scheduler) execute(ctx context.Context, j Job, held Held, log *slog.Logger) (store.Run, error) {
+	s.abandon(ctx, j.Name, log)
 	run, err := s.store.StartRun(ctx, j.Name, s.replica, time.Now())
 	if err != nil {
 		log.Error("job: cannot record its start, so it does not run", "err", err)
@@ -340,7 +422,7 @@ func (s *Scheduler) execute(ctx context.Context, j Job, held Held, log *slog.Log
 	stop, kept := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(kept)
-		s.keep(ctx, held, cancel, stop, log)
+		s.keep(ctx, held, run.ID, cancel, stop, log)
 	}()
 	result, jobErr := call(jctx, j, run, log)
 	close(stop)
@@ -395,7 +477,12 @@ func call(ctx context.Context, j Job, run store.Run, log *slog.Logger) (result s
 // holder, or when the time to live passes without a renewal (a renewal that fails
 // for another reason, Redis slow, is tried again until then). The watch of Lost runs
 // beside the renewals, so that a renewal that hangs does not delay it.
-func (s *Scheduler) keep(ctx context.Context, held Held, cancel context.CancelCauseFunc, stop <-chan struct{}, log *slog.Logger) {
+//
+// After each renewal it records the heartbeat of the run id, beside the renewals
+// too, so that a slow store does not delay them; a heartbeat that cannot be
+// recorded is logged and the run goes on. It returns once the last heartbeat is
+// written, so none comes after the run's result.
+func (s *Scheduler) keep(ctx context.Context, held Held, id int64, cancel context.CancelCauseFunc, stop <-chan struct{}, log *slog.Logger) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		select {
@@ -403,6 +490,22 @@ func (s *Scheduler) keep(ctx context.Context, held Held, cancel context.CancelCa
 		case <-held.Lost():
 			log.Error("job: lock lost (not renewed in time); the run is cancelled")
 			cancel(ErrLost)
+		}
+	})
+	beats := make(chan time.Time, 1) // the latest renewal not yet recorded
+	wg.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case at := <-beats:
+				bctx, bcancel := context.WithTimeout(ctx, s.ttl)
+				err := s.store.Beat(bctx, id, at)
+				bcancel()
+				if err != nil {
+					log.Warn("job: cannot record its heartbeat; the run goes on", "err", err)
+				}
+			}
 		}
 	})
 	defer wg.Wait()
@@ -423,7 +526,13 @@ func (s *Scheduler) keep(ctx context.Context, held Held, cancel context.CancelCa
 			}
 			if err != nil {
 				log.Warn("job: cannot renew its lock; trying again", "err", err)
+				continue
 			}
+			select { // replace a heartbeat still waiting: only the latest counts
+			case <-beats:
+			default:
+			}
+			beats <- time.Now()
 		}
 	}
 }

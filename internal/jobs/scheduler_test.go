@@ -463,10 +463,11 @@ func (f *fenced) put(run int64, v string) bool {
 	return true
 }
 
-// A replica frozen past its lock's life loses the lock to another, whose run gets a
-// larger id; when it wakes, its context is cancelled with ErrLost, its renewal
-// says ErrLost, its run is recorded failed, and its late write cannot replace the
-// newer run's result.
+// A replica frozen past its lock's life loses the lock to another, which records
+// the frozen run failed as abandoned and starts its own, with a larger id; when it
+// wakes, its context is cancelled with ErrLost, its renewal says ErrLost, its run
+// is reported failed (its own record of it is refused), and its late write cannot
+// replace the newer run's result.
 func TestFrozenReplicaCannotOverwriteNewerResult(t *testing.T) {
 	rc := redisClient(t)
 	dir := t.TempDir()
@@ -536,6 +537,12 @@ func TestFrozenReplicaCannotOverwriteNewerResult(t *testing.T) {
 	}
 	if !errors.Is(outA.err, jobs.ErrLost) || outA.run.Status != store.RunFailed || !strings.Contains(string(outA.run.Report), "lock lost") {
 		t.Errorf("the frozen replica's RunNow() = %+v, %v; want failed with ErrLost", outA.run, outA.err)
+	}
+	// matcher-2, taking the lock, found the frozen run running and recorded it
+	// failed as abandoned; the frozen replica's own result came too late.
+	if got, err := openStore(t, dir).GetRun(t.Context(), outA.run.ID); err != nil || got.Status != store.RunFailed ||
+		!strings.Contains(string(got.Report), store.AbandonedError) {
+		t.Errorf("the frozen run as stored = %+v (%s), %v; want failed as abandoned", got, got.Report, err)
 	}
 	lockA.mu.Lock()
 	defer lockA.mu.Unlock()

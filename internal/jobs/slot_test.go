@@ -56,6 +56,10 @@ func (nopStore) RecordSkip(ctx context.Context, job, replica string, now time.Ti
 func (nopStore) LastRun(ctx context.Context, job string) (store.Run, error) {
 	return store.Run{}, store.ErrNotFound
 }
+func (nopStore) Beat(ctx context.Context, id int64, now time.Time) error { return nil }
+func (nopStore) AbandonRuns(ctx context.Context, job string, now time.Time) ([]int64, error) {
+	return nil, nil
+}
 
 // The schedules are in Europe/Amsterdam unless told otherwise, from the zone
 // database compiled into the binary (time/tzdata): the image has none.

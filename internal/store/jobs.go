@@ -21,8 +21,9 @@ import (
 
 // Statuses of a run.
 const (
-	// RunRunning is a run that started and has not finished (or whose process
-	// died before it could say).
+	// RunRunning is a run that started and has not finished, or whose process
+	// died before it could say: the next holder of the job's lock then closes it
+	// as RunFailed (AbandonRuns).
 	RunRunning = "running"
 	// RunDone is a run that finished; some of its items may still have failed.
 	RunDone = "done"
@@ -45,6 +46,10 @@ type Run struct {
 	Replica string
 	// Started is when the run started; Ended when it finished (zero while running).
 	Started, Ended time.Time
+	// Heartbeat is the last sign of life of the run while it ran: when its replica
+	// last renewed the job's lock (Beat). It is zero when there was none, and kept
+	// once the run has finished.
+	Heartbeat time.Time
 	// Status is RunRunning, RunDone, RunFailed or RunSkipped.
 	Status string
 	// Done, Skipped and Failed count the items of the run (tenders, profiles,
@@ -64,6 +69,108 @@ func (s *Store) StartRun(ctx context.Context, job, replica string, now time.Time
 		return Run{}, fmt.Errorf("store: start run of %q: %w", job, err)
 	}
 	return r, nil
+}
+
+// Beat records that the running run id was alive at now: its replica has just
+// renewed the job's lock. It returns ErrNotFound when there is no such run, and an
+// error when the run is not running (it finished, or the next holder of the lock
+// abandoned it).
+func (s *Store) Beat(ctx context.Context, id int64, now time.Time) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE job_runs SET heartbeat = ? WHERE id = ? AND status = ?`,
+			formatTime(now), id, RunRunning)
+		if err != nil {
+			return err
+		}
+		return oneRunning(ctx, tx, res, id)
+	})
+	if err != nil {
+		return fmt.Errorf("store: heartbeat of run %d: %w", id, err)
+	}
+	return nil
+}
+
+// AbandonedError is the start of the "error" that AbandonRuns puts in the report of
+// a run it closes.
+const AbandonedError = "abandoned: its replica stopped before the run finished"
+
+// AbandonRuns closes the runs of job left running by a replica that stopped (it
+// died, or froze past its lock's time to live): each becomes RunFailed, ended at
+// its Heartbeat (or when it started, when it has none), its report keeping what it
+// held with "error" set to AbandonedError and the time now at which it was found.
+// It returns their ids, oldest first, and changes nothing when one cannot be
+// changed (one transaction).
+//
+// Call it only while holding the job's lock (internal/jobs), before starting a
+// run. No live run of the job can exist then: a live run keeps the lock renewed,
+// so the lock would not be free; a run whose replica froze has lost the lock, its
+// late writes are fenced by its run id, and its own FinishRun then fails, since
+// its run is no longer running.
+func (s *Store) AbandonRuns(ctx context.Context, job string, now time.Time) ([]int64, error) {
+	var ids []int64
+	msg := fmt.Sprintf("%s (found by the next holder of the job's lock at %s)", AbandonedError, now.UTC().Format(time.RFC3339))
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		// The literal status lets SQLite use the partial index job_runs_running.
+		rows, err := tx.QueryContext(ctx, `SELECT id, started, heartbeat, report FROM job_runs
+			WHERE job = ? AND status = 'running' ORDER BY id`, job)
+		if err != nil {
+			return err
+		}
+		type abandoned struct {
+			id            int64
+			ended, report string
+		}
+		var todo []abandoned
+		for rows.Next() {
+			var a abandoned
+			var started, heartbeat, report string
+			if err := rows.Scan(&a.id, &started, &heartbeat, &report); err != nil {
+				rows.Close()
+				return err
+			}
+			a.ended = started
+			if heartbeat != "" {
+				a.ended = heartbeat
+			}
+			if a.report, err = withReportError(report, msg); err != nil {
+				rows.Close()
+				return fmt.Errorf("run %d: %w", a.id, err)
+			}
+			todo = append(todo, a)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+		for _, a := range todo {
+			if _, err := tx.ExecContext(ctx, `UPDATE job_runs SET status = ?, ended = ?, report = ? WHERE id = ?`,
+				RunFailed, a.ended, a.report, a.id); err != nil {
+				return fmt.Errorf("run %d: %w", a.id, err)
+			}
+			ids = append(ids, a.id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: abandon the runs of %q left running: %w", job, err)
+	}
+	return ids, nil
+}
+
+// withReportError is the stored report (a JSON object) with "error" set to msg.
+func withReportError(report, msg string) (string, error) {
+	obj := map[string]json.RawMessage{}
+	if report != "" {
+		if err := json.Unmarshal([]byte(report), &obj); err != nil || obj == nil {
+			return "", fmt.Errorf("report is not a JSON object: %.80s", report)
+		}
+	}
+	text, err := json.Marshal(msg)
+	if err != nil {
+		return "", err
+	}
+	obj["error"] = text
+	out, err := json.Marshal(obj)
+	return string(out), err
 }
 
 // FinishRun records the end of the run r.ID: r's Ended, Status (RunDone or
@@ -88,23 +195,30 @@ func (s *Store) FinishRun(ctx context.Context, r Run) error {
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 1 {
-			return err
-		}
-		var status string
-		err = tx.QueryRowContext(ctx, `SELECT status FROM job_runs WHERE id = ?`, r.ID).Scan(&status)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		return fmt.Errorf("the run is %s, not %s", status, RunRunning)
+		return oneRunning(ctx, tx, res, r.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("store: finish run %d: %w", r.ID, err)
 	}
 	return nil
+}
+
+// oneRunning explains an UPDATE of the run id that required it to be running: nil
+// when it changed the run, ErrNotFound when there is no such run, and an error
+// naming the run's status otherwise.
+func oneRunning(ctx context.Context, tx *sql.Tx, res sql.Result, id int64) error {
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var status string
+	err := tx.QueryRowContext(ctx, `SELECT status FROM job_runs WHERE id = ?`, id).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("the run is %s, not %s", status, RunRunning)
 }
 
 // RecordSkip records that replica skipped a slot of job at now, and why (another
@@ -202,13 +316,13 @@ func (s *Store) LastRun(ctx context.Context, job string) (Run, error) {
 	return r, nil
 }
 
-const runColumns = `id, job, replica, started, ended, status, done, skipped, failed, report`
+const runColumns = `id, job, replica, started, ended, status, done, skipped, failed, report, heartbeat`
 
 // scanRun reads a row of runColumns.
 func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 	var r Run
-	var started, ended, report string
-	if err := row.Scan(&r.ID, &r.Job, &r.Replica, &started, &ended, &r.Status, &r.Done, &r.Skipped, &r.Failed, &report); err != nil {
+	var started, ended, report, heartbeat string
+	if err := row.Scan(&r.ID, &r.Job, &r.Replica, &started, &ended, &r.Status, &r.Done, &r.Skipped, &r.Failed, &report, &heartbeat); err != nil {
 		return Run{}, err
 	}
 	var err error
@@ -217,6 +331,11 @@ func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 	}
 	if ended != "" {
 		if r.Ended, err = parseTime(ended); err != nil {
+			return Run{}, err
+		}
+	}
+	if heartbeat != "" {
+		if r.Heartbeat, err = parseTime(heartbeat); err != nil {
 			return Run{}, err
 		}
 	}

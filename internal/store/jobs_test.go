@@ -2,8 +2,13 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,6 +154,243 @@ func TestRunIDsGrowAcrossProcesses(t *testing.T) {
 			t.Fatalf("run %d by %s has id %d, not above the previous %d", i, replica, r.ID, last)
 		}
 		last = r.ID
+	}
+}
+
+// TestBeat: a running run's heartbeat is set and moves on; a run that is not
+// running, or does not exist, is refused.
+func TestBeat(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	t0 := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
+	r, err := s.StartRun(ctx, "recompute", "matcher-1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{t0.Add(20 * time.Second), t0.Add(40 * time.Second)} {
+		if err := s.Beat(ctx, r.ID, at); err != nil {
+			t.Fatalf("Beat(%d, %v) = %v", r.ID, at, err)
+		}
+		if got, err := s.GetRun(ctx, r.ID); err != nil || !got.Heartbeat.Equal(at) || got.Status != store.RunRunning {
+			t.Errorf("GetRun(%d) after Beat(%v) = %+v, %v; want that heartbeat, still running", r.ID, at, got, err)
+		}
+	}
+	if err := s.Beat(ctx, 999, t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Beat(999) = %v, want ErrNotFound", err)
+	}
+	skip, err := s.RecordSkip(ctx, "recompute", "matcher-2", t0, "another replica runs this slot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Beat(ctx, skip.ID, t0.Add(time.Minute)); err == nil || errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Beat of a skip = %v, want an error that it is not running", err)
+	}
+	done := r
+	done.Status, done.Ended = store.RunDone, t0.Add(time.Minute)
+	if err := s.FinishRun(ctx, done); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Beat(ctx, r.ID, t0.Add(2*time.Minute))
+	if err == nil || errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "done") {
+		t.Errorf("Beat of a finished run = %v, want an error saying it is done", err)
+	}
+	if got, _ := s.GetRun(ctx, r.ID); !got.Heartbeat.Equal(t0.Add(40*time.Second)) || got.Status != store.RunDone {
+		t.Errorf("GetRun(%d) after it finished = %+v; want done, its last heartbeat kept", r.ID, got)
+	}
+}
+
+// TestAbandonRuns: the runs of a job left running are closed as failed, ended at
+// their last heartbeat or else their start, their report kept with the error
+// added; the job's finished runs and skips and the other jobs' runs are left as
+// they were.
+func TestAbandonRuns(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := open(t, dir)
+	t0 := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
+	start := func(job string, at time.Time) store.Run {
+		t.Helper()
+		r, err := s.StartRun(ctx, job, "matcher-1", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	finish := func(r store.Run, status string) store.Run {
+		t.Helper()
+		r.Status, r.Ended, r.Done, r.Report = status, r.Started.Add(time.Minute), 4, json.RawMessage(`{"tenders":4}`)
+		if err := s.FinishRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	silent := start("recompute", t0) // died before its first heartbeat
+	beating := start("recompute", t0.Add(time.Hour))
+	if err := s.Beat(ctx, beating.ID, t0.Add(time.Hour+20*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	// A running run's report is {} as StartRun writes it; give this one a key, to
+	// see that it is kept.
+	db, err := sql.Open("sqlite", filepath.Join(dir, "samenspel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Exec(`UPDATE job_runs SET report = '{"tenders":12}' WHERE id = ?`, beating.ID)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := finish(start("recompute", t0.Add(2*time.Hour)), store.RunDone)
+	failed := finish(start("recompute", t0.Add(3*time.Hour)), store.RunFailed)
+	skip, err := s.RecordSkip(ctx, "recompute", "matcher-2", t0.Add(3*time.Hour), "another replica runs this slot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := start("stale", t0)
+	untouched := []int64{done.ID, failed.ID, skip.ID, other.ID}
+	before := map[int64]store.Run{}
+	for _, id := range untouched {
+		before[id], _ = s.GetRun(ctx, id)
+	}
+
+	now := time.Date(2026, 11, 27, 2, 30, 5, 0, time.UTC)
+	ids, err := s.AbandonRuns(ctx, "recompute", now)
+	if err != nil {
+		t.Fatalf("AbandonRuns(recompute) = %v", err)
+	}
+	if diff := cmp.Diff([]int64{silent.ID, beating.ID}, ids); diff != "" {
+		t.Errorf("AbandonRuns(recompute) ids (-want +got):\n%s", diff)
+	}
+	for _, tt := range []struct {
+		run        store.Run
+		ended      time.Time
+		reportKeys []string
+	}{
+		{silent, t0, []string{"error"}},
+		{beating, t0.Add(time.Hour + 20*time.Second), []string{"error", "tenders"}},
+	} {
+		got, err := s.GetRun(ctx, tt.run.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != store.RunFailed || !got.Ended.Equal(tt.ended) {
+			t.Errorf("abandoned run %d = %s ended %v; want failed, ended %v", got.ID, got.Status, got.Ended, tt.ended)
+		}
+		var report map[string]any
+		if err := json.Unmarshal(got.Report, &report); err != nil {
+			t.Fatalf("report of run %d = %s: %v", got.ID, got.Report, err)
+		}
+		keys := slices.Sorted(maps.Keys(report))
+		msg, _ := report["error"].(string)
+		if !slices.Equal(keys, tt.reportKeys) || !strings.HasPrefix(msg, store.AbandonedError) || !strings.Contains(msg, "2026-11-27T02:30:05Z") {
+			t.Errorf("report of abandoned run %d = %s; want keys %v, the error saying it was abandoned, found at now", got.ID, got.Report, tt.reportKeys)
+		}
+		if tt.run.ID == beating.ID && report["tenders"] != 12.0 {
+			t.Errorf("report of abandoned run %d = %s; want its tenders kept", got.ID, got.Report)
+		}
+	}
+	for _, id := range untouched {
+		if got, err := s.GetRun(ctx, id); err != nil || !cmp.Equal(got, before[id]) {
+			t.Errorf("run %d after AbandonRuns(recompute) = %+v, %v; want it unchanged, %+v", id, got, err, before[id])
+		}
+	}
+	// The abandoned runs' replica, if only frozen, cannot write them any more.
+	if err := s.FinishRun(ctx, withStatus(withID(done, silent.ID), store.RunDone)); err == nil || !strings.Contains(err.Error(), "failed") {
+		t.Errorf("FinishRun of an abandoned run = %v, want an error saying it failed", err)
+	}
+	if err := s.Beat(ctx, beating.ID, now); err == nil {
+		t.Error("Beat of an abandoned run succeeded")
+	}
+	if ids, err := s.AbandonRuns(ctx, "recompute", now.Add(time.Minute)); err != nil || len(ids) != 0 {
+		t.Errorf("AbandonRuns(recompute) again = %v, %v; want none", ids, err)
+	}
+	if got, _ := s.GetRun(ctx, silent.ID); !strings.Contains(string(got.Report), "02:30:05Z") {
+		t.Errorf("report after a second AbandonRuns = %s; want the first one's", got.Report)
+	}
+}
+
+// TestRunsOfAVersion4Store: upgrading a store of schema version 4 keeps its runs;
+// a run left running has no heartbeat and can be given one or
+// abandoned; the schema ends as a new store's.
+func TestRunsOfAVersion4Store(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := store.Open(ctx, dir, taxonomy(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
+	done, err := s.StartRun(ctx, "recompute", "matcher-1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done.Status, done.Ended, done.Report = store.RunDone, t0.Add(time.Minute), json.RawMessage(`{"tenders":3}`)
+	if err := s.FinishRun(ctx, done); err != nil {
+		t.Fatal(err)
+	}
+	running, err := s.StartRun(ctx, "recompute", "matcher-2", t0.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", filepath.Join(dir, "samenspel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := func() []string {
+		t.Helper()
+		rows, err := db.Query(`SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var o string
+			rows.Scan(&o)
+			out = append(out, o)
+		}
+		for _, table := range []string{"job_runs"} {
+			cols, err := db.Query(`SELECT name FROM pragma_table_info(?) ORDER BY cid`, table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for cols.Next() {
+				var c string
+				cols.Scan(&c)
+				out = append(out, table+"."+c)
+			}
+			cols.Close()
+		}
+		return out
+	}
+	fresh := schema()
+	if _, err := db.Exec(`DROP INDEX job_runs_running; ALTER TABLE job_runs DROP COLUMN heartbeat;
+		UPDATE schema_version SET version = 4`); err != nil {
+		t.Fatalf("make a version 4 store: %v", err)
+	}
+	db.Close()
+
+	s = open(t, dir)
+	if db, err = sql.Open("sqlite", filepath.Join(dir, "samenspel.db")); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if diff := cmp.Diff(fresh, schema()); diff != "" {
+		t.Errorf("schema after upgrading from version 4, against a new store's (-want +got):\n%s", diff)
+	}
+	runs, err := s.Runs(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]store.Run{running, done}, runs); diff != "" {
+		t.Errorf("runs after upgrading from version 4 (-want +got):\n%s", diff)
+	}
+	if err := s.Beat(ctx, running.ID, t0.Add(24*time.Hour+time.Minute)); err != nil {
+		t.Errorf("Beat of the run left running = %v", err)
+	}
+	if ids, err := s.AbandonRuns(ctx, "recompute", t0.Add(48*time.Hour)); err != nil || !slices.Equal(ids, []int64{running.ID}) {
+		t.Errorf("AbandonRuns(recompute) after upgrading = %v, %v; want [%d]", ids, err, running.ID)
 	}
 }
 

@@ -189,6 +189,13 @@ var migrations = []string{
 		secret  TEXT NOT NULL,
 		created TEXT NOT NULL
 	) WITHOUT ROWID;`,
+
+	// 5: a running run's heartbeat, when its replica last renewed the job's lock
+	// (empty: never), so that the next holder of the lock can close a run whose
+	// replica died and say until when it was seen alive (AbandonRuns); the running
+	// runs of a job are found without reading its finished ones.
+	`ALTER TABLE job_runs ADD COLUMN heartbeat TEXT NOT NULL DEFAULT '';
+	CREATE INDEX job_runs_running ON job_runs (job, id) WHERE status = 'running';`,
 }
 
 // migrate brings the schema to the latest version and the indexed labels up to the
