@@ -366,6 +366,7 @@ func TestRunsOfAVersion4Store(t *testing.T) {
 	}
 	fresh := schema()
 	if _, err := db.Exec(`DROP INDEX job_runs_running; ALTER TABLE job_runs DROP COLUMN heartbeat;
+		DROP INDEX notifications_pending; CREATE INDEX notifications_undelivered ON notifications (delivered, id);
 		UPDATE schema_version SET version = 4`); err != nil {
 		t.Fatalf("make a version 4 store: %v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -71,11 +72,17 @@ func (s *Store) Notifications(ctx context.Context, profile string, limit int) ([
 	return ns, nil
 }
 
-// Undelivered returns the notifications not yet delivered, oldest first, at most
-// limit (all when limit ≤ 0).
-func (s *Store) Undelivered(ctx context.Context, limit int) ([]Notification, error) {
+// Undelivered returns the notifications not yet delivered that were tried fewer
+// than maxAttempts times (however often when maxAttempts ≤ 0), oldest first, at
+// most limit (all when limit ≤ 0). The webhook sender passes the attempts after
+// which it gives up, so that it never reads again those it gave up on.
+func (s *Store) Undelivered(ctx context.Context, maxAttempts, limit int) ([]Notification, error) {
+	below := int64(math.MaxInt64)
+	if maxAttempts > 0 {
+		below = int64(maxAttempts)
+	}
 	ns, err := queryNotifications(ctx, s.reader, `SELECT `+notificationColumns+` FROM notifications
-		WHERE delivered = '' ORDER BY id LIMIT ?`, notificationsLimit(limit))
+		WHERE delivered = '' AND attempts < ? ORDER BY id LIMIT ?`, below, notificationsLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("store: undelivered notifications: %w", err)
 	}

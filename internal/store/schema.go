@@ -196,6 +196,12 @@ var migrations = []string{
 	// runs of a job are found without reading its finished ones.
 	`ALTER TABLE job_runs ADD COLUMN heartbeat TEXT NOT NULL DEFAULT '';
 	CREATE INDEX job_runs_running ON job_runs (job, id) WHERE status = 'running';`,
+
+	// 6: undelivered notifications by attempts, so that the webhook sender's pass
+	// reads only those it still tries (Undelivered), not those it gave up on, which
+	// stay undelivered for ever. It replaces the index on (delivered, id).
+	`DROP INDEX notifications_undelivered;
+	CREATE INDEX notifications_pending ON notifications (delivered, attempts, id);`,
 }
 
 // migrate brings the schema to the latest version and the indexed labels up to the

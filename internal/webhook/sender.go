@@ -36,7 +36,9 @@ const EventType = "coalition.suggested"
 
 // Store is what the Sender reads and writes; *store.Store implements it.
 type Store interface {
-	Undelivered(ctx context.Context, limit int) ([]store.Notification, error)
+	// Undelivered returns the undelivered notifications tried fewer than
+	// maxAttempts times, oldest first, at most limit (all when limit ≤ 0).
+	Undelivered(ctx context.Context, maxAttempts, limit int) ([]store.Notification, error)
 	Webhook(ctx context.Context, profile string) (store.Webhook, error)
 	MarkDelivered(ctx context.Context, id int64, now time.Time) error
 	MarkAttempt(ctx context.Context, id int64) error
@@ -122,7 +124,8 @@ func newClient(allow func(netip.Addr) bool) *http.Client {
 // It returns how many were delivered and how many attempts failed; err is a store
 // error or ctx's, which end the pass early.
 func (s *Sender) Deliver(ctx context.Context) (sent, failed int, err error) {
-	ns, err := s.st.Undelivered(ctx, 0)
+	// The store leaves out those tried maxAttempts times: given up, never read again.
+	ns, err := s.st.Undelivered(ctx, s.maxAttempts, 0)
 	if err != nil {
 		return 0, 0, fmt.Errorf("webhook: deliver: %w", err)
 	}
@@ -132,7 +135,7 @@ func (s *Sender) Deliver(ctx context.Context) (sent, failed int, err error) {
 		if err := ctx.Err(); err != nil {
 			return sent, failed, fmt.Errorf("webhook: deliver: %w", err)
 		}
-		if n.Attempts >= s.maxAttempts || down[n.Profile] {
+		if down[n.Profile] {
 			continue
 		}
 		hook, ok := hooks[n.Profile]

@@ -30,14 +30,17 @@ type memStore struct {
 	mu    sync.Mutex
 	ns    []store.Notification
 	hooks map[string]store.Webhook
+	// asked has the maxAttempts of every Undelivered.
+	asked []int
 }
 
-func (m *memStore) Undelivered(_ context.Context, limit int) ([]store.Notification, error) {
+func (m *memStore) Undelivered(_ context.Context, maxAttempts, limit int) ([]store.Notification, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.asked = append(m.asked, maxAttempts)
 	var out []store.Notification
 	for _, n := range m.ns {
-		if n.Delivered.IsZero() && (limit <= 0 || len(out) < limit) {
+		if n.Delivered.IsZero() && (maxAttempts <= 0 || n.Attempts < maxAttempts) && (limit <= 0 || len(out) < limit) {
 			out = append(out, n)
 		}
 	}
@@ -191,6 +194,14 @@ func TestDeliver(t *testing.T) {
 	}
 	if !st.get(2).Delivered.IsZero() || st.get(5).Delivered.IsZero() {
 		t.Errorf("after recovery: 2 delivered %v, 5 delivered %v; want 2 given up, 5 delivered", st.get(2).Delivered, st.get(5).Delivered)
+	}
+	// The store, not the Sender, leaves out the given-up ones: every pass asks for
+	// those tried fewer than the Sender's maximum only.
+	st.mu.Lock()
+	asked := slices.Clone(st.asked)
+	st.mu.Unlock()
+	if len(asked) != 4 || slices.ContainsFunc(asked, func(n int) bool { return n != 3 }) {
+		t.Errorf("Undelivered was asked with maxAttempts %v, want 3 in each of the 4 passes", asked)
 	}
 	for _, secret := range []string{"whsec_ok", "whsec_down", "CANARY-QUERY"} {
 		if strings.Contains(logs.String(), secret) {
