@@ -60,6 +60,7 @@ type RunStore interface {
 	StartRun(ctx context.Context, job, replica string, now time.Time) (store.Run, error)
 	FinishRun(ctx context.Context, r store.Run) error
 	RecordSkip(ctx context.Context, job, replica string, now time.Time, why string) (store.Run, error)
+	RecordFailure(ctx context.Context, job, replica string, now, ended time.Time, msg string) (store.Run, error)
 	LastRun(ctx context.Context, job string) (store.Run, error)
 	// Beat records that a running run was alive at now (after each renewal of its
 	// lock).
@@ -548,15 +549,11 @@ func (s *Scheduler) skip(ctx context.Context, name string, now time.Time, why st
 	s.log.Info("job: slot skipped", "job", name, "reason", why, "run", r.ID)
 }
 
-// recordFailure records a slot that could not run at all, as a failed run.
+// recordFailure records a slot that could not run at all, as a failed run written
+// whole (store.RecordFailure), never seen running.
 func (s *Scheduler) recordFailure(ctx context.Context, name string, now time.Time, cause error, log *slog.Logger) {
-	run, err := s.store.StartRun(ctx, name, s.replica, now)
+	run, err := s.store.RecordFailure(ctx, name, s.replica, now, time.Now(), cause.Error())
 	if err != nil {
-		log.Error("job: cannot record a failed slot", "err", err)
-		return
-	}
-	run.Ended, run.Status, run.Report = time.Now(), store.RunFailed, withError(nil, cause)
-	if err := s.store.FinishRun(ctx, run); err != nil {
 		log.Error("job: cannot record a failed slot", "err", err)
 		return
 	}

@@ -755,3 +755,30 @@ func histogramCount(t *testing.T, reg *prometheus.Registry, name string, labels 
 	t.Helper()
 	return metric(t, reg, name, labels).GetHistogram().GetSampleCount()
 }
+
+// brokenLock cannot be taken: Redis is down.
+type brokenLock struct{ jobs.Lock }
+
+func (brokenLock) Acquire(ctx context.Context, job string, ttl time.Duration) (jobs.Held, bool, error) {
+	return nil, false, errors.New("dial tcp 10.0.0.9:6379: connection refused")
+}
+
+// A slot whose lock cannot be taken is not run, and is recorded as a failed run
+// that says why, written whole: never seen running.
+func TestSlotWithoutLockRecordedFailed(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	s := newScheduler(t, jobs.Options{Store: st, Lock: brokenLock{}}, jobs.Job{Name: "recompute", Spec: "@every 1s",
+		Run: func(ctx context.Context, r store.Run) (store.Run, error) {
+			t.Error("the job ran without its lock")
+			return r, nil
+		}})
+	s.Start(context.Background())
+	waitFor(t, "a failed slot", func() bool { return len(runsOf(t, st, "recompute", store.RunFailed)) > 0 })
+	r := runsOf(t, st, "recompute", store.RunFailed)[0]
+	if r.Ended.IsZero() || r.Replica != "matcher-1" || !strings.Contains(string(r.Report), "connection refused") {
+		t.Errorf("failed slot = %+v (report %s); want ended, by matcher-1, saying why", r, r.Report)
+	}
+	if running := runsOf(t, st, "recompute", store.RunRunning); len(running) > 0 {
+		t.Errorf("runs left running: %+v", running)
+	}
+}

@@ -53,6 +53,9 @@ func (nopStore) FinishRun(ctx context.Context, r store.Run) error { return nil }
 func (nopStore) RecordSkip(ctx context.Context, job, replica string, now time.Time, why string) (store.Run, error) {
 	return store.Run{}, nil
 }
+func (nopStore) RecordFailure(ctx context.Context, job, replica string, now, ended time.Time, msg string) (store.Run, error) {
+	return store.Run{}, nil
+}
 func (nopStore) LastRun(ctx context.Context, job string) (store.Run, error) {
 	return store.Run{}, store.ErrNotFound
 }

@@ -237,6 +237,24 @@ func (s *Store) RecordSkip(ctx context.Context, job, replica string, now time.Ti
 	return r, nil
 }
 
+// RecordFailure records, in one write, a slot that replica could not run at all (it
+// could not take the job's lock): a run with Status RunFailed that started at now
+// and ended at ended, whose Report is {"error": msg}. Being written whole, it is
+// never seen running, so a holder of the job's lock never takes it for a run left
+// running (AbandonRuns).
+func (s *Store) RecordFailure(ctx context.Context, job, replica string, now, ended time.Time, msg string) (Run, error) {
+	report, err := json.Marshal(map[string]string{"error": msg})
+	if err != nil {
+		return Run{}, fmt.Errorf("store: record failure of %q: %w", job, err)
+	}
+	r := Run{Job: job, Replica: replica, Started: now, Ended: ended, Status: RunFailed, Report: report}
+	r, err = s.insertRun(ctx, r)
+	if err != nil {
+		return Run{}, fmt.Errorf("store: record failure of %q: %w", job, err)
+	}
+	return r, nil
+}
+
 // insertRun inserts r as a new run and returns it with its id.
 func (s *Store) insertRun(ctx context.Context, r Run) (Run, error) {
 	if r.Job == "" || r.Replica == "" {

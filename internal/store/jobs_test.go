@@ -80,6 +80,32 @@ func TestRuns(t *testing.T) {
 	}
 }
 
+// A slot that could not run is recorded failed in one write, with its reason.
+func TestRecordFailure(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	t0 := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
+	r, err := s.RecordFailure(ctx, "recompute", "matcher-2", t0, t0.Add(time.Second), "redis: connection refused")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetRun(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != store.RunFailed || got.Job != "recompute" || got.Replica != "matcher-2" ||
+		!got.Started.Equal(t0) || !got.Ended.Equal(t0.Add(time.Second)) || string(got.Report) != `{"error":"redis: connection refused"}` {
+		t.Errorf("GetRun(%d) = %+v (report %s); want failed, matcher-2, started t0, ended a second later, the reason", r.ID, got, got.Report)
+	}
+	// Never running, so the next holder of the lock has nothing to abandon.
+	if ids, err := s.AbandonRuns(ctx, "recompute", t0.Add(time.Hour)); err != nil || len(ids) != 0 {
+		t.Errorf("AbandonRuns after a recorded failure = %v, %v; want none", ids, err)
+	}
+	if _, err := s.RecordFailure(ctx, "", "matcher-2", t0, t0, "x"); err == nil {
+		t.Error("RecordFailure with no job = nil, want an error")
+	}
+}
+
 func TestFinishRunRefuses(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
