@@ -7,18 +7,15 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
-	"slices"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
-	"samenspel/config"
+	"samenspel/internal/benchdata"
 	"samenspel/internal/cache"
-	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
-	"samenspel/internal/synth"
 )
 
 // BenchmarkRecompute1000x50k is the nightly job's scale: a full recompute of 1,000
@@ -31,7 +28,7 @@ import (
 // per run it reports the peak of the live heap during the runs and the peak
 // resident set of the process since the store was built (Linux only).
 // SAMENSPEL_BENCH_STORE names a directory to keep the store in from one benchmark
-// run to the next.
+// run to the next (internal/benchdata).
 //
 //	go test ./internal/recompute -run '^$' -bench Recompute1000x50k -benchtime 1x
 func BenchmarkRecompute1000x50k(b *testing.B) {
@@ -54,21 +51,24 @@ func BenchmarkRecompute1000x50kPerTender(b *testing.B) {
 // that newSvc makes, one per run.
 func benchRecompute(b *testing.B, newSvc func(st *store.Store) NewSuggestions) {
 	ctx := context.Background()
-	st, tenders := benchStore(b, 50_000, 1000)
+	const tenders = 1000
+	st := benchdata.Store(b, 50_000, tenders)
 	runtime.GC()
 	resetPeakRSS()
 	peak := watchHeap()
-	var run store.Run
-	id := int64(0)
 	for b.Loop() {
-		id++
-		var err error
-		run, err = JobEach(newSvc(st), st, Options{Full: true})(ctx, store.Run{ID: id, Job: "recompute"})
+		// A recorded run, so that its id is newer than any earlier run's on a kept
+		// store: an older one would be fenced off.
+		run, err := st.StartRun(ctx, JobName, "bench", time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		run, err = JobEach(newSvc(st), st, Options{Full: true})(ctx, run)
 		if err != nil {
 			b.Fatal(err)
 		}
 		if run.Done != tenders || run.Failed != 0 {
-			b.Fatalf("run %d: %d done, %d failed of %d tenders", id, run.Done, run.Failed, tenders)
+			b.Fatalf("run %d: %d done, %d failed of %d tenders", run.ID, run.Done, run.Failed, tenders)
 		}
 	}
 	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MiB")
@@ -76,55 +76,6 @@ func benchRecompute(b *testing.B, newSvc func(st *store.Store) NewSuggestions) {
 		b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/run")
-}
-
-// benchStore builds a store with n partners all over Utrecht and t open tenders:
-// the synthetic tenders in a district or the whole city, a third of them narrowed
-// to one of their district's neighbourhoods, so that the candidates vary from
-// tens to thousands.
-func benchStore(b *testing.B, n, t int) (*store.Store, int) {
-	b.Helper()
-	ctx := context.Background()
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := os.Getenv("SAMENSPEL_BENCH_STORE")
-	if dir == "" {
-		dir = b.TempDir()
-	}
-	st, err := store.Open(ctx, dir, tax)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	if recs, err := st.Tenders(ctx); err == nil && len(recs) == t {
-		return st, t // built by an earlier run in SAMENSPEL_BENCH_STORE
-	}
-	ps := synth.Profiles(1, n)
-	for batch := range slices.Chunk(ps, 1000) {
-		if _, _, err := st.UpsertProfiles(ctx, batch); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := st.AddCollaborations(ctx, synth.Collaborations(1, ps, n/2)); err != nil {
-		b.Fatal(err)
-	}
-	districts := synth.Utrecht()
-	for i, tn := range synth.Tenders(1, t) {
-		if i%3 == 2 {
-			for _, d := range districts {
-				if slices.Contains(tn.Area, d.Code) {
-					tn.Area = []string{d.Neighbourhoods[i%len(d.Neighbourhoods)].Code}
-					break
-				}
-			}
-		}
-		if err := st.CreateTender(ctx, tn, "gemeente-utrecht", time.Unix(0, 0)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return st, t
 }
 
 // watchHeap samples the live heap every 10 ms until the returned function is
