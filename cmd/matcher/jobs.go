@@ -43,8 +43,10 @@ func recomputeSuggestions(cfg settings.Settings, st *store.Store, svc recompute.
 // newScheduler builds the scheduler of matcher serve: the recompute of every open
 // tender (then after, when set) and the weekly stale marking, on the settings'
 // schedules, one replica per slot under lock. The recompute computes with
-// recomputeSuggestions(cfg, st, svc, answers, obs).
-func newScheduler(cfg settings.Settings, st *store.Store, svc recompute.Suggestions, answers suggestions.Cache, obs suggestions.Observer, lock jobs.Lock, log *slog.Logger, after afterRecompute) (*jobs.Scheduler, error) {
+// recomputeSuggestions(cfg, st, svc, answers, obs), on every core but one
+// (recompute.WorkersBesideRequests), and before each tender it gives way to the
+// requests being answered (inFlight, the API's count; nil: none).
+func newScheduler(cfg settings.Settings, st *store.Store, svc recompute.Suggestions, answers suggestions.Cache, obs suggestions.Observer, inFlight func() int64, lock jobs.Lock, log *slog.Logger, after afterRecompute) (*jobs.Scheduler, error) {
 	loc, err := time.LoadLocation(cfg.Timezone)
 	if err != nil {
 		return nil, err
@@ -54,7 +56,8 @@ func newScheduler(cfg settings.Settings, st *store.Store, svc recompute.Suggesti
 		return nil, err
 	}
 	if cfg.RecomputeCron != settings.CronOff {
-		run := recompute.JobEach(recomputeSuggestions(cfg, st, svc, answers, obs), st, recompute.Options{Log: log})
+		run := recompute.JobEach(recomputeSuggestions(cfg, st, svc, answers, obs), st,
+			recompute.Options{Log: log, Workers: recompute.WorkersBesideRequests(), Yield: giveWay(inFlight)})
 		err := sched.Add(jobs.Job{Name: recompute.JobName, Spec: cfg.RecomputeCron, Run: func(ctx context.Context, r store.Run) (store.Run, error) {
 			r, err := run(ctx, r)
 			if err != nil || after == nil {
@@ -80,6 +83,15 @@ func newScheduler(cfg settings.Settings, st *store.Store, svc recompute.Suggesti
 		}
 	}
 	return sched, nil
+}
+
+// giveWay is the recompute's Yield beside the API whose requests in flight
+// inFlight counts; nil when there is none.
+func giveWay(inFlight func() int64) func(context.Context) {
+	if inFlight == nil {
+		return nil
+	}
+	return recompute.GiveWay(inFlight, recompute.DefaultGiveWay)
 }
 
 // markStale is the weekly job: profiles not written or confirmed for 12 months

@@ -123,7 +123,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		sent, failed, err := sender.Deliver(ctx)
 		return map[string]any{"webhooks": map[string]int{"sent": sent, "failed": failed}}, err
 	}
-	sched, err := newScheduler(cfg, st, svc, answers, metrics, jobLock, log, deliver)
+	sched, err := newScheduler(cfg, st, svc, answers, metrics, metrics.InFlight, jobLock, log, deliver)
 	if err != nil {
 		return err
 	}

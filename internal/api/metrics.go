@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -26,6 +27,8 @@ type Metrics struct {
 	// cacheErrors counts cache calls that failed (Redis slow or down): the answer
 	// was computed here instead.
 	cacheErrors prometheus.Counter
+	// inFlight counts the requests being answered (InFlight).
+	inFlight atomic.Int64
 }
 
 // unmatchedRoute is the route label of a request that matched no route; the raw
@@ -59,8 +62,12 @@ func NewMetrics() *Metrics {
 	// computed before the first miss.
 	m.suggestionCache.WithLabelValues("hit")
 	m.suggestionCache.WithLabelValues("miss")
+	inFlight := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "samenspel_http_requests_in_flight",
+		Help: "HTTP requests being answered.",
+	}, func() float64 { return float64(m.inFlight.Load()) })
 	m.reg.MustRegister(
-		collectors.NewGoCollector(),
+		collectors.NewGoCollector(), inFlight,
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.requests, m.duration, m.suggestionCache, m.cacheErrors,
 	)
@@ -73,6 +80,8 @@ func NewMetrics() *Metrics {
 func (m *Metrics) middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
+		m.inFlight.Add(1)
+		defer m.inFlight.Add(-1)
 		c.Next()
 		route := c.FullPath()
 		if route == "" {
@@ -98,6 +107,10 @@ func methodLabel(method string) string {
 	}
 	return "other"
 }
+
+// InFlight is the number of requests being answered now: the nightly recompute
+// gives way to them (recompute.GiveWay).
+func (m *Metrics) InFlight() int64 { return m.inFlight.Load() }
 
 // handler serves the metrics in the Prometheus exposition format.
 func (m *Metrics) handler() http.Handler {

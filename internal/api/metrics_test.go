@@ -109,3 +109,46 @@ func grepLines(out, prefix string) string {
 	}
 	return b.String()
 }
+
+// InFlight counts the requests being answered, also at /metrics, and forgets each
+// once it is answered, even when its handler panics.
+func TestMetricsInFlight(t *testing.T) {
+	m := NewMetrics()
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.CustomRecovery(func(c *gin.Context, _ any) { c.AbortWithStatus(http.StatusInternalServerError) }), m.middleware())
+	r.GET("/metrics", gin.WrapH(m.handler()))
+	entered, release := make(chan struct{}), make(chan struct{})
+	r.GET("/slow", func(c *gin.Context) {
+		entered <- struct{}{}
+		<-release
+		c.String(http.StatusOK, "ok")
+	})
+	r.GET("/panics", func(c *gin.Context) { panic("boom") })
+
+	if n := m.InFlight(); n != 0 {
+		t.Fatalf("InFlight() before any request = %d, want 0", n)
+	}
+	done := make(chan struct{})
+	for range 2 {
+		go func() {
+			r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/slow", nil))
+			done <- struct{}{}
+		}()
+		<-entered
+	}
+	if n := m.InFlight(); n != 2 {
+		t.Errorf("InFlight() with two requests held = %d, want 2", n)
+	}
+	// The scrape itself is a request in flight too.
+	if body := scrape(t, r); !strings.Contains(body, "samenspel_http_requests_in_flight 3") {
+		t.Errorf("/metrics with two requests held lacks samenspel_http_requests_in_flight 3:\n%s", grepLines(body, "samenspel_http_requests_in_flight"))
+	}
+	close(release)
+	<-done
+	<-done
+	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/panics", nil))
+	if n := m.InFlight(); n != 0 {
+		t.Errorf("InFlight() after every request was answered = %d, want 0", n)
+	}
+}

@@ -50,7 +50,11 @@ type Options struct {
 	// Full recomputes every open tender, changed or not.
 	Full bool
 	// Workers bounds the tenders recomputed at once: runtime.GOMAXPROCS(0) when 0.
+	// A run inside a process that also serves requests takes WorkersBesideRequests.
 	Workers int
+	// Yield, when set, is called by each worker before each tender: a run beside
+	// live requests gives way to them there (GiveWay).
+	Yield func(ctx context.Context)
 	// Progress, when set, is called after each tender with the tenders finished so
 	// far and their total, from one goroutine at a time.
 	Progress func(done, total int)
@@ -59,6 +63,39 @@ type Options struct {
 	// Now is the clock of the notifications: time.Now when nil.
 	Now func() time.Time
 }
+
+// WorkersBesideRequests is the bound of Options.Workers for a run in a process
+// that serves live requests too (`matcher serve`): every core but one, and at
+// least one. The core left over keeps the live requests' p99 near its idle value
+// (BenchmarkLiveDuringRecompute in internal/api); `matcher recompute`, alone in its
+// process, takes every core.
+func WorkersBesideRequests() int { return max(1, runtime.GOMAXPROCS(0)-1) }
+
+// GiveWay is an Options.Yield for a run in a process that also answers requests:
+// before each tender it waits while inFlight (the requests being answered) is not
+// zero, at most most, so that a tender's computation never starts beside a live
+// request, and a busy API slows the run down but never stops it.
+func GiveWay(inFlight func() int64, most time.Duration) func(ctx context.Context) {
+	return func(ctx context.Context) {
+		if inFlight() == 0 {
+			return
+		}
+		deadline := time.Now().Add(most)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for inFlight() > 0 && time.Now().Before(deadline) {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}
+}
+
+// DefaultGiveWay is how long GiveWay waits at most before a tender in `matcher
+// serve`: a few times a request's usual time.
+const DefaultGiveWay = 20 * time.Millisecond
 
 // JobName is the job's name in the runs, the metrics and its lock.
 const JobName = "recompute"
@@ -163,6 +200,9 @@ func Run(ctx context.Context, svc Suggestions, st Store, run store.Run, opts Opt
 		go func() {
 			defer wg.Done()
 			for id := range todo {
+				if opts.Yield != nil {
+					opts.Yield(ctx)
+				}
 				out, err := svc.Recompute(ctx, id, run.ID, opts.Full)
 				results <- result{id, out, err}
 			}
