@@ -7,27 +7,14 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"samenspel/config"
+	"samenspel/internal/logbuf"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
-
-// syncBuffer is a log sink the server goroutine and the test can share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestServeAndShutdown: matcher serve answers on its address, and a cancelled
 // context (SIGTERM in main) shuts it down cleanly.
@@ -36,7 +23,7 @@ func TestServeAndShutdown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	errc := make(chan error, 1)
-	var logs syncBuffer
+	var logs logbuf.Buffer
 	go func() {
 		errc <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--data", "d"}, &logs, func(a string) { addrc <- a })
 	}()

@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"samenspel/internal/logbuf"
 	"samenspel/internal/redistest"
 )
 
@@ -74,7 +74,7 @@ func TestSuite(t *testing.T) {
 // TestRedisDown: a stopped Redis answers errors within its timeout, never hangs,
 // and the cache works again when Redis is back.
 func TestRedisDown(t *testing.T) {
-	var logged syncBuffer
+	var logged logbuf.Buffer
 	r, srv := newTestRedis(t, WithLogger(slog.New(slog.NewTextHandler(&logged, nil))))
 	ctx := context.Background()
 	if err := r.Set(ctx, "k", []byte("v")); err != nil {
@@ -124,24 +124,6 @@ func TestRedisDown(t *testing.T) {
 	if strings.Index(log, "answers again") < strings.Index(log, "does not answer") {
 		t.Errorf("recovery logged before the outage:\n%s", log)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger and a test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestRedisLock: one holder at a time; only the holder's unlock releases; a lock

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"samenspel/config"
+	"samenspel/internal/logbuf"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -257,7 +258,7 @@ func TestRunPokeAndFailureLog(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	st, idx := newStore(t), newMemIndex()
-	var logs syncBuffer
+	var logs logbuf.Buffer
 	s := New(st, idx, Cursor, slog.New(slog.NewTextHandler(&logs, nil)))
 	poke := make(chan struct{}, 1)
 	done := make(chan error, 1)
@@ -295,18 +296,6 @@ func TestRunPokeAndFailureLog(t *testing.T) {
 		t.Errorf("Run after cancel = %v", err)
 	}
 }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // freshIndex is a memIndex to swap with a live one.
 type freshIndex struct {

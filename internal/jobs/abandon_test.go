@@ -1,38 +1,19 @@
 package jobs_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"samenspel/internal/jobs"
+	"samenspel/internal/logbuf"
 	"samenspel/internal/store"
 )
-
-// logBuffer is a log sink the scheduler's goroutines and the test can share.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // idle is a job that does nothing, scheduled too rarely to run in a test.
 func idle(name string) jobs.Job {
@@ -87,7 +68,7 @@ func TestNextRunAbandonsDeadReplicasRuns(t *testing.T) {
 	beating := deadRun(t, st, "recompute", t0, t0.Add(40*time.Second))
 	silent := deadRun(t, st, "recompute", t0.Add(time.Hour), time.Time{})
 	other := deadRun(t, st, "stale", t0, time.Time{})
-	var logs logBuffer
+	var logs logbuf.Buffer
 	s := newScheduler(t, jobs.Options{Store: st, Log: slog.New(slog.NewTextHandler(&logs, nil))},
 		counting("recompute", "@yearly", new(atomic.Int64)), idle("stale"))
 

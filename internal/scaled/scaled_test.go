@@ -1,13 +1,11 @@
 package scaled
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"samenspel/config"
 	"samenspel/internal/cache"
 	"samenspel/internal/indexsync"
+	"samenspel/internal/logbuf"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
@@ -70,24 +69,12 @@ func (x *index) Delete(ctx context.Context, ids []string) error {
 	return nil
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 type fixture struct {
 	st     *store.Store
 	idx    *index
 	scaled *Store
 	sync   *indexsync.Syncer
-	logs   *syncBuffer
+	logs   *logbuf.Buffer
 	tender profiles.Tender
 	pool   []profiles.Profile
 }
@@ -107,7 +94,7 @@ func setup(t *testing.T) *fixture {
 		t.Cleanup(func() { st.Close() })
 		return st
 	}
-	f := &fixture{st: open(), logs: &syncBuffer{}}
+	f := &fixture{st: open(), logs: &logbuf.Buffer{}}
 	f.idx = &index{Store: open()}
 	f.scaled = New(f.st, f.idx, slog.New(slog.NewTextHandler(f.logs, nil)))
 	f.sync = indexsync.New(f.st, f.idx, indexsync.Cursor, nil)

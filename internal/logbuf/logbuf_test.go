@@ -1,0 +1,25 @@
+package logbuf
+
+import (
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Writers and a reader at once (run with -race): every write arrives whole.
+func TestConcurrent(t *testing.T) {
+	var b Buffer
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 100 {
+				b.Write([]byte("line\n"))
+				_ = b.String()
+			}
+		})
+	}
+	wg.Wait()
+	if got := strings.Count(b.String(), "line\n"); got != 800 {
+		t.Errorf("%d lines, want 800", got)
+	}
+}
