@@ -225,16 +225,7 @@ func oneRunning(ctx context.Context, tx *sql.Tx, res sql.Result, id int64) error
 // replica runs it), as a run with Status RunSkipped that started and ended at now and
 // whose Report is {"reason": why}.
 func (s *Store) RecordSkip(ctx context.Context, job, replica string, now time.Time, why string) (Run, error) {
-	report, err := json.Marshal(map[string]string{"reason": why})
-	if err != nil {
-		return Run{}, fmt.Errorf("store: record skip of %q: %w", job, err)
-	}
-	r := Run{Job: job, Replica: replica, Started: now, Ended: now, Status: RunSkipped, Report: report}
-	r, err = s.insertRun(ctx, r)
-	if err != nil {
-		return Run{}, fmt.Errorf("store: record skip of %q: %w", job, err)
-	}
-	return r, nil
+	return s.insertEnded(ctx, "skip", Run{Job: job, Replica: replica, Started: now, Ended: now, Status: RunSkipped}, "reason", why)
 }
 
 // RecordFailure records, in one write, a slot that replica could not run at all (it
@@ -243,16 +234,22 @@ func (s *Store) RecordSkip(ctx context.Context, job, replica string, now time.Ti
 // never seen running, so a holder of the job's lock never takes it for a run left
 // running (AbandonRuns).
 func (s *Store) RecordFailure(ctx context.Context, job, replica string, now, ended time.Time, msg string) (Run, error) {
-	report, err := json.Marshal(map[string]string{"error": msg})
+	return s.insertEnded(ctx, "failure", Run{Job: job, Replica: replica, Started: now, Ended: ended, Status: RunFailed}, "error", msg)
+}
+
+// insertEnded inserts r, a run that ended as it was recorded (a skip, a failure),
+// with the report {key: value}; what names it in an error.
+func (s *Store) insertEnded(ctx context.Context, what string, r Run, key, value string) (Run, error) {
+	report, err := json.Marshal(map[string]string{key: value})
 	if err != nil {
-		return Run{}, fmt.Errorf("store: record failure of %q: %w", job, err)
+		return Run{}, fmt.Errorf("store: record %s of %q: %w", what, r.Job, err)
 	}
-	r := Run{Job: job, Replica: replica, Started: now, Ended: ended, Status: RunFailed, Report: report}
-	r, err = s.insertRun(ctx, r)
+	r.Report = report
+	out, err := s.insertRun(ctx, r)
 	if err != nil {
-		return Run{}, fmt.Errorf("store: record failure of %q: %w", job, err)
+		return Run{}, fmt.Errorf("store: record %s of %q: %w", what, r.Job, err)
 	}
-	return r, nil
+	return out, nil
 }
 
 // insertRun inserts r as a new run and returns it with its id.
