@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"samenspel/internal/logbuf"
 	"samenspel/internal/meili"
 	"samenspel/internal/profiles"
 	"samenspel/internal/settings"
@@ -221,7 +222,7 @@ func TestSyncWatch(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		lookup := func(k string) (string, bool) { v, ok := meiliEnv[k]; return v, ok }
-		done <- run(ctx, []string{"sync", "--watch", "--interval", "10ms", "--data", data}, lookup, &strings.Builder{}, &syncWriter{})
+		done <- run(ctx, []string{"sync", "--watch", "--interval", "10ms", "--data", data}, lookup, &strings.Builder{}, &logbuf.Buffer{})
 	}()
 	time.Sleep(50 * time.Millisecond)
 	f.setDown(false)
@@ -236,18 +237,6 @@ func TestSyncWatch(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("sync --watch after SIGTERM = %v, want nil", err)
 	}
-}
-
-// syncWriter is an io.Writer safe for the sync's logger and the test.
-type syncWriter struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
 }
 
 func TestKeys(t *testing.T) {
