@@ -14,6 +14,7 @@ import (
 
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 )
 
 // change is what a test expects of a store.Change: the profile it names and
@@ -60,7 +61,7 @@ func changesSince(t *testing.T, s *store.Store, seq int64) ([]change, []store.Ch
 func TestChangesEveryWrite(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	renamed := profile("a")
+	renamed := storetest.Profile("a")
 	renamed.Name = "Renamed"
 	tests := []struct {
 		name string
@@ -68,23 +69,23 @@ func TestChangesEveryWrite(t *testing.T) {
 		want []change // the changes the write adds, in order
 		all  []change // the whole log afterwards
 	}{
-		{"CreateProfile", func() error { return s.CreateProfile(ctx, profile("a")) },
+		{"CreateProfile", func() error { return s.CreateProfile(ctx, storetest.Profile("a")) },
 			[]change{{"a", false}}, []change{{"a", false}}},
-		{"CreateProfile another", func() error { return s.CreateProfile(ctx, profile("b")) },
+		{"CreateProfile another", func() error { return s.CreateProfile(ctx, storetest.Profile("b")) },
 			[]change{{"b", false}}, []change{{"a", false}, {"b", false}}},
 		{"PutProfile moves a past b", func() error { return s.PutProfile(ctx, renamed) },
 			[]change{{"a", false}}, []change{{"b", false}, {"a", false}}},
 		{"UpsertProfiles creates and updates", func() error {
-			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{profile("c"), profile("b")})
+			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile("c"), storetest.Profile("b")})
 			return err
 		}, []change{{"c", false}, {"b", false}}, []change{{"a", false}, {"c", false}, {"b", false}}},
 		{"UpsertProfiles twice the same id", func() error {
-			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{profile("d"), profile("a"), profile("d")})
+			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile("d"), storetest.Profile("a"), storetest.Profile("d")})
 			return err
 		}, []change{{"a", false}, {"d", false}}, []change{{"c", false}, {"b", false}, {"a", false}, {"d", false}}},
 		{"DeleteProfile", func() error { return s.DeleteProfile(ctx, "c") },
 			[]change{{"c", true}}, []change{{"b", false}, {"a", false}, {"d", false}, {"c", true}}},
-		{"CreateProfile after delete", func() error { return s.CreateProfile(ctx, profile("c")) },
+		{"CreateProfile after delete", func() error { return s.CreateProfile(ctx, storetest.Profile("c")) },
 			[]change{{"c", false}}, []change{{"b", false}, {"a", false}, {"d", false}, {"c", false}}},
 		{"UpsertProfiles none", func() error { _, _, err := s.UpsertProfiles(ctx, nil); return err },
 			[]change{}, []change{{"b", false}, {"a", false}, {"d", false}, {"c", false}}},
@@ -120,26 +121,26 @@ func TestChangesEveryWrite(t *testing.T) {
 func TestChangesFailedWriteRecordsNothing(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	if err := s.CreateProfile(ctx, profile("a")); err != nil {
+	if err := s.CreateProfile(ctx, storetest.Profile("a")); err != nil {
 		t.Fatal(err)
 	}
 	last, err := s.LastChange(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	unencodable := profile("bad")
+	unencodable := storetest.Profile("bad")
 	unencodable.Instruments = map[string]float64{"meals": math.NaN()} // JSON has no NaN
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	for name, op := range map[string]func() error{
-		"CreateProfile of a taken id": func() error { return s.CreateProfile(ctx, profile("a")) },
-		"PutProfile of a missing id":  func() error { return s.PutProfile(ctx, profile("missing")) },
+		"CreateProfile of a taken id": func() error { return s.CreateProfile(ctx, storetest.Profile("a")) },
+		"PutProfile of a missing id":  func() error { return s.PutProfile(ctx, storetest.Profile("missing")) },
 		"DeleteProfile of a missing":  func() error { return s.DeleteProfile(ctx, "missing") },
 		"UpsertProfiles with one profile that cannot be stored": func() error {
-			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{profile("good"), profile("a"), unencodable})
+			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile("good"), storetest.Profile("a"), unencodable})
 			return err
 		},
-		"PutProfile with a cancelled context": func() error { return s.PutProfile(cancelled, profile("a")) },
+		"PutProfile with a cancelled context": func() error { return s.PutProfile(cancelled, storetest.Profile("a")) },
 	} {
 		if err := op(); err == nil {
 			t.Fatalf("%s = nil error, want one", name)
@@ -161,7 +162,7 @@ func TestChangesPaging(t *testing.T) {
 	s := newStore(t)
 	var ps []profiles.Profile
 	for i := range 25 {
-		ps = append(ps, profile(fmt.Sprintf("p-%02d", i)))
+		ps = append(ps, storetest.Profile(fmt.Sprintf("p-%02d", i)))
 	}
 	if _, _, err := s.UpsertProfiles(ctx, ps); err != nil {
 		t.Fatal(err)
@@ -184,7 +185,7 @@ func TestChangesPaging(t *testing.T) {
 		}
 		cursor = cs[len(cs)-1].Seq
 		if page == 0 { // written again after its page was read
-			changed := profile("p-03")
+			changed := storetest.Profile("p-03")
 			changed.Name = "Changed"
 			if err := s.PutProfile(ctx, changed); err != nil {
 				t.Fatal(err)
@@ -220,7 +221,7 @@ func TestChangesCarryTheirProfile(t *testing.T) {
 			var err error
 			switch i % 3 {
 			case 0, 1:
-				p := profile(id)
+				p := storetest.Profile(id)
 				p.Name = fmt.Sprintf("Version %d", i)
 				_, _, err = writer.UpsertProfiles(ctx, []profiles.Profile{p})
 			case 2:
@@ -261,7 +262,7 @@ func TestCursors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { s.Close() }()
-	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{profile("a"), profile("b"), profile("c")}); err != nil {
+	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile("a"), storetest.Profile("b"), storetest.Profile("c")}); err != nil {
 		t.Fatal(err)
 	}
 	last, err := s.LastChange(ctx)
@@ -341,7 +342,7 @@ func TestChangesOfAnOlderStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{profile("c"), profile("a"), profile("b")}); err != nil {
+	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile("c"), storetest.Profile("a"), storetest.Profile("b")}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

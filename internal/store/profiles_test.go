@@ -11,6 +11,7 @@ import (
 
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 )
 
 func TestProfileRoundTrip(t *testing.T) {
@@ -21,10 +22,10 @@ func TestProfileRoundTrip(t *testing.T) {
 		name string
 		p    profiles.Profile
 	}{
-		{"with contact and private", profile("buurtkamer-overvecht")},
+		{"with contact and private", storetest.Profile("buurtkamer-overvecht")},
 		{"no contact, no themes", bare},
 		{"many areas", func() profiles.Profile {
-			p := profile("wide")
+			p := storetest.Profile("wide")
 			p.Areas = []string{"BU03441205", "WK034412", "GM0344", "GM0363"}
 			return p
 		}()},
@@ -49,7 +50,7 @@ func TestProfileRoundTrip(t *testing.T) {
 func TestProfileErrors(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	if err := s.CreateProfile(ctx, profile("a")); err != nil {
+	if err := s.CreateProfile(ctx, storetest.Profile("a")); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -57,11 +58,11 @@ func TestProfileErrors(t *testing.T) {
 		op   func() error
 		want error
 	}{
-		{"create existing", func() error { return s.CreateProfile(ctx, profile("a")) }, store.ErrConflict},
-		{"put missing", func() error { return s.PutProfile(ctx, profile("b")) }, store.ErrNotFound},
+		{"create existing", func() error { return s.CreateProfile(ctx, storetest.Profile("a")) }, store.ErrConflict},
+		{"put missing", func() error { return s.PutProfile(ctx, storetest.Profile("b")) }, store.ErrNotFound},
 		{"get missing", func() error { _, err := s.GetProfile(ctx, "b"); return err }, store.ErrNotFound},
 		{"delete missing", func() error { return s.DeleteProfile(ctx, "b") }, store.ErrNotFound},
-		{"put existing", func() error { return s.PutProfile(ctx, profile("a")) }, nil},
+		{"put existing", func() error { return s.PutProfile(ctx, storetest.Profile("a")) }, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -78,7 +79,7 @@ func TestProfileErrors(t *testing.T) {
 func TestPutProfileReplacesIndexes(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	old := profile("a")
+	old := storetest.Profile("a")
 	if err := s.CreateProfile(ctx, old); err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func TestPutProfileReplacesIndexes(t *testing.T) {
 			t.Errorf("SearchProfiles(%+v) after PutProfile = %d, %v; want the profile", q, total, err)
 		}
 	}
-	cands, err := s.Candidates(ctx, tender("t"))
+	cands, err := s.Candidates(ctx, storetest.Tender("t"))
 	if err != nil || len(cands) != 0 {
 		t.Errorf("Candidates() after moving the profile away = %d, %v; want none", len(cands), err)
 	}
@@ -126,11 +127,11 @@ func TestDeleteProfile(t *testing.T) {
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	s := newStore(t)
 	for _, id := range []string{"a", "b"} {
-		if err := s.CreateProfile(ctx, profile(id)); err != nil {
+		if err := s.CreateProfile(ctx, storetest.Profile(id)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.CreateTender(ctx, tender("t"), "owner", now); err != nil {
+	if err := s.CreateTender(ctx, storetest.Tender("t"), "owner", now); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"a", "b"} {
@@ -159,7 +160,7 @@ func TestDeleteProfile(t *testing.T) {
 	if got := ids(hits); !slices.Equal(got, []string{"b"}) {
 		t.Errorf("SearchProfiles(buurtkamer) after delete = %v, want [b]", got)
 	}
-	cands, err := s.Candidates(ctx, tender("t"))
+	cands, err := s.Candidates(ctx, storetest.Tender("t"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +175,7 @@ func TestDeleteProfile(t *testing.T) {
 	if _, err := s.TokenByHash(ctx, tok.Hash); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("TokenByHash(token of a) after delete = %v, want ErrNotFound", err)
 	}
-	if err := s.CreateProfile(ctx, profile("a")); err != nil {
+	if err := s.CreateProfile(ctx, storetest.Profile("a")); err != nil {
 		t.Errorf("CreateProfile(a) after delete = %v, want the id free again", err)
 	}
 }
@@ -182,14 +183,14 @@ func TestDeleteProfile(t *testing.T) {
 func TestUpsertProfiles(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	if err := s.CreateProfile(ctx, profile("b")); err != nil {
+	if err := s.CreateProfile(ctx, storetest.Profile("b")); err != nil {
 		t.Fatal(err)
 	}
-	changed := profile("b")
+	changed := storetest.Profile("b")
 	changed.Name = "Changed"
-	last := profile("c")
+	last := storetest.Profile("c")
 	last.Name = "Last wins"
-	batch := []profiles.Profile{profile("c"), profile("a"), changed, last}
+	batch := []profiles.Profile{storetest.Profile("c"), storetest.Profile("a"), changed, last}
 	created, updated, err := s.UpsertProfiles(ctx, batch)
 	if err != nil || created != 2 || updated != 2 {
 		t.Errorf("UpsertProfiles() = %d, %d, %v; want 2 created (a, c), 2 updated (b, c again)", created, updated, err)
@@ -198,7 +199,7 @@ func TestUpsertProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []profiles.Profile{profile("a"), changed, last}
+	want := []profiles.Profile{storetest.Profile("a"), changed, last}
 	if diff := cmp.Diff(want, got, equateEmpty); diff != "" {
 		t.Errorf("Profiles() after UpsertProfiles (-want +got):\n%s", diff)
 	}

@@ -10,6 +10,7 @@ import (
 	"samenspel/config"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 )
 
 // TestLabelsFollowTaxonomy: when the taxonomy's labels change, opening the store
@@ -21,7 +22,7 @@ func TestLabelsFollowTaxonomy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	debt := profile("geldzorgen-utrecht")
+	debt := storetest.Profile("geldzorgen-utrecht")
 	debt.Name, debt.Description = "Stichting Geldzorgen", "Hulp bij rekeningen en brieven."
 	debt.Instruments = map[string]float64{"debt_counseling": 1}
 	if err := s.CreateProfile(ctx, debt); err != nil {

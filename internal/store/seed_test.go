@@ -9,6 +9,7 @@ import (
 
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 )
 
 // TestSeedOnce: processes starting together on one directory seed it once, whole.
@@ -16,9 +17,9 @@ func TestSeedOnce(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	seed := store.Seed{
-		Profiles:       []profiles.Profile{profile("a"), profile("b")},
+		Profiles:       []profiles.Profile{storetest.Profile("a"), storetest.Profile("b")},
 		Collaborations: []profiles.Collaboration{{A: "a", B: "b", Outcome: "positive", At: "2026-01-01"}},
-		Tenders:        []profiles.Tender{tender("t1")},
+		Tenders:        []profiles.Tender{storetest.Tender("t1")},
 		Owner:          "examples",
 	}
 	var stores []*store.Store
@@ -71,7 +72,7 @@ func TestSeedOnce(t *testing.T) {
 func TestSeedAllOrNothing(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	bad := store.Seed{Profiles: []profiles.Profile{profile("a")}, Tenders: []profiles.Tender{tender("t"), tender("t")}}
+	bad := store.Seed{Profiles: []profiles.Profile{storetest.Profile("a")}, Tenders: []profiles.Tender{storetest.Tender("t"), storetest.Tender("t")}}
 	if ok, err := s.SeedIfEmpty(ctx, bad, time.Unix(0, 0)); ok || !errors.Is(err, store.ErrConflict) {
 		t.Errorf("seed with a tender twice = %v, %v; want ErrConflict", ok, err)
 	}

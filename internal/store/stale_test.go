@@ -12,6 +12,7 @@ import (
 
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 )
 
 // record reads the profile record of id or fails the test.
@@ -47,7 +48,7 @@ func profilesVersion(t *testing.T, s *store.Store) int64 {
 // isCandidate reports whether id is a candidate of the SPEC §2 tender.
 func isCandidate(t *testing.T, s *store.Store, id string) bool {
 	t.Helper()
-	ps, err := s.Candidates(context.Background(), tender("t"))
+	ps, err := s.Candidates(context.Background(), storetest.Tender("t"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestProfileWritesStampUpdated(t *testing.T) {
 	}{
 		{"PutProfile", func(s *store.Store, p profiles.Profile) error { return s.PutProfile(ctx, p) }},
 		{"UpsertProfiles", func(s *store.Store, p profiles.Profile) error {
-			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{profile("other"), p})
+			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile("other"), p})
 			return err
 		}},
 	}
@@ -95,7 +96,7 @@ func TestProfileWritesStampUpdated(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s, clock := newClockStore(t)
 			written := clock.now()
-			if err := s.CreateProfile(ctx, profile("a")); err != nil {
+			if err := s.CreateProfile(ctx, storetest.Profile("a")); err != nil {
 				t.Fatal(err)
 			}
 			checkCurrent(t, s, "a", written)
@@ -110,7 +111,7 @@ func TestProfileWritesStampUpdated(t *testing.T) {
 			}
 
 			clock.set(now.Add(time.Hour))
-			p := profile("a")
+			p := storetest.Profile("a")
 			p.Stale = true // ignored: a write makes the profile current
 			if err := tc.write(s, p); err != nil {
 				t.Fatalf("%s(a) = %v", tc.name, err)
@@ -123,7 +124,7 @@ func TestProfileWritesStampUpdated(t *testing.T) {
 	}
 	t.Run("UpsertProfiles creates", func(t *testing.T) {
 		s, clock := newClockStore(t)
-		p := profile("a")
+		p := storetest.Profile("a")
 		p.Stale = true
 		if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{p}); err != nil {
 			t.Fatal(err)
@@ -133,7 +134,7 @@ func TestProfileWritesStampUpdated(t *testing.T) {
 	t.Run("SeedIfEmpty", func(t *testing.T) {
 		s, clock := newClockStore(t)
 		seeded := clock.now().Add(-time.Minute) // the seed's own time, not the clock's
-		if _, err := s.SeedIfEmpty(ctx, store.Seed{Profiles: []profiles.Profile{profile("a")}}, seeded); err != nil {
+		if _, err := s.SeedIfEmpty(ctx, store.Seed{Profiles: []profiles.Profile{storetest.Profile("a")}}, seeded); err != nil {
 			t.Fatal(err)
 		}
 		checkCurrent(t, s, "a", seeded)
@@ -156,7 +157,7 @@ func TestMarkStaleTwelveMonths(t *testing.T) {
 		"today":             now,
 	} {
 		clock.set(written)
-		if err := s.CreateProfile(ctx, profile(id)); err != nil {
+		if err := s.CreateProfile(ctx, storetest.Profile(id)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -184,11 +185,11 @@ func TestMarkStaleRecordsChanges(t *testing.T) {
 	ctx := context.Background()
 	s, clock := newClockStore(t)
 	written := clock.now()
-	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{profile("b"), profile("a")}); err != nil {
+	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile("b"), storetest.Profile("a")}); err != nil {
 		t.Fatal(err)
 	}
 	clock.set(written.AddDate(0, 6, 0))
-	if err := s.CreateProfile(ctx, profile("c")); err != nil {
+	if err := s.CreateProfile(ctx, storetest.Profile("c")); err != nil {
 		t.Fatal(err)
 	}
 	last, err := s.LastChange(ctx)
@@ -239,7 +240,7 @@ func TestMarkStaleRecordsChanges(t *testing.T) {
 func TestConfirmProfile(t *testing.T) {
 	ctx := context.Background()
 	s, clock := newClockStore(t)
-	if err := s.CreateProfile(ctx, profile("a")); err != nil {
+	if err := s.CreateProfile(ctx, storetest.Profile("a")); err != nil {
 		t.Fatal(err)
 	}
 	marked := clock.now().AddDate(2, 0, 0)
@@ -290,11 +291,11 @@ func TestConfirmProfile(t *testing.T) {
 func TestStaleProfileReadWhole(t *testing.T) {
 	ctx := context.Background()
 	s, clock := newClockStore(t)
-	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{profile("a"), profile("b")}); err != nil {
+	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile("a"), storetest.Profile("b")}); err != nil {
 		t.Fatal(err)
 	}
 	clock.set(clock.now().AddDate(1, 1, 0))
-	if err := s.PutProfile(ctx, profile("b")); err != nil {
+	if err := s.PutProfile(ctx, storetest.Profile("b")); err != nil {
 		t.Fatal(err)
 	}
 	now := clock.now()

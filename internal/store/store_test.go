@@ -22,6 +22,7 @@ import (
 	"samenspel/config"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 )
 
 // taxonomy parses the shipped taxonomy, the one the server opens the store with.
@@ -55,38 +56,6 @@ func newStore(t testing.TB) *store.Store {
 	return open(t, t.TempDir())
 }
 
-// canary is written into contact and private fields; it must never come out of a
-// search.
-const canary = "canary-7f3a"
-
-// profile is the profile of SPEC §2 under another id, with contact and private set.
-func profile(id string) profiles.Profile {
-	return profiles.Profile{
-		ID: id, Name: "Buurtkamer " + id, Kind: "residents_group", Size: profiles.SizeSmall,
-		NewProvider: true, Areas: []string{"WK034412"},
-		Instruments: map[string]float64{"meeting_place": 1, "meals": 0.5},
-		Themes:      []string{"loneliness"}, Description: "Koffie en een warme maaltijd",
-		Contact: &profiles.Contact{Email: canary + "@example.org", Phone: canary},
-		Private: map[string]string{"ideas": canary},
-	}
-}
-
-// tender is the tender of SPEC §2 under another id.
-func tender(id string) profiles.Tender {
-	budget := int64(250000)
-	maxLarge := 1
-	return profiles.Tender{
-		ID: id, Title: "Minder eenzaamheid in Overvecht", Area: []string{"WK034412"},
-		Themes: []string{"loneliness"}, Budget: &budget,
-		Needs: []profiles.Need{
-			{Instrument: "home_visits", Weight: 3, Must: true},
-			{Instrument: "meeting_place", Weight: 2},
-		},
-		MinSize: 1, MaxSize: 5, RequireKinds: []string{"residents_group"},
-		MaxLarge: &maxLarge, MinSmall: 1, Exclude: []string{}, Weights: profiles.DefaultWeights,
-	}
-}
-
 // equateEmpty treats nil and empty slices and maps as equal: JSON keeps the
 // difference only where it matters to nobody (an empty private map is omitted).
 var equateEmpty = cmpopts.EquateEmpty()
@@ -109,7 +78,7 @@ func TestOpenTwiceKeepsData(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open() = %v", err)
 	}
-	if err := s.CreateProfile(ctx, profile("a")); err != nil {
+	if err := s.CreateProfile(ctx, storetest.Profile("a")); err != nil {
 		t.Fatalf("CreateProfile() = %v", err)
 	}
 	if err := s.Close(); err != nil {
@@ -158,8 +127,8 @@ func TestEmpty(t *testing.T) {
 		want  bool
 	}{
 		{"new", func(*store.Store) error { return nil }, true},
-		{"profile", func(s *store.Store) error { return s.CreateProfile(ctx, profile("a")) }, false},
-		{"tender", func(s *store.Store) error { return s.CreateTender(ctx, tender("t"), "o", time.Now()) }, false},
+		{"profile", func(s *store.Store) error { return s.CreateProfile(ctx, storetest.Profile("a")) }, false},
+		{"tender", func(s *store.Store) error { return s.CreateTender(ctx, storetest.Tender("t"), "o", time.Now()) }, false},
 		{"only events and tokens", func(s *store.Store) error {
 			if err := s.AddCollaboration(ctx, profiles.Collaboration{A: "a", B: "b", Outcome: "positive", At: "2026-03-01"}); err != nil {
 				return err
@@ -185,10 +154,10 @@ func TestVersions(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	s := newStore(t)
-	if err := s.CreateProfile(ctx, profile("base")); err != nil {
+	if err := s.CreateProfile(ctx, storetest.Profile("base")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateTender(ctx, tender("base"), "owner", now); err != nil {
+	if err := s.CreateTender(ctx, storetest.Tender("base"), "owner", now); err != nil {
 		t.Fatal(err)
 	}
 	p := store.Versions{Profiles: 1}
@@ -200,16 +169,16 @@ func TestVersions(t *testing.T) {
 		op   func() error
 		want store.Versions // the change
 	}{
-		{"CreateProfile", func() error { return s.CreateProfile(ctx, profile("a")) }, p},
-		{"PutProfile", func() error { return s.PutProfile(ctx, profile("a")) }, p},
+		{"CreateProfile", func() error { return s.CreateProfile(ctx, storetest.Profile("a")) }, p},
+		{"PutProfile", func() error { return s.PutProfile(ctx, storetest.Profile("a")) }, p},
 		{"UpsertProfiles", func() error {
-			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{profile("a"), profile("b")})
+			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile("a"), storetest.Profile("b")})
 			return err
 		}, p},
 		{"UpsertProfiles none", func() error { _, _, err := s.UpsertProfiles(ctx, nil); return err }, none},
 		{"DeleteProfile", func() error { return s.DeleteProfile(ctx, "b") }, p},
-		{"CreateTender", func() error { return s.CreateTender(ctx, tender("t"), "owner", now) }, tn},
-		{"PutTender", func() error { return s.PutTender(ctx, tender("t"), now) }, tn},
+		{"CreateTender", func() error { return s.CreateTender(ctx, storetest.Tender("t"), "owner", now) }, tn},
+		{"PutTender", func() error { return s.PutTender(ctx, storetest.Tender("t"), now) }, tn},
 		{"AddInterest", func() error { return s.AddInterest(ctx, "t", "a", now) }, tn},
 		{"AddInterest again", func() error { return s.AddInterest(ctx, "t", "a", now) }, none},
 		{"CloseTender", func() error { return s.CloseTender(ctx, "t", now) }, tn},
@@ -222,8 +191,8 @@ func TestVersions(t *testing.T) {
 		{"CreateToken", func() error {
 			return s.CreateToken(ctx, store.Token{Hash: hash("t"), Role: "admin", Name: "n", Created: now})
 		}, none},
-		{"failed PutProfile", func() error { s.PutProfile(ctx, profile("missing")); return nil }, none},
-		{"failed CreateTender", func() error { s.CreateTender(ctx, tender("t"), "owner", now); return nil }, none},
+		{"failed PutProfile", func() error { s.PutProfile(ctx, storetest.Profile("missing")); return nil }, none},
+		{"failed CreateTender", func() error { s.CreateTender(ctx, storetest.Tender("t"), "owner", now); return nil }, none},
 		{"reads", func() error {
 			if _, err := s.GetProfile(ctx, "a"); err != nil {
 				return err
@@ -234,7 +203,7 @@ func TestVersions(t *testing.T) {
 			if _, _, err := s.SearchProfiles(ctx, store.Query{Text: "buurtkamer"}); err != nil {
 				return err
 			}
-			if _, err := s.Candidates(ctx, tender("t")); err != nil {
+			if _, err := s.Candidates(ctx, storetest.Tender("t")); err != nil {
 				return err
 			}
 			if _, err := s.Tenders(ctx); err != nil {
@@ -289,7 +258,7 @@ func TestTwoStoresWriteAtOnce(t *testing.T) {
 			inner.Go(func() {
 				for i := range n {
 					id := fmt.Sprintf("server-%d-%d", w, i)
-					if err := server.CreateProfile(ctx, profile(id)); err != nil {
+					if err := server.CreateProfile(ctx, storetest.Profile(id)); err != nil {
 						errs <- err
 					}
 					if _, _, err := server.SearchProfiles(ctx, store.Query{Text: "buurtkamer", Limit: 5}); err != nil {
@@ -304,7 +273,7 @@ func TestTwoStoresWriteAtOnce(t *testing.T) {
 		for i := range n / 10 {
 			batch := make([]profiles.Profile, 50)
 			for j := range batch {
-				batch[j] = profile(fmt.Sprintf("indexer-%d-%d", i, j))
+				batch[j] = storetest.Profile(fmt.Sprintf("indexer-%d-%d", i, j))
 			}
 			if _, _, err := indexer.UpsertProfiles(ctx, batch); err != nil {
 				errs <- err
@@ -408,7 +377,7 @@ wait:
 	if err != nil {
 		t.Fatalf("GetProfile(survivor) after kill -9 = %v", err)
 	}
-	if diff := cmp.Diff(profile("survivor"), got, equateEmpty); diff != "" {
+	if diff := cmp.Diff(storetest.Profile("survivor"), got, equateEmpty); diff != "" {
 		t.Errorf("profile after kill -9 (-want +got):\n%s", diff)
 	}
 	if _, err := s.GetTender(ctx, "survivor"); err != nil {
@@ -423,10 +392,10 @@ wait:
 func writeAndBlock(ctx context.Context, dir string) {
 	s, err := store.Open(ctx, dir, mustTaxonomy())
 	if err == nil {
-		err = s.CreateProfile(ctx, profile("survivor"))
+		err = s.CreateProfile(ctx, storetest.Profile("survivor"))
 	}
 	if err == nil {
-		err = s.CreateTender(ctx, tender("survivor"), "owner", time.Now())
+		err = s.CreateTender(ctx, storetest.Tender("survivor"), "owner", time.Now())
 	}
 	if err == nil {
 		err = s.AddCollaboration(ctx, profiles.Collaboration{A: "survivor", B: "x", Outcome: "positive", At: "2026-03-01"})

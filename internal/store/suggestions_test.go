@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 )
 
 // TestPutSuggestionFenced: a run's answer replaces the stored one only when no
@@ -13,7 +14,7 @@ import (
 func TestPutSuggestionFenced(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	tn := tender("eenzaamheid-overvecht-2027")
+	tn := storetest.Tender("eenzaamheid-overvecht-2027")
 	if err := s.CreateTender(ctx, tn, "gemeente-utrecht", day1); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func TestPutSuggestionFenced(t *testing.T) {
 func TestStoredSuggestionOfClosedTender(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	tn := tender("eenzaamheid-overvecht-2027")
+	tn := storetest.Tender("eenzaamheid-overvecht-2027")
 	if err := s.CreateTender(ctx, tn, "gemeente-utrecht", day1); err != nil {
 		t.Fatal(err)
 	}

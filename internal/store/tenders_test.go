@@ -10,6 +10,7 @@ import (
 
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 )
 
 var (
@@ -21,7 +22,7 @@ var (
 func TestTenderLifecycle(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	tn := tender("eenzaamheid-overvecht-2027")
+	tn := storetest.Tender("eenzaamheid-overvecht-2027")
 	if err := s.CreateTender(ctx, tn, "gemeente-utrecht", day1); err != nil {
 		t.Fatalf("CreateTender() = %v", err)
 	}
@@ -72,7 +73,7 @@ func TestTenderLifecycle(t *testing.T) {
 func TestTenderErrors(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	if err := s.CreateTender(ctx, tender("t"), "o", day1); err != nil {
+	if err := s.CreateTender(ctx, storetest.Tender("t"), "o", day1); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -80,9 +81,9 @@ func TestTenderErrors(t *testing.T) {
 		op   func() error
 		want error
 	}{
-		{"create existing", func() error { return s.CreateTender(ctx, tender("t"), "other", day2) }, store.ErrConflict},
+		{"create existing", func() error { return s.CreateTender(ctx, storetest.Tender("t"), "other", day2) }, store.ErrConflict},
 		{"get missing", func() error { _, err := s.GetTender(ctx, "u"); return err }, store.ErrNotFound},
-		{"put missing", func() error { return s.PutTender(ctx, tender("u"), day2) }, store.ErrNotFound},
+		{"put missing", func() error { return s.PutTender(ctx, storetest.Tender("u"), day2) }, store.ErrNotFound},
 		{"close missing", func() error { return s.CloseTender(ctx, "u", day2) }, store.ErrNotFound},
 	}
 	for _, tc := range tests {
@@ -105,7 +106,7 @@ func TestTendersByID(t *testing.T) {
 		t.Errorf("Tenders() of an empty store = %#v, %v; want an empty, non-nil list", got, err)
 	}
 	for _, id := range []string{"c", "a", "b"} {
-		if err := s.CreateTender(ctx, tender(id), "owner-"+id, day1); err != nil {
+		if err := s.CreateTender(ctx, storetest.Tender(id), "owner-"+id, day1); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -117,9 +118,9 @@ func TestTendersByID(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []store.TenderRecord{
-		{Tender: tender("a"), Owner: "owner-a", Created: day1, Updated: day1},
-		{Tender: tender("b"), Owner: "owner-b", Closed: true, Created: day1, Updated: day2},
-		{Tender: tender("c"), Owner: "owner-c", Created: day1, Updated: day1},
+		{Tender: storetest.Tender("a"), Owner: "owner-a", Created: day1, Updated: day1},
+		{Tender: storetest.Tender("b"), Owner: "owner-b", Closed: true, Created: day1, Updated: day2},
+		{Tender: storetest.Tender("c"), Owner: "owner-c", Created: day1, Updated: day1},
 	}
 	if diff := cmp.Diff(want, got, equateEmpty); diff != "" {
 		t.Errorf("Tenders() (-want +got):\n%s", diff)
@@ -130,12 +131,12 @@ func TestInterests(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
 	for _, id := range []string{"c", "a", "b"} {
-		if err := s.CreateProfile(ctx, profile(id)); err != nil {
+		if err := s.CreateProfile(ctx, storetest.Profile(id)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, id := range []string{"t", "u"} {
-		if err := s.CreateTender(ctx, tender(id), "o", day1); err != nil {
+		if err := s.CreateTender(ctx, storetest.Tender(id), "o", day1); err != nil {
 			t.Fatal(err)
 		}
 	}

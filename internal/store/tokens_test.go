@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 )
 
 // hash is the hex SHA-256 of secret, as internal/auth makes it.
@@ -21,7 +22,7 @@ func hash(secret string) string {
 func TestTokens(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	if err := s.CreateProfile(ctx, profile("buurtkamer")); err != nil {
+	if err := s.CreateProfile(ctx, storetest.Profile("buurtkamer")); err != nil {
 		t.Fatal(err)
 	}
 	admin := store.Token{Hash: hash("ssp_admin"), Role: "admin", Name: "beheer", Created: day1}

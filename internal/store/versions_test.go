@@ -10,6 +10,7 @@ import (
 
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 )
 
 // TestVersionsSeeAnotherStoresWrites is the server and the indexer on one
@@ -20,23 +21,23 @@ func TestVersionsSeeAnotherStoresWrites(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	dir := t.TempDir()
 	server, indexer := open(t, dir), open(t, dir)
-	if err := server.CreateTender(ctx, tender("t"), "owner", now); err != nil {
+	if err := server.CreateTender(ctx, storetest.Tender("t"), "owner", now); err != nil {
 		t.Fatal(err)
 	}
 	writes := []struct {
 		name  string
 		write func(i int) error
 	}{
-		{"CreateProfile", func(i int) error { return indexer.CreateProfile(ctx, profile(fmt.Sprint("p", i))) }},
+		{"CreateProfile", func(i int) error { return indexer.CreateProfile(ctx, storetest.Profile(fmt.Sprint("p", i))) }},
 		{"UpsertProfiles", func(i int) error {
-			_, _, err := indexer.UpsertProfiles(ctx, []profiles.Profile{profile(fmt.Sprint("u", i))})
+			_, _, err := indexer.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile(fmt.Sprint("u", i))})
 			return err
 		}},
-		{"PutTender", func(int) error { return indexer.PutTender(ctx, tender("t"), now) }},
+		{"PutTender", func(int) error { return indexer.PutTender(ctx, storetest.Tender("t"), now) }},
 		{"AddCollaboration", func(i int) error {
 			return indexer.AddCollaboration(ctx, profiles.Collaboration{A: fmt.Sprint("p", i), B: fmt.Sprint("u", i), Outcome: "positive", At: "2026-03-01"})
 		}},
-		{"server's own CreateProfile", func(i int) error { return server.CreateProfile(ctx, profile(fmt.Sprint("s", i))) }},
+		{"server's own CreateProfile", func(i int) error { return server.CreateProfile(ctx, storetest.Profile(fmt.Sprint("s", i))) }},
 	}
 	for i := range 20 {
 		for _, w := range writes {
@@ -105,7 +106,7 @@ func TestVersionsUnderLoad(t *testing.T) {
 		}()
 	}
 	for i := range 200 {
-		if err := indexer.CreateProfile(ctx, profile(fmt.Sprint("p", i))); err != nil {
+		if err := indexer.CreateProfile(ctx, storetest.Profile(fmt.Sprint("p", i))); err != nil {
 			t.Fatal(err)
 		}
 		got, err := server.Versions(ctx)

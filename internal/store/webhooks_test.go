@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 )
 
 // TestWebhooks: a partner has at most one webhook; setting it again replaces the
@@ -16,7 +17,7 @@ import (
 func TestWebhooks(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	if err := s.CreateProfile(ctx, profile("buurtkamer")); err != nil {
+	if err := s.CreateProfile(ctx, storetest.Profile("buurtkamer")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Webhook(ctx, "buurtkamer"); !errors.Is(err, store.ErrNotFound) {
@@ -55,7 +56,7 @@ func TestWebhooks(t *testing.T) {
 func TestDeleteProfileTakesItsWebhookAndNotifications(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	if err := s.CreateProfile(ctx, profile("weg")); err != nil {
+	if err := s.CreateProfile(ctx, storetest.Profile("weg")); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)

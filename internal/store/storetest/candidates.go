@@ -19,7 +19,7 @@ import (
 func candidatesAreaOverlap(t *testing.T, s Subject) {
 	ctx := context.Background()
 	area := func(id string, areas ...string) profiles.Profile {
-		p := profile(id)
+		p := Profile(id)
 		p.Areas = areas
 		return p
 	}
@@ -50,7 +50,7 @@ func candidatesAreaOverlap(t *testing.T, s Subject) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tn := tender("t")
+			tn := Tender("t")
 			tn.Area = tc.area
 			got, err := s.Index.Candidates(ctx, tn)
 			if err != nil {
@@ -67,11 +67,11 @@ func candidatesAreaOverlap(t *testing.T, s Subject) {
 // (at any level) and is not in the tender's exclude list.
 func candidatesInstrumentsAndExclude(t *testing.T, s Subject) {
 	ctx := context.Background()
-	visits := profile("visits")
+	visits := Profile("visits")
 	visits.Instruments = map[string]float64{"home_visits": 0.5}
-	meals := profile("meals")
+	meals := Profile("meals")
 	meals.Instruments = map[string]float64{"meals": 1}
-	put(t, s, visits, meals, profile("both"))
+	put(t, s, visits, meals, Profile("both"))
 	tests := []struct {
 		name    string
 		needs   []string
@@ -86,7 +86,7 @@ func candidatesInstrumentsAndExclude(t *testing.T, s Subject) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tn := tender("t")
+			tn := Tender("t")
 			tn.Needs = nil
 			for _, code := range tc.needs {
 				tn.Needs = append(tn.Needs, profiles.Need{Instrument: code, Weight: 1})
@@ -170,12 +170,12 @@ func candidatesMatchBruteForce(t *testing.T, s Subject) {
 // and a deleted one is no candidate.
 func candidatesFollowWrites(t *testing.T, s Subject) {
 	ctx := context.Background()
-	put(t, s, profile("a"), profile("b"), profile("c"))
-	moved := profile("a")
+	put(t, s, Profile("a"), Profile("b"), Profile("c"))
+	moved := Profile("a")
 	moved.Areas = []string{"WK034407"}
-	changed := profile("b")
+	changed := Profile("b")
 	changed.Instruments = map[string]float64{"legal_advice": 1}
-	renamed := profile("c")
+	renamed := Profile("c")
 	renamed.Name = "Buurtkamer Nieuw"
 	put(t, s, moved, changed, renamed)
 	if err := s.Delete(ctx, "b"); err != nil {
@@ -193,7 +193,7 @@ func candidatesFollowWrites(t *testing.T, s Subject) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tn := tender("t")
+			tn := Tender("t")
 			tn.Area = []string{tc.area}
 			tn.Needs = nil
 			for _, code := range tc.needs {

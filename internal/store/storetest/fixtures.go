@@ -12,8 +12,9 @@ import (
 // search.
 const canary = "canary-7f3a"
 
-// profile is the profile of SPEC §2 under another id, with contact and private set.
-func profile(id string) profiles.Profile {
+// Profile is the profile of SPEC §2 under another id, with contact and private set
+// to a canary that no search may show.
+func Profile(id string) profiles.Profile {
 	return profiles.Profile{
 		ID: id, Name: "Buurtkamer " + id, Kind: "residents_group", Size: profiles.SizeSmall,
 		NewProvider: true, Areas: []string{"WK034412"},
@@ -24,8 +25,8 @@ func profile(id string) profiles.Profile {
 	}
 }
 
-// tender is the tender of SPEC §2 under another id.
-func tender(id string) profiles.Tender {
+// Tender is the tender of SPEC §2 under another id.
+func Tender(id string) profiles.Tender {
 	budget := int64(250000)
 	maxLarge := 1
 	return profiles.Tender{
@@ -71,7 +72,7 @@ func searchProfiles() []profiles.Profile {
 func numbered(n int) []profiles.Profile {
 	out := make([]profiles.Profile, n)
 	for i := range out {
-		out[i] = profile(fmt.Sprintf("p-%03d", i))
+		out[i] = Profile(fmt.Sprintf("p-%03d", i))
 	}
 	return out
 }

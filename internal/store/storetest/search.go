@@ -206,8 +206,8 @@ func searchPaging(t *testing.T, s Subject) {
 // deleted one not at all.
 func searchFollowsWrites(t *testing.T, s Subject) {
 	ctx := context.Background()
-	put(t, s, profile("a"), profile("b"))
-	now := profile("a")
+	put(t, s, Profile("a"), Profile("b"))
+	now := Profile("a")
 	now.Name = "Taalcafé Zuid"
 	now.Kind = "welfare"
 	now.Areas = []string{"WK034407"}

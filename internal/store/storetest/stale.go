@@ -31,7 +31,7 @@ func markStale(t *testing.T, s Subject, ids ...string) {
 // meeting_place, as the fixtures offer it.
 func candidateIDs(t *testing.T, s Subject, area string) []string {
 	t.Helper()
-	tn := tender("t")
+	tn := Tender("t")
 	tn.Area = []string{area}
 	got, err := s.Index.Candidates(context.Background(), tn)
 	if err != nil {
@@ -44,7 +44,7 @@ func candidateIDs(t *testing.T, s Subject, area string) []string {
 // its owner confirms it; the others stay.
 func candidatesLeaveOutStale(t *testing.T, s Subject) {
 	needsStaleness(t, s)
-	put(t, s, profile("a"), profile("b"), profile("c"))
+	put(t, s, Profile("a"), Profile("b"), Profile("c"))
 	markStale(t, s, "b")
 	for _, area := range []string{"WK034412", "NL"} {
 		if diff := cmp.Diff([]string{"a", "c"}, candidateIDs(t, s, area)); diff != "" {
@@ -63,15 +63,15 @@ func candidatesLeaveOutStale(t *testing.T, s Subject) {
 // current: it is a candidate again, by its new values.
 func candidatesTakeBackStaleWhenWritten(t *testing.T, s Subject) {
 	needsStaleness(t, s)
-	put(t, s, profile("a"), profile("b"))
+	put(t, s, Profile("a"), Profile("b"))
 	markStale(t, s, "a", "b")
 	if got := candidateIDs(t, s, "WK034412"); len(got) != 0 {
 		t.Fatalf("Candidates with a and b stale = %v, want none", got)
 	}
-	renamed := profile("a")
+	renamed := Profile("a")
 	renamed.Name = "Buurtkamer Vernieuwd"
 	put(t, s, renamed)
-	tn := tender("t")
+	tn := Tender("t")
 	got, err := s.Index.Candidates(context.Background(), tn)
 	if err != nil {
 		t.Fatal(err)

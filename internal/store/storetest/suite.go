@@ -12,6 +12,8 @@
 // and never a contact or private field). Tests of how one
 // implementation gets there (the SQLite FTS expression, re-indexing labels when the
 // taxonomy changes) stay with that implementation.
+//
+// Profile and Tender, the suite's fixtures, are the store's own tests' too.
 package storetest
 
 import (
