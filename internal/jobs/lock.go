@@ -111,6 +111,36 @@ func (l *lease) loseLocked() {
 	close(l.lost)
 }
 
+// renew is Held.Renew of a lock that another keeps (Redis, the store): ask asks the
+// keeper to extend the lock for the time to live if it still holds the holder's
+// token, and reports whether it did; asked is when the asking began, and ask's
+// context ends within callTimeout. The lease is marked lost, and ErrLost returned,
+// when it ran out before or during the asking, when the keeper says the lock is no
+// longer the holder's, and when ask fails after the lease ran out. A failed ask
+// before then is another error naming the lock (name): it may still be held.
+func (l *lease) renew(ctx context.Context, name string, ask func(ctx context.Context, asked time.Time) (bool, error)) error {
+	if l.expired() {
+		l.lose()
+		return ErrLost
+	}
+	asked := time.Now()
+	cctx, cancel := context.WithTimeout(ctx, callTimeout(l.ttl))
+	defer cancel()
+	held, err := ask(cctx, asked)
+	if err != nil {
+		if l.expired() {
+			l.lose()
+			return fmt.Errorf("%w: renew %s: %w", ErrLost, name, err)
+		}
+		return fmt.Errorf("jobs: renew lock %s: %w", name, err)
+	}
+	if !held || !l.extend(asked) {
+		l.lose()
+		return ErrLost
+	}
+	return nil
+}
+
 // release ends the lease without marking it lost, and reports whether it held
 // until then.
 func (l *lease) release() bool {
@@ -182,26 +212,10 @@ type redisHeld struct {
 }
 
 func (h *redisHeld) Renew(ctx context.Context) error {
-	if h.expired() {
-		h.lose()
-		return ErrLost
-	}
-	asked := time.Now()
-	cctx, cancel := context.WithTimeout(ctx, callTimeout(h.ttl))
-	defer cancel()
-	n, err := renewScript.Run(cctx, h.c, []string{h.key}, h.token, h.ttl.Milliseconds()).Int()
-	if err != nil {
-		if h.expired() {
-			h.lose()
-			return fmt.Errorf("%w: renew %s: %w", ErrLost, h.key, err)
-		}
-		return fmt.Errorf("jobs: renew lock %s: %w", h.key, err)
-	}
-	if n != 1 || !h.extend(asked) {
-		h.lose()
-		return ErrLost
-	}
-	return nil
+	return h.renew(ctx, h.key, func(ctx context.Context, _ time.Time) (bool, error) {
+		n, err := renewScript.Run(ctx, h.c, []string{h.key}, h.token, h.ttl.Milliseconds()).Int()
+		return n == 1, err
+	})
 }
 
 func (h *redisHeld) Release(ctx context.Context) {
@@ -316,26 +330,9 @@ type storeHeld struct {
 }
 
 func (h *storeHeld) Renew(ctx context.Context) error {
-	if h.expired() {
-		h.lose()
-		return ErrLost
-	}
-	asked := time.Now()
-	cctx, cancel := context.WithTimeout(ctx, callTimeout(h.ttl))
-	defer cancel()
-	ok, err := h.s.TakeLease(cctx, h.name, h.token, asked, h.ttl)
-	if err != nil {
-		if h.expired() {
-			h.lose()
-			return fmt.Errorf("%w: renew %s: %w", ErrLost, h.name, err)
-		}
-		return fmt.Errorf("jobs: renew lock %s: %w", h.name, err)
-	}
-	if !ok || !h.extend(asked) {
-		h.lose()
-		return ErrLost
-	}
-	return nil
+	return h.renew(ctx, h.name, func(ctx context.Context, asked time.Time) (bool, error) {
+		return h.s.TakeLease(ctx, h.name, h.token, asked, h.ttl)
+	})
 }
 
 func (h *storeHeld) Release(ctx context.Context) {
