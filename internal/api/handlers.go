@@ -88,6 +88,22 @@ func who(c *gin.Context) principal {
 	return pr
 }
 
+// partner is the profile a partner token acts for; for any other principal the
+// response is written (401 anonymous, 403 another role) and ok is false. The
+// partner-only routes (/v1/me/... and POST /v1/tenders/{id}/interest) start with it.
+func partner(c *gin.Context) (profile string, ok bool) {
+	pr := who(c)
+	switch {
+	case pr.Role == "":
+		fail(c, errUnauthorized)
+	case pr.Role != auth.RolePartner || pr.Profile == "":
+		fail(c, errForbidden)
+	default:
+		return pr.Profile, true
+	}
+	return "", false
+}
+
 // body reads the whole request body (at most 1 MiB, enforced by limitBody).
 func body(c *gin.Context) ([]byte, error) {
 	b, err := io.ReadAll(c.Request.Body)

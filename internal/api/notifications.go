@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"samenspel/internal/auth"
 	"samenspel/internal/store"
 )
 
@@ -28,21 +27,6 @@ type notificationView struct {
 	Rank int `json:"rank"`
 	// Delivered is when its webhook received it; absent until then.
 	Delivered *time.Time `json:"delivered,omitempty"`
-}
-
-// partner is the profile a partner token acts for; for any other principal the
-// response is written (401 anonymous, 403 another role) and ok is false.
-func partner(c *gin.Context) (profile string, ok bool) {
-	pr := who(c)
-	switch {
-	case pr.Role == "":
-		fail(c, errUnauthorized)
-	case pr.Role != auth.RolePartner || pr.Profile == "":
-		fail(c, errForbidden)
-	default:
-		return pr.Profile, true
-	}
-	return "", false
 }
 
 // myNotifications is GET /v1/me/notifications: the tenders whose suggestions the

@@ -198,13 +198,8 @@ func (h *handlers) addInterest(c *gin.Context) {
 	if !validID(c) {
 		return
 	}
-	pr := who(c)
-	if pr.Role == "" {
-		fail(c, errUnauthorized)
-		return
-	}
-	if pr.Role != auth.RolePartner {
-		fail(c, errForbidden)
+	profile, ok := partner(c)
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
@@ -217,11 +212,11 @@ func (h *handlers) addInterest(c *gin.Context) {
 		fail(c, errClosed)
 		return
 	}
-	if err := h.d.Store.AddInterest(ctx, rec.Tender.ID, pr.Profile, h.d.Now()); err != nil {
+	if err := h.d.Store.AddInterest(ctx, rec.Tender.ID, profile, h.d.Now()); err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"tender": rec.Tender.ID, "profile": pr.Profile})
+	c.JSON(http.StatusCreated, gin.H{"tender": rec.Tender.ID, "profile": profile})
 }
 
 // interests is GET /v1/tenders/{id}/interest, for the tender's owner and admins.

@@ -70,8 +70,11 @@ func TestTenderWrites(t *testing.T) {
 	if status, _, _ := e.do("POST", "/v1/tenders/nieuwe-tender/interest", auth.RolePartner, ""); status != 201 {
 		t.Errorf("partner interest = %d, want 201", status)
 	}
-	if status, _, _ := e.do("POST", "/v1/tenders/nieuwe-tender/interest", auth.RoleTenderOwner, ""); status != 403 {
-		t.Errorf("tender owner expressing interest = %d, want 403", status)
+	for role, want := range map[string]int{"": 401, auth.RoleAdmin: 403, auth.RoleTenderOwner: 403} {
+		status, b, hdr := e.do("POST", "/v1/tenders/nieuwe-tender/interest", role, "")
+		if status != want || hdr.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("expressing interest as %q = %d %.200s, want a %d problem", role, status, b, want)
+		}
 	}
 	if status, body, _ := e.do("GET", "/v1/tenders/nieuwe-tender/interest", auth.RoleTenderOwner, ""); status != 200 || !strings.Contains(body, partnerID) {
 		t.Errorf("owner lists interest = %d %s", status, body)
