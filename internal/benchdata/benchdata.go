@@ -11,7 +11,9 @@ package benchdata
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -22,16 +24,16 @@ import (
 	"samenspel/internal/synth"
 )
 
-// DirEnv names a directory to keep the benchmark store in from one run to the next
-// (building it takes a while); without it each benchmark builds one in a temporary
-// directory.
+// DirEnv names a directory to keep the benchmark stores in from one run to the next
+// (building one takes a while), each size in a directory of its own below it;
+// without it each benchmark builds one in a temporary directory.
 const DirEnv = "SAMENSPEL_BENCH_STORE"
 
 // Store opens a store with n partners all over Utrecht and t open tenders: the
 // synthetic tenders in a district or the whole city, a third of them narrowed to
 // one of their district's neighbourhoods, so that the candidates vary from tens to
-// thousands. A store in DirEnv that already holds t tenders is used as it is. The
-// store is closed when b ends.
+// thousands. A store kept below DirEnv that already holds t tenders is used as it
+// is. The store is closed when b ends.
 func Store(b testing.TB, n, t int) *store.Store {
 	b.Helper()
 	ctx := context.Background()
@@ -39,9 +41,9 @@ func Store(b testing.TB, n, t int) *store.Store {
 	if err != nil {
 		b.Fatal(err)
 	}
-	dir := os.Getenv(DirEnv)
-	if dir == "" {
-		dir = b.TempDir()
+	dir := b.TempDir()
+	if kept := os.Getenv(DirEnv); kept != "" {
+		dir = filepath.Join(kept, fmt.Sprintf("%dx%d", t, n))
 	}
 	st, err := store.Open(ctx, dir, tax)
 	if err != nil {
