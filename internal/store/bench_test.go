@@ -62,6 +62,17 @@ func BenchmarkSearchProfiles(b *testing.B) {
 			}
 		}
 	})
+	// A tender's first need in its area, as partners look for who else offers it:
+	// the whole city, a district, a neighbourhood.
+	for _, area := range []string{"GM0344", "WK034409", "BU03440907"} {
+		b.Run("instrument+"+area, func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := s.SearchProfiles(ctx, store.Query{Area: area, Instrument: "meeting_place"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 	b.Run("candidates", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := s.Candidates(ctx, tn); err != nil {
