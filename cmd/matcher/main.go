@@ -13,6 +13,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"samenspel/config"
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
 )
 
 // errUsage marks a command line that could not be understood: exit status 2.
@@ -65,4 +69,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
 	}
+}
+
+// openData opens the store in the data directory dir with the taxonomy compiled
+// into the binary, as every command that works on the store does.
+func openData(ctx context.Context, dir string) (*store.Store, *profiles.Taxonomy, error) {
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, dir, tax)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, tax, nil
 }

@@ -13,11 +13,9 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"samenspel/config"
 	"samenspel/internal/cache"
 	"samenspel/internal/jobs"
 	"samenspel/internal/meili"
-	"samenspel/internal/profiles"
 	"samenspel/internal/recompute"
 	"samenspel/internal/scaled"
 	"samenspel/internal/settings"
@@ -37,11 +35,7 @@ func recomputeCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, cfg.Data, tax)
+	st, tax, err := openData(ctx, cfg.Data)
 	if err != nil {
 		return err
 	}

@@ -13,15 +13,12 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"samenspel/config"
 	"samenspel/internal/api"
 	"samenspel/internal/cache"
 	"samenspel/internal/jobs"
 	"samenspel/internal/meili"
-	"samenspel/internal/profiles"
 	"samenspel/internal/scaled"
 	"samenspel/internal/settings"
-	"samenspel/internal/store"
 	suggestions "samenspel/internal/suggest"
 	"samenspel/internal/webhook"
 )
@@ -50,11 +47,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, cfg.Data, tax)
+	st, tax, err := openData(ctx, cfg.Data)
 	if err != nil {
 		return err
 	}

@@ -7,9 +7,7 @@ import (
 	"io"
 	"time"
 
-	"samenspel/config"
 	"samenspel/internal/auth"
-	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
 
@@ -38,11 +36,7 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case *role != auth.RolePartner && *profile != "":
 		return fmt.Errorf("%w: only a partner token has a --profile", errUsage)
 	}
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, *data, tax)
+	st, _, err := openData(ctx, *data)
 	if err != nil {
 		return err
 	}
