@@ -63,7 +63,7 @@ func recomputeCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 			return err
 		}
 		defer rc.Close()
-		answers, lock = rc, jobs.NewRedisLock(rc.Client(), "samenspel:lock:job:")
+		answers, lock = rc, jobs.NewRedisLock(rc.Client(), jobLockPrefix)
 	}
 	svc := suggestions.New(reads, answers, nil)
 
