@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"samenspel/config"
 	"samenspel/internal/cache"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
@@ -40,13 +39,11 @@ func recomputeStore(t *testing.T, partners, n int) (string, []profiles.Tender) {
 	return dir, tenders
 }
 
+// openStore opens the store in the data directory dir as the commands do; the
+// caller closes it.
 func openStore(t *testing.T, dir string) *store.Store {
 	t.Helper()
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), dir, tax)
+	st, _, err := openData(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"samenspel/config"
 	"samenspel/internal/logbuf"
-	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
 
@@ -74,11 +72,7 @@ func TestServeAndShutdown(t *testing.T) {
 		t.Errorf("logs lack the examples, the request or the shutdown:\n%s", logs.String())
 	}
 	// The examples are in the store, durably.
-	tax, _ := profiles.ParseTaxonomy(config.Taxonomy)
-	st, err := store.Open(context.Background(), "d", tax)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openStore(t, "d")
 	defer st.Close()
 	ps, _ := st.Profiles(context.Background())
 	ts, _ := st.Tenders(context.Background())
@@ -97,11 +91,7 @@ func TestServeNoExamples(t *testing.T) {
 	if err := <-errc; err != nil {
 		t.Fatalf("serve --no-examples: %v", err)
 	}
-	tax, _ := profiles.ParseTaxonomy(config.Taxonomy)
-	st, err := store.Open(context.Background(), "d", tax)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openStore(t, "d")
 	defer st.Close()
 	if empty, _ := st.Empty(context.Background()); !empty {
 		t.Errorf("--no-examples filled the store")
@@ -217,11 +207,7 @@ func TestServeRunsTheJobs(t *testing.T) {
 	if err := <-errc; err != nil {
 		t.Fatalf("serve after cancel = %v", err)
 	}
-	tax, _ := profiles.ParseTaxonomy(config.Taxonomy)
-	st, err := store.Open(context.Background(), "d", tax)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openStore(t, "d")
 	defer st.Close()
 	runs, err := st.Runs(context.Background(), 100)
 	if err != nil {
