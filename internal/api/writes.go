@@ -28,6 +28,20 @@ func mayManageProfile(pr principal, id string) error {
 	}
 }
 
+// managedProfile is the profile id of the path, when it is valid and the principal
+// may manage that profile; otherwise the response is written and ok is false.
+func managedProfile(c *gin.Context) (id string, ok bool) {
+	if !validID(c) {
+		return "", false
+	}
+	id = c.Param("id")
+	if err := mayManageProfile(who(c), id); err != nil {
+		fail(c, err)
+		return "", false
+	}
+	return id, true
+}
+
 // mayManageTender: a tender owner manages its own tenders; an admin every tender.
 func mayManageTender(pr principal, rec store.TenderRecord) error {
 	switch {
@@ -47,12 +61,8 @@ func idMismatch(path, body string) error {
 
 // putProfile is PUT /v1/profiles/{id}: replace, by its owner or an admin.
 func (h *handlers) putProfile(c *gin.Context) {
-	if !validID(c) {
-		return
-	}
-	id := c.Param("id")
-	if err := mayManageProfile(who(c), id); err != nil {
-		fail(c, err)
+	id, ok := managedProfile(c)
+	if !ok {
 		return
 	}
 	p, ok := h.profileBody(c)
@@ -72,14 +82,11 @@ func (h *handlers) putProfile(c *gin.Context) {
 
 // deleteProfile is DELETE /v1/profiles/{id}, by its owner or an admin.
 func (h *handlers) deleteProfile(c *gin.Context) {
-	if !validID(c) {
+	id, ok := managedProfile(c)
+	if !ok {
 		return
 	}
-	if err := mayManageProfile(who(c), c.Param("id")); err != nil {
-		fail(c, err)
-		return
-	}
-	if err := h.d.Store.DeleteProfile(c.Request.Context(), c.Param("id")); err != nil {
+	if err := h.d.Store.DeleteProfile(c.Request.Context(), id); err != nil {
 		fail(c, err)
 		return
 	}
@@ -266,12 +273,8 @@ func (h *handlers) scoreCoalition(c *gin.Context) {
 // confirmProfile is POST /v1/profiles/{id}/confirmation: its owner (or an admin)
 // says the profile is current. A stale profile takes part in coalitions again.
 func (h *handlers) confirmProfile(c *gin.Context) {
-	if !validID(c) {
-		return
-	}
-	id := c.Param("id")
-	if err := mayManageProfile(who(c), id); err != nil {
-		fail(c, err)
+	id, ok := managedProfile(c)
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
