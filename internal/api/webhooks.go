@@ -27,23 +27,25 @@ type webhookView struct {
 	Secret  string    `json:"secret,omitempty"`
 }
 
-// webhooks is the store of webhooks; when the server keeps none, the response is
-// written and ok is false.
-func (h *handlers) webhooks(c *gin.Context) (WebhookStore, bool) {
+// myWebhook is the calling partner's profile and the store of webhooks, for the
+// /v1/me/webhook routes: a partner token is required (401, 403), and a server that
+// keeps no webhooks answers 503. On failure the response is written and ok is
+// false.
+func (h *handlers) myWebhook(c *gin.Context) (profile string, ws WebhookStore, ok bool) {
+	profile, ok = partner(c)
+	if !ok {
+		return "", nil, false
+	}
 	if h.d.Webhooks == nil {
 		fail(c, errUnavailable)
-		return nil, false
+		return "", nil, false
 	}
-	return h.d.Webhooks, true
+	return profile, h.d.Webhooks, true
 }
 
 // getWebhook is GET /v1/me/webhook: the partner's webhook, never its secret.
 func (h *handlers) getWebhook(c *gin.Context) {
-	profile, ok := partner(c)
-	if !ok {
-		return
-	}
-	ws, ok := h.webhooks(c)
+	profile, ws, ok := h.myWebhook(c)
 	if !ok {
 		return
 	}
@@ -60,11 +62,7 @@ func (h *handlers) getWebhook(c *gin.Context) {
 // https or whose host is or resolves to a non-public address is refused (400
 // naming url); the sender checks the address again when it dials.
 func (h *handlers) putWebhook(c *gin.Context) {
-	profile, ok := partner(c)
-	if !ok {
-		return
-	}
-	ws, ok := h.webhooks(c)
+	profile, ws, ok := h.myWebhook(c)
 	if !ok {
 		return
 	}
@@ -105,11 +103,7 @@ func (h *handlers) putWebhook(c *gin.Context) {
 
 // deleteWebhook is DELETE /v1/me/webhook: notifications are no longer delivered.
 func (h *handlers) deleteWebhook(c *gin.Context) {
-	profile, ok := partner(c)
-	if !ok {
-		return
-	}
-	ws, ok := h.webhooks(c)
+	profile, ws, ok := h.myWebhook(c)
 	if !ok {
 		return
 	}
