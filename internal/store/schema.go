@@ -202,6 +202,13 @@ var migrations = []string{
 	// stay undelivered for ever. It replaces the index on (delivered, id).
 	`DROP INDEX notifications_undelivered;
 	CREATE INDEX notifications_pending ON notifications (delivered, attempts, id);`,
+
+	// 7: token expiry and revocation (tokens.go): when a token stops being
+	// accepted and when it was revoked, "" for never; tokens stored before this
+	// version never expire. The list of tokens is read newest first.
+	`ALTER TABLE tokens ADD COLUMN expires TEXT NOT NULL DEFAULT '';
+	ALTER TABLE tokens ADD COLUMN revoked TEXT NOT NULL DEFAULT '';
+	CREATE INDEX tokens_created ON tokens (created);`,
 }
 
 // migrate brings the schema to the latest version and the indexed labels up to the

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -20,6 +21,12 @@ type Token struct {
 	// profile deletes the token.
 	Profile string
 	Created time.Time
+	// Expires is when the token stops being accepted; zero: never (as for every
+	// token stored before tokens could expire).
+	Expires time.Time
+	// Revoked is when the token was revoked (RevokeToken); zero: it was not.
+	// A revoked token is kept, so that the list says what became of it.
+	Revoked time.Time
 }
 
 // CreateToken stores a token. It returns ErrConflict when the hash is taken,
@@ -34,8 +41,8 @@ func (s *Store) CreateToken(ctx context.Context, t Token) error {
 		if t.Profile != "" {
 			profile = sql.NullString{String: t.Profile, Valid: true}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (hash, role, name, profile, created) VALUES (?, ?, ?, ?, ?)`,
-			t.Hash, t.Role, t.Name, profile, formatTime(t.Created))
+		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (hash, role, name, profile, created, expires, revoked) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			t.Hash, t.Role, t.Name, profile, formatTime(t.Created), optionalTime(t.Expires), optionalTime(t.Revoked))
 		return constraint(err)
 	})
 	if err != nil {
@@ -44,30 +51,191 @@ func (s *Store) CreateToken(ctx context.Context, t Token) error {
 	return nil
 }
 
-// TokenByHash returns the token with hash. It returns ErrNotFound when there is
-// none.
+// TokenByHash returns the token with hash, revoked and expired ones too (the
+// caller tells them apart with State). It returns ErrNotFound when there is none.
 func (s *Store) TokenByHash(ctx context.Context, hash string) (Token, error) {
-	t := Token{Hash: hash}
-	var created string
-	err := s.reader.QueryRowContext(ctx, `SELECT role, name, coalesce(profile, ''), created FROM tokens WHERE hash = ?`, hash).
-		Scan(&t.Role, &t.Name, &t.Profile, &created)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
-	}
-	if err == nil {
-		t.Created, err = parseTime(created)
-	}
+	t, err := scanToken(s.reader.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash))
 	if err != nil {
 		return Token{}, fmt.Errorf("store: token by hash: %w", err)
 	}
 	return t, nil
 }
 
+// The states of a token at a time (Token.State).
+const (
+	TokenActive  = "active"
+	TokenExpired = "expired"
+	TokenRevoked = "revoked"
+)
+
+// State is what the token is at now: revoked, expired (its expiry is now or
+// before), or active. A revoked token that has also expired is revoked.
+func (t Token) State(now time.Time) string {
+	switch {
+	case !t.Revoked.IsZero():
+		return TokenRevoked
+	case !t.Expires.IsZero() && !now.Before(t.Expires):
+		return TokenExpired
+	default:
+		return TokenActive
+	}
+}
+
+// tokenIDPrefix starts every token id.
+const tokenIDPrefix = "tok_"
+
+// tokenIDDigits is how many hex digits of the hash a token id carries: 64 bits,
+// enough to tell tokens apart, and nothing that helps to find the secret (a
+// SHA-256 preimage of a 256-bit random secret).
+const tokenIDDigits = 16
+
+// TokenID is the id of the token with hash: "tok_" and the first 16 hex digits
+// of the hash. It is not secret: lists show it, revocation takes it, tenders are
+// recorded under a tender owner's token id.
+func TokenID(hash string) string {
+	if len(hash) < tokenIDDigits {
+		return tokenIDPrefix + hash
+	}
+	return tokenIDPrefix + hash[:tokenIDDigits]
+}
+
+// ID is t's TokenID.
+func (t Token) ID() string { return TokenID(t.Hash) }
+
+// ValidTokenID reports whether id has the form of a token id.
+func ValidTokenID(id string) bool {
+	digits, ok := strings.CutPrefix(id, tokenIDPrefix)
+	return ok && len(digits) == tokenIDDigits && isHex(digits)
+}
+
+// Tokens returns the tokens, newest first (by creation, then hash), limit of them
+// after skipping offset (limit < 1: all), and how many there are in all. Revoked
+// and expired tokens are listed too.
+func (s *Store) Tokens(ctx context.Context, limit, offset int) ([]Token, int, error) {
+	if limit < 1 {
+		limit = -1 // SQLite: no limit
+	}
+	var out []Token
+	var total int
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tokens`).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY created DESC, hash LIMIT ? OFFSET ?`, limit, max(offset, 0))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		out = []Token{}
+		for rows.Next() {
+			t, err := scanToken(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, t)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: tokens: %w", err)
+	}
+	return out, total, nil
+}
+
+// RevokeToken revokes the token with id (a TokenID) at now, and returns it as
+// stored. From the moment it returns, every store over the same data refuses
+// the token. A token revoked before keeps its first revocation time. It returns
+// ErrNotFound when no token has id, and ErrConflict in the unlikely case that two
+// do (their hashes share 64 bits): nothing is revoked then.
+func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (Token, error) {
+	var t Token
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if !ValidTokenID(id) {
+			return ErrNotFound
+		}
+		digits := strings.TrimPrefix(id, tokenIDPrefix)
+		// Every hash starting with digits sorts from digits up to, not including,
+		// digits+"g" ('g' comes after every hex digit): a range on the primary key.
+		rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash >= ? AND hash < ? LIMIT 2`, digits, digits+"g")
+		if err != nil {
+			return err
+		}
+		var found []Token
+		for rows.Next() {
+			t, err := scanToken(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			found = append(found, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		switch len(found) {
+		case 0:
+			return ErrNotFound
+		case 1:
+		default:
+			return fmt.Errorf("%w: two tokens have this id; revoke them by hash", ErrConflict)
+		}
+		t = found[0]
+		if !t.Revoked.IsZero() {
+			return nil
+		}
+		t.Revoked = now
+		_, err = tx.ExecContext(ctx, `UPDATE tokens SET revoked = ? WHERE hash = ?`, formatTime(now), t.Hash)
+		return err
+	})
+	if err != nil {
+		return Token{}, fmt.Errorf("store: revoke token %q: %w", id, err)
+	}
+	return t, nil
+}
+
+// tokenColumns are the columns scanToken reads, in its order.
+const tokenColumns = `hash, role, name, coalesce(profile, ''), created, expires, revoked`
+
+// scanToken reads a row of tokenColumns; no row is ErrNotFound.
+func scanToken(row interface{ Scan(...any) error }) (Token, error) {
+	var t Token
+	var created, expires, revoked string
+	err := row.Scan(&t.Hash, &t.Role, &t.Name, &t.Profile, &created, &expires, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Token{}, ErrNotFound
+	}
+	if err != nil {
+		return Token{}, err
+	}
+	if t.Created, err = parseTime(created); err != nil {
+		return Token{}, err
+	}
+	if t.Expires, err = parseOptionalTime(expires); err != nil {
+		return Token{}, err
+	}
+	if t.Revoked, err = parseOptionalTime(revoked); err != nil {
+		return Token{}, err
+	}
+	return t, nil
+}
+
+// optionalTime is t as stored, or "" for the zero time (never); parseOptionalTime
+// reads it back.
+func optionalTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatTime(t)
+}
+
 // isSHA256Hex reports whether h is 64 lower-case hex digits.
 func isSHA256Hex(h string) bool {
-	if len(h) != 64 {
-		return false
-	}
+	return len(h) == 64 && isHex(h)
+}
+
+// isHex reports whether h is lower-case hex digits only.
+func isHex(h string) bool {
 	for i := 0; i < len(h); i++ {
 		if (h[i] < '0' || h[i] > '9') && (h[i] < 'a' || h[i] > 'f') {
 			return false

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -61,5 +63,128 @@ func TestTokens(t *testing.T) {
 	}
 	if _, err := s.TokenByHash(ctx, hash("never made")); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("TokenByHash(unknown) = %v, want ErrNotFound", err)
+	}
+}
+
+func TestTokenState(t *testing.T) {
+	tests := []struct {
+		name string
+		tok  store.Token
+		at   time.Time
+		want string
+	}{
+		{"never expires", store.Token{Created: day1}, day3.AddDate(50, 0, 0), store.TokenActive},
+		{"before expiry", store.Token{Created: day1, Expires: day2}, day2.Add(-time.Nanosecond), store.TokenActive},
+		{"at expiry", store.Token{Created: day1, Expires: day2}, day2, store.TokenExpired},
+		{"after expiry", store.Token{Created: day1, Expires: day2}, day3, store.TokenExpired},
+		{"revoked", store.Token{Created: day1, Revoked: day2}, day1, store.TokenRevoked},
+		{"revoked and expired", store.Token{Created: day1, Expires: day2, Revoked: day2}, day3, store.TokenRevoked},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.tok.State(tc.at); got != tc.want {
+				t.Errorf("State(%v) = %s, want %s", tc.at, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTokenID(t *testing.T) {
+	h := hash("ssp_admin")
+	id := store.TokenID(h)
+	if id != "tok_"+h[:16] || !store.ValidTokenID(id) {
+		t.Errorf("TokenID(%s) = %s (valid %v), want tok_ and its first 16 hex digits", h, id, store.ValidTokenID(id))
+	}
+	if (store.Token{Hash: h}).ID() != id {
+		t.Errorf("Token.ID() = %s, want %s", (store.Token{Hash: h}).ID(), id)
+	}
+	for _, bad := range []string{"", "tok_", h[:16], "tok_" + h[:15], "tok_" + h[:17], "tok_" + h, "TOK_" + h[:16], "tok_" + strings.ToUpper(h[:16]), "tok_" + h[:15] + "g"} {
+		if store.ValidTokenID(bad) {
+			t.Errorf("ValidTokenID(%q) = true, want false", bad)
+		}
+	}
+}
+
+// TestTokenExpiryListAndRevoke: a token keeps its expiry; the list shows every
+// token newest first with the total; revoking is immediate, also for a second
+// store over the same data (a second replica), and keeps the token listed.
+func TestTokenExpiryListAndRevoke(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := open(t, dir)
+	other := open(t, dir)
+	if err := s.CreateProfile(ctx, storetest.Profile("buurtkamer")); err != nil {
+		t.Fatal(err)
+	}
+	admin := store.Token{Hash: hash("ssp_admin"), Role: "admin", Name: "beheer", Created: day1}
+	owner := store.Token{Hash: hash("ssp_owner"), Role: "tender_owner", Name: "gemeente", Created: day2, Expires: day3}
+	partner := store.Token{Hash: hash("ssp_partner"), Role: "partner", Name: "buurtkamer", Profile: "buurtkamer", Created: day3}
+	for _, tok := range []store.Token{admin, owner, partner} {
+		if err := s.CreateToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := other.TokenByHash(ctx, owner.Hash)
+	if err != nil || !got.Expires.Equal(day3) || got.State(day3) != store.TokenExpired {
+		t.Errorf("TokenByHash(owner) = %+v, %v; want it expiring at %v", got, err, day3)
+	}
+
+	list, total, err := s.Tokens(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]store.Token{partner, owner, admin}, list); diff != "" || total != 3 {
+		t.Errorf("Tokens(all) = %d in all (-want +got):\n%s", total, diff)
+	}
+	pages := []struct {
+		limit, offset int
+		want          []store.Token
+	}{
+		{1, 0, []store.Token{partner}},
+		{2, 1, []store.Token{owner, admin}},
+		{5, 3, []store.Token{}},
+	}
+	for _, p := range pages {
+		got, total, err := s.Tokens(ctx, p.limit, p.offset)
+		if err != nil || total != 3 {
+			t.Errorf("Tokens(%d, %d) total = %d, %v; want 3", p.limit, p.offset, total, err)
+		}
+		if diff := cmp.Diff(p.want, got); diff != "" {
+			t.Errorf("Tokens(%d, %d) (-want +got):\n%s", p.limit, p.offset, diff)
+		}
+	}
+
+	for _, id := range []string{store.TokenID(hash("never made")), "tok_", "nonsense", partner.Hash} {
+		if _, err := s.RevokeToken(ctx, id, day3); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("RevokeToken(%q) = %v, want ErrNotFound", id, err)
+		}
+	}
+	revoked, err := s.RevokeToken(ctx, partner.ID(), day3)
+	if err != nil || !revoked.Revoked.Equal(day3) || revoked.Hash != partner.Hash {
+		t.Fatalf("RevokeToken(partner) = %+v, %v; want the partner token revoked at %v", revoked, err, day3)
+	}
+	for name, st := range map[string]*store.Store{"same store": s, "second store": other} {
+		got, err := st.TokenByHash(ctx, partner.Hash)
+		if err != nil || got.State(day3) != store.TokenRevoked {
+			t.Errorf("%s: TokenByHash(revoked partner) = %+v, %v; want it revoked", name, got, err)
+		}
+	}
+	again, err := other.RevokeToken(ctx, partner.ID(), day3.Add(time.Hour))
+	if err != nil || !again.Revoked.Equal(day3) {
+		t.Errorf("RevokeToken(partner) again = %+v, %v; want it revoked still at %v", again, err, day3)
+	}
+	if got, _ := s.TokenByHash(ctx, admin.Hash); got.State(day3) != store.TokenActive {
+		t.Errorf("revoking the partner's token changed the admin's: %+v", got)
+	}
+	list, total, err = s.Tokens(ctx, 0, 0)
+	if err != nil || total != 3 || len(list) != 3 || list[0].State(day3) != store.TokenRevoked {
+		t.Errorf("Tokens after revoking = %+v, %d, %v; want all three, the partner's revoked", list, total, err)
+	}
+	// The profile stays, and a new token can be made for it.
+	if _, err := s.GetProfile(ctx, "buurtkamer"); err != nil {
+		t.Errorf("GetProfile after revoking its token = %v", err)
+	}
+	if err := s.CreateToken(ctx, store.Token{Hash: hash("ssp_partner2"), Role: "partner", Name: "buurtkamer", Profile: "buurtkamer", Created: day3}); err != nil {
+		t.Errorf("CreateToken(a new partner token for buurtkamer) = %v", err)
 	}
 }
