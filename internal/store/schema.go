@@ -204,11 +204,16 @@ var migrations = []string{
 	CREATE INDEX notifications_pending ON notifications (delivered, attempts, id);`,
 
 	// 7: token expiry and revocation (tokens.go): when a token stops being
-	// accepted and when it was revoked, "" for never; tokens stored before this
-	// version never expire. The list of tokens is read newest first.
-	`ALTER TABLE tokens ADD COLUMN expires TEXT NOT NULL DEFAULT '';
-	ALTER TABLE tokens ADD COLUMN revoked TEXT NOT NULL DEFAULT '';
-	CREATE INDEX tokens_created ON tokens (created);`,
+	// accepted and when it was revoked, "" for never. A token without a row here,
+	// as every token stored before this version, never expires and is not revoked;
+	// so the tokens table, and whatever writes it, stays as it was. The list of
+	// tokens is read newest first. The step can run again over a store that has it.
+	`CREATE TABLE IF NOT EXISTS token_lifetimes (
+		hash    TEXT PRIMARY KEY REFERENCES tokens (hash) ON DELETE CASCADE,
+		expires TEXT NOT NULL DEFAULT '',
+		revoked TEXT NOT NULL DEFAULT ''
+	) WITHOUT ROWID;
+	CREATE INDEX IF NOT EXISTS tokens_created ON tokens (created);`,
 }
 
 // migrate brings the schema to the latest version and the indexed labels up to the

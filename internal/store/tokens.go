@@ -41,9 +41,14 @@ func (s *Store) CreateToken(ctx context.Context, t Token) error {
 		if t.Profile != "" {
 			profile = sql.NullString{String: t.Profile, Valid: true}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (hash, role, name, profile, created, expires, revoked) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			t.Hash, t.Role, t.Name, profile, formatTime(t.Created), optionalTime(t.Expires), optionalTime(t.Revoked))
-		return constraint(err)
+		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (hash, role, name, profile, created) VALUES (?, ?, ?, ?, ?)`,
+			t.Hash, t.Role, t.Name, profile, formatTime(t.Created))
+		if err != nil || (t.Expires.IsZero() && t.Revoked.IsZero()) {
+			return constraint(err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO token_lifetimes (hash, expires, revoked) VALUES (?, ?, ?)`,
+			t.Hash, optionalTime(t.Expires), optionalTime(t.Revoked))
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store: create token %q: %w", t.Name, err)
@@ -54,7 +59,7 @@ func (s *Store) CreateToken(ctx context.Context, t Token) error {
 // TokenByHash returns the token with hash, revoked and expired ones too (the
 // caller tells them apart with State). It returns ErrNotFound when there is none.
 func (s *Store) TokenByHash(ctx context.Context, hash string) (Token, error) {
-	t, err := scanToken(s.reader.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash))
+	t, err := scanToken(s.reader.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM `+tokenTable+` WHERE t.hash = ?`, hash))
 	if err != nil {
 		return Token{}, fmt.Errorf("store: token by hash: %w", err)
 	}
@@ -121,7 +126,7 @@ func (s *Store) Tokens(ctx context.Context, limit, offset int) ([]Token, int, er
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tokens`).Scan(&total); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY created DESC, hash LIMIT ? OFFSET ?`, limit, max(offset, 0))
+		rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM `+tokenTable+` ORDER BY t.created DESC, t.hash LIMIT ? OFFSET ?`, limit, max(offset, 0))
 		if err != nil {
 			return err
 		}
@@ -156,7 +161,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (Toke
 		digits := strings.TrimPrefix(id, tokenIDPrefix)
 		// Every hash starting with digits sorts from digits up to, not including,
 		// digits+"g" ('g' comes after every hex digit): a range on the primary key.
-		rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash >= ? AND hash < ? LIMIT 2`, digits, digits+"g")
+		rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM `+tokenTable+` WHERE t.hash >= ? AND t.hash < ? LIMIT 2`, digits, digits+"g")
 		if err != nil {
 			return err
 		}
@@ -185,7 +190,8 @@ func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (Toke
 			return nil
 		}
 		t.Revoked = now
-		_, err = tx.ExecContext(ctx, `UPDATE tokens SET revoked = ? WHERE hash = ?`, formatTime(now), t.Hash)
+		_, err = tx.ExecContext(ctx, `INSERT INTO token_lifetimes (hash, revoked) VALUES (?, ?)
+			ON CONFLICT (hash) DO UPDATE SET revoked = excluded.revoked`, t.Hash, formatTime(now))
 		return err
 	})
 	if err != nil {
@@ -194,8 +200,12 @@ func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (Toke
 	return t, nil
 }
 
-// tokenColumns are the columns scanToken reads, in its order.
-const tokenColumns = `hash, role, name, coalesce(profile, ''), created, expires, revoked`
+// tokenColumns are the columns scanToken reads, in its order, from tokenTable.
+const tokenColumns = `t.hash, t.role, t.name, coalesce(t.profile, ''), t.created, coalesce(l.expires, ''), coalesce(l.revoked, '')`
+
+// tokenTable is the tokens with their lifetimes: a token without a row in
+// token_lifetimes never expires and is not revoked.
+const tokenTable = `tokens t LEFT JOIN token_lifetimes l ON l.hash = t.hash`
 
 // scanToken reads a row of tokenColumns; no row is ErrNotFound.
 func scanToken(row interface{ Scan(...any) error }) (Token, error) {

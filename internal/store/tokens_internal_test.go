@@ -19,12 +19,12 @@ import (
 func TestTokensBeforeExpiryNeverExpire(t *testing.T) {
 	step := -1
 	for i, m := range migrations {
-		if strings.Contains(m, "ADD COLUMN expires") {
+		if strings.Contains(m, "token_lifetimes") {
 			step = i
 		}
 	}
 	if step < 0 {
-		t.Fatal("no migration adds tokens.expires")
+		t.Fatal("no migration makes token_lifetimes")
 	}
 	dir := t.TempDir()
 	db, err := sql.Open("sqlite", filepath.Join(dir, fileName))

@@ -187,4 +187,14 @@ func TestTokenExpiryListAndRevoke(t *testing.T) {
 	if err := s.CreateToken(ctx, store.Token{Hash: hash("ssp_partner2"), Role: "partner", Name: "buurtkamer", Profile: "buurtkamer", Created: day3}); err != nil {
 		t.Errorf("CreateToken(a new partner token for buurtkamer) = %v", err)
 	}
+	// Deleting the profile takes its tokens, revoked or not, with it.
+	if err := s.DeleteProfile(ctx, "buurtkamer"); err != nil {
+		t.Fatal(err)
+	}
+	if list, total, err := other.Tokens(ctx, 0, 0); err != nil || total != 2 || len(list) != 2 {
+		t.Errorf("Tokens after deleting the profile = %+v, %d, %v; want the admin's and the owner's", list, total, err)
+	}
+	if _, err := s.TokenByHash(ctx, partner.Hash); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("TokenByHash(revoked partner) after deleting its profile = %v, want ErrNotFound", err)
+	}
 }
