@@ -56,11 +56,12 @@ type principal struct {
 	Owner   string // the identity a tender owner's tenders are recorded under
 }
 
-// owner is the non-secret identity of a token: the start of its hash.
-func owner(hash string) string { return "tok_" + hash[:16] }
+// owner is the non-secret identity of a token: its id, the start of its hash.
+func owner(hash string) string { return store.TokenID(hash) }
 
-// authenticate resolves a bearer token, if any. A malformed or unknown token is
-// refused (401), never treated as anonymous.
+// authenticate resolves a bearer token, if any. A malformed, unknown, revoked or
+// expired token is refused (401), never treated as anonymous. The token is read
+// from the store on every request (usable).
 func (h *handlers) authenticate(c *gin.Context) {
 	secret, err := auth.FromHeader(c.GetHeader("Authorization"))
 	if err != nil {
@@ -72,6 +73,9 @@ func (h *handlers) authenticate(c *gin.Context) {
 		if errors.Is(err, store.ErrNotFound) {
 			fail(c, errUnauthorized)
 			return
+		}
+		if err == nil {
+			err = usable(tok, h.authNow())
 		}
 		if err != nil {
 			fail(c, err)

@@ -149,6 +149,8 @@ func New(d Deps) (http.Handler, error) {
 	v1.GET("/me/webhook", h.getWebhook)
 	v1.PUT("/me/webhook", h.putWebhook)
 	v1.DELETE("/me/webhook", h.deleteWebhook)
+	v1.GET("/tokens", h.listTokens)
+	v1.DELETE("/tokens/:id", h.revokeToken)
 	return r, nil
 }
 
