@@ -53,6 +53,13 @@ var tokenStart = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 
 func newTokenReplicas(t *testing.T, n int) *tokenReplicas {
 	t.Helper()
+	return newLimitedTokenReplicas(t, n, Limits{})
+}
+
+// newLimitedTokenReplicas is newTokenReplicas with the rate limits l (the
+// defaults when zero).
+func newLimitedTokenReplicas(t *testing.T, n int, l Limits) *tokenReplicas {
+	t.Helper()
 	ctx := context.Background()
 	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
 	if err != nil {
@@ -72,7 +79,7 @@ func newTokenReplicas(t *testing.T, n int) *tokenReplicas {
 				t.Fatal(err)
 			}
 		}
-		h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: st, Now: r.clock.now})
+		h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: st, Now: r.clock.now, Limits: l})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,5 +316,30 @@ func TestExpiredTokenRefusedOnEveryReplica(t *testing.T) {
 		if status, _ := r.do(0, "GET", "/v1/jobs", auth.RoleTenderOwner); status != 200 {
 			t.Errorf("at %v a token without expiry = %d, want 200", tc.at, status)
 		}
+	}
+}
+
+// TestRevokedTokenKeepsNoBucket: a token's own rate-limit bucket goes with its
+// revocation; its requests count against its address from then on.
+func TestRevokedTokenKeepsNoBucket(t *testing.T) {
+	l := Limits{PerIP: 0.001, BurstIP: 3, PerToken: 0.001, BurstToken: 50}
+	r := newLimitedTokenReplicas(t, 1, l)
+	statuses := func() map[int]int {
+		n := map[int]int{}
+		for range 10 {
+			status, _ := r.do(0, "GET", "/v1/tokens", auth.RoleAdmin)
+			n[status]++
+		}
+		return n
+	}
+	if got := statuses(); got[200] != 10 {
+		t.Fatalf("10 requests with an admin token and a token burst of %d = %v, want all 200", l.BurstToken, got)
+	}
+	if _, err := r.st.RevokeToken(context.Background(), r.tokens[auth.RoleAdmin].ID(), tokenStart); err != nil {
+		t.Fatal(err)
+	}
+	got := statuses()
+	if got[401] > l.BurstIP+1 || got[401]+got[429] != 10 {
+		t.Errorf("10 requests with the revoked admin token = %v, want at most %d refused as 401 (its address's burst and the one that dropped its bucket), the rest 429", got, l.BurstIP+1)
 	}
 }
