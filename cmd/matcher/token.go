@@ -2,31 +2,115 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"samenspel/internal/auth"
 	"samenspel/internal/store"
 )
 
-// token is `matcher token create --role R --name N [--profile ID] --data DIR`: it
-// stores a new token's hash and prints the secret, once.
+// The usages of `matcher token` and its subcommands.
+const (
+	tokenCreateUsage = `usage: matcher token create --role admin|tender_owner|partner --name NAME
+                           [--profile ID] [--expires DURATION] [--data DIR]
+
+Stores a new token's hash and prints the token, once. A partner token needs the
+--profile it acts for. --expires is a Go duration (12h, 90m) or days (90d, 1d12h);
+without it the token never expires.
+`
+	tokenListUsage = `usage: matcher token list [--json] [--data DIR]
+
+Lists the tokens, newest first: id, role, name, profile, created, expires and state
+(active, expired or revoked). Never a hash or a token.
+`
+	tokenRevokeUsage = `usage: matcher token revoke ID [--data DIR]
+
+Revokes the token with ID (as matcher token list shows it): from the next request
+on, every server over the data directory refuses it. It stays listed as revoked.
+`
+)
+
+// tokenUsage is the usage of `matcher token`: all three subcommands.
+var tokenUsage = "usage:\n" + strings.Join([]string{
+	"  matcher token create --role admin|tender_owner|partner --name NAME [--profile ID]",
+	"                       [--expires DURATION] [--data DIR]",
+	"  matcher token list [--json] [--data DIR]",
+	"  matcher token revoke ID [--data DIR]",
+}, "\n") + "\n"
+
+// token is `matcher token create|list|revoke`: it makes, lists and revokes API
+// tokens in the store of --data.
 func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("%w: matcher token create --role admin|tender_owner|partner --name NAME [--profile ID] --data DIR", errUsage)
+	if len(args) == 0 {
+		fmt.Fprint(stderr, tokenUsage)
+		return fmt.Errorf("%w: matcher token needs create, list or revoke", errUsage)
 	}
+	switch args[0] {
+	case "create":
+		return tokenCreate(ctx, args[1:], stdout, stderr)
+	case "list":
+		return tokenList(ctx, args[1:], stdout, stderr)
+	case "revoke":
+		return tokenRevoke(ctx, args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		_, err := fmt.Fprint(stdout, tokenUsage)
+		return err
+	default:
+		fmt.Fprint(stderr, tokenUsage)
+		return fmt.Errorf("%w: unknown token command %q (create, list or revoke)", errUsage, args[0])
+	}
+}
+
+// tokenFlags parses args into fs. Help (-h, --help) prints usage and fs's flags
+// to stdout and gives help true; a wrong flag prints them to stderr and gives a
+// usage error.
+func tokenFlags(fs *flag.FlagSet, args []string, usage string, stdout, stderr io.Writer) (help bool, err error) {
+	fs.SetOutput(io.Discard)
+	err = fs.Parse(args)
+	if err == nil {
+		return false, nil
+	}
+	out := stderr
+	if errors.Is(err, flag.ErrHelp) {
+		out = stdout
+	}
+	fs.SetOutput(out)
+	fmt.Fprint(out, usage)
+	fmt.Fprintln(out, "\nflags:")
+	fs.PrintDefaults()
+	if errors.Is(err, flag.ErrHelp) {
+		return true, nil
+	}
+	return false, fmt.Errorf("%w: %v", errUsage, err)
+}
+
+// tokenCreate is `matcher token create`: it stores a new token's hash and prints
+// the secret, once, on stdout; its id and expiry go to stderr.
+func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	role := fs.String("role", "", "admin, tender_owner or partner")
 	name := fs.String("name", "", "who the token is for")
 	profile := fs.String("profile", "", "the profile a partner token acts for")
+	expires := fs.String("expires", "", "how long the token is accepted: 12h, 90m, 90d, 1d12h (default: for ever)")
 	data := fs.String("data", "./data", "directory of the embedded store")
-	if err := fs.Parse(args[1:]); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if help, err := tokenFlags(fs, args, tokenCreateUsage, stdout, stderr); help || err != nil {
+		return err
 	}
+	var lifetime time.Duration
+	var err error
 	switch {
+	case fs.NArg() > 0:
+		return fmt.Errorf("%w: token create takes no arguments, only flags: %q", errUsage, fs.Args())
 	case !auth.ValidRole(*role):
 		return fmt.Errorf("%w: --role must be admin, tender_owner or partner, not %q", errUsage, *role)
 	case *name == "":
@@ -35,6 +119,10 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: a partner token needs --profile", errUsage)
 	case *role != auth.RolePartner && *profile != "":
 		return fmt.Errorf("%w: only a partner token has a --profile", errUsage)
+	case *expires != "":
+		if lifetime, err = parseTokenLifetime(*expires); err != nil {
+			return fmt.Errorf("%w: --expires: %v", errUsage, err)
+		}
 	}
 	st, _, err := openData(ctx, *data)
 	if err != nil {
@@ -50,9 +138,191 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := st.CreateToken(ctx, store.Token{Hash: auth.Hash(secret), Role: *role, Name: *name, Profile: *profile, Created: time.Now().UTC()}); err != nil {
+	tok := store.Token{Hash: auth.Hash(secret), Role: *role, Name: *name, Profile: *profile, Created: time.Now().UTC()}
+	if lifetime > 0 {
+		tok.Expires = tok.Created.Add(lifetime)
+	}
+	if err := st.CreateToken(ctx, tok); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(stdout, secret)
+	if _, err := fmt.Fprintln(stdout, secret); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "matcher: token %s (%s, %s) expires %s\n", tok.ID(), tok.Role, tokenPrintable(tok.Name), tokenWhen(tok.Expires))
+	return nil
+}
+
+// tokenDaysPattern is a lifetime in days, optionally followed by a Go duration:
+// "90d", "1d12h".
+var tokenDaysPattern = regexp.MustCompile(`^([0-9]+)d(.*)$`)
+
+// parseTokenLifetime reads --expires: a Go duration ("36h", "90m") or whole days
+// with an optional Go duration after them ("90d", "1d12h"). It must be positive.
+func parseTokenLifetime(s string) (time.Duration, error) {
+	if strings.HasPrefix(s, "-") {
+		return 0, fmt.Errorf("%q must be longer than 0, such as 90d, 36h or 30m", s)
+	}
+	var d time.Duration
+	rest := s
+	if m := tokenDaysPattern.FindStringSubmatch(s); m != nil {
+		days, err := strconv.ParseInt(m[1], 10, 64)
+		if err != nil || days > math.MaxInt64/int64(24*time.Hour) {
+			return 0, fmt.Errorf("%q is too long", s)
+		}
+		d, rest = time.Duration(days)*24*time.Hour, m[2]
+	}
+	if rest != "" {
+		more, err := time.ParseDuration(rest)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a duration such as 90d, 36h or 30m", s)
+		}
+		if more > 0 && d > math.MaxInt64-more {
+			return 0, fmt.Errorf("%q is too long", s)
+		}
+		d += more
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q must be longer than 0, such as 90d, 36h or 30m", s)
+	}
+	return d, nil
+}
+
+// tokenJSON is a token as `matcher token list --json` prints it, as GET
+// /v1/tokens shows it: never its hash.
+type tokenJSON struct {
+	ID      string     `json:"id"`
+	Role    string     `json:"role"`
+	Name    string     `json:"name"`
+	Profile string     `json:"profile,omitempty"`
+	Created time.Time  `json:"created"`
+	Expires *time.Time `json:"expires,omitempty"`
+	Revoked *time.Time `json:"revoked,omitempty"`
+	State   string     `json:"state"`
+}
+
+// tokenList is `matcher token list`: a table of every token, or JSON with --json.
+func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("token list", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON, as GET /v1/tokens answers, instead of a table")
+	data := fs.String("data", "./data", "directory of the embedded store")
+	if help, err := tokenFlags(fs, args, tokenListUsage, stdout, stderr); help || err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: token list takes no arguments, only flags: %q", errUsage, fs.Args())
+	}
+	st, _, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	toks, total, err := st.Tokens(ctx, 0, 0)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	if *asJSON {
+		out := struct {
+			Tokens []tokenJSON `json:"tokens"`
+			Total  int         `json:"total"`
+		}{Tokens: make([]tokenJSON, len(toks)), Total: total}
+		for i, t := range toks {
+			out.Tokens[i] = tokenJSON{ID: t.ID(), Role: t.Role, Name: t.Name, Profile: t.Profile, Created: t.Created.UTC(),
+				Expires: tokenTime(t.Expires), Revoked: tokenTime(t.Revoked), State: t.State(now)}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tROLE\tNAME\tPROFILE\tCREATED\tEXPIRES\tSTATE")
+	for _, t := range toks {
+		profile := t.Profile
+		if profile == "" {
+			profile = "-"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID(), t.Role, tokenPrintable(t.Name), tokenPrintable(profile),
+			t.Created.UTC().Format(time.RFC3339), tokenWhen(t.Expires), t.State(now))
+	}
+	return w.Flush()
+}
+
+// tokenRevoke is `matcher token revoke ID`.
+func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("token revoke", flag.ContinueOnError)
+	data := fs.String("data", "./data", "directory of the embedded store")
+	if help, err := tokenFlags(fs, args, tokenRevokeUsage, stdout, stderr); help || err != nil {
+		return err
+	}
+	// The id may come before the flags or after them.
+	rest := fs.Args()
+	if len(rest) > 0 {
+		if help, err := tokenFlags(fs, rest[1:], tokenRevokeUsage, stdout, stderr); help || err != nil {
+			return err
+		}
+		rest = append(rest[:1:1], fs.Args()...)
+	}
+	switch {
+	case len(rest) != 1:
+		fmt.Fprint(stderr, tokenRevokeUsage)
+		return fmt.Errorf("%w: token revoke takes one ID, not %d", errUsage, len(rest))
+	case !store.ValidTokenID(rest[0]):
+		return fmt.Errorf("%w: %q is not a token id: tok_ and 16 hex digits, as matcher token list shows", errUsage, tokenCut(rest[0]))
+	}
+	id := rest[0]
+	st, _, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	now := time.Now().UTC()
+	t, err := st.RevokeToken(ctx, id, now)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no token has id %s (matcher token list shows them): %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	if !t.Revoked.Equal(now) {
+		_, err = fmt.Fprintf(stdout, "token %s (%s, %s) was revoked already, at %s\n", t.ID(), t.Role, tokenPrintable(t.Name), t.Revoked.UTC().Format(time.RFC3339))
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "revoked token %s (%s, %s)\n", t.ID(), t.Role, tokenPrintable(t.Name))
 	return err
+}
+
+// tokenWhen is t in RFC 3339 (UTC, seconds), or "never" for the zero time.
+func tokenWhen(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func tokenTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// tokenPrintable is s with every character a terminal could take for a control
+// (tab, newline, escape, ...) replaced by U+FFFD: a name someone registered cannot
+// move the table's columns or drive the reader's terminal.
+func tokenPrintable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return unicode.ReplacementChar
+	}, s)
+}
+
+// tokenCut is s for an error message: at most 40 bytes of it, printable.
+func tokenCut(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "..."
+	}
+	return tokenPrintable(s)
 }
