@@ -1,8 +1,8 @@
 // Command matcher is Samenspel's coalition matcher. `matcher serve` (the default)
 // serves the API and the pages (SPEC §8) over the embedded store, or with Redis and
 // Meilisearch in the scaled set-up; `matcher suggest` answers one tender from files,
-// with no server, store or network (SPEC §7); `matcher token create` makes an API
-// token; `matcher healthcheck` is the container's health check.
+// with no server, store or network (SPEC §7); `matcher token` makes, lists and
+// revokes API tokens; `matcher healthcheck` is the container's health check.
 package main
 
 import (
@@ -39,7 +39,9 @@ const usage = `usage:
   matcher [serve] [--config FILE] [--addr HOST:PORT] [--data DIR] [--redis URL]
                   [--meili URL] [--no-examples]
   matcher token create --role admin|tender_owner|partner --name NAME [--profile ID]
-                  [--data DIR]
+                  [--expires DURATION] [--data DIR]
+  matcher token list [--json] [--data DIR]
+  matcher token revoke ID [--data DIR]
   matcher suggest --tender T.json --profiles P.ndjson|P.csv [--profiles ...]
                   [--collaborations E.ndjson] [--top N]
   matcher recompute [--full] [--data DIR] [--redis URL] [--meili URL]
