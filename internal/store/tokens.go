@@ -37,23 +37,28 @@ func (s *Store) CreateToken(ctx context.Context, t Token) error {
 		if !isSHA256Hex(t.Hash) {
 			return errors.New("hash is not a lower-case hex SHA-256")
 		}
-		var profile sql.NullString
-		if t.Profile != "" {
-			profile = sql.NullString{String: t.Profile, Valid: true}
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (hash, role, name, profile, created) VALUES (?, ?, ?, ?, ?)`,
-			t.Hash, t.Role, t.Name, profile, formatTime(t.Created))
-		if err != nil || (t.Expires.IsZero() && t.Revoked.IsZero()) {
-			return constraint(err)
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO token_lifetimes (hash, expires, revoked) VALUES (?, ?, ?)`,
-			t.Hash, optionalTime(t.Expires), optionalTime(t.Revoked))
-		return err
+		return insertToken(ctx, tx, t)
 	})
 	if err != nil {
 		return fmt.Errorf("store: create token %q: %w", t.Name, err)
 	}
 	return nil
+}
+
+// insertToken stores t in tx, its lifetime beside it when it has one.
+func insertToken(ctx context.Context, tx *sql.Tx, t Token) error {
+	var profile sql.NullString
+	if t.Profile != "" {
+		profile = sql.NullString{String: t.Profile, Valid: true}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO tokens (hash, role, name, profile, created) VALUES (?, ?, ?, ?, ?)`,
+		t.Hash, t.Role, t.Name, profile, formatTime(t.Created))
+	if err != nil || (t.Expires.IsZero() && t.Revoked.IsZero()) {
+		return constraint(err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO token_lifetimes (hash, expires, revoked) VALUES (?, ?, ?)`,
+		t.Hash, optionalTime(t.Expires), optionalTime(t.Revoked))
+	return err
 }
 
 // TokenByHash returns the token with hash, revoked and expired ones too (the
@@ -155,49 +160,102 @@ func (s *Store) Tokens(ctx context.Context, limit, offset int) ([]Token, int, er
 func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (Token, error) {
 	var t Token
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if !ValidTokenID(id) {
-			return ErrNotFound
-		}
-		digits := strings.TrimPrefix(id, tokenIDPrefix)
-		// Every hash starting with digits sorts from digits up to, not including,
-		// digits+"g" ('g' comes after every hex digit): a range on the primary key.
-		rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM `+tokenTable+` WHERE t.hash >= ? AND t.hash < ? LIMIT 2`, digits, digits+"g")
-		if err != nil {
+		var err error
+		if t, err = tokenByID(ctx, tx, id); err != nil {
 			return err
 		}
-		var found []Token
-		for rows.Next() {
-			t, err := scanToken(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			found = append(found, t)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		switch len(found) {
-		case 0:
-			return ErrNotFound
-		case 1:
-		default:
-			return fmt.Errorf("%w: two tokens have this id; revoke them by hash", ErrConflict)
-		}
-		t = found[0]
-		if !t.Revoked.IsZero() {
-			return nil
-		}
-		t.Revoked = now
-		_, err = tx.ExecContext(ctx, `INSERT INTO token_lifetimes (hash, revoked) VALUES (?, ?)
-			ON CONFLICT (hash) DO UPDATE SET revoked = excluded.revoked`, t.Hash, formatTime(now))
-		return err
+		return revoke(ctx, tx, &t, now)
 	})
 	if err != nil {
 		return Token{}, fmt.Errorf("store: revoke token %q: %w", id, err)
 	}
 	return t, nil
+}
+
+// RotateToken replaces the token with id by next, in one transaction: next gets
+// the old token's role, name (unless next has one) and profile; the tenders
+// recorded under the old token's id move to next's; the old token is revoked at
+// now (if it was not already). A revoked or expired token can be rotated too, so
+// that a tender owner whose token was revoked in haste gets its tenders back with
+// a new token. next needs Hash and Created (and Expires, if it is to expire). It
+// returns the old token as stored, next as stored, and how many tenders moved;
+// the errors are RevokeToken's and CreateToken's.
+func (s *Store) RotateToken(ctx context.Context, id string, next Token, now time.Time) (old, made Token, tenders int, err error) {
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if old, err = tokenByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if !isSHA256Hex(next.Hash) {
+			return errors.New("hash is not a lower-case hex SHA-256")
+		}
+		next.Role, next.Profile, next.Revoked = old.Role, old.Profile, time.Time{}
+		if next.Name == "" {
+			next.Name = old.Name
+		}
+		if err := insertToken(ctx, tx, next); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE tenders SET owner = ? WHERE owner = ?`, next.ID(), old.ID())
+		if err != nil {
+			return err
+		}
+		moved, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		tenders, made = int(moved), next
+		return revoke(ctx, tx, &old, now)
+	})
+	if err != nil {
+		return Token{}, Token{}, 0, fmt.Errorf("store: rotate token %q: %w", id, err)
+	}
+	return old, made, tenders, nil
+}
+
+// tokenByID reads the token with id in tx: ErrNotFound when there is none (or id
+// is not a token id), ErrConflict when two tokens have it.
+func tokenByID(ctx context.Context, tx *sql.Tx, id string) (Token, error) {
+	if !ValidTokenID(id) {
+		return Token{}, ErrNotFound
+	}
+	digits := strings.TrimPrefix(id, tokenIDPrefix)
+	// Every hash starting with digits sorts from digits up to, not including,
+	// digits+"g" ('g' comes after every hex digit): a range on the primary key.
+	rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM `+tokenTable+` WHERE t.hash >= ? AND t.hash < ? LIMIT 2`, digits, digits+"g")
+	if err != nil {
+		return Token{}, err
+	}
+	defer rows.Close()
+	var found []Token
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return Token{}, err
+		}
+		found = append(found, t)
+	}
+	if err := rows.Err(); err != nil {
+		return Token{}, err
+	}
+	switch len(found) {
+	case 0:
+		return Token{}, ErrNotFound
+	case 1:
+		return found[0], nil
+	default:
+		return Token{}, fmt.Errorf("%w: two tokens have this id", ErrConflict)
+	}
+}
+
+// revoke marks t revoked at now in tx, unless it is already.
+func revoke(ctx context.Context, tx *sql.Tx, t *Token, now time.Time) error {
+	if !t.Revoked.IsZero() {
+		return nil
+	}
+	t.Revoked = now
+	_, err := tx.ExecContext(ctx, `INSERT INTO token_lifetimes (hash, revoked) VALUES (?, ?)
+		ON CONFLICT (hash) DO UPDATE SET revoked = excluded.revoked`, t.Hash, formatTime(now))
+	return err
 }
 
 // tokenColumns are the columns scanToken reads, in its order, from tokenTable.

@@ -198,3 +198,73 @@ func TestTokenExpiryListAndRevoke(t *testing.T) {
 		t.Errorf("TokenByHash(revoked partner) after deleting its profile = %v, want ErrNotFound", err)
 	}
 }
+
+// TestRotateToken: the new token takes the old one's role, name and profile, and
+// the tenders recorded under the old id; the old one is revoked. A revoked token
+// can be rotated too.
+func TestRotateToken(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	owner := store.Token{Hash: hash("ssp_owner"), Role: "tender_owner", Name: "gemeente", Created: day1}
+	other := store.Token{Hash: hash("ssp_other"), Role: "tender_owner", Name: "buurgemeente", Created: day1}
+	for _, tok := range []store.Token{owner, other} {
+		if err := s.CreateToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, by := range map[string]string{"t1": owner.ID(), "t2": owner.ID(), "t3": other.ID()} {
+		if err := s.CreateTender(ctx, storetest.Tender(id), by, day1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := store.Token{Hash: hash("ssp_next"), Created: day2, Expires: day3}
+	old, made, moved, err := s.RotateToken(ctx, owner.ID(), next, day2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !old.Revoked.Equal(day2) || old.Hash != owner.Hash || moved != 2 {
+		t.Errorf("RotateToken(owner) = old %+v, %d tenders moved; want the owner's revoked at %v, 2 moved", old, moved, day2)
+	}
+	want := store.Token{Hash: next.Hash, Role: "tender_owner", Name: "gemeente", Created: day2, Expires: day3}
+	got, err := s.TokenByHash(ctx, next.Hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("the new token (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, made); diff != "" {
+		t.Errorf("RotateToken's new token (-want +got):\n%s", diff)
+	}
+	for id, by := range map[string]string{"t1": next.Hash, "t2": next.Hash, "t3": other.Hash} {
+		rec, err := s.GetTender(ctx, id)
+		if err != nil || rec.Owner != store.TokenID(by) {
+			t.Errorf("tender %s after rotating = owner %q, %v; want %s", id, rec.Owner, err, store.TokenID(by))
+		}
+	}
+
+	// Rotating the revoked one again keeps its revocation; its tenders are gone.
+	again := store.Token{Hash: hash("ssp_again"), Name: "nieuwe naam", Created: day3}
+	old, made, moved, err = s.RotateToken(ctx, owner.ID(), again, day3)
+	if err != nil || !old.Revoked.Equal(day2) || moved != 0 || made.Name != "nieuwe naam" || made.Role != "tender_owner" {
+		t.Errorf("RotateToken(revoked owner) = %+v, %+v, %d, %v; want revoked at %v, named nieuwe naam, 0 moved", old, made, moved, err, day2)
+	}
+	for _, tc := range []struct {
+		id   string
+		next store.Token
+		want error
+	}{
+		{store.TokenID(hash("never made")), store.Token{Hash: hash("ssp_x"), Created: day3}, store.ErrNotFound},
+		{other.ID(), store.Token{Hash: next.Hash, Created: day3}, store.ErrConflict},
+	} {
+		if _, _, _, err := s.RotateToken(ctx, tc.id, tc.next, day3); !errors.Is(err, tc.want) {
+			t.Errorf("RotateToken(%s) = %v, want %v", tc.id, err, tc.want)
+		}
+	}
+	if got, _ := s.TokenByHash(ctx, other.Hash); got.State(day3) != store.TokenActive {
+		t.Errorf("a failed rotation revoked the token: %+v", got)
+	}
+	if _, _, _, err := s.RotateToken(ctx, other.ID(), store.Token{Hash: "ssp_secret", Created: day3}, day3); err == nil {
+		t.Errorf("RotateToken with a secret for a hash = nil, want an error")
+	}
+}
