@@ -1,8 +1,9 @@
 // Command matcher is Samenspel's coalition matcher. `matcher serve` (the default)
 // serves the API and the pages (SPEC §8) over the embedded store, or with Redis and
 // Meilisearch in the scaled set-up; `matcher suggest` answers one tender from files,
-// with no server, store or network (SPEC §7); `matcher token` makes, lists and
-// revokes API tokens; `matcher healthcheck` is the container's health check.
+// with no server, store or network (SPEC §7); `matcher token` makes, lists,
+// revokes and rotates API tokens; `matcher healthcheck` is the container's health
+// check.
 package main
 
 import (
@@ -42,6 +43,7 @@ const usage = `usage:
                   [--expires DURATION] [--data DIR]
   matcher token list [--json] [--data DIR]
   matcher token revoke ID [--data DIR]
+  matcher token rotate ID [--name NAME] [--expires DURATION] [--data DIR]
   matcher suggest --tender T.json --profiles P.ndjson|P.csv [--profiles ...]
                   [--collaborations E.ndjson] [--top N]
   matcher recompute [--full] [--data DIR] [--redis URL] [--meili URL]

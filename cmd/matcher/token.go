@@ -38,6 +38,13 @@ Lists the tokens, newest first: id, role, name, profile, created, expires and st
 Revokes the token with ID (as matcher token list shows it): from the next request
 on, every server over the data directory refuses it. It stays listed as revoked.
 `
+	tokenRotateUsage = `usage: matcher token rotate ID [--name NAME] [--expires DURATION] [--data DIR]
+
+Replaces the token with ID by a new one and prints the new token, once. The new
+token has the old one's role, name (or --name) and profile, and the tenders
+recorded under the old one; the old one is revoked. A revoked or expired token can
+be rotated too. --expires is as for create; without it the new token never expires.
+`
 )
 
 // tokenUsage is the usage of `matcher token`: all three subcommands.
@@ -46,14 +53,15 @@ var tokenUsage = "usage:\n" + strings.Join([]string{
 	"                       [--expires DURATION] [--data DIR]",
 	"  matcher token list [--json] [--data DIR]",
 	"  matcher token revoke ID [--data DIR]",
+	"  matcher token rotate ID [--name NAME] [--expires DURATION] [--data DIR]",
 }, "\n") + "\n"
 
-// token is `matcher token create|list|revoke`: it makes, lists and revokes API
-// tokens in the store of --data.
+// token is `matcher token create|list|revoke|rotate`: it makes, lists, revokes
+// and rotates API tokens in the store of --data.
 func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, tokenUsage)
-		return fmt.Errorf("%w: matcher token needs create, list or revoke", errUsage)
+		return fmt.Errorf("%w: matcher token needs create, list, revoke or rotate", errUsage)
 	}
 	switch args[0] {
 	case "create":
@@ -62,12 +70,14 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return tokenList(ctx, args[1:], stdout, stderr)
 	case "revoke":
 		return tokenRevoke(ctx, args[1:], stdout, stderr)
+	case "rotate":
+		return tokenRotate(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		_, err := fmt.Fprint(stdout, tokenUsage)
 		return err
 	default:
 		fmt.Fprint(stderr, tokenUsage)
-		return fmt.Errorf("%w: unknown token command %q (create, list or revoke)", errUsage, args[0])
+		return fmt.Errorf("%w: unknown token command %q (create, list, revoke or rotate)", errUsage, tokenCut(args[0]))
 	}
 }
 
@@ -247,29 +257,42 @@ func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return w.Flush()
 }
 
-// tokenRevoke is `matcher token revoke ID`.
-func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("token revoke", flag.ContinueOnError)
-	data := fs.String("data", "./data", "directory of the embedded store")
-	if help, err := tokenFlags(fs, args, tokenRevokeUsage, stdout, stderr); help || err != nil {
-		return err
+// tokenIDArg parses the flags of a command that takes one token ID, before the
+// flags or after them. help is true when usage was asked for (and printed).
+func tokenIDArg(fs *flag.FlagSet, args []string, usage string, stdout, stderr io.Writer) (id string, help bool, err error) {
+	if help, err := tokenFlags(fs, args, usage, stdout, stderr); help || err != nil {
+		return "", help, err
 	}
-	// The id may come before the flags or after them.
 	rest := fs.Args()
 	if len(rest) > 0 {
-		if help, err := tokenFlags(fs, rest[1:], tokenRevokeUsage, stdout, stderr); help || err != nil {
-			return err
+		if help, err := tokenFlags(fs, rest[1:], usage, stdout, stderr); help || err != nil {
+			return "", help, err
 		}
 		rest = append(rest[:1:1], fs.Args()...)
 	}
 	switch {
 	case len(rest) != 1:
-		fmt.Fprint(stderr, tokenRevokeUsage)
-		return fmt.Errorf("%w: token revoke takes one ID, not %d", errUsage, len(rest))
+		fmt.Fprint(stderr, usage)
+		return "", false, fmt.Errorf("%w: %s takes one ID, not %d", errUsage, fs.Name(), len(rest))
 	case !store.ValidTokenID(rest[0]):
-		return fmt.Errorf("%w: %q is not a token id: tok_ and 16 hex digits, as matcher token list shows", errUsage, tokenCut(rest[0]))
+		return "", false, fmt.Errorf("%w: %q is not a token id: tok_ and 16 hex digits, as matcher token list shows", errUsage, tokenCut(rest[0]))
 	}
-	id := rest[0]
+	return rest[0], false, nil
+}
+
+// tokenNotFound is the error for an id no token has (exit 1).
+func tokenNotFound(id string) error {
+	return fmt.Errorf("no token has id %s (matcher token list shows them): %w", id, store.ErrNotFound)
+}
+
+// tokenRevoke is `matcher token revoke ID`.
+func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("token revoke", flag.ContinueOnError)
+	data := fs.String("data", "./data", "directory of the embedded store")
+	id, help, err := tokenIDArg(fs, args, tokenRevokeUsage, stdout, stderr)
+	if help || err != nil {
+		return err
+	}
 	st, _, err := openData(ctx, *data)
 	if err != nil {
 		return err
@@ -278,7 +301,7 @@ func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	now := time.Now().UTC()
 	t, err := st.RevokeToken(ctx, id, now)
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no token has id %s (matcher token list shows them): %w", id, store.ErrNotFound)
+		return tokenNotFound(id)
 	}
 	if err != nil {
 		return err
@@ -289,6 +312,52 @@ func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	_, err = fmt.Fprintf(stdout, "revoked token %s (%s, %s)\n", t.ID(), t.Role, tokenPrintable(t.Name))
 	return err
+}
+
+// tokenRotate is `matcher token rotate ID`: the new token's secret on stdout, what
+// became of the old one on stderr.
+func tokenRotate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("token rotate", flag.ContinueOnError)
+	name := fs.String("name", "", "who the new token is for (default: the old one's name)")
+	expires := fs.String("expires", "", "how long the new token is accepted: 12h, 90m, 90d, 1d12h (default: for ever)")
+	data := fs.String("data", "./data", "directory of the embedded store")
+	id, help, err := tokenIDArg(fs, args, tokenRotateUsage, stdout, stderr)
+	if help || err != nil {
+		return err
+	}
+	var lifetime time.Duration
+	if *expires != "" {
+		if lifetime, err = parseTokenLifetime(*expires); err != nil {
+			return fmt.Errorf("%w: --expires: %v", errUsage, err)
+		}
+	}
+	st, _, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	secret, err := auth.NewSecret()
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	next := store.Token{Hash: auth.Hash(secret), Name: *name, Created: now}
+	if lifetime > 0 {
+		next.Expires = now.Add(lifetime)
+	}
+	old, made, tenders, err := st.RotateToken(ctx, id, next, now)
+	if errors.Is(err, store.ErrNotFound) {
+		return tokenNotFound(id)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintln(stdout, secret); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "matcher: token %s (%s, %s) expires %s; it replaces %s (revoked at %s); tenders moved to it: %d\n",
+		made.ID(), made.Role, tokenPrintable(made.Name), tokenWhen(made.Expires), old.ID(), old.Revoked.UTC().Format(time.RFC3339), tenders)
+	return nil
 }
 
 // tokenWhen is t in RFC 3339 (UTC, seconds), or "never" for the zero time.

@@ -274,10 +274,69 @@ func TestTokenHelp(t *testing.T) {
 		{[]string{"token", "list", "--help"}, "-data"},
 		{[]string{"token", "revoke", "-h"}, "matcher token revoke ID"},
 		{[]string{"token", "revoke", "tok_0123456789abcdef", "--help"}, "matcher token revoke ID"},
+		{[]string{"token", "rotate", "--help"}, "matcher token rotate ID"},
+		{[]string{"token", "rotate", "tok_0123456789abcdef", "-h"}, "-expires"},
+		{[]string{"token", "help"}, "matcher token rotate ID"},
 	} {
 		out, stderr, err := runMatcher(t, tc.args...)
 		if err != nil || !strings.Contains(out, "usage:") || !strings.Contains(out, tc.want) || stderr != "" {
 			t.Errorf("matcher %v = %v, stdout %q, stderr %q; want the usage with %q on stdout and exit 0", tc.args, err, out, stderr, tc.want)
+		}
+	}
+}
+
+// TestTokenRotate: the new token acts for the old one's tenders; the old one is
+// revoked.
+func TestTokenRotate(t *testing.T) {
+	ctx := context.Background()
+	data := tokenData(t)
+	out, _, err := runMatcher(t, "token", "create", "--role", "tender_owner", "--name", "Gemeente Utrecht", "--data", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := storedToken(t, data, strings.TrimSpace(out))
+	st, _, err := openData(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn := profiles.Tender{ID: "eenzaamheid", Title: "Eenzaamheid", Area: []string{"WK034403"}, Themes: []string{},
+		Needs: []profiles.Need{{Instrument: "meals", Weight: 1}}}
+	err = st.CreateTender(ctx, tn, old.ID(), time.Now())
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	out, stderr, err := runMatcher(t, "token", "rotate", old.ID(), "--expires", "30d", "--data", data)
+	if err != nil {
+		t.Fatalf("matcher token rotate: %v", err)
+	}
+	next := storedToken(t, data, strings.TrimSpace(out))
+	if next.Role != "tender_owner" || next.Name != "Gemeente Utrecht" || next.Expires.Sub(next.Created) != 30*24*time.Hour || next.State(time.Now()) != store.TokenActive {
+		t.Errorf("the rotated token = %+v, want an active tender owner's token named Gemeente Utrecht for 30 days", next)
+	}
+	if !strings.Contains(stderr, next.ID()) || !strings.Contains(stderr, old.ID()) || !strings.Contains(stderr, "tenders moved to it: 1") {
+		t.Errorf("matcher token rotate stderr = %q, want the new and the old id and 1 tender moved", stderr)
+	}
+	st, _, err = openData(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got, err := st.TokenByHash(ctx, old.Hash); err != nil || got.State(time.Now()) != store.TokenRevoked {
+		t.Errorf("the old token after rotating = %+v, %v; want it revoked", got, err)
+	}
+	if rec, err := st.GetTender(ctx, tn.ID); err != nil || rec.Owner != next.ID() {
+		t.Errorf("the tender after rotating = owner %q, %v; want %s", rec.Owner, err, next.ID())
+	}
+	unknown := store.TokenID(auth.Hash("ssp_never"))
+	if _, _, err := runMatcher(t, "token", "rotate", unknown, "--data", data); !errors.Is(err, store.ErrNotFound) || errors.Is(err, errUsage) {
+		t.Errorf("matcher token rotate %s (unknown) = %v, want not found (exit 1)", unknown, err)
+	}
+	for _, args := range [][]string{{"token", "rotate", "--data", data}, {"token", "rotate", "nonsense", "--data", data},
+		{"token", "rotate", next.ID(), "--expires", "0", "--data", data}} {
+		if _, _, err := runMatcher(t, args...); !errors.Is(err, errUsage) {
+			t.Errorf("matcher %v = %v, want a usage error", args, err)
 		}
 	}
 }

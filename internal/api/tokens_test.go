@@ -343,3 +343,28 @@ func TestRevokedTokenKeepsNoBucket(t *testing.T) {
 		t.Errorf("10 requests with the revoked admin token = %v, want at most %d refused as 401 (its address's burst and the one that dropped its bucket), the rest 429", got, l.BurstIP+1)
 	}
 }
+
+// TestRotatedTokenManagesTheTenders: after a rotation the new token manages the
+// tenders of the old one, on every replica; the old one is refused.
+func TestRotatedTokenManagesTheTenders(t *testing.T) {
+	ctx := context.Background()
+	r := newTokenReplicas(t, 2)
+	owner := r.tokens[auth.RoleTenderOwner]
+	if err := r.st.CreateTender(ctx, storetest.Tender("t1"), owner.ID(), tokenStart); err != nil {
+		t.Fatal(err)
+	}
+	if status, body := r.do(0, "DELETE", "/v1/tenders/t1", "expiring"); status != 403 {
+		t.Fatalf("DELETE /v1/tenders/t1 by another tender owner = %d %.200s, want 403", status, body)
+	}
+	secret, _ := auth.NewSecret()
+	if _, _, _, err := r.st.RotateToken(ctx, owner.ID(), store.Token{Hash: auth.Hash(secret), Created: tokenStart}, tokenStart); err != nil {
+		t.Fatal(err)
+	}
+	r.secrets["rotated"] = secret
+	if status, body := r.do(1, "GET", "/v1/jobs", auth.RoleTenderOwner); status != 401 || !strings.Contains(body, "token revoked") {
+		t.Errorf("the old token after rotating = %d %.200s, want 401 token revoked", status, body)
+	}
+	if status, body := r.do(1, "DELETE", "/v1/tenders/t1", "rotated"); status >= 300 {
+		t.Errorf("DELETE /v1/tenders/t1 with the rotated token = %d %.200s, want success", status, body)
+	}
+}
