@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -43,9 +42,9 @@ const (
 // serve is `matcher serve`: the API until ctx is cancelled (SIGINT, SIGTERM), then a
 // graceful shutdown that lets requests in flight finish.
 func serve(ctx context.Context, args []string, stderr io.Writer, listening func(addr string)) error {
-	cfg, err := settings.Load(args, os.LookupEnv)
+	cfg, err := loadSettings(args)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	st, tax, err := openData(ctx, cfg.Data)

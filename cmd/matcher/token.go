@@ -14,17 +14,19 @@ import (
 // token is `matcher token create --role R --name N [--profile ID] --data DIR`: it
 // stores a new token's hash and prints the secret, once.
 func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		return &helpRequest{}
+	}
 	if len(args) == 0 || args[0] != "create" {
 		return fmt.Errorf("%w: matcher token create --role admin|tender_owner|partner --name NAME [--profile ID] --data DIR", errUsage)
 	}
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	role := fs.String("role", "", "admin, tender_owner or partner")
 	name := fs.String("name", "", "who the token is for")
 	profile := fs.String("profile", "", "the profile a partner token acts for")
 	data := fs.String("data", "./data", "directory of the embedded store")
-	if err := fs.Parse(args[1:]); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
 	}
 	switch {
 	case !auth.ValidRole(*role):
