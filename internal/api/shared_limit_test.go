@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
@@ -100,6 +101,10 @@ func TestSharedLimitsKeepTheirRules(t *testing.T) {
 					tokens = append(tokens, one.partnerTokenOf(t, w))
 				case w.Code != http.StatusTooManyRequests:
 					t.Fatalf("registration %d = %d %s, want 201 or 429", i, w.Code, w.Body)
+				default: // an hour holds 2: the next in half an hour
+					if got, _ := strconv.Atoi(w.Header().Get("Retry-After")); got < 1790 || got > 1800 {
+						t.Errorf("refused registration %d: Retry-After %q, want about 1800", i, w.Header().Get("Retry-After"))
+					}
 				}
 			}
 			if want := lim.RegisterPerHour * tc.perReplica; len(tokens) != want {
