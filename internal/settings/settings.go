@@ -56,7 +56,7 @@ type Settings struct {
 	// host name).
 	Replica string `yaml:"replica"`
 	// Rates are the request limits (SAMENSPEL_RATE_*, --rate-*).
-	Rates `yaml:",inline"`
+	Rates Rates `yaml:",inline"`
 }
 
 // CronOff is the schedule that schedules nothing.
