@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"samenspel/config"
@@ -49,63 +50,122 @@ func main() {
 	}
 }
 
-const usage = `usage:
-  indexer import [--config FILE] [--data DIR] [--batch N] FILE...
+// commands are the commands of indexer with the usage of each, in the order the
+// general usage lists them.
+var commands = []struct{ name, usage string }{
+	{"import", `  indexer import [--config FILE] [--data DIR] [--batch N] FILE...
       Upsert profiles by id from NDJSON (.ndjson, .jsonl) and CSV (.csv) files into
       the embedded store, N per transaction (default 1000). Every rejected row is
       reported as file:line: field: reason; the good rows are stored all the same,
       and the exit status is then 1.
-  indexer export [--config FILE] [--data DIR] [--format ndjson|csv] [--out FILE]
+`},
+	{"export", `  indexer export [--config FILE] [--data DIR] [--format ndjson|csv] [--out FILE]
       Write every profile, by id, to standard output or FILE. NDJSON holds whole
       profiles, contact and private fields included: this is the operator's tool on
       the data directory, not a public export. CSV holds the columns of the CSV
       import (of the contact only the email, no private fields).
-  indexer sync [--meili URL] [--watch] [--interval 1s]
+`},
+	{"sync", `  indexer sync [--meili URL] [--watch] [--interval 1s]
       Apply the store's profile changes (its change log) to the Meilisearch index,
       public fields only, until caught up; with --watch, keep doing so until
       stopped. Applies the index settings first.
-  indexer reindex [--meili URL]
+`},
+	{"reindex", `  indexer reindex [--meili URL]
       Build a fresh index (profiles_reindex) from the store, swap it in atomically,
       drop the old one and apply the changes made meanwhile.
-  indexer status [--meili URL]
+`},
+	{"status", `  indexer status [--meili URL]
       Say how many changes the index lacks; exit 1 when Meilisearch does not answer.
-  indexer keys [--meili URL]
+`},
+	{"keys", `  indexer keys [--meili URL]
       With the master key in MEILI_MASTER_KEY, create the two scoped keys and print
       them: SAMENSPEL_MEILI_SEARCH_KEY (the matcher: search and read the profiles
       index) and SAMENSPEL_MEILI_INDEXER_KEY (the indexer: write it and its rebuild).
+`},
+}
 
+// settingsNote ends every usage.
+const settingsNote = `
 Settings as for the matcher: config/matcher.yaml (or --config FILE), then
 SAMENSPEL_DATA, SAMENSPEL_MEILI_URL, SAMENSPEL_MEILI_KEY, then the flags.
 `
 
-// run dispatches a command line; it is main without the process around it. env
-// looks up environment variables (os.LookupEnv in main).
+// usage is the usage of every command.
+var usage = func() string {
+	var b strings.Builder
+	b.WriteString("usage:\n")
+	for _, c := range commands {
+		b.WriteString(c.usage)
+	}
+	return b.String() + settingsNote + "\n`indexer COMMAND -h` shows the flags of a command.\n"
+}()
+
+// usageOf is the usage of command name, or of every command when name is not one.
+func usageOf(name string) string {
+	for _, c := range commands {
+		if c.name == name {
+			return "usage:\n" + c.usage + settingsNote
+		}
+	}
+	return usage
+}
+
+// run runs a command line; it is main without the process around it. env looks
+// up environment variables (os.LookupEnv in main). -h or --help prints the usage of
+// the command to stdout and is no error; a command line that is not understood
+// prints it to stderr and is a usage error (exit status 2).
 func run(ctx context.Context, args []string, env func(string) (string, bool), stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: a command is required", errUsage)
 	}
-	switch args[0] {
-	case "import":
-		return importCmd(ctx, args[1:], env, stdout, stderr)
-	case "export":
-		return exportCmd(ctx, args[1:], env, stdout, stderr)
-	case "sync":
-		return syncCmd(ctx, args[1:], env, stdout, stderr)
-	case "reindex":
-		return reindexCmd(ctx, args[1:], env, stdout, stderr)
-	case "status":
-		return statusCmd(ctx, args[1:], env, stdout, stderr)
-	case "keys":
-		return keysCmd(ctx, args[1:], env, stdout, stderr)
-	case "help", "-h", "--help":
+	if isHelp(args[0]) {
 		fmt.Fprint(stdout, usage)
 		return nil
+	}
+	err := dispatch(ctx, args[0], args[1:], env, stdout, stderr)
+	var help *helpRequest
+	switch {
+	case errors.As(err, &help):
+		fmt.Fprint(stdout, usageOf(args[0])+"\nflags:\n"+help.flags)
+		return nil
+	case errors.Is(err, errUsage):
+		fmt.Fprint(stderr, usageOf(args[0]))
+	}
+	return err
+}
+
+// dispatch runs command name with its args.
+func dispatch(ctx context.Context, name string, args []string, env func(string) (string, bool), stdout, stderr io.Writer) error {
+	switch name {
+	case "import":
+		return importCmd(ctx, args, env, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, args, env, stdout, stderr)
+	case "sync":
+		return syncCmd(ctx, args, env, stdout, stderr)
+	case "reindex":
+		return reindexCmd(ctx, args, env, stdout, stderr)
+	case "status":
+		return statusCmd(ctx, args, env, stdout, stderr)
+	case "keys":
+		return keysCmd(ctx, args, env, stdout, stderr)
 	default:
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+		return fmt.Errorf("%w: unknown command %q", errUsage, name)
 	}
 }
+
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
+// helpRequest is a command line that asked for help (-h, --help): not an error,
+// the command's usage on standard output and exit status 0. Flags are the
+// command's flags with their defaults, as flag.PrintDefaults writes them.
+type helpRequest struct{ flags string }
+
+func (h *helpRequest) Error() string { return "help requested" }
 
 // settingsFlags are the flags every command takes and hands to settings.Load, which
 // applies them over the file and the environment.
@@ -114,9 +174,11 @@ type settingsFlags struct {
 }
 
 // newFlagSet returns the flag set of command name with the settings flags on it.
-func newFlagSet(name string, stderr io.Writer) settingsFlags {
+// It prints nothing (run prints the usage, main the error), so the writer it takes
+// goes unused.
+func newFlagSet(name string, _ io.Writer) settingsFlags {
 	fs := flag.NewFlagSet("indexer "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	fs.String("config", "", "configuration file (default "+settings.DefaultFile+" when it exists)")
 	fs.String("data", "", "directory of the embedded store (default ./data)")
 	fs.String("meili", "", "Meilisearch URL")
@@ -125,9 +187,14 @@ func newFlagSet(name string, stderr io.Writer) settingsFlags {
 }
 
 // load parses args and builds the settings from the file, env and the settings
-// flags that were given.
+// flags that were given: a helpRequest for -h or --help.
 func (sf settingsFlags) load(args []string, env func(string) (string, bool)) (settings.Settings, error) {
-	if err := sf.fs.Parse(args); err != nil {
+	if err := sf.fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		var b strings.Builder
+		sf.fs.SetOutput(&b)
+		sf.fs.PrintDefaults()
+		return settings.Settings{}, &helpRequest{flags: b.String()}
+	} else if err != nil {
 		return settings.Settings{}, fmt.Errorf("%w: %v", errUsage, err)
 	}
 	var given []string

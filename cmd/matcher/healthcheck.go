@@ -6,19 +6,16 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"time"
-
-	"samenspel/internal/settings"
 )
 
 // healthcheck is `matcher healthcheck [serve flags]`: it asks the server that the
 // same settings would start for /readyz and succeeds only on 200. It is the
 // container's health check (the image has no shell or curl).
 func healthcheck(ctx context.Context, args []string, stdout io.Writer) error {
-	cfg, err := settings.Load(args, os.LookupEnv)
+	cfg, err := loadSettings(args)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return err
 	}
 	host, port, err := net.SplitHostPort(cfg.Addr)
 	if err != nil {

@@ -1,9 +1,8 @@
 // Command matcher is Samenspel's coalition matcher. `matcher serve` (the default)
 // serves the API and the pages (SPEC §8) over the embedded store, or with Redis and
 // Meilisearch in the scaled set-up; `matcher suggest` answers one tender from files,
-// with no server, store or network (SPEC §7); `matcher token` makes, lists,
-// revokes and rotates API tokens; `matcher healthcheck` is the container's health
-// check.
+// with no server, store or network (SPEC §7); `matcher token` makes, lists, revokes and
+// rotates API tokens; `matcher healthcheck` is the container's health check.
 package main
 
 import (
@@ -13,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"samenspel/config"
@@ -29,49 +29,52 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "matcher:", err)
-		if errors.Is(err, errUsage) {
-			os.Exit(2)
-		}
-		os.Exit(1)
 	}
+	os.Exit(exitCode(err))
 }
 
-const usage = `usage:
-  matcher [serve] [--config FILE] [--addr HOST:PORT] [--data DIR] [--redis URL]
-                  [--meili URL] [--no-examples]
-  matcher token create --role admin|tender_owner|partner --name NAME [--profile ID]
-                  [--expires DURATION] [--data DIR]
-  matcher token list [--json] [--data DIR]
-  matcher token revoke ID [--data DIR]
-  matcher token rotate ID [--name NAME] [--expires DURATION] [--data DIR]
-  matcher suggest --tender T.json --profiles P.ndjson|P.csv [--profiles ...]
-                  [--collaborations E.ndjson] [--top N]
-  matcher recompute [--full] [--data DIR] [--redis URL] [--meili URL]
-  matcher healthcheck [--addr HOST:PORT]   (exit 0 when /readyz answers 200)
-`
-
-// run dispatches a command line; it is main without the process around it.
+// run runs a command line; it is main without the process around it. -h or
+// --help prints the usage of the command to stdout and is no error; a command line
+// that is not understood prints it to stderr and is a usage error (exit status 2).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || len(args[0]) > 0 && args[0][0] == '-' {
-		return serve(ctx, args, stderr, nil)
-	}
-	switch args[0] {
-	case "serve":
-		return serve(ctx, args[1:], stderr, nil)
-	case "suggest":
-		return suggest(ctx, args[1:], stdout, stderr)
-	case "token":
-		return token(ctx, args[1:], stdout, stderr)
-	case "recompute":
-		return recomputeCommand(ctx, args[1:], stdout, stderr)
-	case "healthcheck":
-		return healthcheck(ctx, args[1:], stdout)
-	case "help", "-h", "--help":
+	if len(args) > 0 && isHelp(args[0]) {
 		fmt.Fprint(stdout, usage)
 		return nil
+	}
+	name := "serve" // matcher, or matcher followed by serve's flags
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	err := dispatch(ctx, name, args, stdout, stderr)
+	var help *helpRequest
+	switch {
+	case errors.As(err, &help):
+		fmt.Fprint(stdout, usageOf(name))
+		if help.flags != "" {
+			fmt.Fprint(stdout, "\nflags:\n"+help.flags)
+		}
+		return nil
+	case errors.Is(err, errUsage):
+		fmt.Fprint(stderr, usageOf(name))
+	}
+	return err
+}
+
+// dispatch runs command name with its args.
+func dispatch(ctx context.Context, name string, args []string, stdout, stderr io.Writer) error {
+	switch name {
+	case "serve":
+		return serve(ctx, args, stderr, nil)
+	case "suggest":
+		return suggest(ctx, args, stdout, stderr)
+	case "token":
+		return token(ctx, args, stdout, stderr)
+	case "recompute":
+		return recomputeCommand(ctx, args, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, args, stdout)
 	default:
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+		return fmt.Errorf("%w: unknown command %q", errUsage, name)
 	}
 }
 

@@ -18,7 +18,6 @@ import (
 	"samenspel/internal/meili"
 	"samenspel/internal/recompute"
 	"samenspel/internal/scaled"
-	"samenspel/internal/settings"
 	"samenspel/internal/store"
 	suggestions "samenspel/internal/suggest"
 )
@@ -30,9 +29,9 @@ import (
 // summary with the fairness of the suggestions.
 func recomputeCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	full, rest := fullFlag(args)
-	cfg, err := settings.Load(rest, os.LookupEnv)
+	cfg, err := loadSettings(rest)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	st, tax, err := openData(ctx, cfg.Data)

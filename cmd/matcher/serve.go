@@ -8,10 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/time/rate"
 
 	"samenspel/internal/api"
 	"samenspel/internal/cache"
@@ -42,9 +42,9 @@ const (
 // serve is `matcher serve`: the API until ctx is cancelled (SIGINT, SIGTERM), then a
 // graceful shutdown that lets requests in flight finish.
 func serve(ctx context.Context, args []string, stderr io.Writer, listening func(addr string)) error {
-	cfg, err := settings.Load(args, os.LookupEnv)
+	cfg, err := loadSettings(args)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	st, tax, err := openData(ctx, cfg.Data)
@@ -124,7 +124,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		return err
 	}
 	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
-		Store: reads, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Optional: optional, Redis: rdb})
+		Store: reads, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Optional: optional, Redis: rdb,
+		Limits: limitsOf(cfg.Rates)})
 	if err != nil {
 		return err
 	}
@@ -168,4 +169,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		return err
 	}
 	return nil
+}
+
+// limitsOf are the API's request limits for the rate settings; in both, 0 turns a
+// limit off.
+func limitsOf(r settings.Rates) *api.Limits {
+	return &api.Limits{PerIP: rate.Limit(r.IP), BurstIP: r.IPBurst, PerToken: rate.Limit(r.Token),
+		BurstToken: r.TokenBurst, RegisterPerHour: r.Register}
 }

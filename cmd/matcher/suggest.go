@@ -27,14 +27,13 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 // line in any file is reported as file:line and nothing is printed on stdout.
 func suggest(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var profileFiles, eventFiles listFlag
 	tenderFile := fs.String("tender", "", "the tender, one JSON document")
 	fs.Var(&profileFiles, "profiles", "profiles, NDJSON or CSV (by extension .csv); repeatable")
 	fs.Var(&eventFiles, "collaborations", "collaboration events, NDJSON; repeatable")
 	top := fs.Int("top", match.DefaultTop, fmt.Sprintf("coalitions to print, 1 to %d", match.MaxTop))
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	switch {
 	case fs.NArg() > 0:

@@ -21,24 +21,28 @@ import (
 
 // The usages of `matcher token` and its subcommands.
 const (
-	tokenCreateUsage = `usage: matcher token create --role admin|tender_owner|partner --name NAME
-                           [--profile ID] [--expires DURATION] [--data DIR]
+	tokenCreateUsage = `usage:
+  matcher token create --role admin|tender_owner|partner --name NAME
+                       [--profile ID] [--expires DURATION] [--data DIR]
 
 Stores a new token's hash and prints the token, once. A partner token needs the
 --profile it acts for. --expires is a Go duration (12h, 90m) or days (90d, 1d12h);
 without it the token never expires.
 `
-	tokenListUsage = `usage: matcher token list [--json] [--data DIR]
+	tokenListUsage = `usage:
+  matcher token list [--json] [--data DIR]
 
 Lists the tokens, newest first: id, role, name, profile, created, expires and state
 (active, expired or revoked). Never a hash or a token.
 `
-	tokenRevokeUsage = `usage: matcher token revoke ID [--data DIR]
+	tokenRevokeUsage = `usage:
+  matcher token revoke ID [--data DIR]
 
 Revokes the token with ID (as matcher token list shows it): from the next request
 on, every server over the data directory refuses it. It stays listed as revoked.
 `
-	tokenRotateUsage = `usage: matcher token rotate ID [--name NAME] [--expires DURATION] [--data DIR]
+	tokenRotateUsage = `usage:
+  matcher token rotate ID [--name NAME] [--expires DURATION] [--data DIR]
 
 Replaces the token with ID by a new one and prints the new token, once. The new
 token has the old one's role, name (or --name) and profile, and the tenders
@@ -60,7 +64,6 @@ var tokenUsage = "usage:\n" + strings.Join([]string{
 // and rotates API tokens in the store of --data.
 func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, tokenUsage)
 		return fmt.Errorf("%w: matcher token needs create, list, revoke or rotate", errUsage)
 	}
 	switch args[0] {
@@ -76,7 +79,6 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		_, err := fmt.Fprint(stdout, tokenUsage)
 		return err
 	default:
-		fmt.Fprint(stderr, tokenUsage)
 		return fmt.Errorf("%w: unknown token command %q (create, list, revoke or rotate)", errUsage, tokenCut(args[0]))
 	}
 }
@@ -90,18 +92,14 @@ func tokenFlags(fs *flag.FlagSet, args []string, usage string, stdout, stderr io
 	if err == nil {
 		return false, nil
 	}
-	out := stderr
-	if errors.Is(err, flag.ErrHelp) {
-		out = stdout
+	if !errors.Is(err, flag.ErrHelp) {
+		return false, fmt.Errorf("%w: %v", errUsage, err) // run prints the usage
 	}
-	fs.SetOutput(out)
-	fmt.Fprint(out, usage)
-	fmt.Fprintln(out, "\nflags:")
+	fs.SetOutput(stdout)
+	fmt.Fprint(stdout, usage)
+	fmt.Fprintln(stdout, "\nflags:")
 	fs.PrintDefaults()
-	if errors.Is(err, flag.ErrHelp) {
-		return true, nil
-	}
-	return false, fmt.Errorf("%w: %v", errUsage, err)
+	return true, nil
 }
 
 // tokenCreate is `matcher token create`: it stores a new token's hash and prints

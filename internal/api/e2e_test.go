@@ -308,7 +308,7 @@ func TestRateLimitAndMetrics(t *testing.T) {
 	m := NewMetrics()
 	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: st,
 		Suggest: suggest.New(st, cache.NewMemory(10, time.Hour), m), Now: time.Now, Metrics: m,
-		Limits: Limits{PerIP: 0.001, BurstIP: 3, PerToken: 0.001, BurstToken: 3}})
+		Limits: &Limits{PerIP: 0.001, BurstIP: 3, PerToken: 0.001, BurstToken: 3}})
 	if err != nil {
 		t.Fatal(err)
 	}

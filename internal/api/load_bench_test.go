@@ -179,7 +179,7 @@ func BenchmarkCachedSuggestionsHTTP(b *testing.B) {
 		m := NewMetrics()
 		// The access log as the server writes it (JSON), into nothing.
 		h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Store: st,
-			Suggest: suggest.New(st, c, m), Now: time.Now, Limits: unlimited, Metrics: m})
+			Suggest: suggest.New(st, c, m), Now: time.Now, Limits: &unlimited, Metrics: m})
 		if err != nil {
 			b.Fatal(err)
 		}

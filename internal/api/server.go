@@ -48,8 +48,8 @@ type Deps struct {
 	Now func() time.Time
 	// Metrics, shared with the services that count into them; NewMetrics when nil.
 	Metrics *Metrics
-	// Limits are the request rates allowed; DefaultLimits when zero.
-	Limits Limits
+	// Limits are the request rates allowed; DefaultLimits when nil.
+	Limits *Limits
 	// Redis, when set, holds the rate-limit buckets, so that the limits hold across
 	// replicas.
 	Redis *redis.Client
@@ -86,9 +86,9 @@ func New(d Deps) (http.Handler, error) {
 	if m == nil {
 		m = NewMetrics()
 	}
-	limits := d.Limits
-	if limits == (Limits{}) {
-		limits = DefaultLimits()
+	limits := DefaultLimits()
+	if d.Limits != nil {
+		limits = *d.Limits
 	}
 	// Metrics before the limiter, so that 429s are counted; both after the request
 	// id and the log, so that 429s are logged with their id.
@@ -210,6 +210,7 @@ func requestID() gin.HandlerFunc {
 func apiVersion() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Header("API-Version", Version)
+		c.Header("X-Content-Type-Options", "nosniff") // every answer is what its Content-Type says
 		c.Next()
 	}
 }

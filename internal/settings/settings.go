@@ -12,6 +12,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -54,6 +55,8 @@ type Settings struct {
 	// Replica names this process in the job runs (SAMENSPEL_REPLICA; default the
 	// host name).
 	Replica string `yaml:"replica"`
+	// Rates are the request limits (SAMENSPEL_RATE_*, --rate-*).
+	Rates Rates `yaml:",inline"`
 }
 
 // CronOff is the schedule that schedules nothing.
@@ -70,7 +73,8 @@ func ParseCron(spec string) (cron.Schedule, error) { return cronParser.Parse(spe
 func Defaults() Settings {
 	host, _ := os.Hostname()
 	return Settings{Addr: "127.0.0.1:8080", Data: "./data",
-		RecomputeCron: "30 2 * * *", StaleCron: "0 3 * * 0", Timezone: "Europe/Amsterdam", Replica: host}
+		RecomputeCron: "30 2 * * *", StaleCron: "0 3 * * 0", Timezone: "Europe/Amsterdam", Replica: host,
+		Rates: DefaultRates()}
 }
 
 // DefaultFile is the configuration file read when it exists and --config is not
@@ -83,7 +87,7 @@ const DefaultFile = "config/matcher.yaml"
 func Load(args []string, env func(string) (string, bool)) (Settings, error) {
 	s := Defaults()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(new(bytes.Buffer))
+	fs.SetOutput(io.Discard)
 	configFile := fs.String("config", "", "configuration file (default "+DefaultFile+" when it exists)")
 	addr := fs.String("addr", "", "listen address (default "+s.Addr+")")
 	data := fs.String("data", "", "directory of the embedded store (default "+s.Data+")")
@@ -91,11 +95,12 @@ func Load(args []string, env func(string) (string, bool)) (Settings, error) {
 	meili := fs.String("meili", "", "Meilisearch URL for the profiles")
 	meiliKey := fs.String("meili-key", "", "Meilisearch API key (prefer SAMENSPEL_MEILI_KEY)")
 	noExamples := fs.Bool("no-examples", false, "do not fill an empty store with the example data")
+	rates := addRateFlags(fs, s.Rates)
 	if err := fs.Parse(args); err != nil {
-		return s, fmt.Errorf("settings: %w", err)
+		return s, newFlagError(fs, err)
 	}
 	if fs.NArg() > 0 {
-		return s, fmt.Errorf("settings: unexpected argument %q", fs.Arg(0))
+		return s, newFlagError(fs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 
 	path, required := *configFile, true
@@ -126,6 +131,9 @@ func Load(args []string, env func(string) (string, bool)) (Settings, error) {
 	if v, ok := env("SAMENSPEL_TRUSTED_PROXIES"); ok {
 		s.TrustedProxies = splitList(v)
 	}
+	if err := s.Rates.fromEnv(env); err != nil {
+		return s, err
+	}
 
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
@@ -143,6 +151,7 @@ func Load(args []string, env func(string) (string, bool)) (Settings, error) {
 			s.NoExamples = *noExamples
 		}
 	})
+	rates.apply(fs, &s.Rates)
 	return s, s.Validate()
 }
 
@@ -213,7 +222,7 @@ func (s Settings) Validate() error {
 			}
 		}
 	}
-	return nil
+	return s.Rates.Validate()
 }
 
 // String shows the settings with secrets masked, for the start-up log.
@@ -222,8 +231,8 @@ func (s Settings) String() string {
 	if s.MeiliKey != "" {
 		key = "***"
 	}
-	return fmt.Sprintf("addr=%s data=%s redis=%s meili=%s meili_key=%s no_examples=%t trusted_proxies=%v recompute_cron=%q stale_cron=%q timezone=%s replica=%s",
-		s.Addr, s.Data, mask(s.RedisURL), s.MeiliURL, key, s.NoExamples, s.TrustedProxies, s.RecomputeCron, s.StaleCron, s.Timezone, s.Replica)
+	return fmt.Sprintf("addr=%s data=%s redis=%s meili=%s meili_key=%s no_examples=%t trusted_proxies=%v recompute_cron=%q stale_cron=%q timezone=%s replica=%s %s",
+		s.Addr, s.Data, mask(s.RedisURL), s.MeiliURL, key, s.NoExamples, s.TrustedProxies, s.RecomputeCron, s.StaleCron, s.Timezone, s.Replica, s.Rates)
 }
 
 // mask hides the password of a URL.
@@ -237,3 +246,23 @@ func mask(raw string) string {
 	}
 	return strings.Replace(u.String(), "%2A%2A%2A", "***", 1)
 }
+
+// FlagError is a command line Load could not parse: Err is flag.ErrHelp when -h or
+// --help was given. Flags lists the flags Load takes, with their defaults, for the
+// command's usage.
+type FlagError struct {
+	Err   error
+	Flags string
+}
+
+func newFlagError(fs *flag.FlagSet, err error) *FlagError {
+	var b strings.Builder
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	return &FlagError{Err: err, Flags: b.String()}
+}
+
+func (e *FlagError) Error() string { return "settings: " + e.Err.Error() }
+
+func (e *FlagError) Unwrap() error { return e.Err }
