@@ -5,7 +5,8 @@
 //
 // It owns the durable storage of partner profiles (whole, contact and private fields
 // included), tenders with their owner and state, collaboration events in the order
-// they were added, tokens (only the SHA-256 hash of a secret, never the secret),
+// they were added with their state (counted, or a partner's claim until the other
+// partner confirms or disputes it) and recorder, tokens (only the SHA-256 hash of a secret, never the secret),
 // expressions of interest, a change counter per kind of document that every write
 // bumps in its own transaction, so that caches can tell when they are stale, and the
 // change log of profiles with its consumers' cursors: every profile write records

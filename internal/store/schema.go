@@ -214,6 +214,25 @@ var migrations = []string{
 		revoked TEXT NOT NULL DEFAULT ''
 	) WITHOUT ROWID;
 	CREATE INDEX IF NOT EXISTS tokens_created ON tokens (created);`,
+
+	// 8: which collaboration events count (SPEC §4; collaborations.go): each
+	// event's state (counted, claim, disputed), the role and the identity of who
+	// recorded it through the API ("" for the tools), when, and when the other
+	// partner confirmed or disputed it. The events stored before this version were
+	// recorded before claims existed: they are marked counted, and keep moving
+	// trust. A pair's events of one day, and a partner's events, are found by
+	// index. The step can run again over a store that has it.
+	`CREATE TABLE IF NOT EXISTS collaboration_states (
+		seq      INTEGER PRIMARY KEY REFERENCES collaborations (seq) ON DELETE CASCADE,
+		state    TEXT NOT NULL,
+		role     TEXT NOT NULL DEFAULT '',
+		recorder TEXT NOT NULL DEFAULT '',
+		recorded TEXT NOT NULL DEFAULT '',
+		settled  TEXT NOT NULL DEFAULT ''
+	);
+	INSERT OR IGNORE INTO collaboration_states (seq, state) SELECT seq, 'counted' FROM collaborations;
+	CREATE INDEX IF NOT EXISTS collaborations_pair_day ON collaborations (a, b, at);
+	CREATE INDEX IF NOT EXISTS collaborations_b ON collaborations (b);`,
 }
 
 // migrate brings the schema to the latest version and the indexed labels up to the

@@ -48,11 +48,8 @@ func (s *Store) SeedIfEmpty(ctx context.Context, seed Seed, now time.Time) (bool
 		if err := w.flush(ctx); err != nil {
 			return err
 		}
-		for _, c := range seed.Collaborations {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO collaborations (a, b, outcome, at) VALUES (?, ?, ?, ?)`,
-				c.A, c.B, c.Outcome, c.At); err != nil {
-				return err
-			}
+		if err := insertCounted(ctx, tx, seed.Collaborations); err != nil {
+			return err
 		}
 		for _, t := range seed.Tenders {
 			doc, err := json.Marshal(t)

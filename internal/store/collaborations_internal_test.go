@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"samenspel/config"
+	"samenspel/internal/profiles"
+)
+
+// TestEventsBeforeClaimsCount: the events of a store made before events had
+// states were recorded before the rule that partners' events are claims (SPEC
+// §4): they upgrade counted, in their order, and keep their day from a second
+// counted event. The old store is built from the steps before the one that added
+// states, wherever that step stands.
+func TestEventsBeforeClaimsCount(t *testing.T) {
+	step := -1
+	for i, m := range migrations {
+		if strings.Contains(m, "CREATE TABLE IF NOT EXISTS collaboration_states") {
+			step = i
+		}
+	}
+	if step < 0 {
+		t.Fatal("no migration makes collaboration_states")
+	}
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", filepath.Join(dir, fileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := append([]string{`CREATE TABLE schema_version (version INTEGER NOT NULL)`}, migrations[:step]...)
+	old = append(old, `INSERT INTO schema_version (version) VALUES (`+strconv.Itoa(step)+`)`,
+		`INSERT INTO collaborations (a, b, outcome, at) VALUES ('a', 'b', 'positive', '2026-03-01'), ('b', 'a', 'positive', '2026-03-01'), ('a', 'c', 'negative', '2099-01-01')`)
+	for _, q := range old {
+		if _, err := db.Exec(q); err != nil {
+			db.Close()
+			t.Fatalf("make a store of schema version %d: %v", step, err)
+		}
+	}
+	db.Close()
+
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := Open(ctx, dir, tax)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got, err := s.Collaborations(ctx); err != nil || len(got) != 3 || got[1].A != "b" {
+		t.Errorf("Collaborations() after upgrading = %v, %v; want the 3 old events, in order", got, err)
+	}
+	rs, err := s.CollaborationsOf(ctx, "a", 0)
+	if err != nil || len(rs) != 3 {
+		t.Fatalf("CollaborationsOf(a) after upgrading = %+v, %v", rs, err)
+	}
+	for _, r := range rs {
+		if r.State != CollaborationCounted || r.RecorderRole != "" || !r.Recorded.IsZero() {
+			t.Errorf("old event %d after upgrading = %+v; want counted, recorded by nobody known", r.ID, r)
+		}
+	}
+	var marked int
+	if err := s.reader.QueryRowContext(ctx, `SELECT count(*) FROM collaboration_states WHERE state = 'counted'`).Scan(&marked); err != nil || marked != 3 {
+		t.Errorf("old events marked counted by the upgrade = %d, %v; want 3", marked, err)
+	}
+	_, err = s.RecordCollaboration(ctx, CollaborationRecord{Collaboration: profiles.Collaboration{A: "a", B: "b", Outcome: "negative", At: "2026-03-01"},
+		State: CollaborationCounted, RecorderRole: "admin", Recorded: time.Now()})
+	if !errors.Is(err, ErrDayTaken) {
+		t.Errorf("a counted event on an old event's day = %v, want ErrDayTaken", err)
+	}
+}
