@@ -78,6 +78,8 @@ func TestDecodeCollaborationOn(t *testing.T) {
 	}{
 		{"absent at is today", object{"at": nil}, "2026-05-04"},
 		{"given at is kept", object{}, "2026-03-01"},
+		{"the first date allowed", object{"at": "2000-01-01"}, "2000-01-01"},
+		{"today", object{"at": "2026-05-04"}, "2026-05-04"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,8 +93,16 @@ func TestDecodeCollaborationOn(t *testing.T) {
 			}
 		})
 	}
-	data := collaborationDoc().with(object{"at": "2026-02-30"}).json(t)
-	if _, err := profiles.DecodeCollaborationOn(data, today); err == nil {
-		t.Errorf("DecodeCollaborationOn(%s) = nil error, want an error on at", data)
+	// SPEC §4: through the API, at lies from 2000-01-01 to today.
+	for _, at := range []string{"2026-02-30", "2026-05-05", "2099-01-01", "1999-12-31", "1900-01-01"} {
+		data := collaborationDoc().with(object{"at": at}).json(t)
+		_, err := profiles.DecodeCollaborationOn(data, today)
+		if diff := cmp.Diff([]string{"at"}, fieldsOf(t, err)); diff != "" {
+			t.Errorf("DecodeCollaborationOn(%s) = %v; fields (-want +got):\n%s", data, err, diff)
+		}
+	}
+	// Files are not the API: their dates are not bounded.
+	if _, err := profiles.DecodeCollaboration(collaborationDoc().with(object{"at": "2099-01-01"}).json(t)); err != nil {
+		t.Errorf("DecodeCollaboration(at 2099-01-01) = %v, want no error", err)
 	}
 }

@@ -92,15 +92,21 @@ func DecodeCollaboration(data []byte) (Collaboration, error) {
 
 // DecodeCollaborationOn is DecodeCollaboration for the API, where `at` may be left
 // out (SPEC §8): an absent at becomes the date of today, which the caller passes in
-// (it owns the clock and the time zone).
+// (it owns the clock and the time zone). Through the API an event's date lies from
+// EarliestAt to today (SPEC §4): one outside is invalid, on at.
 func DecodeCollaborationOn(data []byte, today time.Time) (Collaboration, error) {
 	return decodeCollaboration(data, today.Format(dateLayout))
 }
 
-func decodeCollaboration(data []byte, defaultAt string) (Collaboration, error) {
+// EarliestAt is the first date an event recorded through the API may have.
+const EarliestAt = "2000-01-01"
+
+// decodeCollaboration decodes an event; with today set (YYYY-MM-DD), an absent at
+// is today and at lies from EarliestAt to today.
+func decodeCollaboration(data []byte, today string) (Collaboration, error) {
 	if d, raw, ok := fastDocument(data); ok {
 		if c := d.collaboration(raw); d.decided() {
-			return checkedCollaboration(d, c, defaultAt)
+			return checkedCollaboration(d, c, today)
 		}
 	}
 	raw, err := document(data, "collaboration event")
@@ -108,17 +114,21 @@ func decodeCollaboration(data []byte, defaultAt string) (Collaboration, error) {
 		return Collaboration{}, err
 	}
 	d := new(decoder)
-	return checkedCollaboration(d, d.collaboration(raw), defaultAt)
+	return checkedCollaboration(d, d.collaboration(raw), today)
 }
 
-// checkedCollaboration is checkedProfile for collaboration events; it also puts
-// defaultAt in place of an absent at.
-func checkedCollaboration(d *decoder, c Collaboration, defaultAt string) (Collaboration, error) {
+// checkedCollaboration is checkedProfile for collaboration events; with today set,
+// it also puts today in place of an absent at and keeps at from EarliestAt to today.
+func checkedCollaboration(d *decoder, c Collaboration, today string) (Collaboration, error) {
 	if c.At == "" && !d.failed("at") {
-		c.At = defaultAt
+		c.At = today
 	}
 	var v fieldErrors
 	checkCollaboration(&v, c)
+	if today != "" && validDate(c.At) && (c.At < EarliestAt || c.At > today) {
+		// Dates are YYYY-MM-DD, so string order is date order.
+		v.add("at", "must lie from %s to today (%s), got %s", EarliestAt, today, quote(c.At))
+	}
 	if err := d.result(v, collaborationFields); err != nil {
 		return Collaboration{}, err
 	}

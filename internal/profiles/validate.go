@@ -225,9 +225,15 @@ func checkCollaboration(errs *fieldErrors, c Collaboration) {
 	}
 	if c.At == "" {
 		errs.add("at", "required")
-	} else if _, err := time.Parse(dateLayout, c.At); err != nil || len(c.At) != len(dateLayout) {
+	} else if !validDate(c.At) {
 		errs.add("at", "%s is not a calendar date YYYY-MM-DD", quote(c.At))
 	}
+}
+
+// validDate reports whether s is a calendar date YYYY-MM-DD.
+func validDate(s string) bool {
+	_, err := time.Parse(dateLayout, s)
+	return err == nil && len(s) == len(dateLayout)
 }
 
 func checkID(errs *fieldErrors, path, id string) {
