@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"samenspel/internal/profiles"
 )
 
 func TestScore(t *testing.T) {
@@ -66,5 +68,61 @@ func TestScoreAgreesWithSuggest(t *testing.T) {
 				t.Fatalf("seed %d: Score(%v) = %.9f feasible %v %q; Suggest said %.9f feasible %v", seed, ids(c), got.Score, got.Feasible, got.Broken, c.Score, res.Feasible)
 			}
 		}
+	}
+}
+
+// TestScoreWithPooledTrust: scored with Trust.Pooled, a coalition shows no pair's
+// own trust: two members get the default, three or more the mean of their pairs on
+// every pair, which keeps the trust term and the score, while the Shapley values
+// no longer tell a trusted pair from the others.
+func TestScoreWithPooledTrust(t *testing.T) {
+	in := handCase()
+	in.Trust = NewTrust([]profiles.Collaboration{
+		ev("p1", "p3", "positive", "2026-01-01"), ev("p1", "p3", "positive", "2026-01-02"), ev("p3", "p1", "positive", "2026-01-03"),
+		ev("p2", "p1", "negative", "2026-01-01"),
+		ev("p1", "outsider", "positive", "2026-01-01"),
+	})
+	pair := []string{"p3", "p1"}
+	open, _ := Score(in, pair)
+	pooled := in
+	pooled.Trust = in.Trust.Pooled(pair)
+	got, err := Score(pooled, pair)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if near(open.Breakdown.Trust, DefaultTrust) || got.Breakdown.Trust != DefaultTrust {
+		t.Errorf("Score(%v) trust = %v, pooled %v; want the pair's own (not %v), pooled %v", pair, open.Breakdown.Trust, got.Breakdown.Trust, DefaultTrust, DefaultTrust)
+	}
+
+	three := []string{"p1", "p2", "p3"}
+	open, _ = Score(in, three)
+	pooled.Trust = in.Trust.Pooled(append(three, "p1"))
+	got, err = Score(pooled, three)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean := (in.Trust.Of("p1", "p2") + in.Trust.Of("p1", "p3") + in.Trust.Of("p2", "p3")) / 3
+	for _, p := range [][2]string{{"p1", "p2"}, {"p3", "p1"}, {"p2", "p3"}} {
+		if v := pooled.Trust.Of(p[0], p[1]); !near(v, mean) {
+			t.Errorf("Pooled(%v).Of(%s, %s) = %v, want the mean %v", three, p[0], p[1], v, mean)
+		}
+	}
+	if v := pooled.Trust.Of("p1", "outsider"); v != DefaultTrust {
+		t.Errorf("Pooled(%v).Of(p1, outsider) = %v, want %v: only the coalition's pairs are known", three, v, DefaultTrust)
+	}
+	if !near(got.Breakdown.Trust, open.Breakdown.Trust) || !near(got.Score, open.Score) {
+		t.Errorf("Score(%v) pooled = trust %v score %v; want the open trust term %v and score %v", three, got.Breakdown.Trust, got.Score, open.Breakdown.Trust, open.Score)
+	}
+	// The Shapley values are those of a coalition whose pairs all have the mean.
+	even := in
+	even.Trust = &Trust{pairs: map[[2]string]float64{pairKey("p1", "p2"): mean, pairKey("p1", "p3"): mean, pairKey("p2", "p3"): mean}, touched: map[string]bool{"p1": true, "p2": true, "p3": true}}
+	want, _ := Score(even, three)
+	for i, m := range got.Members {
+		if !near(m.Shapley, want.Members[i].Shapley) {
+			t.Errorf("pooled Shapley of %s = %v, want %v (every pair at the mean)", m.ID, m.Shapley, want.Members[i].Shapley)
+		}
+	}
+	if got := (*Trust)(nil).Pooled(three); got.Of("p1", "p2") != DefaultTrust {
+		t.Errorf("nil Trust: Pooled(%v).Of(p1, p2) = %v, want %v", three, got.Of("p1", "p2"), DefaultTrust)
 	}
 }

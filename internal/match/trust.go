@@ -111,3 +111,42 @@ func (t *Trust) Among(ids []string) []PairTrust {
 	})
 	return out
 }
+
+// Pooled is the trust among the partners ids as it may be shown to someone who may
+// not see a single pair's (SPEC §8: an anonymous caller of the score route): every
+// pair among ids has the mean trust of those pairs, so that a coalition of them
+// keeps its trust term (SPEC §5) and no pair's own trust shows, not even through
+// the Shapley values. With two partners the mean is their pair's trust itself, so
+// fewer than three get DefaultTrust. Pairs with a partner outside ids are unknown
+// (DefaultTrust). Repeated ids count once.
+func (t *Trust) Pooled(ids []string) *Trust {
+	pooled := &Trust{pairs: make(map[[2]string]float64), touched: make(map[string]bool)}
+	var members []string
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			members = append(members, id)
+		}
+	}
+	if len(members) < 3 {
+		return pooled
+	}
+	var sum float64
+	for i, a := range members {
+		for _, b := range members[:i] {
+			sum += t.Of(a, b)
+		}
+	}
+	mean := sum / float64(len(members)*(len(members)-1)/2)
+	if mean == DefaultTrust {
+		return pooled
+	}
+	for i, a := range members {
+		pooled.touched[a] = true
+		for _, b := range members[:i] {
+			pooled.pairs[pairKey(a, b)] = mean
+		}
+	}
+	return pooled
+}
