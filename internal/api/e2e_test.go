@@ -30,6 +30,10 @@ type env struct {
 	logs   *bytes.Buffer
 }
 
+// envNow is the env server's clock: a day from which events of the past can be
+// recorded (SPEC §4: from 2000-01-01 to today).
+var envNow = time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+
 const (
 	partnerID  = "buurtkamer-canary"
 	canary     = "CANARY-PRIVATE-7f3a"
@@ -74,7 +78,7 @@ func newEnv(t *testing.T) *env {
 		e.tokens[role] = secret
 	}
 	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), Ready: st.Ping, Store: st,
-		Suggest: suggest.New(st, cache.NewMemory(100, time.Hour), nil), Now: func() time.Time { return time.Unix(100, 0).UTC() }})
+		Suggest: suggest.New(st, cache.NewMemory(100, time.Hour), nil), Now: func() time.Time { return envNow }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,11 @@ type Store interface {
 	Tenders(ctx context.Context) ([]store.TenderRecord, error)
 	PutTender(ctx context.Context, t profiles.Tender, now time.Time) error
 	CloseTender(ctx context.Context, id string, now time.Time) error
-	AddCollaboration(ctx context.Context, c profiles.Collaboration) error
+	RecordCollaboration(ctx context.Context, r store.CollaborationRecord) (store.CollaborationRecord, error)
+	GetCollaboration(ctx context.Context, id int64) (store.CollaborationRecord, error)
+	ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
+	DisputeCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
+	CollaborationsOf(ctx context.Context, profile string, limit int) ([]store.CollaborationRecord, error)
 	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
 	Interests(ctx context.Context, tender string) ([]string, error)
 }
@@ -46,7 +50,7 @@ type Store interface {
 type Suggester interface {
 	ForTender(ctx context.Context, r suggest.Request) ([]byte, error)
 	Match(ctx context.Context, t profiles.Tender, top int) (match.Result, error)
-	Score(ctx context.Context, tender string, ids []string) (match.Scored, error)
+	Score(ctx context.Context, r suggest.ScoreRequest) (match.Scored, error)
 }
 
 // principal is who a request acts as: anonymous (zero value), or a token's role.

@@ -67,6 +67,12 @@ func problemFor(err error) Problem {
 		return p
 	case errors.Is(err, errNotFound) || errors.Is(err, store.ErrNotFound):
 		return newProblem(http.StatusNotFound, "no such resource")
+	case errors.Is(err, store.ErrDayTaken):
+		p := newProblem(http.StatusConflict, "the pair has a counted event on that day, or an open claim: at most one counted event per pair and day")
+		p.Errors = []profiles.FieldError{{Field: "at", Message: "the pair has an event on this day already"}}
+		return p
+	case errors.Is(err, store.ErrNotClaim):
+		return newProblem(http.StatusConflict, "the event is no claim (any more): it counts already, or was disputed")
 	case errors.Is(err, store.ErrConflict):
 		return newProblem(http.StatusConflict, "the id is taken")
 	case errors.Is(err, errClosed):

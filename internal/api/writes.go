@@ -11,6 +11,7 @@ import (
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/suggest"
 )
 
 // errClosed is an expression of interest in a closed tender.
@@ -155,7 +156,9 @@ func (h *handlers) closeTender(c *gin.Context) {
 }
 
 // addCollaboration is POST /v1/collaborations: admins and tender owners record any
-// event, a partner only one about a pair it is in. Both partners must exist.
+// event, which counts at once, a partner only one about a pair it is in, which is a
+// claim until the other partner confirms it (collaborations.go). Both partners must
+// exist; a second counted event of the pair on one day is 409.
 func (h *handlers) addCollaboration(c *gin.Context) {
 	pr := who(c)
 	if pr.Role == "" {
@@ -193,11 +196,12 @@ func (h *handlers) addCollaboration(c *gin.Context) {
 		fail(c, &profiles.ValidationError{Errors: missing})
 		return
 	}
-	if err := h.d.Store.AddCollaboration(ctx, ev); err != nil {
+	rec, err := h.d.Store.RecordCollaboration(ctx, recordOf(pr, store.CollaborationRecord{Collaboration: ev, Recorded: h.d.Now()}))
+	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, ev)
+	c.JSON(http.StatusCreated, collaborationViewOf(rec))
 }
 
 // addInterest is POST /v1/tenders/{id}/interest: a partner expresses interest.
@@ -258,7 +262,9 @@ func (h *handlers) scoreCoalition(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	res, err := h.d.Suggest.Score(c.Request.Context(), c.Param("id"), req.Members)
+	// Anyone may score, but a pair's own trust is for those with a token: for an
+	// anonymous caller every pair has the coalition's mean (SPEC §8).
+	res, err := h.d.Suggest.Score(c.Request.Context(), suggest.ScoreRequest{Tender: c.Param("id"), Members: req.Members, PoolTrust: who(c).Role == ""})
 	if errors.Is(err, match.ErrProposal) {
 		fail(c, &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "members", Message: err.Error()}}})
 		return

@@ -108,8 +108,8 @@ func TestCollaborations(t *testing.T) {
 	}{
 		{"anonymous", "", ev(a, b), 401, ""},
 		{"partner outside the pair", auth.RolePartner, ev(a, b), 403, ""},
-		{"partner in the pair", auth.RolePartner, ev(partnerID, a), 201, `"at":"1970-01-01"`},
-		{"tender owner", auth.RoleTenderOwner, ev(a, b), 201, ""},
+		{"partner in the pair", auth.RolePartner, ev(partnerID, a), 201, `"at":"2026-03-02","state":"claim"`},
+		{"tender owner", auth.RoleTenderOwner, ev(a, b), 201, `"state":"counted"`},
 		{"unknown profile", auth.RoleAdmin, ev(a, "nobody"), 422, `"field":"b"`},
 		{"bad outcome", auth.RoleAdmin, strings.Replace(ev(a, b), "positive", "great", 1), 422, `"field":"outcome"`},
 	}
@@ -120,8 +120,9 @@ func TestCollaborations(t *testing.T) {
 		}
 	}
 	events, _ := e.st.Collaborations(context.Background())
-	if len(events) != 2 {
-		t.Errorf("%d events stored, want the 2 accepted", len(events))
+	claims, _ := e.st.CollaborationsOf(context.Background(), partnerID, 0)
+	if len(events) != 1 || len(claims) != 1 {
+		t.Errorf("%d counted events and %d claims stored, want the tender owner's counted and the partner's claim", len(events), len(claims))
 	}
 }
 

@@ -346,9 +346,20 @@ func (s *Service) Match(ctx context.Context, t profiles.Tender, top int) (match.
 	return match.Suggest(match.Input{Tender: t, Profiles: ps, Trust: tr}, match.Options{Top: top}), nil
 }
 
+// ScoreRequest is a proposed coalition to score for a stored tender.
+type ScoreRequest struct {
+	Tender  string
+	Members []string
+	// PoolTrust hides the trust of single pairs, for those who may not see it
+	// (anonymous callers): every pair of the coalition is scored with the
+	// coalition's mean trust, two members with the default (match.Trust.Pooled).
+	PoolTrust bool
+}
+
 // Score scores a proposed coalition for a stored tender (match.Score). A member
 // that is no profile at all is match.ErrProposal.
-func (s *Service) Score(ctx context.Context, tender string, ids []string) (match.Scored, error) {
+func (s *Service) Score(ctx context.Context, r ScoreRequest) (match.Scored, error) {
+	tender, ids := r.Tender, r.Members
 	rec, err := s.store.GetTender(ctx, tender)
 	if err != nil {
 		return match.Scored{}, err
@@ -377,6 +388,9 @@ func (s *Service) Score(ctx context.Context, tender string, ids []string) (match
 	tr, err := s.trustAt(ctx, v.Collaborations)
 	if err != nil {
 		return match.Scored{}, err
+	}
+	if r.PoolTrust {
+		tr = tr.Pooled(ids)
 	}
 	return match.Score(match.Input{Tender: rec.Tender, Profiles: ps, Trust: tr}, ids)
 }
