@@ -67,7 +67,7 @@ func instant(t time.Time) *time.Time {
 	return &u
 }
 
-// recordOf is the event ev as pr records it: counted for an admin or a tender
+// recordOf is the event of rec as pr records it: counted for an admin or a tender
 // owner, a claim for a partner (SPEC §4).
 func recordOf(pr principal, rec store.CollaborationRecord) store.CollaborationRecord {
 	rec.State, rec.RecorderRole, rec.Recorder = store.CollaborationCounted, pr.Role, pr.Owner
