@@ -263,7 +263,7 @@ func (h *handlers) scoreCoalition(c *gin.Context) {
 		return
 	}
 	// Anyone may score, but a pair's own trust is for those with a token: for an
-	// anonymous caller every pair has the coalition's mean, so that the route shows no pair's own.
+	// anonymous caller every pair has the coalition's mean (issue 11).
 	res, err := h.d.Suggest.Score(c.Request.Context(), suggest.ScoreRequest{Tender: c.Param("id"), Members: req.Members, PoolTrust: who(c).Role == ""})
 	if errors.Is(err, match.ErrProposal) {
 		fail(c, &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "members", Message: err.Error()}}})

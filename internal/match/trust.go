@@ -113,8 +113,8 @@ func (t *Trust) Among(ids []string) []PairTrust {
 }
 
 // Pooled is the trust among the partners ids as it may be shown to someone who may
-// not see a single pair's (an anonymous caller of the score route): every
-// pair among ids has the mean trust of those pairs, so that a coalition of them
+// not see a single pair's (an anonymous caller of the score route): every pair
+// among ids has the mean trust of those pairs, so that a coalition of them
 // keeps its trust term (SPEC §5) and no pair's own trust shows, not even through
 // the Shapley values. With two partners the mean is their pair's trust itself, so
 // fewer than three get DefaultTrust. Pairs with a partner outside ids are unknown
