@@ -350,7 +350,9 @@ func (h *handlers) listTenders(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"tenders": out})
 }
 
-// coalitions is GET /v1/tenders/{id}/coalitions: the suggestions of SPEC §6.
+// coalitions is GET /v1/tenders/{id}/coalitions: the suggestions of SPEC §6, for
+// anyone; those among the interested partners only (interested_only=true) for the
+// tender's owner and admins.
 func (h *handlers) coalitions(c *gin.Context) {
 	if !validID(c) {
 		return
@@ -368,6 +370,13 @@ func (h *handlers) coalitions(c *gin.Context) {
 	if ok {
 		if interested, err = strconv.ParseBool(v); err != nil {
 			fail(c, &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "interested_only", Message: "must be true or false"}}})
+			return
+		}
+	}
+	// Who expressed interest is the tender owner's to see (SPEC §8): the
+	// suggestions among the interested say it as plainly as GET .../interest does.
+	if interested {
+		if _, ok := h.tenderFor(c); !ok {
 			return
 		}
 	}
