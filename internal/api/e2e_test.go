@@ -28,6 +28,8 @@ type env struct {
 	st     *store.Store
 	tokens map[string]string // role → secret; "partner" acts for partnerID
 	logs   *bytes.Buffer
+	// dataDir is the store's directory.
+	dataDir string
 }
 
 const (
@@ -43,7 +45,8 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(ctx, t.TempDir(), tax)
+	dir := t.TempDir()
+	st, err := store.Open(ctx, dir, tax)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +64,7 @@ func newEnv(t *testing.T) *env {
 	if err := st.CreateTender(ctx, tn, "examples", time.Unix(0, 0).UTC()); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, st: st, tokens: map[string]string{}, logs: new(bytes.Buffer)}
+	e := &env{t: t, st: st, tokens: map[string]string{}, logs: new(bytes.Buffer), dataDir: dir}
 	for _, role := range []string{auth.RoleAdmin, auth.RoleTenderOwner, auth.RolePartner} {
 		secret, _ := auth.NewSecret()
 		tok := store.Token{Hash: auth.Hash(secret), Role: role, Name: role, Created: time.Unix(0, 0).UTC()}

@@ -24,8 +24,8 @@ import (
 // Store is what the handlers read and write; *store.Store implements it.
 type Store interface {
 	TokenByHash(ctx context.Context, hash string) (store.Token, error)
-	CreateToken(ctx context.Context, t store.Token) error
-	CreateProfile(ctx context.Context, p profiles.Profile) error
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error
+	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
 	PutProfile(ctx context.Context, p profiles.Profile) error
 	DeleteProfile(ctx context.Context, id string) error
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
@@ -136,16 +136,23 @@ func (h *handlers) tenderBody(c *gin.Context) (t profiles.Tender, ok bool) {
 func (h *handlers) profileBody(c *gin.Context) (p profiles.Profile, ok bool) {
 	b, err := body(c)
 	if err == nil {
-		b, err = withoutReadOnly(b)
-	}
-	if err == nil {
-		p, err = h.d.Taxonomy.DecodeProfile(b)
+		p, err = h.decodeProfile(b)
 	}
 	if err != nil {
 		fail(c, err)
 		return p, false
 	}
 	return p, true
+}
+
+// decodeProfile decodes and validates a profile document, ignoring the read-only
+// members a GET shows: the one decoder of every profile write.
+func (h *handlers) decodeProfile(b []byte) (profiles.Profile, error) {
+	b, err := withoutReadOnly(b)
+	if err != nil {
+		return profiles.Profile{}, err
+	}
+	return h.d.Taxonomy.DecodeProfile(b)
 }
 
 // profileView is a profile as principal p may see it (SPEC §2).
@@ -158,32 +165,6 @@ func profileView(p profiles.Profile, pr principal) profiles.Profile {
 		out.Private = p.Private
 	}
 	return out
-}
-
-// registerProfile is POST /v1/profiles: anyone may register a partner; the answer
-// carries the partner's token, shown once.
-func (h *handlers) registerProfile(c *gin.Context) {
-	ctx := c.Request.Context()
-	p, ok := h.profileBody(c)
-	if !ok {
-		return
-	}
-	if err := h.d.Store.CreateProfile(ctx, p); err != nil {
-		fail(c, err)
-		return
-	}
-	secret, err := auth.NewSecret()
-	if err == nil {
-		err = h.d.Store.CreateToken(ctx, store.Token{Hash: auth.Hash(secret), Role: auth.RolePartner, Name: p.Name, Profile: p.ID, Created: h.d.Now()})
-	}
-	if err != nil {
-		// Nothing half-written: a profile nobody can manage is taken back.
-		_ = h.d.Store.DeleteProfile(context.WithoutCancel(ctx), p.ID)
-		fail(c, err)
-		return
-	}
-	c.Header("Location", "/v1/profiles/"+p.ID)
-	c.JSON(http.StatusCreated, gin.H{"profile": profileView(p, principal{Role: auth.RolePartner, Profile: p.ID}), "token": secret})
 }
 
 // validID refuses a path id that no document can have (400).

@@ -51,7 +51,15 @@ func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, 
 			return errors.New("hash is not a lower-case hex SHA-256")
 		}
 		if answer != nil {
+			// Before the profile: a second request with the key learns that its key
+			// was used, not that the id it registers is taken.
 			if _, err := tx.ExecContext(ctx, `DELETE FROM idempotent_answers WHERE expires <= ?`, formatTime(answer.Created)); err != nil {
+				return err
+			}
+			switch err := exists(ctx, tx, `SELECT 1 FROM idempotent_answers WHERE key = ?`, answer.Key); {
+			case err == nil:
+				return ErrKeyUsed
+			case !errors.Is(err, ErrNotFound):
 				return err
 			}
 		}

@@ -288,3 +288,20 @@ func TestUpsertProfilesKeeping(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyUsedBeforeIDTaken: of two registrations with one key, the second learns
+// that the key was used (so that it can get the first answer), not that the id is
+// taken.
+func TestKeyUsedBeforeIDTaken(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	at := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	answer := &store.IdempotentAnswer{Key: "k", Fingerprint: "f", Sealed: []byte{1}, Created: at, Expires: at.Add(time.Hour)}
+	p := storetest.Profile("a")
+	if err := s.CreateProfileWithToken(ctx, p, partnerToken("s1", "a"), answer); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateProfileWithToken(ctx, p, partnerToken("s2", "a"), answer); !errors.Is(err, store.ErrKeyUsed) {
+		t.Errorf("CreateProfileWithToken(same key, same id) = %v, want ErrKeyUsed", err)
+	}
+}
