@@ -102,6 +102,13 @@ func (e *env) addToken(t *testing.T, name, role, profile string) {
 // do sends a request as role ("" anonymous, "bogus" an unknown token).
 func (e *env) do(method, path, role, body string) (int, string, http.Header) {
 	e.t.Helper()
+	return e.send(method, path, role, body)
+}
+
+// send is do with request headers (name, value, ...); a body is sent as
+// application/json unless the headers name another Content-Type.
+func (e *env) send(method, path, role, body string, headers ...string) (int, string, http.Header) {
+	e.t.Helper()
 	var r io.Reader
 	if body != "" {
 		r = strings.NewReader(body)
@@ -109,6 +116,9 @@ func (e *env) do(method, path, role, body string) (int, string, http.Header) {
 	req, _ := http.NewRequest(method, e.url+path, r)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
 	}
 	switch role {
 	case "":
@@ -186,7 +196,7 @@ func TestProfileVisibility(t *testing.T) {
 		contact, private bool
 	}{
 		{"", false, false},
-		{auth.RolePartner, false, true}, // its own profile
+		{auth.RolePartner, true, true}, // its own profile, whole
 		{auth.RoleTenderOwner, true, false},
 		{auth.RoleAdmin, true, true},
 	}

@@ -26,7 +26,7 @@ type Store interface {
 	TokenByHash(ctx context.Context, hash string) (store.Token, error)
 	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error
 	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
-	PutProfile(ctx context.Context, p profiles.Profile) error
+	UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error)
 	DeleteProfile(ctx context.Context, id string) error
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
 	GetProfileRecord(ctx context.Context, id string) (store.ProfileRecord, error)
@@ -35,7 +35,7 @@ type Store interface {
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
 	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
 	Tenders(ctx context.Context) ([]store.TenderRecord, error)
-	PutTender(ctx context.Context, t profiles.Tender, now time.Time) error
+	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(store.TenderRecord) (profiles.Tender, error)) (store.TenderRecord, error)
 	CloseTender(ctx context.Context, id string, now time.Time) error
 	AddCollaboration(ctx context.Context, c profiles.Collaboration) error
 	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
@@ -155,13 +155,15 @@ func (h *handlers) decodeProfile(b []byte) (profiles.Profile, error) {
 	return h.d.Taxonomy.DecodeProfile(b)
 }
 
-// profileView is a profile as principal p may see it (SPEC §2).
+// profileView is a profile as principal pr may see it (SPEC §2): contact for its
+// owner, tender owners and admins, private for its owner and admins. Its owner
+// sees it whole, so that what it reads it can write back (GET, edit, PUT).
 func profileView(p profiles.Profile, pr principal) profiles.Profile {
 	out := p.Public()
-	if pr.Role == auth.RoleAdmin || pr.Role == auth.RoleTenderOwner {
+	if seesWhole(pr, p.ID) || pr.Role == auth.RoleTenderOwner {
 		out.Contact = p.Contact
 	}
-	if pr.Role == auth.RoleAdmin || (pr.Role == auth.RolePartner && pr.Profile == p.ID) {
+	if seesWhole(pr, p.ID) {
 		out.Private = p.Private
 	}
 	return out
@@ -185,7 +187,7 @@ func (h *handlers) getProfile(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, recordView(rec, who(c)))
+	writeProfile(c, http.StatusOK, rec, who(c))
 }
 
 // profileRecord is a profile as the API shows it: the document, and two read-only
@@ -303,7 +305,7 @@ func (h *handlers) createTender(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/v1/tenders/"+t.ID)
-	c.JSON(http.StatusCreated, viewOf(rec))
+	writeTender(c, http.StatusCreated, rec)
 }
 
 func (h *handlers) getTender(c *gin.Context) {
@@ -315,7 +317,7 @@ func (h *handlers) getTender(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, viewOf(rec))
+	writeTender(c, http.StatusOK, rec)
 }
 
 func (h *handlers) listTenders(c *gin.Context) {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,21 +10,10 @@ import (
 	"testing"
 )
 
-// post sends body to path with the headers given (name, value, ...), anonymous.
+// post sends body to path anonymously, with the headers given (name, value, ...).
 func (e *env) post(path, body string, headers ...string) (int, string, http.Header) {
 	e.t.Helper()
-	req, _ := http.NewRequest("POST", e.url+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header
+	return e.send("POST", path, "", body, headers...)
 }
 
 // TestIdempotentRegistration: a retry with the same Idempotency-Key and body gets
