@@ -5,8 +5,10 @@
 //
 // It owns the durable storage of partner profiles (whole, contact and private fields
 // included), tenders with their owner and state, collaboration events in the order
-// they were added, tokens (only the SHA-256 hash of a secret, never the secret),
-// expressions of interest, a change counter per kind of document that every write
+// they were added, tokens (only the SHA-256 hash of a secret, never the secret; a
+// registration stores a profile and its token in one transaction), the sealed
+// first answers of registrations made with an Idempotency-Key (which the store
+// cannot read), expressions of interest, a change counter per kind of document that every write
 // bumps in its own transaction, so that caches can tell when they are stale, and the
 // change log of profiles with its consumers' cursors: every profile write records
 // its change in the same transaction, one row per profile, so that a copy kept
