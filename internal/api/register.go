@@ -29,13 +29,18 @@ var errKeyReused = &profiles.ValidationError{Errors: []profiles.FieldError{{Fiel
 func (h *handlers) registerProfile(c *gin.Context) {
 	ctx := c.Request.Context()
 	var key *idempotency.Key
-	if v := c.GetHeader(idempotency.Header); v != "" {
-		k, err := idempotency.Parse(registerScope, v)
+	switch vs := c.Request.Header.Values(idempotency.Header); len(vs) {
+	case 0:
+	case 1:
+		k, err := idempotency.Parse(registerScope, vs[0])
 		if err != nil {
 			fail(c, badParam("the Idempotency-Key header cannot be read", idempotency.Header, err.Error()))
 			return
 		}
 		key = &k
+	default:
+		fail(c, badParam("the Idempotency-Key header cannot be read", idempotency.Header, "must be given once"))
+		return
 	}
 	b, err := body(c)
 	if err != nil {

@@ -73,7 +73,7 @@ func TestIdempotentRegistration(t *testing.T) {
 	if status, _, _ := e.post("/v1/profiles", newProfile, "Idempotency-Key", "another-key"); status != 409 {
 		t.Errorf("a second registration with a new key = %d, want 409", status)
 	}
-	for _, bad := range []string{`"unterminated`, strings.Repeat("k", 256), "with space"} {
+	for _, bad := range []string{`"unterminated`, strings.Repeat("k", 256), "with space", ""} {
 		status, body, _ := e.post("/v1/profiles", strings.Replace(newProfile, "nieuw-initiatief", "nog-een", 1), "Idempotency-Key", bad)
 		if status != 400 || !strings.Contains(body, `"field":"Idempotency-Key"`) {
 			t.Errorf("Idempotency-Key %.20q = %d %s, want 400 naming the header", bad, status, body)
