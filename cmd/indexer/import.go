@@ -29,17 +29,25 @@ const defaultBatch = 1000
 // importCounts are the results of an import, of one file or of all.
 type importCounts struct {
 	created, updated, rejected int
+	// kept counts the updated profiles that kept fields the file cannot carry
+	// from the store (CSV: profiles.KeepUncarried).
+	kept int
 }
 
 func (c *importCounts) add(o importCounts) {
 	c.created += o.created
 	c.updated += o.updated
 	c.rejected += o.rejected
+	c.kept += o.kept
 }
 
 func (c importCounts) String() string {
-	return fmt.Sprintf("imported %d (created %d, updated %d), rejected %d",
-		c.created+c.updated, c.created, c.updated, c.rejected)
+	kept := ""
+	if c.kept > 0 {
+		kept = fmt.Sprintf(", of which %d kept their private fields and contact details other than the email from the store: CSV does not carry them", c.kept)
+	}
+	return fmt.Sprintf("imported %d (created %d, updated %d%s), rejected %d",
+		c.created+c.updated, c.created, c.updated, kept, c.rejected)
 }
 
 // importFile is one file to import and how to read it.
@@ -53,7 +61,9 @@ type importFile struct {
 // stored: an unknown extension is a usage error, a file that cannot be opened an
 // error naming it, and in both cases nothing is imported. Then the files are read
 // in order and their valid profiles upserted by id, defaultBatch (--batch) to a
-// transaction. A batch, once stored, stays stored: if reading fails or the import
+// transaction. A CSV row that updates a stored profile keeps the stored fields a
+// CSV file cannot carry (profiles.KeepUncarried), and the report counts those. A
+// batch, once stored, stays stored: if reading fails or the import
 // is stopped half-way through a file, the earlier batches remain, and running the
 // same import again is safe because upserts by id are idempotent.
 func importCmd(ctx context.Context, args []string, env func(string) (string, bool), stdout, stderr io.Writer) error {
@@ -175,12 +185,17 @@ func (im *importer) file(ctx context.Context, f importFile) (importCounts, error
 		if len(pending) == 0 {
 			return nil
 		}
-		created, updated, err := im.st.UpsertProfiles(ctx, pending)
+		var keep func(stored, p profiles.Profile) (profiles.Profile, bool)
+		if f.csv {
+			keep = profiles.KeepUncarried // a CSV row never erases what CSV cannot carry
+		}
+		created, updated, kept, err := im.st.UpsertProfilesKeeping(ctx, pending, keep)
 		if err != nil {
 			return fmt.Errorf("import %s: %w", f.name, err)
 		}
 		counts.created += created
 		counts.updated += updated
+		counts.kept += kept
 		pending = pending[:0]
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -15,11 +16,12 @@ import (
 )
 
 // startServer runs the built matcher on a free port over data and returns its base
-// URL once it listens.
-func startServer(t *testing.T, bin, data string) (*exec.Cmd, string) {
+// URL once it listens. env are extra NAME=value settings.
+func startServer(t *testing.T, bin, data string, env ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data, "--no-examples")
 	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

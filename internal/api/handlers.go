@@ -24,9 +24,9 @@ import (
 // Store is what the handlers read and write; *store.Store implements it.
 type Store interface {
 	TokenByHash(ctx context.Context, hash string) (store.Token, error)
-	CreateToken(ctx context.Context, t store.Token) error
-	CreateProfile(ctx context.Context, p profiles.Profile) error
-	PutProfile(ctx context.Context, p profiles.Profile) error
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error
+	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
+	UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error)
 	DeleteProfile(ctx context.Context, id string) error
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
 	GetProfileRecord(ctx context.Context, id string) (store.ProfileRecord, error)
@@ -35,7 +35,7 @@ type Store interface {
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
 	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
 	Tenders(ctx context.Context) ([]store.TenderRecord, error)
-	PutTender(ctx context.Context, t profiles.Tender, now time.Time) error
+	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(store.TenderRecord) (profiles.Tender, error)) (store.TenderRecord, error)
 	CloseTender(ctx context.Context, id string, now time.Time) error
 	RecordCollaboration(ctx context.Context, r store.CollaborationRecord) (store.CollaborationRecord, error)
 	GetCollaboration(ctx context.Context, id int64) (store.CollaborationRecord, error)
@@ -140,10 +140,7 @@ func (h *handlers) tenderBody(c *gin.Context) (t profiles.Tender, ok bool) {
 func (h *handlers) profileBody(c *gin.Context) (p profiles.Profile, ok bool) {
 	b, err := body(c)
 	if err == nil {
-		b, err = withoutReadOnly(b)
-	}
-	if err == nil {
-		p, err = h.d.Taxonomy.DecodeProfile(b)
+		p, err = h.decodeProfile(b)
 	}
 	if err != nil {
 		fail(c, err)
@@ -152,42 +149,28 @@ func (h *handlers) profileBody(c *gin.Context) (p profiles.Profile, ok bool) {
 	return p, true
 }
 
-// profileView is a profile as principal p may see it (SPEC §2).
+// decodeProfile decodes and validates a profile document, ignoring the read-only
+// members a GET shows: the one decoder of every profile write.
+func (h *handlers) decodeProfile(b []byte) (profiles.Profile, error) {
+	b, err := withoutReadOnly(b)
+	if err != nil {
+		return profiles.Profile{}, err
+	}
+	return h.d.Taxonomy.DecodeProfile(b)
+}
+
+// profileView is a profile as principal pr may see it (SPEC §2): contact for its
+// owner, tender owners and admins, private for its owner and admins. Its owner
+// sees it whole, so that what it reads it can write back (GET, edit, PUT).
 func profileView(p profiles.Profile, pr principal) profiles.Profile {
 	out := p.Public()
-	if pr.Role == auth.RoleAdmin || pr.Role == auth.RoleTenderOwner {
+	if seesWhole(pr, p.ID) || pr.Role == auth.RoleTenderOwner {
 		out.Contact = p.Contact
 	}
-	if pr.Role == auth.RoleAdmin || (pr.Role == auth.RolePartner && pr.Profile == p.ID) {
+	if seesWhole(pr, p.ID) {
 		out.Private = p.Private
 	}
 	return out
-}
-
-// registerProfile is POST /v1/profiles: anyone may register a partner; the answer
-// carries the partner's token, shown once.
-func (h *handlers) registerProfile(c *gin.Context) {
-	ctx := c.Request.Context()
-	p, ok := h.profileBody(c)
-	if !ok {
-		return
-	}
-	if err := h.d.Store.CreateProfile(ctx, p); err != nil {
-		fail(c, err)
-		return
-	}
-	secret, err := auth.NewSecret()
-	if err == nil {
-		err = h.d.Store.CreateToken(ctx, store.Token{Hash: auth.Hash(secret), Role: auth.RolePartner, Name: p.Name, Profile: p.ID, Created: h.d.Now()})
-	}
-	if err != nil {
-		// Nothing half-written: a profile nobody can manage is taken back.
-		_ = h.d.Store.DeleteProfile(context.WithoutCancel(ctx), p.ID)
-		fail(c, err)
-		return
-	}
-	c.Header("Location", "/v1/profiles/"+p.ID)
-	c.JSON(http.StatusCreated, gin.H{"profile": profileView(p, principal{Role: auth.RolePartner, Profile: p.ID}), "token": secret})
 }
 
 // validID refuses a path id that no document can have (400).
@@ -208,7 +191,7 @@ func (h *handlers) getProfile(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, recordView(rec, who(c)))
+	writeProfile(c, http.StatusOK, rec, who(c))
 }
 
 // profileRecord is a profile as the API shows it: the document, and two read-only
@@ -326,7 +309,7 @@ func (h *handlers) createTender(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/v1/tenders/"+t.ID)
-	c.JSON(http.StatusCreated, viewOf(rec))
+	writeTender(c, http.StatusCreated, rec)
 }
 
 func (h *handlers) getTender(c *gin.Context) {
@@ -338,7 +321,7 @@ func (h *handlers) getTender(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, viewOf(rec))
+	writeTender(c, http.StatusOK, rec)
 }
 
 func (h *handlers) listTenders(c *gin.Context) {
@@ -354,7 +337,9 @@ func (h *handlers) listTenders(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"tenders": out})
 }
 
-// coalitions is GET /v1/tenders/{id}/coalitions: the suggestions of SPEC §6.
+// coalitions is GET /v1/tenders/{id}/coalitions: the suggestions of SPEC §6, for
+// anyone; those among the interested partners only (interested_only=true) for the
+// tender's owner and admins.
 func (h *handlers) coalitions(c *gin.Context) {
 	if !validID(c) {
 		return
@@ -372,6 +357,13 @@ func (h *handlers) coalitions(c *gin.Context) {
 	if ok {
 		if interested, err = strconv.ParseBool(v); err != nil {
 			fail(c, &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "interested_only", Message: "must be true or false"}}})
+			return
+		}
+	}
+	// Who expressed interest is the tender owner's to see (SPEC §8): the
+	// suggestions among the interested say it as plainly as GET .../interest does.
+	if interested {
+		if _, ok := h.tenderFor(c); !ok {
 			return
 		}
 	}

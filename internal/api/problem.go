@@ -75,6 +75,10 @@ func problemFor(err error) Problem {
 		return newProblem(http.StatusConflict, "the event is no claim (any more): it counts already, or was disputed")
 	case errors.Is(err, store.ErrConflict):
 		return newProblem(http.StatusConflict, "the id is taken")
+	case errors.Is(err, store.ErrKeyUsed):
+		return newProblem(http.StatusConflict, "a request with this Idempotency-Key was answered already")
+	case errors.Is(err, store.ErrChanged):
+		return newProblem(http.StatusPreconditionFailed, "the document changed since the version in If-Match: read it again, and apply the change to what it is now")
 	case errors.Is(err, errClosed):
 		return newProblem(http.StatusConflict, err.Error())
 	case errors.Is(err, errUnauthorized):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 
 	"samenspel/config"
 	"samenspel/internal/profiles"
+	"samenspel/internal/store"
 )
 
 func newTestServer(t *testing.T, ready func(context.Context) error) *httptest.Server {
@@ -197,6 +199,8 @@ func TestProblemFor(t *testing.T) {
 		{errUnauthorized, 401},
 		{errForbidden, 403},
 		{&http.MaxBytesError{Limit: maxBody}, 413},
+		{fmt.Errorf("store: put profile %q: %w", "a", store.ErrChanged), 412},
+		{store.ErrKeyUsed, 409},
 		{errors.New("database is locked"), 500},
 	}
 	for _, tc := range tests {

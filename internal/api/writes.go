@@ -60,9 +60,15 @@ func idMismatch(path, body string) error {
 	return &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "id", Message: fmt.Sprintf("must be %q, the id in the path, not %q", path, body)}}}
 }
 
-// putProfile is PUT /v1/profiles/{id}: replace, by its owner or an admin.
+// putProfile is PUT /v1/profiles/{id}: replace, by its owner or an admin. It is a
+// replace: a field the body leaves out is gone (PATCH changes only what it names).
+// With If-Match, only the version named is replaced (412 otherwise).
 func (h *handlers) putProfile(c *gin.Context) {
 	id, ok := managedProfile(c)
+	if !ok {
+		return
+	}
+	match, ok := ifMatch(c)
 	if !ok {
 		return
 	}
@@ -74,11 +80,48 @@ func (h *handlers) putProfile(c *gin.Context) {
 		fail(c, idMismatch(id, p.ID))
 		return
 	}
-	if err := h.d.Store.PutProfile(c.Request.Context(), p); err != nil {
+	rec, err := h.d.Store.UpdateProfile(c.Request.Context(), id, match, func(store.ProfileRecord) (profiles.Profile, error) { return p, nil })
+	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, profileView(p, who(c)))
+	writeProfile(c, http.StatusOK, rec, who(c))
+}
+
+// patchProfile is PATCH /v1/profiles/{id}: a JSON Merge Patch (RFC 7396) of the
+// stored profile, by its owner or an admin; what the patch does not name is kept,
+// null removes a field. The result is validated as a PUT's body is, in the write's
+// transaction, so that no other write comes in between; with If-Match, only the
+// version named is patched (412 otherwise).
+func (h *handlers) patchProfile(c *gin.Context) {
+	id, ok := managedProfile(c)
+	if !ok {
+		return
+	}
+	match, ok := ifMatch(c)
+	if !ok {
+		return
+	}
+	patch, ok := mergePatch(c)
+	if !ok {
+		return
+	}
+	rec, err := h.d.Store.UpdateProfile(c.Request.Context(), id, match, func(stored store.ProfileRecord) (profiles.Profile, error) {
+		merged, err := applyPatch(stored.Profile, patch)
+		if err != nil {
+			return profiles.Profile{}, err
+		}
+		p, err := h.decodeProfile(merged)
+		if err == nil && p.ID != id {
+			err = idMismatch(id, p.ID)
+		}
+		return p, err
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	writeProfile(c, http.StatusOK, rec, who(c))
 }
 
 // deleteProfile is DELETE /v1/profiles/{id}, by its owner or an admin.
@@ -116,9 +159,14 @@ func (h *handlers) tenderFor(c *gin.Context) (store.TenderRecord, bool) {
 	return rec, true
 }
 
-// putTender is PUT /v1/tenders/{id}: replace, by its owner or an admin.
+// putTender is PUT /v1/tenders/{id}: replace, by its owner or an admin; with
+// If-Match, only the version named (412 otherwise).
 func (h *handlers) putTender(c *gin.Context) {
 	if _, ok := h.tenderFor(c); !ok {
+		return
+	}
+	match, ok := ifMatch(c)
+	if !ok {
 		return
 	}
 	t, ok := h.tenderBody(c)
@@ -129,17 +177,53 @@ func (h *handlers) putTender(c *gin.Context) {
 		fail(c, idMismatch(c.Param("id"), t.ID))
 		return
 	}
-	ctx := c.Request.Context()
-	if err := h.d.Store.PutTender(ctx, t, h.d.Now()); err != nil {
-		fail(c, err)
-		return
-	}
-	rec, err := h.d.Store.GetTender(ctx, t.ID)
+	pr := who(c)
+	rec, err := h.d.Store.UpdateTender(c.Request.Context(), t.ID, match, h.d.Now(), func(stored store.TenderRecord) (profiles.Tender, error) {
+		return t, mayManageTender(pr, stored) // as stored now, in the write's transaction
+	})
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, viewOf(rec))
+	writeTender(c, http.StatusOK, rec)
+}
+
+// patchTender is PATCH /v1/tenders/{id}: a JSON Merge Patch (RFC 7396) of the
+// tender document (as PUT takes it: the "tender" member of GET's answer), by its
+// owner or an admin, validated as a PUT's body is; with If-Match, only the
+// version named (412 otherwise).
+func (h *handlers) patchTender(c *gin.Context) {
+	if _, ok := h.tenderFor(c); !ok {
+		return
+	}
+	match, ok := ifMatch(c)
+	if !ok {
+		return
+	}
+	patch, ok := mergePatch(c)
+	if !ok {
+		return
+	}
+	pr, id := who(c), c.Param("id")
+	rec, err := h.d.Store.UpdateTender(c.Request.Context(), id, match, h.d.Now(), func(stored store.TenderRecord) (profiles.Tender, error) {
+		if err := mayManageTender(pr, stored); err != nil {
+			return profiles.Tender{}, err
+		}
+		merged, err := applyPatch(stored.Tender, patch)
+		if err != nil {
+			return profiles.Tender{}, err
+		}
+		t, err := h.d.Taxonomy.DecodeTender(merged)
+		if err == nil && t.ID != id {
+			err = idMismatch(id, t.ID)
+		}
+		return t, err
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	writeTender(c, http.StatusOK, rec)
 }
 
 // closeTender is DELETE /v1/tenders/{id}: the tender is closed, not erased; it stays
@@ -293,5 +377,5 @@ func (h *handlers) confirmProfile(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, recordView(rec, who(c)))
+	writeProfile(c, http.StatusOK, rec, who(c))
 }

@@ -31,7 +31,8 @@ var csvColumns = []string{"id", "name", "kind", "size", "new_provider", "can_lea
 //     contact.
 //
 // Spaces around list items, codes and booleans are ignored, as are empty list items.
-// A CSV file cannot hold the other contact fields or private notes.
+// A CSV file cannot hold the other contact fields or private notes: an import of
+// it keeps the stored ones (KeepUncarried).
 //
 // Errors use the JSON paths of the profile ("areas[1]", "instruments.meals"). Rows are
 // handled as by ReadProfiles: every rejected row becomes a LineError at the line the
@@ -230,6 +231,26 @@ func (d *decoder) csvLevels(path, s string) map[string]float64 {
 		d.bad = append(d.bad, path)
 	}
 	return levels
+}
+
+// KeepUncarried is what a CSV import stores in place of stored when it reads row
+// for the same id: row, with what a CSV file cannot carry kept from stored (the
+// private fields, and the contact details other than the email), so that an
+// import never erases them. The email is the row's: an empty contact_email takes
+// it away. It reports whether it kept anything of stored.
+func KeepUncarried(stored, row Profile) (Profile, bool) {
+	kept := len(stored.Private) > 0
+	row.Private = stored.Private
+	if c := stored.Contact; c != nil && (c.Phone != "" || c.Website != "" || c.Person != "") {
+		kept = true
+		merged := *c
+		merged.Email = ""
+		if row.Contact != nil {
+			merged.Email = row.Contact.Email
+		}
+		row.Contact = &merged
+	}
+	return row, kept
 }
 
 // WriteProfilesCSV writes profiles in the CSV form ReadProfilesCSV reads, header

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"samenspel/internal/profiles"
 )
@@ -238,5 +239,35 @@ func TestReadProfilesCSVLongRecord(t *testing.T) {
 	}
 	if len(bad) != 1 || bad[0].Line != 2 || !strings.Contains(bad[0].Error(), "longer than") {
 		t.Errorf("ReadProfilesCSV() line errors = %v, want one on line 2 for its length", bad)
+	}
+}
+
+func TestKeepUncarried(t *testing.T) {
+	stored := profiles.Profile{ID: "a", Name: "Oud", Private: map[string]string{"ideas": "eigen"},
+		Contact: &profiles.Contact{Email: "oud@example.org", Phone: "030", Website: "https://a.example.org", Person: "Anna"}}
+	tests := []struct {
+		name        string
+		stored, row profiles.Profile
+		want        profiles.Profile
+		kept        bool
+	}{
+		{"private and contact kept, email from the row", stored,
+			profiles.Profile{ID: "a", Name: "Nieuw", Contact: &profiles.Contact{Email: "nieuw@example.org"}},
+			profiles.Profile{ID: "a", Name: "Nieuw", Private: stored.Private, Contact: &profiles.Contact{Email: "nieuw@example.org", Phone: "030", Website: "https://a.example.org", Person: "Anna"}}, true},
+		{"an empty email takes the email away only", stored,
+			profiles.Profile{ID: "a", Name: "Nieuw"},
+			profiles.Profile{ID: "a", Name: "Nieuw", Private: stored.Private, Contact: &profiles.Contact{Phone: "030", Website: "https://a.example.org", Person: "Anna"}}, true},
+		{"nothing to keep", profiles.Profile{ID: "a", Contact: &profiles.Contact{Email: "oud@example.org"}},
+			profiles.Profile{ID: "a", Name: "Nieuw"},
+			profiles.Profile{ID: "a", Name: "Nieuw"}, false},
+	}
+	for _, tc := range tests {
+		got, kept := profiles.KeepUncarried(tc.stored, tc.row)
+		if diff := cmp.Diff(tc.want, got, cmpopts.EquateEmpty()); diff != "" || kept != tc.kept {
+			t.Errorf("%s: KeepUncarried() kept %v (want %v), (-want +got):\n%s", tc.name, kept, tc.kept, diff)
+		}
+	}
+	if stored.Contact.Email != "oud@example.org" {
+		t.Errorf("KeepUncarried changed the stored profile's contact")
 	}
 }

@@ -6,16 +6,19 @@
 // It owns the durable storage of partner profiles (whole, contact and private fields
 // included), tenders with their owner and state, collaboration events in the order
 // they were added with their state (counted, or a partner's claim until the other
-// partner confirms or disputes it) and recorder, tokens (only the SHA-256 hash of a secret, never the secret),
+// partner confirms or disputes it) and recorder, tokens (only the SHA-256 hash of a
+// secret, never the secret; a registration stores a profile and its token in one
+// transaction), the sealed first answers of registrations made with an
+// Idempotency-Key (which the store cannot read),
 // expressions of interest, a change counter per kind of document that every write
 // bumps in its own transaction, so that caches can tell when they are stale, and the
-// change log of profiles with its consumers' cursors: every profile write records
-// its change in the same transaction, one row per profile, so that a copy kept
-// elsewhere (the Meilisearch index of the scaled set-up, which the embedded store
-// is the source of truth for) can catch up on every acknowledged write. It
-// answers the two questions that must not scan every profile: the candidates of a
-// tender (SPEC §3) and the full-text and filtered profile search of GET /v1/profiles,
-// both from index tables kept in the same transaction as the documents.
+// change log of profiles with its consumers' cursors: every profile write records its
+// change in the same transaction, one row per profile, so that a copy kept elsewhere
+// (the Meilisearch index of the scaled set-up, which the embedded store is the source
+// of truth for) can catch up on every acknowledged write. It answers the two questions
+// that must not scan every profile: the candidates of a tender (SPEC §3) and the
+// full-text and filtered profile search of GET /v1/profiles, both from index tables
+// kept in the same transaction as the documents.
 //
 // It sits between the domain types of internal/profiles, which it stores without
 // judging them (callers validate), and the API and the commands, which hold a

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,36 +43,106 @@ func (s *Store) CreateProfile(ctx context.Context, p profiles.Profile) error {
 // PutProfile replaces the profile with p's id. It returns ErrNotFound when there is
 // none.
 func (s *Store) PutProfile(ctx context.Context, p profiles.Profile) error {
+	_, err := s.UpdateProfile(ctx, p.ID, nil, func(ProfileRecord) (profiles.Profile, error) { return p, nil })
+	return err
+}
+
+// UpdateProfile replaces the profile id by what change makes of its stored record,
+// in one transaction, and returns the record as stored then. When match is not
+// nil, the stored record's Version must be one of match (an If-Match), or nothing
+// is written and the error is ErrChanged. An error of change is returned (wrapped)
+// and nothing is written; the profile change returns must keep the id. It returns
+// ErrNotFound when there is no profile id. Like every profile write it records the
+// change and stamps the profile as written now and not stale.
+func (s *Store) UpdateProfile(ctx context.Context, id string, match []string, change func(ProfileRecord) (profiles.Profile, error)) (ProfileRecord, error) {
+	var out ProfileRecord
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		var pk int64
+		var doc []byte
+		var updated, staleSince string
+		err := tx.QueryRowContext(ctx, `SELECT pk, doc, updated, stale_since FROM profiles WHERE id = ?`, id).
+			Scan(&pk, &doc, &updated, &staleSince)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		rec, err := profileRecord(doc, updated, staleSince)
+		if err != nil {
+			return err
+		}
+		if match != nil && !slices.Contains(match, rec.Version) {
+			return ErrChanged
+		}
+		p, err := change(rec)
+		if err != nil {
+			return err
+		}
+		if p.ID != id {
+			return fmt.Errorf("the new document has id %q", p.ID)
+		}
 		w, err := s.newProfileWriter(ctx, tx, s.now())
 		if err != nil {
 			return err
 		}
 		defer w.close()
-		pk, err := w.lookup(ctx, p.ID)
-		if err != nil {
-			return err
-		}
 		if err := w.replace(ctx, pk, p); err != nil {
 			return err
 		}
 		if err := w.flush(ctx); err != nil {
 			return err
 		}
+		stored, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		if out, err = profileRecord(stored, w.updated, ""); err != nil {
+			return err
+		}
 		return bump(ctx, tx, kindProfiles)
 	})
 	if err != nil {
-		return fmt.Errorf("store: put profile %q: %w", p.ID, err)
+		return ProfileRecord{}, fmt.Errorf("store: put profile %q: %w", id, err)
 	}
-	return nil
+	return out, nil
 }
+
+// profileVersion identifies the stored state of a profile: a digest of its row as
+// GetProfileRecord reads it (the document, when it was written, since when it is
+// stale). Every write that changes what GetProfileRecord returns changes it. It
+// is no secret from the profile's owner and admins, who see the whole row; others
+// are never shown it (the API tags their views by what they are shown).
+func profileVersion(doc []byte, updated, staleSince string) string {
+	h := sha256.New()
+	for _, part := range [][]byte{[]byte("profile"), doc, []byte(updated), []byte(staleSince)} {
+		h.Write(part)
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:versionBytes])
+}
+
+// versionBytes is how many bytes of its digest a version keeps: 128 bits, more
+// than enough to tell the states of one document apart.
+const versionBytes = 16
 
 // UpsertProfiles creates or replaces every profile of ps in one transaction: all
 // are stored or none. A later profile with the same id as an earlier one replaces
 // it (and counts as updated). It is the indexer's import.
 func (s *Store) UpsertProfiles(ctx context.Context, ps []profiles.Profile) (created, updated int, err error) {
+	created, updated, _, err = s.UpsertProfilesKeeping(ctx, ps, nil)
+	return created, updated, err
+}
+
+// UpsertProfilesKeeping is UpsertProfiles for documents that cannot carry every
+// field of a profile (a CSV file has no private notes): a profile that replaces a
+// stored one is first handed, with the stored one, to keep, which returns what to
+// store and whether it kept anything of the stored one; kept counts those. The
+// stored profile is read in the same transaction, so nothing written in between
+// is lost. A nil keep keeps nothing.
+func (s *Store) UpsertProfilesKeeping(ctx context.Context, ps []profiles.Profile, keep func(stored, p profiles.Profile) (profiles.Profile, bool)) (created, updated, kept int, err error) {
 	if len(ps) == 0 {
-		return 0, 0, nil
+		return 0, 0, 0, nil
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		w, err := s.newProfileWriter(ctx, tx, s.now())
@@ -84,6 +156,17 @@ func (s *Store) UpsertProfiles(ctx context.Context, ps []profiles.Profile) (crea
 			case errors.Is(err, ErrNotFound):
 				err = w.insert(ctx, p)
 				created++
+			case err == nil && keep != nil:
+				var stored profiles.Profile
+				if stored, err = w.stored(ctx, pk); err != nil {
+					break
+				}
+				var some bool
+				if p, some = keep(stored, p); some {
+					kept++
+				}
+				err = w.replace(ctx, pk, p)
+				updated++
 			case err == nil:
 				err = w.replace(ctx, pk, p)
 				updated++
@@ -98,9 +181,9 @@ func (s *Store) UpsertProfiles(ctx context.Context, ps []profiles.Profile) (crea
 		return bump(ctx, tx, kindProfiles)
 	})
 	if err != nil {
-		return 0, 0, fmt.Errorf("store: upsert %d profiles: %w", len(ps), err)
+		return 0, 0, 0, fmt.Errorf("store: upsert %d profiles: %w", len(ps), err)
 	}
-	return created, updated, nil
+	return created, updated, kept, nil
 }
 
 // GetProfile returns the whole profile, contact and private fields included: the
@@ -238,7 +321,8 @@ type profileWriter struct {
 	texts map[int64]textRow // full-text rows to insert at flush, by profile key
 	stale []int64           // profile keys whose stored full-text row flush deletes first
 
-	lookupPK, insertDoc, updateDoc, recordChange *sql.Stmt
+	lookupPK, lookupDoc, insertDoc, updateDoc    *sql.Stmt
+	recordChange                                 *sql.Stmt
 	insertArea, insertInstrument, insertTheme    *sql.Stmt
 	insertText                                   *sql.Stmt
 	deleteAreas, deleteInstruments, deleteThemes *sql.Stmt
@@ -254,6 +338,7 @@ func (s *Store) newProfileWriter(ctx context.Context, tx *sql.Tx, now time.Time)
 		query string
 	}{
 		{&w.lookupPK, `SELECT pk FROM profiles WHERE id = ?`},
+		{&w.lookupDoc, `SELECT doc FROM profiles WHERE pk = ?`},
 		{&w.insertDoc, `INSERT INTO profiles (id, kind, size, doc, updated, stale_since) VALUES (?, ?, ?, ?, ?, '') RETURNING pk`},
 		{&w.updateDoc, `UPDATE profiles SET kind = ?, size = ?, doc = ?, updated = ?, stale_since = '' WHERE pk = ?`},
 		{&w.recordChange, recordChangeQuery},
@@ -291,6 +376,15 @@ func (w *profileWriter) lookup(ctx context.Context, id string) (int64, error) {
 		return 0, ErrNotFound
 	}
 	return pk, err
+}
+
+// stored returns the profile stored under pk.
+func (w *profileWriter) stored(ctx context.Context, pk int64) (profiles.Profile, error) {
+	var doc []byte
+	if err := w.lookupDoc.QueryRowContext(ctx, pk).Scan(&doc); err != nil {
+		return profiles.Profile{}, err
+	}
+	return decodeProfile(doc)
 }
 
 // insert stores a new profile with its index rows; ErrConflict when the id is taken.

@@ -233,6 +233,21 @@ var migrations = []string{
 	INSERT OR IGNORE INTO collaboration_states (seq, state) SELECT seq, 'counted' FROM collaborations;
 	CREATE INDEX IF NOT EXISTS collaborations_pair_day ON collaborations (a, b, at);
 	CREATE INDEX IF NOT EXISTS collaborations_b ON collaborations (b);`,
+
+	// 9: the first answers of registrations made with an Idempotency-Key
+	// (idempotency.go), for a retry to get again: under a digest of the key,
+	// sealed by the caller, with the profile it registered (its answer goes with
+	// it) and when it expires. The step can run again over a store that has it.
+	`CREATE TABLE IF NOT EXISTS idempotent_answers (
+		key         TEXT PRIMARY KEY,
+		fingerprint TEXT NOT NULL,
+		sealed      BLOB NOT NULL,
+		profile     TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+		created     TEXT NOT NULL,
+		expires     TEXT NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX IF NOT EXISTS idempotent_answers_expires ON idempotent_answers (expires);
+	CREATE INDEX IF NOT EXISTS idempotent_answers_profile ON idempotent_answers (profile);`,
 }
 
 // migrate brings the schema to the latest version and the indexed labels up to the

@@ -40,6 +40,10 @@ type ProfileRecord struct {
 	Updated time.Time
 	// StaleSince is when the profile was marked stale; the zero time when it is not.
 	StaleSince time.Time
+	// Version identifies this state of the record (profileVersion): it changes
+	// with every write that changes the record, and a conditional write
+	// (UpdateProfile) compares against it.
+	Version string
 }
 
 // GetProfileRecord returns the whole profile with when it was last written or
@@ -55,16 +59,26 @@ func (s *Store) GetProfileRecord(ctx context.Context, id string) (ProfileRecord,
 	}
 	var rec ProfileRecord
 	if err == nil {
-		rec.Profile, err = decodeStoredProfile(doc, staleSince)
-	}
-	if err == nil {
-		rec.Updated, err = parseOptionalTime(updated)
-	}
-	if err == nil {
-		rec.StaleSince, err = parseOptionalTime(staleSince)
+		rec, err = profileRecord(doc, updated, staleSince)
 	}
 	if err != nil {
 		return ProfileRecord{}, fmt.Errorf("store: get profile record %q: %w", id, err)
+	}
+	return rec, nil
+}
+
+// profileRecord is the record of a profile row's doc, updated and stale_since.
+func profileRecord(doc []byte, updated, staleSince string) (ProfileRecord, error) {
+	rec := ProfileRecord{Version: profileVersion(doc, updated, staleSince)}
+	var err error
+	if rec.Profile, err = decodeStoredProfile(doc, staleSince); err != nil {
+		return ProfileRecord{}, err
+	}
+	if rec.Updated, err = parseOptionalTime(updated); err != nil {
+		return ProfileRecord{}, err
+	}
+	if rec.StaleSince, err = parseOptionalTime(staleSince); err != nil {
+		return ProfileRecord{}, err
 	}
 	return rec, nil
 }

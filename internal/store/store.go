@@ -25,6 +25,10 @@ var ErrNotFound = errors.New("store: not found")
 // ErrConflict is returned when an id (or a token hash) is already taken.
 var ErrConflict = errors.New("store: already exists")
 
+// ErrChanged is returned by a conditional write when the stored document is no
+// longer the version the caller named (an If-Match that no longer matches).
+var ErrChanged = errors.New("store: changed since")
+
 // fileName is the database file Open creates in its directory.
 const fileName = "samenspel.db"
 

@@ -2,10 +2,14 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"samenspel/internal/profiles"
@@ -20,6 +24,10 @@ type TenderRecord struct {
 	Closed bool
 	// Created and Updated are the times the caller passed, in UTC.
 	Created, Updated time.Time
+	// Version identifies this state of the record (tenderVersion): it changes with
+	// every write that changes the record, and a conditional write (UpdateTender)
+	// compares against it.
+	Version string
 }
 
 // CreateTender stores a new, open tender of owner. It returns ErrConflict when the
@@ -68,28 +76,55 @@ func (s *Store) Tenders(ctx context.Context) ([]TenderRecord, error) {
 // PutTender replaces the tender with t's id, keeping its owner, state and creation
 // time. It returns ErrNotFound when there is none.
 func (s *Store) PutTender(ctx context.Context, t profiles.Tender, now time.Time) error {
+	_, err := s.UpdateTender(ctx, t.ID, nil, now, func(TenderRecord) (profiles.Tender, error) { return t, nil })
+	return err
+}
+
+// UpdateTender replaces the tender id by what change makes of its stored record,
+// at now, in one transaction, keeping its owner, state and creation time, and
+// returns the record as stored then. When match is not nil, the stored record's
+// Version must be one of match (an If-Match), or nothing is written and the error
+// is ErrChanged. An error of change is returned (wrapped) and nothing is written;
+// the tender change returns must keep the id. It returns ErrNotFound when there
+// is no tender id.
+func (s *Store) UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(TenderRecord) (profiles.Tender, error)) (TenderRecord, error) {
+	var out TenderRecord
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		recs, err := queryTenders(ctx, tx, `SELECT owner, closed, created, updated, doc FROM tenders WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return ErrNotFound
+		}
+		if match != nil && !slices.Contains(match, recs[0].Version) {
+			return ErrChanged
+		}
+		t, err := change(recs[0])
+		if err != nil {
+			return err
+		}
+		if t.ID != id {
+			return fmt.Errorf("the new document has id %q", t.ID)
+		}
 		doc, err := json.Marshal(t)
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE tenders SET doc = ?, updated = ? WHERE id = ?`, doc, formatTime(now), t.ID)
+		if _, err := tx.ExecContext(ctx, `UPDATE tenders SET doc = ?, updated = ? WHERE id = ?`, doc, formatTime(now), id); err != nil {
+			return err
+		}
+		stored, err := queryTenders(ctx, tx, `SELECT owner, closed, created, updated, doc FROM tenders WHERE id = ?`, id)
 		if err != nil {
 			return err
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return ErrNotFound
-		}
+		out = stored[0]
 		return bump(ctx, tx, kindTenders)
 	})
 	if err != nil {
-		return fmt.Errorf("store: put tender %q: %w", t.ID, err)
+		return TenderRecord{}, fmt.Errorf("store: put tender %q: %w", id, err)
 	}
-	return nil
+	return out, nil
 }
 
 // CloseTender closes a tender at now. Closing a closed tender changes nothing. It
@@ -171,6 +206,18 @@ func (s *Store) Interests(ctx context.Context, tender string) ([]string, error) 
 	return out, nil
 }
 
+// tenderVersion identifies the stored state of a tender: a digest of its row
+// (owner, state, times, document). Every write that changes what GetTender returns
+// changes it.
+func tenderVersion(owner string, closed bool, created, updated string, doc []byte) string {
+	h := sha256.New()
+	for _, part := range [][]byte{[]byte("tender"), []byte(owner), []byte(strconv.FormatBool(closed)), []byte(created), []byte(updated), doc} {
+		h.Write(part)
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:versionBytes])
+}
+
 // exists returns nil when query (SELECT 1 ...) finds a row, else ErrNotFound.
 func exists(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
 	var one int
@@ -199,6 +246,7 @@ func queryTenders(ctx context.Context, q queryer, query string, args ...any) ([]
 		if err := json.Unmarshal(doc, &rec.Tender); err != nil {
 			return nil, fmt.Errorf("decode stored tender: %w", err)
 		}
+		rec.Version = tenderVersion(rec.Owner, rec.Closed, created, updated, doc)
 		if rec.Created, err = parseTime(created); err != nil {
 			return nil, err
 		}
