@@ -271,8 +271,15 @@ func fieldRank(path string, order []string) (rank, idx int) {
 
 // join is the path of member key of the object at path: "contact.email". A key that
 // is empty or holds other characters than letters, digits, '_' and '-' is quoted:
-// private["my ideas"], so that every path names its value unambiguously.
+// private["my ideas"], so that every path names its value unambiguously. A key of
+// more than 64 characters is quoted and cut as Quote cuts it, private["aaa"…],
+// which names it for a person without echoing all of it.
 func join(path, key string) string {
+	if len(key) > maxQuoted {
+		if q := Quote(key); strings.HasSuffix(q, "…") {
+			return path + "[" + q + "]" // cut: a key that long is named, not echoed
+		}
+	}
 	if !plainKey(key) {
 		return path + "[" + strconv.Quote(key) + "]"
 	}
@@ -329,16 +336,22 @@ func (d *decoder) members(path string, raw json.RawMessage, fn func(key string, 
 	}
 	seen := make(map[string]bool)
 	for dec.More() {
+		start := dec.InputOffset()
 		tok, err := dec.Token()
 		if err != nil {
 			d.fail(path, "unreadable object: %v", err)
 			return false
 		}
 		key, _ := tok.(string)
+		lit := bytes.TrimLeft(raw[start:dec.InputOffset()], " \t\r\n,")
 		var val json.RawMessage
 		if err := dec.Decode(&val); err != nil {
 			d.fail(join(path, key), "unreadable value: %v", err)
 			return false
+		}
+		if msg := literalError(lit, encodingOnly); msg != "" {
+			d.fail(join(path, key), "key %s", msg)
+			continue
 		}
 		if seen[key] {
 			d.errs.add(join(path, key), "given more than once")
@@ -355,6 +368,10 @@ func (d *decoder) members(path string, raw json.RawMessage, fn func(key string, 
 func (d *decoder) fields(path string, raw json.RawMessage, names []string, fn func(name string, val json.RawMessage)) bool {
 	return d.members(path, raw, func(key string, val json.RawMessage) {
 		if !slices.Contains(names, key) {
+			if i := slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, key) }); i >= 0 {
+				d.errs.add(join(path, key), "unknown field; keys are case-sensitive: did you mean %s?", strconv.Quote(names[i]))
+				return
+			}
 			d.errs.add(join(path, key), "unknown field; valid: %s", strings.Join(names, ", "))
 			return
 		}
@@ -391,6 +408,9 @@ func (d *decoder) elements(path string, raw json.RawMessage, fn func(path string
 	return true
 }
 
+// str reads a string, refusing one that is not valid UTF-8 or holds a lone
+// surrogate, which unquoting would hide (text.go); validation checks the rest of
+// the rules of text.
 func (d *decoder) str(path string, raw json.RawMessage) string {
 	if jsonKind(raw) != "a string" {
 		d.fail(path, "must be a string, not %s", jsonKind(raw))
@@ -398,6 +418,10 @@ func (d *decoder) str(path string, raw json.RawMessage) string {
 	}
 	if s, ok := d.plain(raw); ok {
 		return s
+	}
+	if msg := literalError(trimJSONSpace(raw), encodingOnly); msg != "" {
+		d.fail(path, "%s", msg)
+		return ""
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
