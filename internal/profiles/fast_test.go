@@ -200,7 +200,7 @@ var fastCases = []struct {
 	{"repeated private key after 20", "profile", profileWith(privateKeys(20, "k3")), false},
 	{"invalid UTF-8 in a string", "profile", profileWith("\"description\":\"a\xffb\xed\xa0\x80\",\"contact\":{\"person\":\"\xc3\"},"), false},
 	{"lone surrogate", "profile", profileWith(`"description":"\ud800 \u00e9",`), false},
-	{"lone low surrogate", "profile", profileWith(`"description":"\udc00\ud800"`+","), false},
+	{"lone low surrogate", "profile", profileWith(`"description":"\udc00\ud800"` + ","), false},
 	{"lone surrogate in a key", "profile", profileWith(`"private":{"\ud83d":"x"},`), false},
 	{"private keys alike once unquoted", "profile", profileWith("\"private\":{\"\xff\":\"x\",\"\xfe\":\"y\"},"), false},
 	{"repeated need field", "tender", `{"id":"t1","title":"T","area":["NL"],"needs":[{"instrument":"meals","weight":3,"weight":2}]}`, false},
