@@ -25,7 +25,9 @@ import (
 //     have taken it) and a value of the wrong JSON type are field errors at their
 //     path ("members[0]", "needs[2].weight"), in words, never a Go type;
 //   - every string, key or value, keeps the rules of text (text.go); a string
-//     field tagged `text:"multiline"` may hold line breaks and tabs;
+//     field tagged `text:"multiline"` may hold line breaks and tabs, and the
+//     strings in a json.RawMessage are checked for their encoding only (valid
+//     UTF-8, no lone surrogate): whoever reads it further knows its fields;
 //   - null as a member's value is the same as leaving it out; elsewhere (an array
 //     element, a map value) null is only taken by a pointer or an interface;
 //   - whole-number fields take 3, 3.0 and 3e0, not 3.5, within their Go type's
@@ -47,7 +49,7 @@ func DecodeJSON(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	w := &walker{dec: dec, data: data}
-	if err := w.value("", rv.Elem(), false, 0); err != nil {
+	if err := w.value("", rv.Elem(), oneLine, 0); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	return w.errs.err()
@@ -80,16 +82,16 @@ func (w *walker) token() (json.Token, []byte, error) {
 	return tok, bytes.TrimLeft(raw, " \t\r\n,:"), nil
 }
 
-// value reads one value into v (settable). multiline says a string may be multi-
-// line text. An error means the input could not be read at all (the caller has
+// value reads one value into v (settable); rule is the rule of text for its
+// strings. An error means the input could not be read at all (the caller has
 // checked that it is well-formed, so only errTooDeep).
-func (w *walker) value(path string, v reflect.Value, multiline bool, depth int) error {
+func (w *walker) value(path string, v reflect.Value, rule textRule, depth int) error {
 	start := w.dec.InputOffset()
 	tok, lit, err := w.token()
 	if err != nil {
 		return err
 	}
-	return w.valueFrom(path, v, tok, lit, start, multiline, depth)
+	return w.valueFrom(path, v, tok, lit, start, rule, depth)
 }
 
 var (
@@ -101,7 +103,7 @@ var (
 
 // valueFrom is value for a value whose first token, tok (read from lit, starting
 // at offset start), has been read.
-func (w *walker) valueFrom(path string, v reflect.Value, tok json.Token, lit []byte, start int64, multiline bool, depth int) error {
+func (w *walker) valueFrom(path string, v reflect.Value, tok json.Token, lit []byte, start int64, rule textRule, depth int) error {
 	if depth > maxDepth {
 		return errTooDeep
 	}
@@ -117,7 +119,7 @@ func (w *walker) valueFrom(path string, v reflect.Value, tok json.Token, lit []b
 	}
 	switch {
 	case t == rawMessageType:
-		if err := w.skip(path, tok, lit, depth, true); err != nil {
+		if _, err := w.anyFrom(path, tok, lit, encodingOnly, depth); err != nil {
 			return err
 		}
 		v.SetBytes(bytes.TrimLeft(slices.Clone(w.data[start:w.dec.InputOffset()]), " \t\r\n,:"))
@@ -130,12 +132,12 @@ func (w *walker) valueFrom(path string, v reflect.Value, tok json.Token, lit []b
 		if v.IsNil() {
 			v.Set(reflect.New(t.Elem()))
 		}
-		return w.valueFrom(path, v.Elem(), tok, lit, start, multiline, depth)
+		return w.valueFrom(path, v.Elem(), tok, lit, start, rule, depth)
 	case reflect.Interface:
 		if t.NumMethod() != 0 {
 			panic(fmt.Sprintf("profiles: DecodeJSON cannot decode into %v", t))
 		}
-		x, err := w.anyFrom(path, tok, lit, multiline, depth)
+		x, err := w.anyFrom(path, tok, lit, rule, depth)
 		if err != nil {
 			return err
 		}
@@ -154,18 +156,18 @@ func (w *walker) valueFrom(path string, v reflect.Value, tok json.Token, lit []b
 		}
 		return w.object(path, v, tok, lit, depth, func(key string, path string) (member, error) {
 			e := reflect.New(t.Elem()).Elem()
-			return member{value: e, multiline: multiline, set: func() {
+			return member{value: e, rule: rule, set: func() {
 				v.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), e)
 			}}, nil
 		})
 	case reflect.Slice, reflect.Array:
-		return w.array(path, v, tok, lit, multiline, depth)
+		return w.array(path, v, tok, lit, rule, depth)
 	case reflect.String:
 		s, ok := tok.(string)
 		if !ok {
 			return w.wrongType(path, t, tok, lit, depth)
 		}
-		if msg := literalError(lit, lineRule(multiline)); msg != "" {
+		if msg := literalError(lit, rule); msg != "" {
 			w.errs.add(path, "%s", msg)
 			return nil
 		}
@@ -283,7 +285,7 @@ func (w *walker) wrongType(path string, t reflect.Type, tok json.Token, lit []by
 // the value as an interface value is checked (repeated keys, text).
 func (w *walker) skip(path string, tok json.Token, lit []byte, depth int, check bool) error {
 	if check {
-		_, err := w.anyFrom(path, tok, lit, false, depth)
+		_, err := w.anyFrom(path, tok, lit, oneLine, depth)
 		return err
 	}
 	if _, ok := tok.(json.Delim); !ok {
@@ -306,7 +308,7 @@ func (w *walker) skip(path string, tok json.Token, lit []byte, depth int, check 
 
 // anyFrom reads any value, as encoding/json would into an interface{}: objects
 // as map[string]any, arrays as []any, numbers as float64.
-func (w *walker) anyFrom(path string, tok json.Token, lit []byte, multiline bool, depth int) (any, error) {
+func (w *walker) anyFrom(path string, tok json.Token, lit []byte, rule textRule, depth int) (any, error) {
 	if depth > maxDepth {
 		return nil, errTooDeep
 	}
@@ -314,7 +316,7 @@ func (w *walker) anyFrom(path string, tok json.Token, lit []byte, multiline bool
 	case nil, bool:
 		return tok, nil
 	case string:
-		if msg := literalError(lit, lineRule(multiline)); msg != "" {
+		if msg := literalError(lit, rule); msg != "" {
 			w.errs.add(path, "%s", msg)
 		}
 		return tok, nil
@@ -334,7 +336,7 @@ func (w *walker) anyFrom(path string, tok json.Token, lit []byte, multiline bool
 			if err != nil {
 				return err
 			}
-			x, err := w.anyFrom(path, t, l, multiline, depth+1)
+			x, err := w.anyFrom(path, t, l, rule, depth+1)
 			m[key] = x
 			return err
 		})
@@ -346,7 +348,7 @@ func (w *walker) anyFrom(path string, tok json.Token, lit []byte, multiline bool
 			if err != nil {
 				return nil, err
 			}
-			x, err := w.anyFrom(elem(path, i), t, l, multiline, depth+1)
+			x, err := w.anyFrom(elem(path, i), t, l, rule, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -399,9 +401,9 @@ func (w *walker) members(path string, depth int, fn func(key, path string) error
 // member is where an object's member goes: value, then set (if not nil) once it
 // is read without error. A zero member (no value) is a key that is refused.
 type member struct {
-	value     reflect.Value
-	multiline bool
-	set       func()
+	value reflect.Value
+	rule  textRule
+	set   func()
 }
 
 // object reads an object whose first token is tok into v, finding each member's
@@ -427,7 +429,7 @@ func (w *walker) object(path string, v reflect.Value, tok json.Token, lit []byte
 			return nil // null is an absent member
 		}
 		before := len(w.errs.list) + w.errs.more
-		if err := w.valueFrom(p, m.value, t, l, start, m.multiline, depth+1); err != nil {
+		if err := w.valueFrom(p, m.value, t, l, start, m.rule, depth+1); err != nil {
 			return err
 		}
 		if m.set != nil && len(w.errs.list)+w.errs.more == before {
@@ -450,12 +452,12 @@ func (w *walker) structMember(v reflect.Value) func(key, path string) (member, e
 			}
 			return member{}, nil
 		}
-		return member{value: v.FieldByIndex(fields[i].index), multiline: fields[i].multiline}, nil
+		return member{value: v.FieldByIndex(fields[i].index), rule: fields[i].rule}, nil
 	}
 }
 
 // array reads an array into the slice or array v.
-func (w *walker) array(path string, v reflect.Value, tok json.Token, lit []byte, multiline bool, depth int) error {
+func (w *walker) array(path string, v reflect.Value, tok json.Token, lit []byte, rule textRule, depth int) error {
 	if tok != json.Delim('[') {
 		return w.wrongType(path, v.Type(), tok, lit, depth)
 	}
@@ -468,13 +470,13 @@ func (w *walker) array(path string, v reflect.Value, tok json.Token, lit []byte,
 		p := elem(path, i)
 		if t.Kind() == reflect.Array && i >= t.Len() {
 			w.errs.add(p, "at most %d elements", t.Len())
-			if err := w.value(p, reflect.New(reflect.TypeFor[any]()).Elem(), multiline, depth+1); err != nil {
+			if err := w.value(p, reflect.New(reflect.TypeFor[any]()).Elem(), rule, depth+1); err != nil {
 				return err
 			}
 			continue
 		}
 		e := reflect.New(t.Elem()).Elem()
-		if err := w.value(p, e, multiline, depth+1); err != nil {
+		if err := w.value(p, e, rule, depth+1); err != nil {
 			return err
 		}
 		if t.Kind() == reflect.Slice {
@@ -536,9 +538,9 @@ func tokenKind(tok json.Token) string {
 
 // jsonField is a struct field as encoding/json names it.
 type jsonField struct {
-	name      string
-	index     []int
-	multiline bool // tagged text:"multiline"
+	name  string
+	index []int
+	rule  textRule // multiLine when tagged text:"multiline"
 }
 
 var fieldCache sync.Map // reflect.Type -> []jsonField
@@ -578,7 +580,11 @@ func fieldsOf(t reflect.Type) []jsonField {
 			if name == "" {
 				name = sf.Name
 			}
-			fields = append(fields, jsonField{name: name, index: idx, multiline: sf.Tag.Get("text") == "multiline"})
+			rule := oneLine
+			if sf.Tag.Get("text") == "multiline" {
+				rule = multiLine
+			}
+			fields = append(fields, jsonField{name: name, index: idx, rule: rule})
 		}
 	}
 	walk(t, nil)
@@ -606,12 +612,4 @@ func fieldNames(fields []jsonField) []string {
 		names[i] = f.name
 	}
 	return names
-}
-
-// lineRule is the rule of text for a string of DecodeJSON.
-func lineRule(multiline bool) textRule {
-	if multiline {
-		return multiLine
-	}
-	return oneLine
 }

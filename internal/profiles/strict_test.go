@@ -75,6 +75,14 @@ func TestDecodeJSONAccepts(t *testing.T) {
 	if diff := cmp.Diff(std, got, cmp.AllowUnexported(kitchenSink{})); diff != "" {
 		t.Errorf("DecodeJSON and json.Unmarshal differ (-std +strict):\n%s", diff)
 	}
+	// Raw JSON is read further by whoever knows its fields: only its encoding and
+	// its keys are checked here.
+	var rawBody struct {
+		Doc map[string]json.RawMessage `json:"doc"`
+	}
+	if err := profiles.DecodeJSON([]byte(`{"doc":{"description":"a\nb\u0007"}}`), &rawBody); err != nil {
+		t.Errorf("DecodeJSON(raw JSON with control characters) = %v, want them left to its reader", err)
+	}
 	// null is an absent member.
 	var nulls kitchenSink
 	if err := profiles.DecodeJSON([]byte(`{"name":null,"tags":null,"items":null,"when":null,"ptr":null,"any":null,"raw":null}`), &nulls); err != nil {
