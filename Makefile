@@ -14,7 +14,15 @@ bench:
 examples:
 	go run ./internal/synth/examplegen -out config/examples
 
+# Each target for FUZZTIME; a new input is minimized for at most 5 s, since the API's
+# targets go through the store and a minute of minimizing would stall them.
+FUZZTIME ?= 30s
+FUZZ = profiles:FuzzDecodeProfile profiles:FuzzDecodeTender profiles:FuzzReadCollaborations \
+	profiles:FuzzReadProfilesCSV profiles:FuzzDecodeJSON \
+	api:FuzzProfileBody api:FuzzTenderBody api:FuzzMatchBody api:FuzzScoreBody \
+	api:FuzzCollaborationBody api:FuzzWebhookBody
+
 fuzz:
-	for f in FuzzDecodeProfile FuzzDecodeTender FuzzReadCollaborations FuzzReadProfilesCSV; do \
-		go test ./internal/profiles -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; \
+	for t in $(FUZZ); do \
+		go test ./internal/$${t%%:*} -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s || exit 1; \
 	done

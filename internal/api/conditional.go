@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -97,8 +98,10 @@ func writeTender(c *gin.Context, status int, rec store.TenderRecord) {
 func mergePatch(c *gin.Context) (patch []byte, ok bool) {
 	b, err := body(c)
 	if err == nil {
-		var obj map[string]json.RawMessage
-		if jerr := json.Unmarshal(b, &obj); jerr != nil || obj == nil {
+		// The strict decoder refuses a key given twice at any depth and text that
+		// is not valid UTF-8; the merged document is decoded strictly again.
+		var obj map[string]any
+		if err = profiles.DecodeJSON(b, &obj); errors.Is(err, profiles.ErrMalformed) || (err == nil && obj == nil) {
 			err = fmt.Errorf("%w: a merge patch (RFC 7396) is one JSON object", profiles.ErrMalformed)
 		}
 	}

@@ -6,6 +6,12 @@
 // response, no trailing slashes (they are not redirected), and an OpenAPI 3.0
 // document at /openapi.json that a test keeps equal to the routes served.
 //
+// Every body is read strictly, by the document decoders of internal/profiles or by
+// profiles.DecodeJSON (a key given twice or in other case, an unknown field, a
+// wrong type or broken text is a 422 naming the field), and only when it says it
+// is JSON (requireJSON: 415 otherwise), so that no other web site can make a
+// browser send one.
+//
 // It never lets *gin.Context reach domain code, never logs a request body, a token
 // or a private field, and keeps no global state: everything comes in through Deps.
 package api

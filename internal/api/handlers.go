@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -234,11 +233,11 @@ func (h *handlers) searchProfiles(c *gin.Context) {
 			errs = append(errs, profiles.FieldError{Field: field, Message: msg})
 		}
 	}
-	check("kind", q.Kind, h.d.Taxonomy.HasKind(q.Kind), fmt.Sprintf("unknown kind %q", q.Kind))
+	check("kind", q.Kind, h.d.Taxonomy.HasKind(q.Kind), "unknown kind "+profiles.Quote(q.Kind))
 	check("size", q.Size, q.Size == profiles.SizeSmall || q.Size == profiles.SizeMedium || q.Size == profiles.SizeLarge, "must be small, medium or large")
 	check("area", q.Area, profiles.ValidArea(q.Area), "must be a CBS area code: NL, GMdddd, WKdddddd or BUdddddddd")
-	check("instrument", q.Instrument, h.d.Taxonomy.HasInstrument(q.Instrument), fmt.Sprintf("unknown instrument %q", q.Instrument))
-	check("theme", q.Theme, h.d.Taxonomy.HasTheme(q.Theme), fmt.Sprintf("unknown theme %q", q.Theme))
+	check("instrument", q.Instrument, h.d.Taxonomy.HasInstrument(q.Instrument), "unknown instrument "+profiles.Quote(q.Instrument))
+	check("theme", q.Theme, h.d.Taxonomy.HasTheme(q.Theme), "unknown theme "+profiles.Quote(q.Theme))
 	var err error
 	if q.Limit, err = intParam(c, "limit", store.DefaultLimit, 1, store.MaxLimit); err != nil {
 		errs = append(errs, profiles.FieldError{Field: "limit", Message: err.Error()})
@@ -394,31 +393,12 @@ func (h *handlers) matchTender(c *gin.Context) {
 	c.JSON(http.StatusOK, res)
 }
 
-// strictJSON decodes one JSON object into v: unknown fields are invalid (422), and
-// syntax errors or trailing data are malformed (400).
-func strictJSON(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if strings.HasPrefix(err.Error(), "json: unknown field ") {
-			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return &profiles.ValidationError{Errors: []profiles.FieldError{{Field: field, Message: "unknown field"}}}
-		}
-		return fmt.Errorf("%w: %v", profiles.ErrMalformed, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("%w: data after the object", profiles.ErrMalformed)
-	}
-	var extra json.RawMessage
-	if err := dec.Decode(&extra); err != io.EOF {
-		return fmt.Errorf("%w: data after the object", profiles.ErrMalformed)
-	}
-	return nil
-}
-
 // withoutReadOnly drops the read-only members a GET shows (readOnlyMembers) from a
 // profile body, so that a profile read, edited and sent back is accepted; the rest
-// is decoded strictly as before. A body without them is returned as it is.
+// is decoded strictly as before. A body without them is returned as it is. The
+// body is read strictly (profiles.DecodeJSON) before its members are taken apart,
+// so that a key given twice is refused here rather than lost: json.Unmarshal would
+// keep the last value of it, and what is left would be a valid profile.
 func withoutReadOnly(b []byte) ([]byte, error) {
 	found := false
 	for _, m := range readOnlyMembers {
@@ -428,8 +408,11 @@ func withoutReadOnly(b []byte) ([]byte, error) {
 		return b, nil
 	}
 	var doc map[string]json.RawMessage
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return b, nil // not an object: the strict decoder says what is wrong
+	if err := profiles.DecodeJSON(b, &doc); err != nil {
+		if errors.Is(err, profiles.ErrMalformed) {
+			return b, nil // the document's decoder says what is wrong
+		}
+		return nil, err
 	}
 	for _, m := range readOnlyMembers {
 		delete(doc, m)

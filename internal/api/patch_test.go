@@ -103,6 +103,9 @@ func TestPatchProfile(t *testing.T) {
 		{"another id", auth.RolePartner, `{"id":"iemand-anders"}`, 422, `"field":"id"`},
 		{"not an object", auth.RolePartner, `["name"]`, 400, ""},
 		{"malformed", auth.RolePartner, `{"name":`, 400, ""},
+		// Which of two repeated keys wins is no one's guess: the patch is refused.
+		{"a key given twice", auth.RolePartner, `{"name":"a","name":"b"}`, 422, `"field":"name"`},
+		{"a nested key given twice", auth.RolePartner, `{"contact":{"phone":"1","phone":"2"}}`, 422, `"field":"contact.phone"`},
 	}
 	for _, tc := range tests {
 		status, body, hdr := e.send("PATCH", path, tc.role, tc.patch, "Content-Type", "application/merge-patch+json")

@@ -124,7 +124,7 @@ func New(d Deps) (http.Handler, error) {
 	r.GET("/", h.pageTenders)
 	r.GET("/tenders/:id", h.pageTender)
 	r.GET("/partners", h.pagePartners)
-	v1 := r.Group("/v1", h.authenticate)
+	v1 := r.Group("/v1", requireJSON(), h.authenticate)
 	v1.GET("/taxonomy", h.taxonomy)
 	v1.POST("/profiles", h.registerProfile)
 	v1.GET("/profiles", h.searchProfiles)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/webhook"
 )
@@ -74,7 +75,7 @@ func (h *handlers) putWebhook(c *gin.Context) {
 	var req struct {
 		URL string `json:"url"`
 	}
-	if err := strictJSON(b, &req); err != nil {
+	if err := profiles.DecodeJSON(b, &req); err != nil {
 		fail(c, err)
 		return
 	}

@@ -57,7 +57,7 @@ func mayManageTender(pr principal, rec store.TenderRecord) error {
 
 // idMismatch is the error for a body whose id differs from the path's.
 func idMismatch(path, body string) error {
-	return &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "id", Message: fmt.Sprintf("must be %q, the id in the path, not %q", path, body)}}}
+	return &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "id", Message: fmt.Sprintf("must be %s, the id in the path, not %s", profiles.Quote(path), profiles.Quote(body))}}}
 }
 
 // putProfile is PUT /v1/profiles/{id}: replace, by its owner or an admin. It is a
@@ -267,7 +267,7 @@ func (h *handlers) addCollaboration(c *gin.Context) {
 	var missing []profiles.FieldError
 	for field, id := range map[string]string{"a": ev.A, "b": ev.B} {
 		if _, err := h.d.Store.GetProfile(ctx, id); errors.Is(err, store.ErrNotFound) {
-			missing = append(missing, profiles.FieldError{Field: field, Message: fmt.Sprintf("no profile %q", id)})
+			missing = append(missing, profiles.FieldError{Field: field, Message: "no profile " + profiles.Quote(id)})
 		} else if err != nil {
 			fail(c, err)
 			return
@@ -342,7 +342,11 @@ func (h *handlers) scoreCoalition(c *gin.Context) {
 	var req struct {
 		Members []string `json:"members"`
 	}
-	if err := strictJSON(b, &req); err != nil {
+	if err := profiles.DecodeJSON(b, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := checkMembers(req.Members); err != nil {
 		fail(c, err)
 		return
 	}
@@ -358,6 +362,27 @@ func (h *handlers) scoreCoalition(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, res)
+}
+
+// checkMembers refuses a proposed coalition that no profile ids could make: more
+// members than any coalition has, or an element that is no id (each named at its
+// index, its value cut), before any of them is looked up.
+func checkMembers(ids []string) error {
+	if len(ids) > profiles.MaxMaxSize {
+		return &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "members",
+			Message: fmt.Sprintf("a coalition has 1 to %d members, not %d", profiles.MaxMaxSize, len(ids))}}}
+	}
+	var errs []profiles.FieldError
+	for i, id := range ids {
+		if !profiles.ValidID(id) {
+			errs = append(errs, profiles.FieldError{Field: fmt.Sprintf("members[%d]", i),
+				Message: profiles.Quote(id) + " is not a profile id: use 1-64 characters a-z, 0-9 and -"})
+		}
+	}
+	if len(errs) > 0 {
+		return &profiles.ValidationError{Errors: errs}
+	}
+	return nil
 }
 
 // confirmProfile is POST /v1/profiles/{id}/confirmation: its owner (or an admin)

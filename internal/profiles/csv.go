@@ -187,7 +187,7 @@ func (d *decoder) csvBool(path, s string) bool {
 	case strings.EqualFold(s, "true"):
 		return true
 	}
-	d.fail(path, "must be true, false or empty, got %s", quote(s))
+	d.fail(path, "must be true, false or empty, got %s", Quote(s))
 	return false
 }
 
@@ -209,7 +209,7 @@ func (d *decoder) csvLevels(path, s string) map[string]float64 {
 	for _, item := range csvList(s) {
 		i := strings.LastIndexByte(item, ':')
 		if i < 0 {
-			d.errs.add(path, "%s is not code:level (e.g. meals:0.5)", quote(item))
+			d.errs.add(path, "%s is not code:level (e.g. meals:0.5)", Quote(item))
 			unreadable = true
 			continue
 		}
@@ -221,7 +221,7 @@ func (d *decoder) csvLevels(path, s string) map[string]float64 {
 		}
 		l, err := strconv.ParseFloat(lit, 64)
 		if err != nil {
-			d.fail(p, "level %s is not a number", quote(lit))
+			d.fail(p, "level %s is not a number", Quote(lit))
 			continue
 		}
 		levels[code] = l

@@ -127,7 +127,7 @@ func checkedCollaboration(d *decoder, c Collaboration, today string) (Collaborat
 	checkCollaboration(&v, c)
 	if today != "" && validDate(c.At) && (c.At < EarliestAt || c.At > today) {
 		// Dates are YYYY-MM-DD, so string order is date order.
-		v.add("at", "must lie from %s to today (%s), got %s", EarliestAt, today, quote(c.At))
+		v.add("at", "must lie from %s to today (%s), got %s", EarliestAt, today, Quote(c.At))
 	}
 	if err := d.result(v, collaborationFields); err != nil {
 		return Collaboration{}, err
@@ -281,8 +281,15 @@ func fieldRank(path string, order []string) (rank, idx int) {
 
 // join is the path of member key of the object at path: "contact.email". A key that
 // is empty or holds other characters than letters, digits, '_' and '-' is quoted:
-// private["my ideas"], so that every path names its value unambiguously.
+// private["my ideas"], so that every path names its value unambiguously. A key of
+// more than 64 characters is quoted and cut as Quote cuts it, private["aaa"…],
+// which names it for a person without echoing all of it.
 func join(path, key string) string {
+	if len(key) > maxQuoted {
+		if q := Quote(key); strings.HasSuffix(q, "…") {
+			return path + "[" + q + "]" // cut: a key that long is named, not echoed
+		}
+	}
 	if !plainKey(key) {
 		return path + "[" + strconv.Quote(key) + "]"
 	}
@@ -339,16 +346,22 @@ func (d *decoder) members(path string, raw json.RawMessage, fn func(key string, 
 	}
 	seen := make(map[string]bool)
 	for dec.More() {
+		start := dec.InputOffset()
 		tok, err := dec.Token()
 		if err != nil {
 			d.fail(path, "unreadable object: %v", err)
 			return false
 		}
 		key, _ := tok.(string)
+		lit := bytes.TrimLeft(raw[start:dec.InputOffset()], " \t\r\n,")
 		var val json.RawMessage
 		if err := dec.Decode(&val); err != nil {
 			d.fail(join(path, key), "unreadable value: %v", err)
 			return false
+		}
+		if msg := literalError(lit, encodingOnly); msg != "" {
+			d.fail(join(path, key), "key %s", msg)
+			continue
 		}
 		if seen[key] {
 			d.errs.add(join(path, key), "given more than once")
@@ -365,6 +378,10 @@ func (d *decoder) members(path string, raw json.RawMessage, fn func(key string, 
 func (d *decoder) fields(path string, raw json.RawMessage, names []string, fn func(name string, val json.RawMessage)) bool {
 	return d.members(path, raw, func(key string, val json.RawMessage) {
 		if !slices.Contains(names, key) {
+			if i := slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, key) }); i >= 0 {
+				d.errs.add(join(path, key), "unknown field; keys are case-sensitive: did you mean %s?", strconv.Quote(names[i]))
+				return
+			}
 			d.errs.add(join(path, key), "unknown field; valid: %s", strings.Join(names, ", "))
 			return
 		}
@@ -401,6 +418,9 @@ func (d *decoder) elements(path string, raw json.RawMessage, fn func(path string
 	return true
 }
 
+// str reads a string, refusing one that is not valid UTF-8 or holds a lone
+// surrogate, which unquoting would hide (text.go); validation checks the rest of
+// the rules of text.
 func (d *decoder) str(path string, raw json.RawMessage) string {
 	if jsonKind(raw) != "a string" {
 		d.fail(path, "must be a string, not %s", jsonKind(raw))
@@ -408,6 +428,10 @@ func (d *decoder) str(path string, raw json.RawMessage) string {
 	}
 	if s, ok := d.plain(raw); ok {
 		return s
+	}
+	if msg := literalError(trimJSONSpace(raw), encodingOnly); msg != "" {
+		d.fail(path, "%s", msg)
+		return ""
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {

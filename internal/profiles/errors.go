@@ -3,9 +3,7 @@ package profiles
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // ErrMalformed marks input that is not one well-formed JSON object: a syntax error,
@@ -103,14 +101,4 @@ func (fe *fieldErrors) err() error {
 		list = append(list, FieldError{Message: fmt.Sprintf("more errors not shown (the first %d are listed)", maxFieldErrors)})
 	}
 	return &ValidationError{Errors: list}
-}
-
-// quote quotes s for a message, cut to a length a person can read.
-func quote(s string) string {
-	const max = 64
-	if utf8.RuneCountInString(s) <= max {
-		return strconv.Quote(s)
-	}
-	runes := []rune(s)
-	return strconv.Quote(string(runes[:max])) + "..."
 }

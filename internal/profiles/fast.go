@@ -133,7 +133,7 @@ func (d *decoder) walkObject(raw json.RawMessage, fn func(key string, val json.R
 		key, ok := d.plain(raw[i:end])
 		if !ok {
 			var err error
-			if key, err = unquote(raw[i:end]); err != nil {
+			if key, err = unquote(raw[i:end]); err != nil || literalError(raw[i:end], encodingOnly) != "" {
 				return i, d.giveUp()
 			}
 		}

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -191,4 +194,75 @@ func FuzzReadProfilesCSV(f *testing.F) {
 			t.Fatalf("ReadProfilesCSV(%q) changed after a round trip (-first +second):\n%s", data, diff)
 		}
 	})
+}
+
+// FuzzDecodeJSON checks the strict decoder of the API's other bodies on the score
+// and webhook bodies, a merge patch (any object) and a struct of every kind it
+// fills: it never panics and fails in one of the two documented ways; what it
+// accepts encoding/json reads alike (so the strictness never changes a meaning),
+// keeps the rules of text, and decodes the same after a round trip.
+func FuzzDecodeJSON(f *testing.F) {
+	f.Add([]byte(`{"members":["buurtkamer-overvecht","woonstad"]}`))
+	f.Add([]byte(`{"members":[1]}`))
+	f.Add([]byte(`{"members":["a"],"members":["b"]}`))
+	f.Add([]byte(`{"URL":"https://hooks.example.org/h"}`))
+	f.Add([]byte(`{"url":"https://hooks.example.org/h\ud800","secret":"x"}`))
+	f.Add([]byte(`{"name":"A","contact":{"email":null},"private":{"ideas":"a\nb"},"areas":["NL"],"x":[1,2.5,{"y":true}]}`))
+	f.Add([]byte(`{"count":3.0,"small":-129,"pair":[1,2,3],"when":"2026-03-01T09:00:00Z","raw":{"a":{"b":1,"b":2}},"items":[{"weight":1e400}]}`))
+	f.Add([]byte("{\"note\":\"a\\r\\nb\\tc\",\"name\":\"\xff\",\"labels\":{\"\\u0000\":\"x\"}}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkStrictBody[scoreBody](t, data, func(b scoreBody) []string { return b.Members })
+		checkStrictBody[webhookBody](t, data, func(b webhookBody) []string { return []string{b.URL} })
+		checkStrictBody[map[string]any](t, data, nil)
+		var sink kitchenSink
+		if err := profiles.DecodeJSON(data, &sink); err != nil {
+			checkDecodeError(t, "DecodeJSON", data, err)
+			return
+		}
+		var std kitchenSink
+		if err := json.Unmarshal(data, &std); err == nil {
+			if diff := cmp.Diff(std, sink, cmp.AllowUnexported(kitchenSink{})); diff != "" {
+				t.Fatalf("DecodeJSON(%q) and json.Unmarshal differ (-std +strict):\n%s", data, diff)
+			}
+		}
+	})
+}
+
+// checkStrictBody decodes data into a T and checks what FuzzDecodeJSON promises;
+// texts, when not nil, are the one-line strings of a decoded body.
+func checkStrictBody[T any](t *testing.T, data []byte, texts func(T) []string) {
+	t.Helper()
+	var got T
+	err := profiles.DecodeJSON(data, &got)
+	if err != nil {
+		checkDecodeError(t, "DecodeJSON", data, err)
+		return
+	}
+	var std T
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&std); err != nil {
+		t.Fatalf("DecodeJSON(%q) accepted what encoding/json refuses: %v", data, err)
+	}
+	if diff := cmp.Diff(std, got); diff != "" {
+		t.Fatalf("DecodeJSON(%q) and encoding/json differ (-std +strict):\n%s", data, diff)
+	}
+	if texts != nil {
+		for _, s := range texts(got) {
+			if !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl) {
+				t.Fatalf("DecodeJSON(%q) accepted text %q, which breaks the rules of text", data, s)
+			}
+		}
+	}
+	encoded, err := json.Marshal(got)
+	if err != nil {
+		t.Fatalf("json.Marshal(DecodeJSON(%q)) = %v", data, err)
+	}
+	var again T
+	if err := profiles.DecodeJSON(encoded, &again); err != nil {
+		t.Fatalf("DecodeJSON(json.Marshal(DecodeJSON(%q))) = %v, want no error; encoded %s", data, err, encoded)
+	}
+	if diff := cmp.Diff(got, again); diff != "" {
+		t.Fatalf("DecodeJSON(%q) changed after a round trip (-first +second):\n%s", data, diff)
+	}
 }

@@ -237,3 +237,32 @@ func TestLineError(t *testing.T) {
 		})
 	}
 }
+
+// TestReadProfilesStrictLines: a file's lines keep the rules of the API's bodies,
+// each refusal at its file:line and field: a key given twice or in other case,
+// text that is not valid UTF-8, a lone surrogate, a control character.
+func TestReadProfilesStrictLines(t *testing.T) {
+	p := profileDoc()
+	input := lines(t,
+		`{"id":"a","id":"b"}`,                                        // 1
+		p.with(object{"id": "c", "ID": "c"}),                         // 2
+		p.with(object{"id": "d", "name": raw(`"D\ud800"`)}),          // 3
+		p.with(object{"id": "e", "description": raw("\"caf\xe9\"")}), // 4
+		p.with(object{"id": "f", "name": "F\x00"}),                   // 5
+		p.with(object{"id": "g", "description": "regel\nregel"}),     // 6: fine
+	)
+	got, bad, err := taxonomy(t).ReadProfiles(strings.NewReader(input), "in.ndjson")
+	if err != nil {
+		t.Fatalf("ReadProfiles() error = %v, want nil", err)
+	}
+	checkLineErrors(t, "ReadProfiles", bad, []badLine{
+		{1, false, "in.ndjson:1: id: given more than once"},
+		{2, false, `in.ndjson:2: ID: unknown field; keys are case-sensitive: did you mean "id"?`},
+		{3, false, "in.ndjson:3: name: holds a lone surrogate"},
+		{4, false, "in.ndjson:4: description: must be valid UTF-8"},
+		{5, false, "in.ndjson:5: name: must not hold control characters"},
+	})
+	if len(got) != 1 || got[0].ID != "g" {
+		t.Errorf("ReadProfiles() = %d profiles, want g alone", len(got))
+	}
+}

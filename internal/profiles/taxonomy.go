@@ -108,5 +108,5 @@ func unknownCode(what, code string, terms []Term) string {
 		codes[i] = term.Code
 	}
 	sort.Strings(codes)
-	return fmt.Sprintf("unknown %s %q; valid: %s", what, code, strings.Join(codes, ", "))
+	return fmt.Sprintf("unknown %s %s; valid: %s", what, Quote(code), strings.Join(codes, ", "))
 }

@@ -3,6 +3,7 @@ package profiles
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -37,8 +38,11 @@ func ValidID(id string) bool {
 
 // ValidateProfile checks a profile against SPEC §1–2 and returns nil or a
 // *ValidationError naming every invalid field. Besides the specification's rules,
-// name must be trimmed, text must be valid UTF-8, contact fields are at most 200
-// characters, and private keys are non-empty and at most 200 characters.
+// name must be trimmed, text keeps the rules of text (text.go: valid UTF-8, no
+// control characters, line breaks and tabs only in description and private
+// values), contact fields are at most 200 characters, contact.website is an http
+// or https URL with a host, and private keys are non-empty and at most 200
+// characters.
 func (t *Taxonomy) ValidateProfile(p Profile) error {
 	var errs fieldErrors
 	t.checkProfile(&errs, p)
@@ -54,7 +58,7 @@ func (t *Taxonomy) checkProfile(errs *fieldErrors, p Profile) {
 	case "":
 		errs.add("size", "required; valid: small, medium, large")
 	default:
-		errs.add("size", "must be small, medium or large, got %s", quote(p.Size))
+		errs.add("size", "must be small, medium or large, got %s", Quote(p.Size))
 	}
 	checkAreas(errs, "areas", p.Areas)
 	if len(p.Instruments) == 0 {
@@ -76,15 +80,17 @@ func (t *Taxonomy) checkProfile(errs *fieldErrors, p Profile) {
 		}
 	}
 	checkCodes(errs, "themes", "theme", p.Themes, t.Themes, t.HasTheme)
-	checkText(errs, "description", p.Description, maxLongText)
+	checkText(errs, "description", p.Description, maxLongText, true)
 	if c := p.Contact; c != nil {
-		checkText(errs, "contact.email", c.Email, maxShortText)
+		checkText(errs, "contact.email", c.Email, maxShortText, false)
 		if c.Email != "" && !validEmail(c.Email) {
-			errs.add("contact.email", "%s is not an email address", quote(c.Email))
+			errs.add("contact.email", "%s is not an email address", Quote(c.Email))
 		}
-		checkText(errs, "contact.phone", c.Phone, maxShortText)
-		checkText(errs, "contact.website", c.Website, maxShortText)
-		checkText(errs, "contact.person", c.Person, maxShortText)
+		checkText(errs, "contact.phone", c.Phone, maxShortText, false)
+		if checkText(errs, "contact.website", c.Website, maxShortText, false) && c.Website != "" && !validWebsite(c.Website) {
+			errs.add("contact.website", "must be an http or https URL with a host, such as https://example.org")
+		}
+		checkText(errs, "contact.person", c.Person, maxShortText, false)
 	}
 	if len(p.Private) > maxPrivateKeys {
 		errs.add("private", "at most %d keys, got %d", maxPrivateKeys, len(p.Private))
@@ -94,11 +100,11 @@ func (t *Taxonomy) checkProfile(errs *fieldErrors, p Profile) {
 			errs.add("private", "keys must not be empty")
 			continue
 		}
-		if !utf8.ValidString(key) || utf8.RuneCountInString(key) > maxShortText {
-			errs.add("private", "key %s must be valid UTF-8 of at most %d characters", quote(key), maxShortText)
+		if msg := textError(key, maxShortText, false); msg != "" {
+			errs.add(join("private", key), "key %s", msg)
 			continue
 		}
-		if msg := textError(p.Private[key], maxLongText); msg != "" {
+		if msg := textError(p.Private[key], maxLongText, true); msg != "" {
 			errs.add(join("private", key), "%s", msg)
 		}
 	}
@@ -117,7 +123,7 @@ func (t *Taxonomy) ValidateTender(tn Tender) error {
 func (t *Taxonomy) checkTender(errs *fieldErrors, tn Tender) {
 	checkID(errs, "id", tn.ID)
 	checkTitle(errs, "title", tn.Title)
-	checkText(errs, "description", tn.Description, maxLongText)
+	checkText(errs, "description", tn.Description, maxLongText, true)
 	checkAreas(errs, "area", tn.Area)
 	checkCodes(errs, "themes", "theme", tn.Themes, t.Themes, t.HasTheme)
 	if tn.Budget != nil && *tn.Budget < 0 {
@@ -140,7 +146,7 @@ func (t *Taxonomy) checkTender(errs *fieldErrors, tn Tender) {
 			errs.add(path()+".instrument", "%s", unknownCode("instrument", need.Instrument, t.Instruments))
 		}
 		if j, dup := first[need.Instrument]; dup && need.Instrument != "" {
-			errs.add(path()+".instrument", "%s already in needs[%d]", quote(need.Instrument), j)
+			errs.add(path()+".instrument", "%s already in needs[%d]", Quote(need.Instrument), j)
 		} else {
 			first[need.Instrument] = i
 		}
@@ -221,12 +227,12 @@ func checkCollaboration(errs *fieldErrors, c Collaboration) {
 	case "":
 		errs.add("outcome", "required; valid: positive, negative")
 	default:
-		errs.add("outcome", "must be positive or negative, got %s", quote(c.Outcome))
+		errs.add("outcome", "must be positive or negative, got %s", Quote(c.Outcome))
 	}
 	if c.At == "" {
 		errs.add("at", "required")
 	} else if !validDate(c.At) {
-		errs.add("at", "%s is not a calendar date YYYY-MM-DD", quote(c.At))
+		errs.add("at", "%s is not a calendar date YYYY-MM-DD", Quote(c.At))
 	}
 }
 
@@ -241,7 +247,7 @@ func checkID(errs *fieldErrors, path, id string) {
 	case id == "":
 		errs.add(path, "required")
 	case !ValidID(id):
-		errs.add(path, "%s is not a valid id: use 1-%d characters a-z, 0-9 and -", quote(id), maxIDLen)
+		errs.add(path, "%s is not a valid id: use 1-%d characters a-z, 0-9 and -", Quote(id), maxIDLen)
 	}
 }
 
@@ -300,25 +306,43 @@ func checkTitle(errs *fieldErrors, path, s string) {
 	case strings.TrimSpace(s) != s:
 		errs.add(path, "must not start or end with white space")
 	default:
-		checkText(errs, path, s, maxShortText)
+		checkText(errs, path, s, maxShortText, false)
 	}
 }
 
-func checkText(errs *fieldErrors, path, s string, max int) {
-	if msg := textError(s, max); msg != "" {
+// checkText checks a text of at most max characters, multi-line or not, and
+// reports whether it is valid.
+func checkText(errs *fieldErrors, path, s string, max int, multiline bool) bool {
+	if msg := textError(s, max, multiline); msg != "" {
 		errs.add(path, "%s", msg)
+		return false
 	}
+	return true
 }
 
-// textError is what is wrong with a text of at most max characters, or "".
-func textError(s string, max int) string {
-	switch {
-	case !utf8.ValidString(s):
-		return "must be valid UTF-8"
-	case len(s) > max && utf8.RuneCountInString(s) > max: // never more runes than bytes
+// textError is what is wrong with a text of at most max characters, or "": the
+// rules of text (text.go), then the length.
+func textError(s string, max int, multiline bool) string {
+	if msg := textRuleError(s, multiline); msg != "" {
+		return msg
+	}
+	if len(s) > max && utf8.RuneCountInString(s) > max { // never more runes than bytes
 		return fmt.Sprintf("at most %d characters, got %d", max, utf8.RuneCountInString(s))
 	}
 	return ""
+}
+
+// validWebsite reports whether s is a URL a browser may open as a web site: http or
+// https, with a host, and no user name or password (https://bank.example@evil.example
+// shows one host and opens another). Any other scheme (javascript:, data:, file:)
+// would run or open something else where a page links it.
+func validWebsite(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Opaque != "" || u.User != nil || u.Hostname() == "" {
+		return false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	return scheme == "http" || scheme == "https"
 }
 
 func checkCode(errs *fieldErrors, path, what, code string, terms []Term, known func(string) bool) {
@@ -352,7 +376,7 @@ func checkCodes(errs *fieldErrors, path, what string, codes []string, terms []Te
 			errs.add(p, "%s", msg)
 		}
 		if dup {
-			errs.add(p, "%s already in %s[%d]", quote(code), path, j)
+			errs.add(p, "%s already in %s[%d]", Quote(code), path, j)
 		}
 	}
 }
@@ -370,10 +394,10 @@ func checkAreas(errs *fieldErrors, path string, areas []string) {
 		}
 		p := elem(path, i)
 		if !valid {
-			errs.add(p, "%s is not a CBS area code (NL, GMdddd, WKdddddd or BUdddddddd)", quote(area))
+			errs.add(p, "%s is not a CBS area code (NL, GMdddd, WKdddddd or BUdddddddd)", Quote(area))
 		}
 		if dup {
-			errs.add(p, "%s already in %s[%d]", quote(area), path, j)
+			errs.add(p, "%s already in %s[%d]", Quote(area), path, j)
 		}
 	}
 }

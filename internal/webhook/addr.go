@@ -43,10 +43,25 @@ func (p Policy) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
 	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 }
 
-// URLError is a webhook URL refused; Reason says why, for the partner.
-type URLError struct{ Reason string }
+// URLError is a webhook URL refused. Reason says why, for the partner: it never
+// says what a name resolved to, or whether it resolved at all, so that the answer
+// maps no names of the network the service runs in. Detail, when set, is that
+// for the operator's log.
+type URLError struct {
+	Reason string
+	Detail string
+}
 
-func (e *URLError) Error() string { return "webhook: url refused: " + e.Reason }
+func (e *URLError) Error() string {
+	if e.Detail != "" {
+		return "webhook: url refused: " + e.Reason + " (" + e.Detail + ")"
+	}
+	return "webhook: url refused: " + e.Reason
+}
+
+// reasonNotPublic is the Reason of a host that is, or resolves to, an address the
+// Policy does not allow, or does not resolve.
+const reasonNotPublic = "must resolve to a public address"
 
 // ErrRefusedAddr is a dial to an address the Policy does not allow.
 var ErrRefusedAddr = errors.New("webhook: address refused")
@@ -58,7 +73,7 @@ const lookupTimeout = 3 * time.Second
 // with AllowHTTP), a host, no user name or password, no fragment, and a host that
 // is an allowed address or a name all of whose addresses are allowed. "localhost"
 // and names under it are refused without asking DNS. A name that does not resolve
-// is refused too. The error is a *URLError.
+// is refused too, for the same reason. The error is a *URLError.
 func CheckURL(ctx context.Context, raw string, p Policy) (*url.URL, error) {
 	refuse := func(format string, args ...any) (*url.URL, error) {
 		return nil, &URLError{Reason: fmt.Sprintf(format, args...)}
@@ -102,22 +117,26 @@ func CheckURL(ctx context.Context, raw string, p Policy) (*url.URL, error) {
 			return refuse("must not name an address with a zone")
 		}
 		if !p.allow(a) {
-			return refuse("host %s is %s", a, why(a))
+			// The partner's own address, so saying what it is tells nothing new.
+			return refuse("%s: %s is %s", reasonNotPublic, a, why(a))
 		}
 		return u, nil
 	}
+	notPublic := func(format string, args ...any) (*url.URL, error) {
+		return nil, &URLError{Reason: reasonNotPublic, Detail: fmt.Sprintf(format, args...)}
+	}
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return refuse("host %s is loopback", host)
+		return notPublic("localhost and the names under it are loopback")
 	}
 	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 	defer cancel()
 	addrs, err := p.lookup(ctx, host)
 	if err != nil || len(addrs) == 0 {
-		return refuse("host %s cannot be resolved", host)
+		return notPublic("host %s cannot be resolved", host)
 	}
 	for _, a := range addrs {
 		if !p.allow(a.Unmap()) {
-			return refuse("host %s resolves to %s, %s", host, a.Unmap(), why(a))
+			return notPublic("host %s resolves to %s, %s", host, a.Unmap(), why(a))
 		}
 	}
 	return u, nil

@@ -103,6 +103,7 @@ func TestCheckURL(t *testing.T) {
 		{"name resolving to metadata", "https://meta.example.org/hook", strict, "metadata"},
 		{"name resolving to mapped private", "https://mapped.example.org/hook", strict, "private"},
 		{"name not resolving", "https://nowhere.example.org/hook", strict, "cannot be resolved"},
+		{"literal loopback, said to be", "https://127.0.0.1/hook", strict, "must resolve to a public address: 127.0.0.1 is loopback"},
 		{"http", "http://hooks.example.org/hook", strict, "https"},
 		{"ftp", "ftp://hooks.example.org/hook", strict, "https"},
 		{"no scheme", "hooks.example.org/hook", strict, "https"},
@@ -123,8 +124,11 @@ func TestCheckURL(t *testing.T) {
 			switch {
 			case tc.refused == "" && err != nil:
 				t.Errorf("CheckURL(%q) = %v, want accepted", tc.url, err)
-			case tc.refused != "" && (!errors.As(err, &uerr) || !strings.Contains(uerr.Reason, tc.refused)):
+			case tc.refused != "" && (!errors.As(err, &uerr) || !strings.Contains(uerr.Reason+" "+uerr.Detail, tc.refused)):
 				t.Errorf("CheckURL(%q) = %v, want a URLError saying %q", tc.url, err, tc.refused)
+			case tc.refused != "" && uerr.Detail != "" && uerr.Reason != "must resolve to a public address":
+				// What a name resolved to, or that it did not, is for the log only.
+				t.Errorf("CheckURL(%q) Reason = %q, want only that it must resolve to a public address", tc.url, uerr.Reason)
 			}
 		})
 	}
