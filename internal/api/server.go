@@ -3,9 +3,9 @@ package api
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	_ "embed"
 	"encoding/hex"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
