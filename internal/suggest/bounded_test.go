@@ -121,23 +121,3 @@ func TestBusyAboveMaxHeavy(t *testing.T) {
 	}
 }
 
-// TestRecomputeBoundedByEffort: the nightly recompute's search is bounded too
-// (match.DefaultEffort): on the crowded pool it ends by itself with an inexact
-// answer and its bound, which it stores, since the same inputs give the same
-// answer.
-func TestRecomputeBoundedByEffort(t *testing.T) {
-	if testing.Short() {
-		t.Skip("spends the whole default effort: seconds")
-	}
-	st, svc, tn := crowdedSetup(t)
-	out, err := svc.Recompute(context.Background(), tn.ID, 1, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.Result.Exact || out.Result.Bound == nil || out.Result.Interrupted {
-		t.Fatalf("Recompute(): exact %v, bound %v, interrupted %v; want the effort's inexact answer", out.Result.Exact, out.Result.Bound, out.Result.Interrupted)
-	}
-	if _, _, _, _, err := st.StoredSuggestion(context.Background(), tn.ID); err != nil {
-		t.Fatalf("StoredSuggestion() = %v, want the answer stored", err)
-	}
-}
