@@ -120,4 +120,3 @@ func TestBusyAboveMaxHeavy(t *testing.T) {
 		t.Errorf("Match once the slot is free: %v", err)
 	}
 }
-
