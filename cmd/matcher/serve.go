@@ -30,11 +30,11 @@ const (
 	cacheTTL     = 24 * time.Hour
 )
 
-// Server timeouts: a slow client cannot hold a connection open for ever.
+// Server timeouts: a slow client cannot hold a connection open for ever. The write
+// timeout and the request deadline below it are settings (settings.Bounds).
 const (
 	readHeaderTimeout = 5 * time.Second
 	readTimeout       = 15 * time.Second
-	writeTimeout      = 30 * time.Second
 	idleTimeout       = 2 * time.Minute
 	shutdownTimeout   = 20 * time.Second
 )
@@ -107,7 +107,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		optional = append(optional, api.Optional{Check: rc.Ping,
 			Detail: "the shared cache does not answer: this replica computes its answers itself"})
 	}
-	svc := suggestions.New(reads, answers, metrics)
+	svc := suggestions.New(reads, answers, metrics, suggestions.WithMaxHeavy(cfg.Bounds.MaxHeavy))
 	// After each recompute, the partners who appeared in a tender's suggestions for
 	// the first time hear it through their webhooks (the notifications themselves
 	// are recorded by the recompute).
@@ -125,12 +125,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	}
 	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
 		Store: reads, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Optional: optional, Redis: rdb,
-		Limits: limitsOf(cfg.Rates)})
+		Limits: limitsOf(cfg.Rates), RequestTimeout: cfg.Bounds.RequestTimeout})
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout,
+		ReadTimeout: readTimeout, WriteTimeout: cfg.Bounds.WriteTimeout, IdleTimeout: idleTimeout,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"samenspel/config"
 	"samenspel/internal/match"
@@ -22,16 +23,23 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
+// defaultSuggestTimeout is how long `matcher suggest` lets a search run, as the
+// server's request deadline does (settings.DefaultBounds).
+const defaultSuggestTimeout = 10 * time.Second
+
 // suggest is `matcher suggest` (SPEC §7): it reads a tender, profiles and
 // collaboration events from files and prints the suggestions JSON of SPEC §6. Any bad
-// line in any file is reported as file:line and nothing is printed on stdout.
-func suggest(_ context.Context, args []string, stdout, stderr io.Writer) error {
+// line in any file is reported as file:line and nothing is printed on stdout. The
+// search is bounded (SPEC §6): when --timeout passes, or ctx ends (SIGINT), it
+// prints the best coalitions found, with "exact": false and the proven "bound".
+func suggest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
 	var profileFiles, eventFiles listFlag
 	tenderFile := fs.String("tender", "", "the tender, one JSON document")
 	fs.Var(&profileFiles, "profiles", "profiles, NDJSON or CSV (by extension .csv); repeatable")
 	fs.Var(&eventFiles, "collaborations", "collaboration events, NDJSON; repeatable")
 	top := fs.Int("top", match.DefaultTop, fmt.Sprintf("coalitions to print, 1 to %d", match.MaxTop))
+	timeout := fs.Duration("timeout", defaultSuggestTimeout, "how long the search may run; then the best coalitions found, with exact false and their bound")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -44,6 +52,8 @@ func suggest(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: --profiles is required", errUsage)
 	case *top < 1 || *top > match.MaxTop:
 		return fmt.Errorf("%w: --top must be from 1 to %d, not %d", errUsage, match.MaxTop, *top)
+	case *timeout <= 0:
+		return fmt.Errorf("%w: --timeout must be positive, not %v", errUsage, *timeout)
 	}
 	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
 	if err != nil {
@@ -53,7 +63,10 @@ func suggest(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out, err := json.MarshalIndent(match.Suggest(in, match.Options{Top: *top}), "", "  ")
+	// The deadline starts with the search: reading the files is not searching.
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	out, err := json.MarshalIndent(match.Suggest(in, match.Options{Top: *top, Stop: ctx.Done()}), "", "  ")
 	if err != nil {
 		return err
 	}

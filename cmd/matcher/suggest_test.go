@@ -12,7 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"samenspel/config"
 	"samenspel/internal/match"
+	"samenspel/internal/profiles"
+	"samenspel/internal/synth"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -140,5 +143,68 @@ func TestSuggestExitStatus(t *testing.T) {
 	}
 	if err := exec.Command(bin, "suggest").Run(); !errors.As(err, &exit) || exit.ExitCode() != 2 {
 		t.Errorf("matcher suggest without flags: %v, want exit status 2", err)
+	}
+}
+
+// writeCrowded writes issue 11's finding 1 (synth.Crowded with the taxonomy's 30
+// instruments and 32 partners) as a tender file and a profiles file in dir.
+func writeCrowded(t *testing.T, dir string) (tenderFile, profileFile string) {
+	t.Helper()
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, in := range tax.Instruments {
+		codes = append(codes, in.Code)
+	}
+	tn, ps := synth.Crowded(codes, 32)
+	b, err := json.Marshal(tn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenderFile, profileFile = filepath.Join(dir, "tender.json"), filepath.Join(dir, "profiles.ndjson")
+	if err := os.WriteFile(tenderFile, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var lines []byte
+	for _, p := range ps {
+		b, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(append(lines, b...), '\n')
+	}
+	if err := os.WriteFile(profileFile, lines, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return tenderFile, profileFile
+}
+
+// TestSuggestTimeout: finding 1 of issue 11 offline. `matcher suggest` on the
+// crowded pool took 36.8 s; with --timeout it prints the best coalitions found by
+// then, with exact false and a bound at least the best score (SPEC §6).
+func TestSuggestTimeout(t *testing.T) {
+	tender, ps := writeCrowded(t, t.TempDir())
+	out, _, err := runMatcher(t, "suggest", "--tender", tender, "--profiles", ps, "--top", "50", "--timeout", "200ms")
+	if err != nil {
+		t.Fatalf("matcher suggest --timeout 200ms: %v", err)
+	}
+	var res match.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("output is not the result JSON: %v\n%s", err, out)
+	}
+	if res.Exact || res.Bound == nil || len(res.Coalitions) != 50 || *res.Bound < res.Coalitions[0].Score-1e-9 {
+		t.Fatalf("exact %v, bound %v, %d coalitions: want exact false, 50 coalitions and a bound at least the best score", res.Exact, res.Bound, len(res.Coalitions))
+	}
+}
+
+// TestSuggestTimeoutRefused: --timeout is a positive duration.
+func TestSuggestTimeoutRefused(t *testing.T) {
+	for _, v := range []string{"0s", "-1s", "soon"} {
+		_, _, err := runMatcher(t, "suggest", "--tender", "testdata/tender.json", "--profiles", "testdata/profiles.ndjson", "--timeout", v)
+		if exitCode(err) != 2 {
+			t.Errorf("matcher suggest --timeout %s = %v, want a usage error (exit 2)", v, err)
+		}
 	}
 }

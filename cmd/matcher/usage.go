@@ -17,6 +17,7 @@ var commands = []struct{ name, usage string }{
 	{"serve", `  matcher [serve] [--config FILE] [--addr HOST:PORT] [--data DIR] [--redis URL]
                   [--meili URL] [--no-examples] [--rate-ip N] [--rate-ip-burst N]
                   [--rate-token N] [--rate-token-burst N] [--rate-register N]
+                  [--request-timeout DURATION] [--write-timeout DURATION] [--max-heavy N]
       Serve the API and the pages until SIGINT or SIGTERM.
 `},
 	{"token", `  matcher token create --role admin|tender_owner|partner --name NAME [--profile ID]
@@ -27,8 +28,10 @@ var commands = []struct{ name, usage string }{
       Make, list, revoke or rotate API tokens; a new token is printed once.
 `},
 	{"suggest", `  matcher suggest --tender T.json --profiles P.ndjson|P.csv [--profiles ...]
-                  [--collaborations E.ndjson] [--top N]
-      Suggest coalitions for one tender from files, with no server or store.
+                  [--collaborations E.ndjson] [--top N] [--timeout DURATION]
+      Suggest coalitions for one tender from files, with no server or store; a
+      search still running after --timeout (default 10s) prints the best
+      coalitions found with "exact": false and its "bound".
 `},
 	{"recompute", `  matcher recompute [--full] [serve's settings flags]
       Recompute the suggestions of the open tenders whose inputs changed (all with

@@ -12,6 +12,11 @@
 // is JSON (requireJSON: 415 otherwise), so that no other web site can make a
 // browser send one.
 //
+// Every request has a deadline (Deps.RequestTimeout) that the domain receives in its
+// context: a search still running then answers with what it found (SPEC §6), and
+// the access log records how each request ended and whether its answer was
+// written. A replica busy with heavy computations answers 503 with Retry-After.
+//
 // It never lets *gin.Context reach domain code, never logs a request body, a token
 // or a private field, and keeps no global state: everything comes in through Deps.
 package api

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -8,6 +9,7 @@ import (
 
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/suggest"
 )
 
 // Problem is an error response (RFC 9457), with per-field errors for invalid input.
@@ -87,6 +89,12 @@ func problemFor(err error) Problem {
 		return newProblem(http.StatusForbidden, err.Error())
 	case errors.Is(err, errUnavailable):
 		return newProblem(http.StatusServiceUnavailable, err.Error())
+	case errors.Is(err, suggest.ErrBusy):
+		return newProblem(http.StatusServiceUnavailable, "too many searches at once on this server; try again in a second")
+	case errors.Is(err, context.DeadlineExceeded):
+		return newProblem(http.StatusServiceUnavailable, "no answer within the request deadline; try again")
+	case errors.Is(err, context.Canceled):
+		return newProblem(http.StatusServiceUnavailable, "the request was cancelled")
 	default:
 		// The detail of an unexpected error stays in the log, not in the response.
 		return newProblem(http.StatusInternalServerError, "")
@@ -97,9 +105,14 @@ func newProblem(status int, detail string) Problem {
 	return Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail}
 }
 
-// fail writes the problem for err and stops the request.
+// fail writes the problem for err and stops the request. A server busy with
+// searches, or a request that found no answer by its deadline, is worth another
+// try in a second (Retry-After).
 func fail(c *gin.Context, err error) {
 	p := problemFor(err)
+	if errors.Is(err, suggest.ErrBusy) || errors.Is(err, context.DeadlineExceeded) {
+		c.Header("Retry-After", "1")
+	}
 	if p.Status == http.StatusInternalServerError {
 		_ = c.Error(err)
 	}

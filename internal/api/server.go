@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	_ "embed"
 	"encoding/hex"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -50,6 +51,11 @@ type Deps struct {
 	Metrics *Metrics
 	// Limits are the request rates allowed; DefaultLimits when nil.
 	Limits *Limits
+	// RequestTimeout is the deadline of every request (none when 0): a search
+	// still running then answers with the best coalitions found, exact false and
+	// its bound (SPEC §6). Keep it below the server's write timeout, so that the
+	// answer is written.
+	RequestTimeout time.Duration
 	// Redis, when set, holds the rate-limit buckets, so that the limits hold across
 	// replicas.
 	Redis *redis.Client
@@ -96,7 +102,7 @@ func New(d Deps) (http.Handler, error) {
 	if d.Redis != nil {
 		lim.shared = redis_rate.NewLimiter(d.Redis)
 	}
-	r.Use(requestID(), apiVersion(), logRequests(d.Log), recoverProblem(d.Log), m.middleware(), lim.middleware(), limitBody())
+	r.Use(requestID(), apiVersion(), logRequests(d.Log), deadline(d.RequestTimeout), recoverProblem(d.Log), m.middleware(), lim.middleware(), limitBody())
 	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { writeProblem(c, newProblem(http.StatusMethodNotAllowed, "")) })
 
@@ -220,23 +226,112 @@ func apiVersion() gin.HandlerFunc {
 	}
 }
 
-// logRequests logs one line a request: method, route, status, duration, request id.
-// Never the body, the query string or the Authorization header.
+// logRequests logs one line a request: method, route, status, duration, request
+// id, and what really happened (SPEC §6): outcome (ok, deadline or cancelled, as
+// deadline records it), whether the answer was written, and its bytes. Never the
+// body, the query string or the Authorization header.
 func logRequests(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
+		w := &errWriter{ResponseWriter: c.Writer}
+		c.Writer = w
 		c.Next()
 		route := c.FullPath()
 		if route == "" {
 			route = "unmatched"
 		}
+		outcome := c.GetString(outcomeKey)
+		if outcome == "" {
+			outcome = outcomeOf(c.Request.Context().Err())
+		}
+		written := w.wrote(outcome != outcomeOK)
 		attrs := []any{"method", c.Request.Method, "route", route, "status", c.Writer.Status(),
-			"duration_ms", time.Since(start).Milliseconds(), "request_id", c.GetString("request_id")}
+			"duration_ms", time.Since(start).Milliseconds(), "request_id", c.GetString("request_id"),
+			"outcome", outcome, "written", written, "bytes", max(0, c.Writer.Size())}
 		if len(c.Errors) > 0 {
 			attrs = append(attrs, "err", c.Errors.Last().Err)
 		}
-		log.InfoContext(c.Request.Context(), "request", attrs...)
+		level := slog.LevelInfo
+		if !written {
+			level = slog.LevelWarn
+		}
+		log.Log(c.Request.Context(), level, "request", attrs...)
 	}
+}
+
+// The outcomes of a request in the access log.
+const (
+	outcomeKey       = "outcome"
+	outcomeOK        = "ok"
+	outcomeDeadline  = "deadline"
+	outcomeCancelled = "cancelled"
+)
+
+// outcomeOf names how a request's context ended: not at all (ok), at its deadline,
+// or cancelled (the client went away, or the server shut down).
+func outcomeOf(err error) string {
+	switch {
+	case err == nil:
+		return outcomeOK
+	case errors.Is(err, context.DeadlineExceeded):
+		return outcomeDeadline
+	default:
+		return outcomeCancelled
+	}
+}
+
+// deadline gives every request the deadline d (none when d is 0), and records
+// under outcomeKey how its context had ended when the handlers returned, before it
+// lets go of the context.
+func deadline(d time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		if d > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, d)
+			defer cancel()
+			c.Request = c.Request.WithContext(ctx)
+		}
+		c.Next()
+		c.Set(outcomeKey, outcomeOf(ctx.Err()))
+	}
+}
+
+// errWriter remembers the first error of a write of the answer.
+type errWriter struct {
+	gin.ResponseWriter
+	err error
+}
+
+func (w *errWriter) Write(b []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(b)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
+
+func (w *errWriter) WriteString(s string) (int, error) {
+	n, err := w.ResponseWriter.WriteString(s)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// wrote commits the status and reports whether the answer reached the
+// connection. When doubtful (the request's deadline passed or it was cancelled)
+// it flushes the answer to find out: a flush past the server's write timeout or to
+// a client that has gone fails. Otherwise the server flushes it as usual, after
+// the handlers, with its Content-Length.
+func (w *errWriter) wrote(doubtful bool) bool {
+	w.WriteHeaderNow()
+	if w.err == nil && doubtful {
+		if u, ok := w.ResponseWriter.(interface{ Unwrap() http.ResponseWriter }); ok {
+			w.err = http.NewResponseController(u.Unwrap()).Flush()
+		}
+	}
+	return w.err == nil
 }
 
 // recoverProblem turns a panic into a 500 problem and a log line.

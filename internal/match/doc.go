@@ -58,15 +58,31 @@
 // # Guarantees
 //
 // The tree search counts its work in candidate evaluations. On pools of up to
-// ExactPool (32) candidates after the reduction it has no budget, so the answer is
-// always the proven top N and Result.Exact is true; on larger pools it has 30% of
-// Options.Budget (DefaultBudget: 50,000), and when it ends within it the answer is
-// proven as well. When it does not, the other 70% goes to repairs (a large
-// neighbourhood search, lns.go): the best coalitions found have one, two or three
-// members freed at a time and are completed by the same bounded search over a short
-// list that holds, for each set of open needs, the few candidates that add most.
-// Such an answer has Exact false and a warning that states the upper bound the
-// search proved (Result.Bound): no coalition can score above it.
+// ExactPool (32) candidates after the reduction it has no budget of them, so the
+// answer is the proven top N and Result.Exact is true unless the effort below runs
+// out; on larger pools it has 30% of Options.Budget (DefaultBudget: 50,000), and
+// when it ends within it the answer is proven as well. When it does not, the other
+// 70% goes to repairs (a large neighbourhood search, lns.go): the best coalitions
+// found have one, two or three members freed at a time and are completed by the
+// same bounded search over a short list that holds, for each set of open needs, the
+// few candidates that add most. Such an answer has Exact false, the upper bound the
+// search proved (Result.Bound: no coalition can score above it, SPEC §6) and a
+// warning that states it.
+//
+// Every search is bounded (SPEC §6), on pools of any size, by two values its caller
+// hands it; the package itself reads no clock. Options.Effort (DefaultEffort: 10
+// million) caps the weighed evaluations of the whole search: each candidate a node
+// weighs, and each member whose contribution an added member or an offered
+// coalition makes it weigh again, so that the count follows the time on pools
+// where bounds cannot separate the coalitions (32 partners that each offer all of
+// 30 needs: some 2.5 s of one core). Options.Stop, a channel such as a context's
+// Done, is looked at every stopEvery (4,096) weighed evaluations. When either ends
+// the search, it stops at once with the best coalitions found, Exact false and the
+// bound: the best score found, or the bound of the root's child the tree search was
+// in, whichever is higher (the root tries its children best bound first, and every
+// branch it left is below the N-th best found). A search ended by Stop also has
+// Result.Interrupted: its answer depends on when that happened, so callers do not
+// cache it. Effort and Budget give the same answer on every run.
 //
 // Measured (package tests, BenchmarkQuality; figures in the README): on 72 pools of
 // 100 to 300 candidates whose optimum a search without budget proves, the best

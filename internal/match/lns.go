@@ -46,7 +46,7 @@ func (s *searcher) improve(budget int) bool {
 		}
 		for freed := 1; freed <= min(maxFreed, len(start)-1); freed++ {
 			for _, kept := range subsetsWithout(start, freed) {
-				if s.work >= limit {
+				if s.work >= limit || s.ended {
 					return true
 				}
 				s.repair(kept, len(start), all, min(repairBudget, limit-s.work))
@@ -108,6 +108,7 @@ func (s *searcher) shortList(d, size, per int, all []item) []item {
 		all = append(all, item{c: c, key: v, role: cd.needs & gaps})
 	}
 	s.work += len(s.pool)/32 + len(all)
+	s.weighed += len(s.pool)/32 + len(all)
 	// Keep the per best of each role in one pass, then the shortListMax best of
 	// those.
 	better := func(a, b item) bool { return a.key > b.key || (a.key == b.key && a.c < b.c) }

@@ -128,7 +128,7 @@ func (s *searcher) polish() {
 		changed = false
 		for _, f := range slices.Clone(s.top.items) {
 			k := key(f.members)
-			if seen[k] || climbs >= s.top.n {
+			if seen[k] || climbs >= s.top.n || s.ended {
 				continue
 			}
 			seen[k] = true

@@ -74,32 +74,47 @@ type searcher struct {
 	budget  int // candidate evaluations the tree search may make; 0: no limit
 	work    int
 	stopped bool
+	// weighed counts the work of every part of the search in weighed evaluations:
+	// one for each candidate a node weighs, and for each member whose contribution
+	// an added member or an offered coalition makes it weigh again. effort caps it
+	// on pools of every size (Options.Effort). ended records that the effort was
+	// spent or the caller stopped the search (interrupted): unlike stopped, no
+	// repair clears it, and nothing after it searches further.
+	weighed     int
+	effort      int
+	ended       bool
+	interrupted bool
+	// stop, when closed, ends the search (Options.Stop); it is looked at every
+	// stopEvery weighed evaluations, at nextCheck.
+	stop      <-chan struct{}
+	nextCheck int
+	// unexplored bounds the score of the coalitions the tree search left unexplored
+	// when it stopped: the bound of the root's child it was in (the root's children
+	// are tried best bound first, so no later one can do better).
+	unexplored float64
 
 	pool []int // candidates in play after the exact reduction, by index
 
-	members []int       // the current partial coalition, in the order added
-	cov     [][]float64 // cov[d]: summed levels of members[:d]
-	tal     []tally     // tal[d]: tally of members[:d]
-	buf     [][]item    // buf[d]: the list a node at depth d hands its children
-	needTop [][]float64 // needTop[d]: for each need, the largest levels left, at depth d
-	open    [][]int     // open[d]: the needs not fully covered at depth d
-	mustPos []int       // need index → position among the must needs, or −1 when relaxed
-	sorted  []int       // scratch: members in ascending order
-	scratch []float64   // scratch summed levels
-	inS     []bool      // scratch membership flags
-	sizes   [9]sizeBound
-	// rootBound is an upper bound on the score of any coalition that could beat
-	// the threshold when the tree search started.
-	rootBound float64
-	roleBest  [][]item // scratch for short lists
+	members  []int       // the current partial coalition, in the order added
+	cov      [][]float64 // cov[d]: summed levels of members[:d]
+	tal      []tally     // tal[d]: tally of members[:d]
+	buf      [][]item    // buf[d]: the list a node at depth d hands its children
+	needTop  [][]float64 // needTop[d]: for each need, the largest levels left, at depth d
+	open     [][]int     // open[d]: the needs not fully covered at depth d
+	mustPos  []int       // need index → position among the must needs, or −1 when relaxed
+	sorted   []int       // scratch: members in ascending order
+	scratch  []float64   // scratch summed levels
+	inS      []bool      // scratch membership flags
+	sizes    [9]sizeBound
+	roleBest [][]item // scratch for short lists
 	// repairing: only branches that could beat the best coalition found are
 	// explored (see repair).
 	repairing bool
 }
 
-func newSearcher(in *instance, relaxed bool, top, budget int, pool []int) *searcher {
+func newSearcher(in *instance, relaxed bool, top, budget int, pool []int, effort int, stop <-chan struct{}) *searcher {
 	k := in.maxSize
-	s := &searcher{in: in, relaxed: relaxed, top: topList{n: top}, budget: budget, pool: pool,
+	s := &searcher{in: in, relaxed: relaxed, top: topList{n: top}, budget: budget, pool: pool, effort: effort, stop: stop,
 		members: make([]int, 0, k), cov: make([][]float64, k+1), tal: make([]tally, k+1),
 		buf: make([][]item, k+1), needTop: make([][]float64, k+1), open: make([][]int, k+1), mustPos: make([]int, len(in.needs)),
 		scratch: make([]float64, len(in.needs)), inS: make([]bool, len(in.cands))}
@@ -119,7 +134,9 @@ func newSearcher(in *instance, relaxed bool, top, budget int, pool []int) *searc
 }
 
 // run fills s.top: incumbents first, then the tree search, then, when the tree search
-// ran out of budget, a local search around what it found.
+// ran out of budget, a local search around what it found. When the effort is spent
+// or the caller stops the search, it ends at once with what it has found: no repair
+// or local search follows.
 func (s *searcher) run() {
 	s.seed()
 	total := s.budget
@@ -131,11 +148,52 @@ func (s *searcher) run() {
 		all[i] = item{c: c}
 	}
 	s.node(0, all)
-	if s.stopped {
+	if s.stopped && !s.ended {
 		s.improve(total - s.budget)
 		s.polish()
 		s.stopped = true
 	}
+}
+
+// stopEvery is how many weighed evaluations the search makes between two looks at
+// its stop channel: tens of microseconds of work, so that a stopped search ends
+// well within a millisecond, while a look per node would cost more than the node.
+const stopEvery = 4096
+
+// halted reports whether the search must end here: its caller closed the stop
+// channel, it has spent its effort, or the tree search its budget.
+func (s *searcher) halted() bool {
+	if s.ended {
+		return true
+	}
+	if s.stop != nil && s.weighed >= s.nextCheck {
+		s.nextCheck = s.weighed + stopEvery
+		select {
+		case <-s.stop:
+			s.ended, s.interrupted = true, true
+			return true
+		default:
+		}
+	}
+	if s.effort > 0 && s.weighed > s.effort {
+		s.ended = true
+		return true
+	}
+	return s.budget > 0 && s.work > s.budget
+}
+
+// bound is an upper bound on the score of any coalition of the search's rules: the
+// best score found when the tree search ran to its end, and otherwise at least
+// what it left unexplored could reach.
+func (s *searcher) bound() float64 {
+	b := 0.0
+	if len(s.top.items) > 0 {
+		b = s.top.items[0].score
+	}
+	if s.stopped {
+		b = math.Max(b, s.unexplored)
+	}
+	return b
 }
 
 // treeShare is the percentage of a search's budget for the tree search over the
@@ -162,6 +220,7 @@ func (s *searcher) record(d int) {
 	if v < s.top.threshold()-eps {
 		return
 	}
+	s.weighed += t.size // feasible weighs each member's contribution again
 	if !s.in.feasible(s.members, t, s.cov[d], s.relaxed) {
 		return
 	}
@@ -195,6 +254,7 @@ func (s *searcher) add(d, x int) bool {
 	}
 	s.members = append(s.members[:d], x)
 	s.tal[d+1] = t
+	s.weighed += d + 1
 	// Only members sharing a need with x can have lost their contribution.
 	for _, m := range s.members[:d] {
 		if in.contribution(m, next) <= eps {
@@ -214,7 +274,9 @@ func (s *searcher) node(d int, list []item) {
 	if r == 0 || s.stopped {
 		return
 	}
-	if s.budget > 0 && s.work > s.budget {
+	// The root always computes its bounds, so that a search stopped at once still
+	// proves one.
+	if d > 0 && s.halted() {
 		s.stopped = true
 		return
 	}
@@ -230,6 +292,7 @@ func (s *searcher) node(d int, list []item) {
 	gaps := open(cov)
 	// The work is the candidates evaluated, plus a little for those skipped by mask.
 	s.work += 1 + len(list)/32
+	s.weighed += 1 + len(list)/32
 	for _, it := range list {
 		x := it.c
 		c := &in.cands[x]
@@ -237,6 +300,7 @@ func (s *searcher) node(d int, list []item) {
 			continue
 		}
 		s.work++
+		s.weighed++
 		g := in.gain(x, cov)
 		if g <= eps {
 			continue
@@ -340,11 +404,6 @@ func (s *searcher) node(d int, list []item) {
 		}
 	}
 	nb = live
-	if d == 0 {
-		for _, b := range s.sizes[:nb] {
-			s.rootBound = math.Max(s.rootBound, b.base+math.Min(b.sum, b.cap))
-		}
-	}
 	if nb == 0 {
 		return
 	}
@@ -407,6 +466,9 @@ func (s *searcher) node(d int, list []item) {
 		}
 		s.members = s.members[:d]
 		if s.stopped {
+			if d == 0 {
+				s.unexplored = it.bound
+			}
 			return
 		}
 	}

@@ -24,17 +24,32 @@ const (
 	DefaultTop = 10
 	MaxTop     = 50
 	// ExactPool is the pool size (after the exact reduction) up to which the tree
-	// search runs without a budget, so that its answer is always proven.
+	// search runs without a budget of candidate evaluations, so that its answer is
+	// proven unless the effort runs out first.
 	ExactPool = 32
 	// DefaultBudget is the number of candidate evaluations the tree search may make
 	// on larger pools.
 	DefaultBudget = 50_000
+	// DefaultEffort is the number of weighed evaluations one search may make on a
+	// pool of any size (SPEC §6: every search is bounded): 2 to 3 seconds of one
+	// core on the densest pools (32 partners that each offer all of 30 needs),
+	// where an ordinary pool of up to ExactPool needs thousands, and Budget ends a
+	// larger pool's search at some 20,000 to 60,000.
+	DefaultEffort = 10_000_000
 )
 
 // Options tune one search. The zero value asks for the defaults.
 type Options struct {
 	Top    int // coalitions to return: DefaultTop when 0, at most MaxTop
 	Budget int // candidate evaluations for pools above ExactPool: DefaultBudget when 0
+	// Effort is the weighed evaluations the search may make on a pool of any size,
+	// counting every member whose contribution it weighs: DefaultEffort when 0.
+	Effort int
+	// Stop, when closed, ends the search at its next look (every few thousand
+	// weighed evaluations, well under a millisecond): the answer then holds the
+	// best coalitions found so far, with Exact false and Interrupted true. Callers
+	// hand it their context's Done channel; nil never stops.
+	Stop <-chan struct{}
 }
 
 // Result is the answer to a tender (SPEC §6).
@@ -43,12 +58,17 @@ type Result struct {
 	Feasible   bool        `json:"feasible"`
 	Candidates int         `json:"candidates"`
 	Coalitions []Coalition `json:"coalitions"`
-	// Exact is true when the coalitions are the proven top N.
-	Exact    bool     `json:"exact"`
+	// Exact is true when the coalitions are the proven top N: the search ran to its
+	// end within its budget and was not stopped.
+	Exact bool `json:"exact"`
+	// Bound is, when Exact is false, the upper bound the search proved on the score
+	// of any coalition: none can score above it (SPEC §6). Nil when Exact.
+	Bound    *float64 `json:"bound,omitempty"`
 	Warnings []string `json:"warnings"`
-	// Bound is an upper bound on the score of any coalition: the best score when
-	// Exact, and otherwise what the search could prove.
-	Bound float64 `json:"-"`
+	// Interrupted is true when Options.Stop ended the search: the answer depends on
+	// when that happened, not on the input alone, so it must not be cached or
+	// stored.
+	Interrupted bool `json:"-"`
 }
 
 // Coalition is one suggested coalition with the reasons behind it.
@@ -106,22 +126,39 @@ func Suggest(in Input, opt Options) Result {
 	if len(pool) <= ExactPool {
 		budget = 0
 	}
-	s := newSearcher(inst, false, keep, budget, pool)
+	effort := opt.Effort
+	if effort <= 0 {
+		effort = DefaultEffort
+	}
+	s := newSearcher(inst, false, keep, budget, pool, effort, opt.Stop)
 	s.run()
+	// A search that stopped without a feasible coalition has not proven that there
+	// is none: the answer stays inexact even when the search without rule 2 ends.
+	stopped, ended, interrupted := s.stopped, s.ended, s.interrupted
 	res.Feasible = len(s.top.items) > 0
 	if !res.Feasible {
-		s = newSearcher(inst, true, keep, budget, pool)
+		// The search without rule 2 has what is left of the effort (at least one
+		// look, so that it still returns its greedy coalitions).
+		s = newSearcher(inst, true, keep, budget, pool, max(1, effort-s.weighed), opt.Stop)
 		s.run()
+		stopped, ended, interrupted = stopped || s.stopped, ended || s.ended, interrupted || s.interrupted
 		if len(s.top.items) > 0 {
 			res.Warnings = append(res.Warnings, "no coalition covers every must need: these are the best under the other rules, with their gaps")
 		}
 	}
-	if len(s.top.items) > 0 {
-		res.Bound = math.Max(s.rootBound, s.top.items[0].score)
-	}
-	if s.stopped {
+	if stopped {
 		res.Exact = false
-		res.Warnings = append(res.Warnings, fmt.Sprintf("the search reached its budget of %d candidate evaluations: these are the best coalitions found, not proven optimal; no coalition scores above %.4f", budget, res.Bound))
+		bound := s.bound()
+		res.Bound = &bound
+		res.Interrupted = interrupted
+		why := fmt.Sprintf("the search reached its budget of %d candidate evaluations", budget)
+		switch {
+		case interrupted:
+			why = "the search was stopped at its deadline"
+		case ended:
+			why = fmt.Sprintf("the search reached its effort of %d weighed evaluations", effort)
+		}
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: these are the best coalitions found, not proven optimal; no coalition scores above %.4f", why, bound))
 	}
 	if len(s.top.items) == 0 {
 		res.Warnings = append(res.Warnings, "no coalition meets the size, kind, large and small rules without a free rider")

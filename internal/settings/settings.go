@@ -57,6 +57,9 @@ type Settings struct {
 	Replica string `yaml:"replica"`
 	// Rates are the request limits (SAMENSPEL_RATE_*, --rate-*).
 	Rates Rates `yaml:",inline"`
+	// Bounds are the request deadline, the write timeout and the cap on heavy
+	// computations (SAMENSPEL_REQUEST_TIMEOUT, --request-timeout and so on).
+	Bounds Bounds `yaml:",inline"`
 }
 
 // CronOff is the schedule that schedules nothing.
@@ -74,7 +77,7 @@ func Defaults() Settings {
 	host, _ := os.Hostname()
 	return Settings{Addr: "127.0.0.1:8080", Data: "./data",
 		RecomputeCron: "30 2 * * *", StaleCron: "0 3 * * 0", Timezone: "Europe/Amsterdam", Replica: host,
-		Rates: DefaultRates()}
+		Rates: DefaultRates(), Bounds: DefaultBounds()}
 }
 
 // DefaultFile is the configuration file read when it exists and --config is not
@@ -96,6 +99,7 @@ func Load(args []string, env func(string) (string, bool)) (Settings, error) {
 	meiliKey := fs.String("meili-key", "", "Meilisearch API key (prefer SAMENSPEL_MEILI_KEY)")
 	noExamples := fs.Bool("no-examples", false, "do not fill an empty store with the example data")
 	rates := addRateFlags(fs, s.Rates)
+	bounds := addBoundFlags(fs, s.Bounds)
 	if err := fs.Parse(args); err != nil {
 		return s, newFlagError(fs, err)
 	}
@@ -134,6 +138,9 @@ func Load(args []string, env func(string) (string, bool)) (Settings, error) {
 	if err := s.Rates.fromEnv(env); err != nil {
 		return s, err
 	}
+	if err := s.Bounds.fromEnv(env); err != nil {
+		return s, err
+	}
 
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
@@ -152,6 +159,7 @@ func Load(args []string, env func(string) (string, bool)) (Settings, error) {
 		}
 	})
 	rates.apply(fs, &s.Rates)
+	bounds.apply(fs, &s.Bounds)
 	return s, s.Validate()
 }
 
@@ -222,7 +230,10 @@ func (s Settings) Validate() error {
 			}
 		}
 	}
-	return s.Rates.Validate()
+	if err := s.Rates.Validate(); err != nil {
+		return err
+	}
+	return s.Bounds.Validate()
 }
 
 // String shows the settings with secrets masked, for the start-up log.
@@ -231,8 +242,8 @@ func (s Settings) String() string {
 	if s.MeiliKey != "" {
 		key = "***"
 	}
-	return fmt.Sprintf("addr=%s data=%s redis=%s meili=%s meili_key=%s no_examples=%t trusted_proxies=%v recompute_cron=%q stale_cron=%q timezone=%s replica=%s %s",
-		s.Addr, s.Data, mask(s.RedisURL), s.MeiliURL, key, s.NoExamples, s.TrustedProxies, s.RecomputeCron, s.StaleCron, s.Timezone, s.Replica, s.Rates)
+	return fmt.Sprintf("addr=%s data=%s redis=%s meili=%s meili_key=%s no_examples=%t trusted_proxies=%v recompute_cron=%q stale_cron=%q timezone=%s replica=%s %s %s",
+		s.Addr, s.Data, mask(s.RedisURL), s.MeiliURL, key, s.NoExamples, s.TrustedProxies, s.RecomputeCron, s.StaleCron, s.Timezone, s.Replica, s.Rates, s.Bounds)
 }
 
 // mask hides the password of a URL.

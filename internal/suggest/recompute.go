@@ -34,7 +34,8 @@ type Outcome struct {
 // the first requests after the run cost nothing.
 //
 // The answer is stored whole or not at all: a run cancelled in the middle leaves
-// the tender with its old answer or its new one.
+// the tender with its old answer or its new one. Its search is bounded as every
+// search is (match.DefaultEffort) and stops when ctx ends.
 func (s *Service) Recompute(ctx context.Context, tender string, run int64, full bool) (Outcome, error) {
 	r := defaultRequest(tender)
 	v, err := s.store.Versions(ctx)
@@ -70,6 +71,11 @@ func (s *Service) Recompute(ctx context.Context, tender string, run int64, full 
 	res, body, err := s.compute(ctx, r, v, in)
 	if err != nil {
 		return Outcome{}, err
+	}
+	if res.Interrupted {
+		// The run was stopped during the search: an answer that depends on when
+		// is not stored; the tender keeps its old one.
+		return Outcome{}, context.Cause(ctx)
 	}
 	wrote, err := s.store.PutSuggestion(ctx, tender, digest, run, body, s.now().UTC())
 	if err != nil {

@@ -12,8 +12,16 @@
 //
 // It sits between the API and the store. It never sees who asks, and caches only
 // the engine's answer, which holds public fields alone. Concurrent misses for one
-// key compute once (singleflight), on a context that no single caller's
-// cancellation can poison.
+// key compute once (flights), on a context that no single caller's cancellation
+// can poison, but that ends at the deadline of the caller that started it or when
+// no caller waits any more.
+//
+// Every search is bounded (SPEC §6): the engine gets its caller's Done channel, and
+// an answer it stopped early (match.Result.Interrupted) is served but never cached
+// or stored, since it depends on when the search was stopped. At most a set
+// number of heavy computations (a miss that runs the engine, Match, Score) run at
+// once (WithMaxHeavy); above it a request gets ErrBusy at once rather than a
+// share of a busy core.
 package suggest
 
 import (
@@ -30,7 +38,7 @@ import (
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
-	"golang.org/x/sync/singleflight"
+	"golang.org/x/sync/semaphore"
 
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
@@ -81,7 +89,9 @@ type Service struct {
 	// lockTTL is how long a replica holds a missed answer's lock and the others
 	// wait for it (defaultLockTTL; tests on a slow machine lengthen it).
 	lockTTL time.Duration
-	flight  singleflight.Group
+	flight  flights
+	// heavy admits the heavy computations running at once; nil admits all.
+	heavy *semaphore.Weighted
 	// computes counts the engine runs (for tests and, later, metrics).
 	computes atomic.Int64
 	// digests remembers inputsDigest per tender and store version.
@@ -94,9 +104,44 @@ type Service struct {
 }
 
 // New returns a service over a store and a cache; obs may be nil.
-func New(st Store, c Cache, obs Observer) *Service {
+func New(st Store, c Cache, obs Observer, opts ...Option) *Service {
 	digests, _ := lru.New[string, string](digestMemo) // fails only for a size below 1
-	return &Service{store: st, cache: c, obs: obs, digests: digests, now: time.Now, lockTTL: defaultLockTTL}
+	s := &Service{store: st, cache: c, obs: obs, digests: digests, now: time.Now, lockTTL: defaultLockTTL}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithMaxHeavy admits at most n heavy computations at once: cache misses that run
+// the engine, Match and Score. Above it they fail with ErrBusy. n of 0 or less
+// admits any number (the default). The nightly recompute is not counted: it gives
+// way to requests by itself (internal/recompute).
+func WithMaxHeavy(n int) Option {
+	return func(s *Service) {
+		if n > 0 {
+			s.heavy = semaphore.NewWeighted(int64(n))
+		}
+	}
+}
+
+// ErrBusy is a heavy computation refused because the most allowed are running
+// (WithMaxHeavy); the API answers 503 with Retry-After.
+var ErrBusy = errors.New("suggest: too many searches at once")
+
+// enter admits one heavy computation, or returns ErrBusy; the caller calls leave
+// when it is done.
+func (s *Service) enter() (leave func(), err error) {
+	if s.heavy == nil {
+		return func() {}, nil
+	}
+	if !s.heavy.TryAcquire(1) {
+		return nil, ErrBusy
+	}
+	return func() { s.heavy.Release(1) }, nil
 }
 
 // digestMemo is how many input digests a service remembers.
@@ -135,10 +180,7 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 	if err == nil && ok {
 		return b, nil
 	}
-	ch := s.flight.DoChan(key, func() (any, error) {
-		// One computation for every caller waiting on this key: it must not end
-		// because the first caller went away.
-		cctx := context.WithoutCancel(ctx)
+	return s.flight.do(ctx, key, func(cctx context.Context) ([]byte, error) {
 		if b, ok := s.stored(cctx, r, digest); ok {
 			if err := s.cache.Set(cctx, key, b); err != nil && s.obs != nil {
 				s.obs.CacheError()
@@ -150,29 +192,38 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 		if ok {
 			return b, nil
 		}
-		_, b, err := s.compute(cctx, r, v, loaded)
+		if err := cctx.Err(); err != nil {
+			return nil, err // no one waits any more, or the deadline passed
+		}
+		leave, err := s.enter()
 		if err != nil {
 			return nil, err
 		}
-		if err := s.cache.Set(cctx, key, b); err != nil && s.obs != nil {
-			s.obs.CacheError()
+		defer leave()
+		res, b, err := s.compute(cctx, r, v, loaded)
+		if err != nil {
+			return nil, err
+		}
+		// A search stopped early is served, but its answer depends on when it
+		// stopped: the next request computes again.
+		if !res.Interrupted {
+			if err := s.cache.Set(cctx, key, b); err != nil && s.obs != nil {
+				s.obs.CacheError()
+			}
 		}
 		return b, nil
 	})
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case res := <-ch:
-		if res.Err != nil {
-			return nil, res.Err
-		}
-		return res.Val.([]byte), nil
-	}
 }
+
+// answerVersion names the shape and the engine of the answers: it starts every
+// cache key and every inputs digest, so that answers of an older engine (here:
+// before every search was bounded and an inexact answer carried its bound) are
+// neither served from a cache nor from the store once the engine changes.
+const answerVersion = "v4"
 
 // cacheKey is the cache key of the answer to r whose inputs have digest.
 func cacheKey(r Request, digest string) string {
-	return fmt.Sprintf("suggest/v3/%s/%s/top%d/i%t", r.Tender, digest, r.Top, r.InterestedOnly)
+	return fmt.Sprintf("suggest/%s/%s/%s/top%d/i%t", answerVersion, r.Tender, digest, r.Top, r.InterestedOnly)
 }
 
 // defaultRequest is the request the nightly recompute answers ahead for each
@@ -228,7 +279,8 @@ func (s *Service) load(ctx context.Context, r Request, v store.Versions) (*input
 }
 
 // compute runs the engine on in, reading the inputs first when in is nil, and
-// returns the answer with its JSON.
+// returns the answer with its JSON. The search stops when ctx ends; the answer then
+// has Interrupted set.
 func (s *Service) compute(ctx context.Context, r Request, v store.Versions, in *inputs) (match.Result, []byte, error) {
 	s.computes.Add(1)
 	if in == nil {
@@ -237,7 +289,7 @@ func (s *Service) compute(ctx context.Context, r Request, v store.Versions, in *
 			return match.Result{}, nil, err
 		}
 	}
-	res := match.Suggest(match.Input{Tender: in.tender, Profiles: in.candidates, Trust: in.trust}, match.Options{Top: r.Top})
+	res := match.Suggest(match.Input{Tender: in.tender, Profiles: in.candidates, Trust: in.trust}, match.Options{Top: r.Top, Stop: ctx.Done()})
 	b, err := json.Marshal(res)
 	return res, b, err
 }
@@ -272,6 +324,9 @@ func (s *Service) inputsDigest(ctx context.Context, r Request, v store.Versions)
 func digestOf(in *inputs) (string, error) {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
+	if err := enc.Encode(answerVersion); err != nil {
+		return "", err
+	}
 	if err := enc.Encode(in.tender); err != nil {
 		return "", err
 	}
@@ -317,7 +372,11 @@ func (s *Service) awaitOther(ctx context.Context, key string) (b []byte, ok bool
 	}
 	deadline := time.Now().Add(s.lockTTL)
 	for time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return nil, false, unlock // the caller computes nothing either: its ctx has ended
+		case <-time.After(20 * time.Millisecond):
+		}
 		b, hit, err := s.cache.Get(ctx, key)
 		if err != nil {
 			return nil, false, unlock
@@ -329,8 +388,14 @@ func (s *Service) awaitOther(ctx context.Context, key string) (b []byte, ok bool
 	return nil, false, unlock
 }
 
-// Match answers an unsaved tender (POST /v1/match): nothing is cached.
+// Match answers an unsaved tender (POST /v1/match): nothing is cached. It is a
+// heavy computation (ErrBusy above the cap), and its search stops when ctx ends.
 func (s *Service) Match(ctx context.Context, t profiles.Tender, top int) (match.Result, error) {
+	leave, err := s.enter()
+	if err != nil {
+		return match.Result{}, err
+	}
+	defer leave()
 	v, err := s.store.Versions(ctx)
 	if err != nil {
 		return match.Result{}, err
@@ -343,7 +408,7 @@ func (s *Service) Match(ctx context.Context, t profiles.Tender, top int) (match.
 	if err != nil {
 		return match.Result{}, err
 	}
-	return match.Suggest(match.Input{Tender: t, Profiles: ps, Trust: tr}, match.Options{Top: top}), nil
+	return match.Suggest(match.Input{Tender: t, Profiles: ps, Trust: tr}, match.Options{Top: top, Stop: ctx.Done()}), nil
 }
 
 // ScoreRequest is a proposed coalition to score for a stored tender.
@@ -357,8 +422,14 @@ type ScoreRequest struct {
 }
 
 // Score scores a proposed coalition for a stored tender (match.Score). A member
-// that is no profile at all is match.ErrProposal.
+// that is no profile at all is match.ErrProposal. It is a heavy computation
+// (ErrBusy above the cap).
 func (s *Service) Score(ctx context.Context, r ScoreRequest) (match.Scored, error) {
+	leave, err := s.enter()
+	if err != nil {
+		return match.Scored{}, err
+	}
+	defer leave()
 	tender, ids := r.Tender, r.Members
 	rec, err := s.store.GetTender(ctx, tender)
 	if err != nil {
