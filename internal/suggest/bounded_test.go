@@ -96,7 +96,7 @@ func TestBusyAboveMaxHeavy(t *testing.T) {
 	if _, err := svc.ForTender(ctx, cached); err != nil {
 		t.Fatal(err)
 	}
-	leave, err := svc.enter() // a heavy computation in flight
+	leave, err := svc.enter(ctx) // a heavy computation in flight
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,5 +118,27 @@ func TestBusyAboveMaxHeavy(t *testing.T) {
 	}
 	if _, err := svc.Match(ctx, tn, 3); err != nil {
 		t.Errorf("Match once the slot is free: %v", err)
+	}
+
+	// A slot that comes free within admissionWait is waited for: computations of
+	// milliseconds queue behind each other instead of refusing each other.
+	leave, err = svc.enter(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.AfterFunc(admissionWait/5, leave)
+	if _, err := svc.Match(ctx, tn, 3); err != nil {
+		t.Errorf("Match while a slot comes free within the admission wait: %v, want it to wait and run", err)
+	}
+	// A caller that gives up while waiting gets its own error, not ErrBusy.
+	leave, err = svc.enter(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer leave()
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := svc.Match(gone, tn, 3); !errors.Is(err, context.Canceled) {
+		t.Errorf("Match of a caller gone while waiting: %v, want context.Canceled", err)
 	}
 }

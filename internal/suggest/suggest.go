@@ -117,9 +117,10 @@ func New(st Store, c Cache, obs Observer, opts ...Option) *Service {
 type Option func(*Service)
 
 // WithMaxHeavy admits at most n heavy computations at once: cache misses that run
-// the engine, Match and Score. Above it they fail with ErrBusy. n of 0 or less
-// admits any number (the default). The nightly recompute is not counted: it gives
-// way to requests by itself (internal/recompute).
+// the engine, Match and Score. One above it waits up to admissionWait for a slot
+// (a computation of the ordinary kind takes milliseconds), then fails with
+// ErrBusy. n of 0 or less admits any number (the default). The nightly recompute
+// is not counted: it gives way to requests by itself (internal/recompute).
 func WithMaxHeavy(n int) Option {
 	return func(s *Service) {
 		if n > 0 {
@@ -132,14 +133,29 @@ func WithMaxHeavy(n int) Option {
 // (WithMaxHeavy); the API answers 503 with Retry-After.
 var ErrBusy = errors.New("suggest: too many searches at once")
 
-// enter admits one heavy computation, or returns ErrBusy; the caller calls leave
-// when it is done.
-func (s *Service) enter() (leave func(), err error) {
+// admissionWait is how long a heavy computation waits for a slot before it is
+// refused: long enough that computations of milliseconds queue behind each other
+// instead of refusing each other, short enough that a replica full of long ones
+// says so at once.
+const admissionWait = 250 * time.Millisecond
+
+// enter admits one heavy computation, waiting up to admissionWait (or until ctx
+// ends) for a slot, or returns ErrBusy; the caller calls leave when it is done, and
+// no later: a slot is held for the computation only, never across I/O to a cache
+// that may be slow.
+func (s *Service) enter(ctx context.Context) (leave func(), err error) {
 	if s.heavy == nil {
 		return func() {}, nil
 	}
 	if !s.heavy.TryAcquire(1) {
-		return nil, ErrBusy
+		wctx, cancel := context.WithTimeout(ctx, admissionWait)
+		defer cancel()
+		if err := s.heavy.Acquire(wctx, 1); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, ErrBusy
+		}
 	}
 	return func() { s.heavy.Release(1) }, nil
 }
@@ -195,12 +211,12 @@ func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 		if err := cctx.Err(); err != nil {
 			return nil, err // no one waits any more, or the deadline passed
 		}
-		leave, err := s.enter()
+		leave, err := s.enter(cctx)
 		if err != nil {
 			return nil, err
 		}
-		defer leave()
 		res, b, err := s.compute(cctx, r, v, loaded)
+		leave() // before the cache's write, which may wait on a slow Redis
 		if err != nil {
 			return nil, err
 		}
@@ -391,7 +407,7 @@ func (s *Service) awaitOther(ctx context.Context, key string) (b []byte, ok bool
 // Match answers an unsaved tender (POST /v1/match): nothing is cached. It is a
 // heavy computation (ErrBusy above the cap), and its search stops when ctx ends.
 func (s *Service) Match(ctx context.Context, t profiles.Tender, top int) (match.Result, error) {
-	leave, err := s.enter()
+	leave, err := s.enter(ctx)
 	if err != nil {
 		return match.Result{}, err
 	}
@@ -425,7 +441,7 @@ type ScoreRequest struct {
 // that is no profile at all is match.ErrProposal. It is a heavy computation
 // (ErrBusy above the cap).
 func (s *Service) Score(ctx context.Context, r ScoreRequest) (match.Scored, error) {
-	leave, err := s.enter()
+	leave, err := s.enter(ctx)
 	if err != nil {
 		return match.Scored{}, err
 	}
