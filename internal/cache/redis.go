@@ -27,6 +27,8 @@ type Redis struct {
 	prefix string
 	log    *slog.Logger
 	down   atomic.Bool // the last call failed
+	// timeout bounds each call (RedisTimeout unless WithTimeout).
+	timeout time.Duration
 }
 
 // Option configures a Redis cache.
@@ -35,8 +37,13 @@ type Option func(*Redis)
 // WithLogger logs Redis going away and coming back to l (not logged without it).
 func WithLogger(l *slog.Logger) Option { return func(r *Redis) { r.log = l } }
 
-// RedisTimeout bounds each Redis call.
+// RedisTimeout bounds each Redis call by default.
 const RedisTimeout = 100 * time.Millisecond
+
+// WithTimeout bounds each Redis call by d instead of RedisTimeout: for tests that
+// run under the race detector on a busy machine, where a healthy Redis can take
+// longer than a production deadline allows.
+func WithTimeout(d time.Duration) Option { return func(r *Redis) { r.timeout = d } }
 
 // NewRedis connects to the Redis at url (redis://host:port/db). Entries live for
 // ttl, plus up to 10% jitter so that entries written together do not expire
@@ -46,15 +53,16 @@ func NewRedis(url string, ttl time.Duration, opts ...Option) (*Redis, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cache: redis url: %w", err)
 	}
-	opt.DialTimeout = RedisTimeout
-	opt.ReadTimeout = RedisTimeout
-	opt.WriteTimeout = RedisTimeout
-	opt.MaxRetries = 1
-	opt.ContextTimeoutEnabled = true
-	r := &Redis{c: redis.NewClient(opt), ttl: ttl, prefix: "samenspel:"}
+	r := &Redis{ttl: ttl, prefix: "samenspel:", timeout: RedisTimeout}
 	for _, o := range opts {
 		o(r)
 	}
+	opt.DialTimeout = r.timeout
+	opt.ReadTimeout = r.timeout
+	opt.WriteTimeout = r.timeout
+	opt.MaxRetries = 1
+	opt.ContextTimeoutEnabled = true
+	r.c = redis.NewClient(opt)
 	return r, nil
 }
 
@@ -79,7 +87,7 @@ func (r *Redis) observe(ctx context.Context, err error) {
 // Get returns the value under key and whether it was there. An error means Redis
 // could not answer; the caller goes on without the cache.
 func (r *Redis) Get(ctx context.Context, key string) ([]byte, bool, error) {
-	cctx, cancel := context.WithTimeout(ctx, RedisTimeout)
+	cctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	b, err := r.c.Get(cctx, r.prefix+key).Bytes()
 	r.observe(ctx, err)
@@ -94,7 +102,7 @@ func (r *Redis) Get(ctx context.Context, key string) ([]byte, bool, error) {
 
 // Set stores val under key with the cache's time to live and jitter.
 func (r *Redis) Set(ctx context.Context, key string, val []byte) error {
-	cctx, cancel := context.WithTimeout(ctx, RedisTimeout)
+	cctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	ttl := r.ttl + time.Duration(rand.Int64N(int64(r.ttl/10)+1))
 	err := r.c.Set(cctx, r.prefix+key, val, ttl).Err()
@@ -107,7 +115,7 @@ func (r *Redis) Set(ctx context.Context, key string, val []byte) error {
 
 // Ping reports whether Redis answers (for /readyz: degraded, not down).
 func (r *Redis) Ping(ctx context.Context) error {
-	cctx, cancel := context.WithTimeout(ctx, RedisTimeout)
+	cctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	err := r.c.Ping(cctx).Err()
 	r.observe(ctx, err)
@@ -129,7 +137,7 @@ var unlockScript = redis.NewScript(`if redis.call("get", KEYS[1]) == ARGV[1] the
 // ok is false when another holds it. unlock releases it if it is still ours.
 func (r *Redis) Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), ok bool, err error) {
 	token := strconv.FormatUint(rand.Uint64(), 36)
-	lctx, cancel := context.WithTimeout(ctx, RedisTimeout)
+	lctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	k := r.prefix + "lock:" + key
 	ok, err = r.c.SetNX(lctx, k, token, ttl).Result()
@@ -138,7 +146,7 @@ func (r *Redis) Lock(ctx context.Context, key string, ttl time.Duration) (unlock
 		return func() {}, false, err
 	}
 	return func() {
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), RedisTimeout)
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.timeout)
 		defer cancel()
 		_ = unlockScript.Run(uctx, r.c, []string{k}, token).Err()
 	}, true, nil

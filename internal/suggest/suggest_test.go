@@ -248,7 +248,10 @@ func TestReplicasComputeOnce(t *testing.T) {
 	srv := redistest.Start(t)
 	var replicas [2]*Service
 	for i := range replicas {
-		rc, err := cache.NewRedis(srv.URL, time.Hour)
+		// A call that outlasts its timeout is Redis failing, and a replica that
+		// cannot reach Redis computes by itself (as it must): under the race
+		// detector on a busy machine 100 ms is too short for a healthy one.
+		rc, err := cache.NewRedis(srv.URL, time.Hour, cache.WithTimeout(5*time.Second))
 		if err != nil {
 			t.Fatal(err)
 		}
