@@ -318,7 +318,7 @@ func killDuringWrites(ctx context.Context, c *client, m *matcher, p plan, res *r
 				defer wg.Done()
 				for i := 0; kctx.Err() == nil; i++ {
 					id := fmt.Sprintf("%s-kill%d-w%d-%d", c.run, k, w, i)
-					doc := c.profileDoc(id, "Wij zijn er ook na een crash.", false)
+					doc := c.profileDoc(id, "Wij zijn er ook na een crash.", false, false)
 					mu.Lock()
 					pending[id] = doc
 					mu.Unlock()

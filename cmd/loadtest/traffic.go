@@ -64,14 +64,22 @@ func newClient(base, run string) *client {
 		acked: map[string]partner{}, http: &http.Client{Timeout: 30 * time.Second}}
 }
 
-// profileDoc is a registration: a small residents' group in Overvecht, so that it
-// is a candidate of the Overvecht example tender and its suggestions change.
-func (c *client) profileDoc(id, description string, private bool) []byte {
+// profileDoc is a registration of a small residents' group in Overvecht. A
+// candidate offers meals and home visits, which the Overvecht example tender needs,
+// so that its writes change that tender's suggestions (the canary, the partners
+// the update route writes as); the thousands of other registrations offer what no
+// example tender needs, so that the pools stay the size of a city's while they
+// stream in, as most of a real city's registrations are no candidates of a given
+// tender.
+func (c *client) profileDoc(id, description string, candidate, private bool) []byte {
+	instruments := map[string]float64{"digital_skills": 0.5, "transport": 0.25}
+	if candidate {
+		instruments = map[string]float64{"meals": 0.5, "home_visits": 0.25}
+	}
 	doc := map[string]any{
 		"id": id, "name": "Bewonersgroep " + id, "kind": "residents_group", "size": "small",
 		"new_provider": true, "can_lead": false, "areas": []string{"WK034403"},
-		"instruments": map[string]float64{"meals": 0.5, "home_visits": 0.25},
-		"themes":      []string{"loneliness"}, "description": description,
+		"instruments": instruments, "themes": []string{"loneliness"}, "description": description,
 	}
 	if private {
 		doc["contact"] = map[string]string{"email": c.canary + "@example.org", "person": c.canary}
@@ -106,12 +114,12 @@ func (c *client) prepare(ctx context.Context, owners int) error {
 	if len(c.ids) == 0 {
 		return fmt.Errorf("GET /v1/tenders: no tenders (the example data should have six)")
 	}
-	if _, err := c.register(ctx, c.run+"-canary", c.profileDoc(c.run+"-canary", "Wij koken voor de buurt.", true), ""); err != nil {
+	if _, err := c.register(ctx, c.run+"-canary", c.profileDoc(c.run+"-canary", "Wij koken voor de buurt.", true, true), ""); err != nil {
 		return fmt.Errorf("register the canary: %w", err)
 	}
 	for i := 0; i < owners; i++ {
 		id := fmt.Sprintf("%s-owner-%d", c.run, i)
-		p, err := c.register(ctx, id, c.profileDoc(id, "Wij bezoeken ouderen.", false), "")
+		p, err := c.register(ctx, id, c.profileDoc(id, "Wij bezoeken ouderen.", true, false), "")
 		if err != nil {
 			return err
 		}
@@ -224,12 +232,12 @@ func (c *client) targeter(only string) vegeta.Targeter {
 		case routeRegister:
 			id := fmt.Sprintf("%s-reg-%d", c.run, n)
 			t.Method, t.URL = http.MethodPost, c.base+"/v1/profiles"
-			t.Body = c.profileDoc(id, "Wij helpen met boodschappen.", false)
+			t.Body = c.profileDoc(id, "Wij helpen met boodschappen.", false, false)
 			t.Header.Set("Content-Type", "application/json")
 		case routeUpdate:
 			p := c.owners[n%uint64(len(c.owners))]
 			t.Method, t.URL = http.MethodPut, c.base+"/v1/profiles/"+url.PathEscape(p.id)
-			t.Body = c.profileDoc(p.id, fmt.Sprintf("Wij bezoeken ouderen (versie %d).", n), false)
+			t.Body = c.profileDoc(p.id, fmt.Sprintf("Wij bezoeken ouderen (versie %d).", n), true, false)
 			t.Header.Set("Content-Type", "application/json")
 			t.Header.Set("Authorization", "Bearer "+p.token)
 		}
