@@ -20,7 +20,7 @@ FUZZTIME ?= 30s
 FUZZ = profiles:FuzzDecodeProfile profiles:FuzzDecodeTender profiles:FuzzReadCollaborations \
 	profiles:FuzzReadProfilesCSV profiles:FuzzDecodeJSON \
 	api:FuzzProfileBody api:FuzzTenderBody api:FuzzMatchBody api:FuzzScoreBody \
-	api:FuzzCollaborationBody api:FuzzWebhookBody
+	api:FuzzCollaborationBody api:FuzzWebhookBody api:FuzzPatchBody
 
 fuzz:
 	for t in $(FUZZ); do \

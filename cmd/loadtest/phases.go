@@ -19,6 +19,11 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
+// answerDeadline is the longest an answer may take: the server's request deadline
+// (request_timeout, 10 s by default) and a margin for writing it. A later one is an
+// unexpected answer, whatever its status.
+const answerDeadline = 12 * time.Second
+
 // result is what a run measured and which promises it saw broken.
 type result struct {
 	phases   []phaseResult
@@ -208,10 +213,10 @@ func attack(ctx context.Context, c *client, res *result, name, only string, rate
 		switch {
 		case busy(r) && busyOK && expected(route, r):
 			rr.busy++
-		case !expected(route, r) || busy(r):
+		case !expected(route, r) || busy(r) || r.Latency > answerDeadline:
 			rr.unexpected++
 			if rr.sample == "" {
-				rr.sample = fmt.Sprintf("%d %s %.160s", r.Code, r.Error, r.Body)
+				rr.sample = fmt.Sprintf("%d after %s %s %.160s", r.Code, r.Latency.Round(time.Millisecond), r.Error, r.Body)
 			}
 		}
 		if bytes.Contains(r.Body, canary) {

@@ -194,6 +194,22 @@ func FuzzCollaborationBody(f *testing.F) {
 	})
 }
 
+// FuzzPatchBody: a JSON Merge Patch of a profile (by its owner) and of a tender (by
+// an admin); the merged document is validated as a PUT's body is.
+func FuzzPatchBody(f *testing.F) {
+	s := newFuzzServer(f)
+	f.Add([]byte(`{"description":"Elke dinsdag open","contact":{"phone":"030-1234567"}}`))
+	f.Add([]byte(`{"name":"a","name":"b"}`))
+	f.Add([]byte(`{"contact":{"website":"javascript:alert(1)"},"private":{"ideas":null}}`))
+	f.Add([]byte(`{"Name":"x","instruments":{"meals":"1"},"title":"\ud800"}`))
+	f.Add([]byte(`{"needs":[{"instrument":"meals","weight":1}],"max_size":null}`))
+	f.Add([]byte(`["name"]`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		s.check(t, "PATCH", "/v1/profiles/"+partnerID, auth.RolePartner, body, sOK, sMalformed, sTooLarge, sInvalid)
+		s.check(t, "PATCH", "/v1/tenders/"+s.tender, auth.RoleAdmin, body, sOK, sMalformed, sTooLarge, sInvalid)
+	})
+}
+
 func FuzzWebhookBody(f *testing.F) {
 	s := newFuzzServer(f)
 	f.Add([]byte(`{"url":"https://203.0.114.1/hook"}`))
