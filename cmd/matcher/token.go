@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode"
 
+	"samenspel/internal/api"
 	"samenspel/internal/auth"
 	"samenspel/internal/store"
 )
@@ -195,19 +196,6 @@ func parseTokenLifetime(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// tokenJSON is a token as `matcher token list --json` prints it, as GET
-// /v1/tokens shows it: never its hash.
-type tokenJSON struct {
-	ID      string     `json:"id"`
-	Role    string     `json:"role"`
-	Name    string     `json:"name"`
-	Profile string     `json:"profile,omitempty"`
-	Created time.Time  `json:"created"`
-	Expires *time.Time `json:"expires,omitempty"`
-	Revoked *time.Time `json:"revoked,omitempty"`
-	State   string     `json:"state"`
-}
-
 // tokenList is `matcher token list`: a table of every token, or JSON with --json.
 func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("token list", flag.ContinueOnError)
@@ -231,12 +219,11 @@ func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	now := time.Now()
 	if *asJSON {
 		out := struct {
-			Tokens []tokenJSON `json:"tokens"`
-			Total  int         `json:"total"`
-		}{Tokens: make([]tokenJSON, len(toks)), Total: total}
+			Tokens []api.TokenView `json:"tokens"`
+			Total  int             `json:"total"`
+		}{Tokens: make([]api.TokenView, len(toks)), Total: total}
 		for i, t := range toks {
-			out.Tokens[i] = tokenJSON{ID: t.ID(), Role: t.Role, Name: t.Name, Profile: t.Profile, Created: t.Created.UTC(),
-				Expires: tokenTime(t.Expires), Revoked: tokenTime(t.Revoked), State: t.State(now)}
+			out.Tokens[i] = api.TokenViewOf(t, now)
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -364,14 +351,6 @@ func tokenWhen(t time.Time) string {
 		return "never"
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-func tokenTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }
 
 // tokenPrintable is s with every character a terminal could take for a control

@@ -51,8 +51,9 @@ func (h *handlers) authNow() time.Time {
 	return time.Now()
 }
 
-// tokenView is a token as GET /v1/tokens shows it: never its hash or secret.
-type tokenView struct {
+// TokenView is a token as GET /v1/tokens and `matcher token list --json` show it:
+// never its hash or secret.
+type TokenView struct {
 	ID      string     `json:"id"`
 	Role    string     `json:"role"`
 	Name    string     `json:"name"`
@@ -64,8 +65,9 @@ type tokenView struct {
 	State string `json:"state"`
 }
 
-func tokenViewOf(t store.Token, now time.Time) tokenView {
-	v := tokenView{ID: t.ID(), Role: t.Role, Name: t.Name, Profile: t.Profile, Created: t.Created.UTC(), State: t.State(now)}
+// TokenViewOf is the view of t at now (its state: active, expired or revoked).
+func TokenViewOf(t store.Token, now time.Time) TokenView {
+	v := TokenView{ID: t.ID(), Role: t.Role, Name: t.Name, Profile: t.Profile, Created: t.Created.UTC(), State: t.State(now)}
 	if !t.Expires.IsZero() {
 		expires := t.Expires.UTC()
 		v.Expires = &expires
@@ -113,9 +115,9 @@ func (h *handlers) listTokens(c *gin.Context) {
 		return
 	}
 	now := h.authNow()
-	out := make([]tokenView, len(toks))
+	out := make([]TokenView, len(toks))
 	for i, t := range toks {
-		out[i] = tokenViewOf(t, now)
+		out[i] = TokenViewOf(t, now)
 	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, gin.H{"tokens": out, "total": total})

@@ -128,7 +128,7 @@ func (r *tokenReplicas) do(i int, method, path, who string) (int, string) {
 
 // tokenList decodes GET /v1/tokens.
 type tokenList struct {
-	Tokens []tokenView `json:"tokens"`
+	Tokens []TokenView `json:"tokens"`
 	Total  int         `json:"total"`
 }
 
