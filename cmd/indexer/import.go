@@ -32,6 +32,9 @@ type importCounts struct {
 	// kept counts the updated profiles that kept fields the file cannot carry
 	// from the store (CSV: profiles.KeepUncarried).
 	kept int
+	// repeats counts the repeated entries of set-valued lists (areas, themes)
+	// dropped from the imported rows (SPEC §2): never an error.
+	repeats int
 }
 
 func (c *importCounts) add(o importCounts) {
@@ -39,6 +42,7 @@ func (c *importCounts) add(o importCounts) {
 	c.updated += o.updated
 	c.rejected += o.rejected
 	c.kept += o.kept
+	c.repeats += o.repeats
 }
 
 func (c importCounts) String() string {
@@ -46,8 +50,12 @@ func (c importCounts) String() string {
 	if c.kept > 0 {
 		kept = fmt.Sprintf(", of which %d kept their private fields and contact details other than the email from the store: CSV does not carry them", c.kept)
 	}
-	return fmt.Sprintf("imported %d (created %d, updated %d%s), rejected %d",
-		c.created+c.updated, c.created, c.updated, kept, c.rejected)
+	repeats := ""
+	if c.repeats > 0 {
+		repeats = fmt.Sprintf("; dropped %d repeated entries of areas or themes (the first of each stays)", c.repeats)
+	}
+	return fmt.Sprintf("imported %d (created %d, updated %d%s), rejected %d%s",
+		c.created+c.updated, c.created, c.updated, kept, c.rejected, repeats)
 }
 
 // importFile is one file to import and how to read it.
@@ -203,7 +211,8 @@ func (im *importer) file(ctx context.Context, f importFile) (importCounts, error
 	if f.csv {
 		// A CSV file is read whole (profiles.ReadProfilesCSV has no row-at-a-time
 		// form); it is the spreadsheet form, and it is still stored in batches.
-		ps, bad, err := im.tax.ReadProfilesCSV(r, f.name)
+		ps, bad, repeats, err := im.tax.ReadProfilesCSVRepeats(r, f.name)
+		counts.repeats += repeats
 		for _, e := range bad {
 			reject(e)
 		}
@@ -225,6 +234,7 @@ func (im *importer) file(ctx context.Context, f importFile) (importCounts, error
 	for {
 		p, bad, err := stream.next()
 		if errors.Is(err, io.EOF) {
+			counts.repeats += stream.repeats
 			break
 		}
 		if err != nil {

@@ -394,3 +394,28 @@ func TestCSVImportKeepsWhatCSVCannotCarry(t *testing.T) {
 		}
 	}
 }
+
+// TestImportDropsRepeats: a profile that lists an area or theme twice is imported
+// with the first of each (SPEC §2), in NDJSON and CSV, and the report counts the
+// repeats it dropped.
+func TestImportDropsRepeats(t *testing.T) {
+	dir := t.TempDir()
+	ndjson := filepath.Join(t.TempDir(), "repeats.ndjson")
+	os.WriteFile(ndjson, []byte(`{"id":"twee-keer","name":"Twee Keer","kind":"care","size":"small","areas":["BU03440501","BU03440501","WK034403"],"instruments":{"meals":1},"themes":["health","health"]}`+"\n"), 0o644)
+	csvFile := filepath.Join(t.TempDir(), "repeats.csv")
+	os.WriteFile(csvFile, []byte("id,name,kind,size,new_provider,can_lead,areas,instruments,themes,description,contact_email\n"+
+		"ook-twee-keer,Ook Twee Keer,care,small,false,false,WK034403;WK034403,meals:1,health,,\n"), 0o644)
+	stdout, stderr, err := indexer(t, nil, "import", "--data", dir, ndjson, csvFile)
+	if err != nil {
+		t.Fatalf("import of files with repeats: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stdout, "dropped 3 repeated entries of areas or themes") {
+		t.Errorf("the report does not count the 3 repeats:\n%s", stdout)
+	}
+	for _, p := range stored(t, dir) {
+		want := map[string][]string{"twee-keer": {"BU03440501", "WK034403"}, "ook-twee-keer": {"WK034403"}}[p.ID]
+		if !slices.Equal(p.Areas, want) || (p.ID == "twee-keer" && !slices.Equal(p.Themes, []string{"health"})) {
+			t.Errorf("%s stored with areas %v themes %v", p.ID, p.Areas, p.Themes)
+		}
+	}
+}

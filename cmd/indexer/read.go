@@ -26,6 +26,9 @@ type profileStream struct {
 	n    int            // number of the line last read
 	seen map[string]int // id -> line, for the repeated-id check
 	buf  []byte         // a line longer than r's buffer, put together; reused
+	// repeats counts the repeated entries of set-valued lists dropped from the
+	// profiles read (SPEC §2).
+	repeats int
 }
 
 func newProfileStream(tax *profiles.Taxonomy, r io.Reader, file string) *profileStream {
@@ -48,8 +51,10 @@ func (s *profileStream) next() (p profiles.Profile, bad *profiles.LineError, err
 		if t := bytes.TrimSpace(line); len(t) == 0 || t[0] == '#' {
 			continue
 		}
-		p, err = s.tax.DecodeProfile(line)
+		var repeats int
+		p, repeats, err = s.tax.DecodeProfileRepeats(line)
 		if err == nil {
+			s.repeats += repeats
 			if first, dup := s.seen[p.ID]; dup {
 				err = &profiles.ValidationError{Errors: []profiles.FieldError{{
 					Field: "id", Message: fmt.Sprintf("%q already on line %d", p.ID, first)}}}

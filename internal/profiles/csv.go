@@ -41,6 +41,15 @@ var csvColumns = []string{"id", "name", "kind", "size", "new_provider", "can_lea
 // column is a LineError on the header's line, and then no row is read. The error is
 // non-nil only when reading from r fails.
 func (t *Taxonomy) ReadProfilesCSV(r io.Reader, file string) ([]Profile, []LineError, error) {
+	ps, bad, _, err := t.ReadProfilesCSVRepeats(r, file)
+	return ps, bad, err
+}
+
+// ReadProfilesCSVRepeats is ReadProfilesCSV that also says how many repeated
+// entries of the rows' set-valued lists it dropped (SPEC §2), for an import's
+// report.
+func (t *Taxonomy) ReadProfilesCSVRepeats(r io.Reader, file string) ([]Profile, []LineError, int, error) {
+	repeats := 0
 	br := bufio.NewReader(r)
 	if bom, err := br.Peek(len(utf8BOM)); err == nil && bytes.Equal(bom, utf8BOM) {
 		_, _ = br.Discard(len(utf8BOM))
@@ -64,12 +73,12 @@ func (t *Taxonomy) ReadProfilesCSV(r io.Reader, file string) ([]Profile, []LineE
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				return profiles, bad, fmt.Errorf("read %s: %w", file, err)
+				return profiles, bad, repeats, fmt.Errorf("read %s: %w", file, err)
 			}
 			bad = append(bad, LineError{File: file, Line: pe.StartLine, Err: fmt.Errorf("column %d: %w", pe.Column, pe.Err)})
 			if columns == nil || cr.InputOffset() == offset {
 				// A header that cannot be read, or a reader that cannot move on.
-				return profiles, bad, nil
+				return profiles, bad, repeats, nil
 			}
 			continue
 		}
@@ -80,14 +89,14 @@ func (t *Taxonomy) ReadProfilesCSV(r io.Reader, file string) ([]Profile, []LineE
 		if cr.InputOffset()-offset > maxLineBytes {
 			bad = append(bad, LineError{File: file, Line: line, Err: fmt.Errorf("record longer than %d bytes (1 MiB)", maxLineBytes)})
 			if columns == nil {
-				return nil, bad, nil
+				return nil, bad, 0, nil
 			}
 			continue
 		}
 		if columns == nil {
 			columns, err = csvHeader(record)
 			if err != nil {
-				return nil, append(bad, LineError{File: file, Line: line, Err: err}), nil
+				return nil, append(bad, LineError{File: file, Line: line, Err: err}), 0, nil
 			}
 			continue
 		}
@@ -96,7 +105,7 @@ func (t *Taxonomy) ReadProfilesCSV(r io.Reader, file string) ([]Profile, []LineE
 				Err: fmt.Errorf("%d fields, want %d (one for each header column)", len(record), len(csvColumns))})
 			continue
 		}
-		p, err := t.profileFromCSV(record, columns)
+		p, dropped, err := t.profileFromCSV(record, columns)
 		if err == nil {
 			err = checkUnique(seen, p.ID, line)
 		}
@@ -105,12 +114,13 @@ func (t *Taxonomy) ReadProfilesCSV(r io.Reader, file string) ([]Profile, []LineE
 			continue
 		}
 		profiles = append(profiles, p)
+		repeats += dropped
 	}
 	if columns == nil {
 		bad = append(bad, LineError{File: file, Line: 1,
 			Err: fmt.Errorf("no header row; want %s", strings.Join(csvColumns, ","))})
 	}
-	return profiles, bad, nil
+	return profiles, bad, repeats, nil
 }
 
 // csvHeader maps each column name of a header row to its index.
@@ -150,8 +160,9 @@ func csvHeader(record []string) (map[string]int, error) {
 	return columns, nil
 }
 
-// profileFromCSV turns one row into a validated profile.
-func (t *Taxonomy) profileFromCSV(record []string, columns map[string]int) (Profile, error) {
+// profileFromCSV turns one row into a validated profile, its sets without repeats,
+// and says how many repeats it dropped.
+func (t *Taxonomy) profileFromCSV(record []string, columns map[string]int) (Profile, int, error) {
 	cell := func(name string) string { return record[columns[name]] }
 	d := new(decoder)
 	p := Profile{
@@ -175,9 +186,9 @@ func (t *Taxonomy) profileFromCSV(record []string, columns map[string]int) (Prof
 	var v fieldErrors
 	t.checkProfile(&v, p)
 	if err := d.result(v, profileFields); err != nil {
-		return Profile{}, err
+		return Profile{}, 0, err
 	}
-	return p, nil
+	return p, p.DropRepeats(), nil
 }
 
 func (d *decoder) csvBool(path, s string) bool {

@@ -62,7 +62,7 @@ func TestReadProfilesCSV(t *testing.T) {
 		{10, nil, "in.csv:10: 2 fields, want 11"},
 		{11, nil, "in.csv:11: column 8: bare \""},
 		{12, []string{"id"}, `in.csv:12: id: "buurtkamer" already on line 2`},
-		{13, []string{"areas[1]", "areas[2]", "contact.email", "themes[1]"}, ""},
+		{13, []string{"areas[1]", "contact.email", "themes[1]"}, ""},
 	}
 	if len(bad) != len(wantBad) {
 		t.Fatalf("ReadProfilesCSV() line errors = %v, want %d", bad, len(wantBad))

@@ -27,6 +27,13 @@ import (
 // *ValidationError for invalid values and an error wrapping ErrMalformed for input
 // that is not one JSON object.
 func (t *Taxonomy) DecodeProfile(data []byte) (Profile, error) {
+	p, _, err := t.DecodeProfileRepeats(data)
+	return p, err
+}
+
+// DecodeProfileRepeats is DecodeProfile that also says how many repeated entries
+// of set-valued lists it dropped (SPEC §2), for a file import's report.
+func (t *Taxonomy) DecodeProfileRepeats(data []byte) (Profile, int, error) {
 	if d, raw, ok := fastDocument(data); ok {
 		if p := d.profile(raw); d.decided() {
 			return t.checkedProfile(d, p)
@@ -34,21 +41,23 @@ func (t *Taxonomy) DecodeProfile(data []byte) (Profile, error) {
 	}
 	raw, err := document(data, "profile")
 	if err != nil {
-		return Profile{}, err
+		return Profile{}, 0, err
 	}
 	d := new(decoder)
 	return t.checkedProfile(d, d.profile(raw))
 }
 
-// checkedProfile validates a decoded profile and joins the errors of decoding (in d)
-// and validation.
-func (t *Taxonomy) checkedProfile(d *decoder, p Profile) (Profile, error) {
+// checkedProfile validates a decoded profile, joins the errors of decoding (in d)
+// and validation, and drops the repeats of its sets.
+func (t *Taxonomy) checkedProfile(d *decoder, p Profile) (Profile, int, error) {
 	var v fieldErrors
 	t.checkProfile(&v, p)
 	if err := d.result(v, profileFields); err != nil {
-		return Profile{}, err
+		return Profile{}, 0, err
 	}
-	return p, nil
+	// Dropped after validation, so that an error's index is the one in the
+	// document as it was sent.
+	return p, p.DropRepeats(), nil
 }
 
 // DecodeTender parses one tender (SPEC §2) as strictly as DecodeProfile, applies the
@@ -79,6 +88,7 @@ func (t *Taxonomy) checkedTender(d *decoder, tn Tender) (Tender, error) {
 	if err := d.result(v, tenderFields); err != nil {
 		return Tender{}, err
 	}
+	tn.DropRepeats()
 	return tn, nil
 }
 

@@ -362,75 +362,27 @@ func codeError(what, code string, terms []Term, known func(string) bool) string 
 	return ""
 }
 
-// checkCodes checks a list of taxonomy codes: each known, none repeated.
+// checkCodes checks a set of taxonomy codes: each known. A repeat is no error
+// (SPEC §2): the decoders drop it once the document is valid.
 func checkCodes(errs *fieldErrors, path, what string, codes []string, terms []Term, known func(string) bool) {
-	first := firstIndexes(codes)
 	for i, code := range codes {
-		msg := codeError(what, code, terms, known)
-		j, dup := first.of(i)
-		if msg == "" && !dup {
-			continue // the path is built only for a message
-		}
-		p := elem(path, i)
-		if msg != "" {
-			errs.add(p, "%s", msg)
-		}
-		if dup {
-			errs.add(p, "%s already in %s[%d]", Quote(code), path, j)
+		if msg := codeError(what, code, terms, known); msg != "" {
+			errs.add(elem(path, i), "%s", msg)
 		}
 	}
 }
 
+// checkAreas checks a set of area codes: at least one, each a CBS code; a repeat
+// is no error, as in checkCodes.
 func checkAreas(errs *fieldErrors, path string, areas []string) {
 	if len(areas) == 0 {
 		errs.add(path, "at least one area is required")
 	}
-	first := firstIndexes(areas)
 	for i, area := range areas {
-		valid := ValidArea(area)
-		j, dup := first.of(i)
-		if valid && !dup {
-			continue // the path is built only for a message
-		}
-		p := elem(path, i)
-		if !valid {
-			errs.add(p, "%s is not a CBS area code (NL, GMdddd, WKdddddd or BUdddddddd)", Quote(area))
-		}
-		if dup {
-			errs.add(p, "%s already in %s[%d]", Quote(area), path, j)
+		if !ValidArea(area) {
+			errs.add(elem(path, i), "%s is not a CBS area code (NL, GMdddd, WKdddddd or BUdddddddd)", Quote(area))
 		}
 	}
-}
-
-// firstIndex finds repeated elements of a list; see firstIndexes.
-type firstIndex struct {
-	list  []string
-	index map[string]int // element -> its first index, for long lists only
-}
-
-// firstIndexes prepares finding repeated elements of list. A short list is searched
-// rather than indexed, which costs less than building a map.
-func firstIndexes(list []string) firstIndex {
-	f := firstIndex{list: list}
-	if len(list) > 16 {
-		f.index = make(map[string]int, len(list))
-		for i := len(list) - 1; i >= 0; i-- {
-			f.index[list[i]] = i
-		}
-	}
-	return f
-}
-
-// of returns the index of the first element equal to list[i], and whether that is
-// an earlier one.
-func (f firstIndex) of(i int) (int, bool) {
-	j := 0
-	if f.index != nil {
-		j = f.index[f.list[i]]
-	} else {
-		j = slices.Index(f.list, f.list[i])
-	}
-	return j, j < i
 }
 
 func sortedKeys[V any](m map[string]V) []string {
