@@ -16,3 +16,9 @@ var Taxonomy []byte
 //
 //go:embed examples
 var Examples embed.FS
+
+// Areas is config/areas.csv: the gazetteer of area names for the example
+// municipality Utrecht (GM0344), loaded by internal/gazetteer.
+//
+//go:embed areas.csv
+var Areas []byte
