@@ -40,7 +40,7 @@ type Deps struct {
 	// inside a municipality it holds must be one of its areas, or the write is a
 	// 422 naming the field. Nil checks the form of area codes only.
 	Gazetteer *gazetteer.Gazetteer
-	Log      *slog.Logger
+	Log       *slog.Logger
 	// Ready reports whether the service can answer (its store is reachable).
 	Ready func(ctx context.Context) error
 	// Optional are the dependencies the service can do without (Redis, the search
