@@ -14,6 +14,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"samenspel/internal/gazetteer"
 	"samenspel/internal/indexsync"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
@@ -77,6 +78,7 @@ type importFile struct {
 func importCmd(ctx context.Context, args []string, env func(string) (string, bool), stdout, stderr io.Writer) error {
 	sf := newFlagSet("import", stderr)
 	batch := sf.fs.Int("batch", defaultBatch, "profiles per transaction")
+	sf.fs.String("gazetteer", "", "CSV file of area names: code,name,parent (default the shipped config/areas.csv, Utrecht)")
 	cfg, err := sf.load(args, env)
 	if err != nil {
 		return err
@@ -108,12 +110,18 @@ func importCmd(ctx context.Context, args []string, env func(string) (string, boo
 		files = append(files, f)
 	}
 
+	gaz, err := gazetteer.Open(cfg.Gazetteer)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
 	st, tax, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	im := &importer{st: st, tax: tax, batch: *batch, stderr: stderr, bar: isTerminal(stderr)}
+	// The files are read as the API reads bodies, with the gazetteer's rule on
+	// areas; the store keeps its taxonomy, which reads what it holds.
+	im := &importer{st: st, tax: tax.WithAreas(gaz), batch: *batch, stderr: stderr, bar: isTerminal(stderr)}
 	var total importCounts
 	for _, f := range files {
 		counts, err := im.file(ctx, f)

@@ -53,11 +53,13 @@ func main() {
 // commands are the commands of indexer with the usage of each, in the order the
 // general usage lists them.
 var commands = []struct{ name, usage string }{
-	{"import", `  indexer import [--config FILE] [--data DIR] [--batch N] FILE...
+	{"import", `  indexer import [--config FILE] [--data DIR] [--batch N] [--gazetteer FILE] FILE...
       Upsert profiles by id from NDJSON (.ndjson, .jsonl) and CSV (.csv) files into
       the embedded store, N per transaction (default 1000). Every rejected row is
       reported as file:line: field: reason; the good rows are stored all the same,
-      and the exit status is then 1.
+      and the exit status is then 1. A profile naming an area inside a
+      municipality of the gazetteer (default the shipped one, Utrecht) that the
+      gazetteer does not hold is rejected, as the API refuses it.
 `},
 	{"export", `  indexer export [--config FILE] [--data DIR] [--format ndjson|csv] [--out FILE]
       Write every profile, by id, to standard output or FILE. NDJSON holds whole
@@ -87,7 +89,8 @@ var commands = []struct{ name, usage string }{
 // settingsNote ends every usage.
 const settingsNote = `
 Settings as for the matcher: config/matcher.yaml (or --config FILE), then
-SAMENSPEL_DATA, SAMENSPEL_MEILI_URL, SAMENSPEL_MEILI_KEY, then the flags.
+SAMENSPEL_DATA, SAMENSPEL_MEILI_URL, SAMENSPEL_MEILI_KEY, SAMENSPEL_GAZETTEER,
+then the flags.
 `
 
 // usage is the usage of every command.
@@ -200,7 +203,7 @@ func (sf settingsFlags) load(args []string, env func(string) (string, bool)) (se
 	var given []string
 	sf.fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "config", "data", "meili", "meili-key":
+		case "config", "data", "meili", "meili-key", "gazetteer":
 			given = append(given, "--"+f.Name+"="+f.Value.String())
 		}
 	})

@@ -108,7 +108,7 @@ func TestImportCSV(t *testing.T) {
 	}
 	want := []profiles.Profile{
 		{ID: "sportclub", Name: "Sportclub", Kind: "sports_culture", Size: "medium", CanLead: true,
-			Areas: []string{"WK034412"}, Instruments: map[string]float64{"sports_activities": 1},
+			Areas: []string{"WK034409"}, Instruments: map[string]float64{"sports_activities": 1},
 			Themes: []string{"youth", "health"}},
 		{ID: "taalcafe", Name: "Taalcafé Zuid", Kind: "welfare", Size: "small", NewProvider: true,
 			Areas: []string{"WK034407", "BU03440701"}, Instruments: map[string]float64{"language_classes": 1, "meeting_place": 0.5},

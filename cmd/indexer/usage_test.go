@@ -20,7 +20,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"-h"}, []string{"indexer import", "indexer export", "indexer sync", "indexer reindex", "indexer status", "indexer keys"}},
 		{[]string{"--help"}, []string{"indexer import", "indexer keys"}},
 		{[]string{"help"}, []string{"indexer import", "indexer keys"}},
-		{[]string{"import", "-h"}, []string{"indexer import", "-batch", "-data"}},
+		{[]string{"import", "-h"}, []string{"indexer import", "-batch", "-data", "[--gazetteer FILE]", "-gazetteer string", "SAMENSPEL_GAZETTEER"}},
 		{[]string{"import", "--help", "file.ndjson"}, []string{"indexer import", "-batch"}},
 		{[]string{"export", "-h"}, []string{"indexer export", "-format", "-out"}},
 		{[]string{"export", "--help"}, []string{"indexer export"}},

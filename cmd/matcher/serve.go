@@ -15,6 +15,7 @@ import (
 
 	"samenspel/internal/api"
 	"samenspel/internal/cache"
+	"samenspel/internal/gazetteer"
 	"samenspel/internal/jobs"
 	"samenspel/internal/meili"
 	"samenspel/internal/scaled"
@@ -47,6 +48,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	// The area names, before the store: a file that does not load stops the start
+	// with its file:line errors.
+	gaz, err := gazetteer.Open(cfg.Gazetteer)
+	if err != nil {
+		return err
+	}
 	st, tax, err := openData(ctx, cfg.Data)
 	if err != nil {
 		return err
@@ -123,7 +130,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	if err := metrics.Register(sched.Collectors()...); err != nil {
 		return err
 	}
-	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
+	h, err := api.New(api.Deps{Taxonomy: tax, Gazetteer: gaz, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
 		Store: reads, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Optional: optional, Redis: rdb,
 		Limits: limitsOf(cfg.Rates), RequestTimeout: cfg.Bounds.RequestTimeout})
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 // general usage lists them.
 var commands = []struct{ name, usage string }{
 	{"serve", `  matcher [serve] [--config FILE] [--addr HOST:PORT] [--data DIR] [--redis URL]
-                  [--meili URL] [--no-examples] [--rate-ip N] [--rate-ip-burst N]
+                  [--meili URL] [--no-examples] [--gazetteer FILE] [--rate-ip N] [--rate-ip-burst N]
                   [--rate-token N] [--rate-token-burst N] [--rate-register N]
                   [--request-timeout DURATION] [--write-timeout DURATION] [--max-heavy N]
       Serve the API and the pages until SIGINT or SIGTERM.

@@ -22,7 +22,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"-h"}, []string{"matcher [serve]", "matcher token create", "matcher suggest", "matcher recompute", "matcher healthcheck"}},
 		{[]string{"--help"}, []string{"matcher [serve]", "matcher healthcheck"}},
 		{[]string{"help"}, []string{"matcher [serve]", "matcher healthcheck"}},
-		{[]string{"serve", "-h"}, []string{"matcher [serve]", "-rate-ip", "-rate-register", "-addr"}},
+		{[]string{"serve", "-h"}, []string{"matcher [serve]", "-rate-ip", "-rate-register", "-addr", "[--gazetteer FILE]", "-gazetteer string"}},
 		{[]string{"serve", "--help"}, []string{"matcher [serve]", "-rate-token-burst", "--request-timeout", "-write-timeout", "-max-heavy"}},
 		{[]string{"serve", "--data", "d", "--help"}, []string{"matcher [serve]", "-data"}},
 		{[]string{"recompute", "-h"}, []string{"matcher recompute [--full]", "-data"}},

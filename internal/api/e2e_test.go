@@ -15,6 +15,7 @@ import (
 	"samenspel/config"
 	"samenspel/internal/auth"
 	"samenspel/internal/cache"
+	"samenspel/internal/gazetteer"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
@@ -69,6 +70,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, st: st, tokens: map[string]string{}, logs: new(bytes.Buffer), dataDir: dir}
+	gaz := gazetteer.Default() // as matcher serve loads it by default
 	for _, role := range []string{auth.RoleAdmin, auth.RoleTenderOwner, auth.RolePartner} {
 		secret, _ := auth.NewSecret()
 		tok := store.Token{Hash: auth.Hash(secret), Role: role, Name: role, Created: time.Unix(0, 0).UTC()}
@@ -80,7 +82,7 @@ func newEnv(t *testing.T) *env {
 		}
 		e.tokens[role] = secret
 	}
-	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), Ready: st.Ping, Store: st,
+	h, err := New(Deps{Taxonomy: tax, Gazetteer: gaz, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), Ready: st.Ping, Store: st,
 		Suggest: suggest.New(st, cache.NewMemory(100, time.Hour), nil), Now: func() time.Time { return envNow }})
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
+	"samenspel/internal/gazetteer"
 	"samenspel/internal/profiles"
 	"samenspel/internal/webhook"
 )
@@ -34,7 +35,12 @@ var openAPI []byte
 // Deps is everything the API needs, built in main.
 type Deps struct {
 	Taxonomy *profiles.Taxonomy
-	Log      *slog.Logger
+	// Gazetteer, when set, holds SPEC §2's rule in every profile and tender the
+	// API takes (POST, PUT, PATCH, and the tender of POST /v1/match): an area code
+	// inside a municipality it holds must be one of its areas, or the write is a
+	// 422 naming the field. Nil checks the form of area codes only.
+	Gazetteer *gazetteer.Gazetteer
+	Log       *slog.Logger
 	// Ready reports whether the service can answer (its store is reachable).
 	Ready func(ctx context.Context) error
 	// Optional are the dependencies the service can do without (Redis, the search
@@ -114,6 +120,9 @@ func New(d Deps) (http.Handler, error) {
 	}
 	if d.Webhooks == nil {
 		d.Webhooks, _ = d.Store.(WebhookStore)
+	}
+	if d.Gazetteer != nil {
+		d.Taxonomy = d.Taxonomy.WithAreas(d.Gazetteer) // the decoders of the bodies judge areas by it
 	}
 	h := &handlers{d: d}
 	pages, err := h.parsePages()

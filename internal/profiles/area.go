@@ -70,3 +70,38 @@ func AreaParents(code string) []string {
 	}
 	return append(out, CountryArea)
 }
+
+// AreaRegister knows which area codes exist, beyond the form SPEC §1 gives them: a
+// gazetteer of the municipalities an operator loaded (internal/gazetteer). SPEC §2:
+// an area code inside a municipality it holds must be one of its areas.
+type AreaRegister interface {
+	// CheckAreas returns a FieldError at field[i] for each codes[i] it refuses.
+	// It is given the codes as the document has them, valid or not; it judges
+	// only the valid ones (ValidArea), whose form the taxonomy checks itself.
+	CheckAreas(codes []string, field string) []FieldError
+}
+
+// WithAreas returns a copy of t whose validation (ValidateProfile, ValidateTender and
+// every decoder and reader of documents) also asks r about a profile's areas and a
+// tender's area, so that its refusals join the document's other field errors. t
+// itself is unchanged: give the copy to what takes documents from users (the API,
+// the import), and t to what reads documents already stored, which must still load
+// when the register changes. A nil r gives t.
+func (t *Taxonomy) WithAreas(r AreaRegister) *Taxonomy {
+	if r == nil {
+		return t
+	}
+	c := *t
+	c.areas = r
+	return &c
+}
+
+// checkRegister adds the refusals of t's area register, if any, for the list at path.
+func (t *Taxonomy) checkRegister(errs *fieldErrors, path string, areas []string) {
+	if t.areas == nil || len(areas) == 0 {
+		return
+	}
+	for _, e := range t.areas.CheckAreas(areas, path) {
+		errs.addError(e)
+	}
+}

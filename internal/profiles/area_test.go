@@ -1,6 +1,9 @@
 package profiles_test
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -113,5 +116,57 @@ func TestAreaParents(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// refuse is an AreaRegister that refuses the codes it holds, naming their index.
+type refuse []string
+
+func (r refuse) CheckAreas(codes []string, field string) []profiles.FieldError {
+	var out []profiles.FieldError
+	for i, c := range codes {
+		for _, bad := range r {
+			if c == bad {
+				out = append(out, profiles.FieldError{Field: fmt.Sprintf("%s[%d]", field, i), Message: "unknown area in Utrecht"})
+			}
+		}
+	}
+	return out
+}
+
+func TestWithAreas(t *testing.T) {
+	plain := taxonomy(t)
+	tax := plain.WithAreas(refuse{"BU03440199"})
+	areas := []any{"WK034401", "BU03440199"}
+
+	t.Run("profile", func(t *testing.T) {
+		doc := profileDoc().with(object{"areas": areas, "kind": "club"}).json(t)
+		_, err := tax.DecodeProfile(doc)
+		if got, want := fieldsOf(t, err), []string{"areas[1]", "kind"}; !slices.Equal(got, want) {
+			t.Errorf("DecodeProfile with a register = fields %v, want %v (the register's refusal beside the others)", got, want)
+		}
+		_, err = plain.DecodeProfile(doc)
+		if got, want := fieldsOf(t, err), []string{"kind"}; !slices.Equal(got, want) {
+			t.Errorf("DecodeProfile of the taxonomy WithAreas copied = fields %v, want %v (unchanged)", got, want)
+		}
+	})
+	t.Run("tender", func(t *testing.T) {
+		_, err := tax.DecodeTender(tenderDoc().with(object{"area": areas}).json(t))
+		if got, want := fieldsOf(t, err), []string{"area[1]"}; !slices.Equal(got, want) {
+			t.Errorf("DecodeTender with a register = fields %v, want %v", got, want)
+		}
+	})
+	t.Run("file", func(t *testing.T) {
+		lines := string(profileDoc().json(t)) + "\n" + string(profileDoc().with(object{"id": "tweede", "areas": areas}).json(t)) + "\n"
+		ps, bad, err := tax.ReadProfiles(strings.NewReader(lines), "p.ndjson")
+		if err != nil || len(ps) != 1 || len(bad) != 1 {
+			t.Fatalf("ReadProfiles = %d profiles, %v, %v; want 1 and one rejected line", len(ps), bad, err)
+		}
+		if got, want := bad[0].Error(), `p.ndjson:2: areas[1]: unknown area in Utrecht`; got != want {
+			t.Errorf("ReadProfiles rejected %q, want %q", got, want)
+		}
+	})
+	if got := plain.WithAreas(nil); got != plain {
+		t.Errorf("WithAreas(nil) = %p, want the taxonomy itself %p", got, plain)
 	}
 }

@@ -25,6 +25,8 @@ type Taxonomy struct {
 	Themes      []Term `json:"themes"`
 
 	kinds, instruments, themes map[string]Term
+	// areas, when set (WithAreas), also judges every area list of a document.
+	areas AreaRegister
 }
 
 var codePattern = regexp.MustCompile(`^[a-z0-9_]+$`)

@@ -61,6 +61,7 @@ func (t *Taxonomy) checkProfile(errs *fieldErrors, p Profile) {
 		errs.add("size", "must be small, medium or large, got %s", Quote(p.Size))
 	}
 	checkAreas(errs, "areas", p.Areas)
+	t.checkRegister(errs, "areas", p.Areas)
 	if len(p.Instruments) == 0 {
 		errs.add("instruments", "at least one instrument is required")
 	}
@@ -125,6 +126,7 @@ func (t *Taxonomy) checkTender(errs *fieldErrors, tn Tender) {
 	checkTitle(errs, "title", tn.Title)
 	checkText(errs, "description", tn.Description, maxLongText, true)
 	checkAreas(errs, "area", tn.Area)
+	t.checkRegister(errs, "area", tn.Area)
 	checkCodes(errs, "themes", "theme", tn.Themes, t.Themes, t.HasTheme)
 	if tn.Budget != nil && *tn.Budget < 0 {
 		errs.add("budget", "must be at least 0, got %d", *tn.Budget)

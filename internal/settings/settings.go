@@ -55,6 +55,10 @@ type Settings struct {
 	// Replica names this process in the job runs (SAMENSPEL_REPLICA; default the
 	// host name).
 	Replica string `yaml:"replica"`
+	// Gazetteer is the CSV file of area names (internal/gazetteer) that pages show
+	// and profiles and tenders are checked against (SAMENSPEL_GAZETTEER,
+	// --gazetteer); empty: the shipped config/areas.csv, Utrecht.
+	Gazetteer string `yaml:"gazetteer"`
 	// Rates are the request limits (SAMENSPEL_RATE_*, --rate-*).
 	Rates Rates `yaml:",inline"`
 	// Bounds are the request deadline, the write timeout and the cap on heavy
@@ -98,6 +102,7 @@ func Load(args []string, env func(string) (string, bool)) (Settings, error) {
 	meili := fs.String("meili", "", "Meilisearch URL for the profiles")
 	meiliKey := fs.String("meili-key", "", "Meilisearch API key (prefer SAMENSPEL_MEILI_KEY)")
 	noExamples := fs.Bool("no-examples", false, "do not fill an empty store with the example data")
+	gaz := fs.String("gazetteer", "", "CSV file of area names: code,name,parent (default the shipped config/areas.csv, Utrecht)")
 	rates := addRateFlags(fs, s.Rates)
 	bounds := addBoundFlags(fs, s.Bounds)
 	if err := fs.Parse(args); err != nil {
@@ -129,6 +134,7 @@ func Load(args []string, env func(string) (string, bool)) (Settings, error) {
 	str("SAMENSPEL_STALE_CRON", &s.StaleCron)
 	str("SAMENSPEL_TIMEZONE", &s.Timezone)
 	str("SAMENSPEL_REPLICA", &s.Replica)
+	str("SAMENSPEL_GAZETTEER", &s.Gazetteer)
 	if v, ok := env("SAMENSPEL_NO_EXAMPLES"); ok {
 		s.NoExamples = v == "1" || strings.EqualFold(v, "true")
 	}
@@ -156,6 +162,8 @@ func Load(args []string, env func(string) (string, bool)) (Settings, error) {
 			s.MeiliKey = *meiliKey
 		case "no-examples":
 			s.NoExamples = *noExamples
+		case "gazetteer":
+			s.Gazetteer = *gaz
 		}
 	})
 	rates.apply(fs, &s.Rates)
@@ -242,8 +250,8 @@ func (s Settings) String() string {
 	if s.MeiliKey != "" {
 		key = "***"
 	}
-	return fmt.Sprintf("addr=%s data=%s redis=%s meili=%s meili_key=%s no_examples=%t trusted_proxies=%v recompute_cron=%q stale_cron=%q timezone=%s replica=%s %s %s",
-		s.Addr, s.Data, mask(s.RedisURL), s.MeiliURL, key, s.NoExamples, s.TrustedProxies, s.RecomputeCron, s.StaleCron, s.Timezone, s.Replica, s.Rates, s.Bounds)
+	return fmt.Sprintf("addr=%s data=%s redis=%s meili=%s meili_key=%s no_examples=%t trusted_proxies=%v recompute_cron=%q stale_cron=%q timezone=%s replica=%s gazetteer=%q %s %s",
+		s.Addr, s.Data, mask(s.RedisURL), s.MeiliURL, key, s.NoExamples, s.TrustedProxies, s.RecomputeCron, s.StaleCron, s.Timezone, s.Replica, s.Gazetteer, s.Rates, s.Bounds)
 }
 
 // mask hides the password of a URL.

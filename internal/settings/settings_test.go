@@ -26,6 +26,10 @@ func TestLoadPrecedence(t *testing.T) {
 	if err := os.WriteFile(file, []byte("addr: 127.0.0.1:7000\ndata: /from/file\nno_examples: true\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	gazFile := filepath.Join(dir, "gazetteer.yaml")
+	if err := os.WriteFile(gazFile, []byte("gazetteer: /file/areas.csv\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -43,6 +47,11 @@ func TestLoadPrecedence(t *testing.T) {
 				s.Addr, s.Data, s.NoExamples = "127.0.0.1:7000", "/from/file", true
 				s.RecomputeCron, s.StaleCron, s.Timezone, s.Replica = "*/5 * * * * *", "off", "UTC", "matcher-2"
 			})},
+		{"gazetteer from the file", []string{"--config", gazFile}, nil, with(func(s *Settings) { s.Gazetteer = "/file/areas.csv" })},
+		{"gazetteer from env over file", []string{"--config", gazFile}, map[string]string{"SAMENSPEL_GAZETTEER": "/env/areas.csv"},
+			with(func(s *Settings) { s.Gazetteer = "/env/areas.csv" })},
+		{"gazetteer from a flag over env", []string{"--config", gazFile, "--gazetteer", "/flag/areas.csv"}, map[string]string{"SAMENSPEL_GAZETTEER": "/env/areas.csv"},
+			with(func(s *Settings) { s.Gazetteer = "/flag/areas.csv" })},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -248,6 +248,27 @@ var migrations = []string{
 	) WITHOUT ROWID;
 	CREATE INDEX IF NOT EXISTS idempotent_answers_expires ON idempotent_answers (expires);
 	CREATE INDEX IF NOT EXISTS idempotent_answers_profile ON idempotent_answers (profile);`,
+
+	// 10: the signed-in sessions of the pages (websessions.go), shared by every
+	// replica over the store: under a digest of the cookie's secret, with the hash
+	// of the token signed in with (a session goes with its token), its CSRF token,
+	// when it was made and last seen; and the keys the pages sign with, made once
+	// by whichever replica first needs one. The step can run again over a store
+	// that has it.
+	`CREATE TABLE IF NOT EXISTS web_sessions (
+		id      TEXT PRIMARY KEY,
+		token   TEXT NOT NULL REFERENCES tokens (hash) ON DELETE CASCADE,
+		csrf    TEXT NOT NULL,
+		created TEXT NOT NULL,
+		seen    TEXT NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX IF NOT EXISTS web_sessions_seen ON web_sessions (seen);
+	CREATE INDEX IF NOT EXISTS web_sessions_created ON web_sessions (created);
+	CREATE INDEX IF NOT EXISTS web_sessions_token ON web_sessions (token);
+	CREATE TABLE IF NOT EXISTS web_keys (
+		name TEXT PRIMARY KEY,
+		key  BLOB NOT NULL
+	) WITHOUT ROWID;`,
 }
 
 // migrate brings the schema to the latest version and the indexed labels up to the
