@@ -20,6 +20,7 @@ import (
 	"samenspel/internal/scaled"
 	"samenspel/internal/settings"
 	suggestions "samenspel/internal/suggest"
+	"samenspel/internal/web"
 	"samenspel/internal/webhook"
 )
 
@@ -123,9 +124,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	if err := metrics.Register(sched.Collectors()...); err != nil {
 		return err
 	}
+	// The pages for people, beside the API on its engine (api.Deps.Pages).
+	pages, err := web.New(web.Deps{Taxonomy: tax, Store: reads, Suggest: svc})
+	if err != nil {
+		return err
+	}
 	h, err := api.New(api.Deps{Taxonomy: tax, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
 		Store: reads, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Optional: optional, Redis: rdb,
-		Limits: limitsOf(cfg.Rates), RequestTimeout: cfg.Bounds.RequestTimeout})
+		Limits: limitsOf(cfg.Rates), RequestTimeout: cfg.Bounds.RequestTimeout, Pages: pages})
 	if err != nil {
 		return err
 	}
