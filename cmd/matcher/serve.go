@@ -21,6 +21,7 @@ import (
 	"samenspel/internal/scaled"
 	"samenspel/internal/settings"
 	suggestions "samenspel/internal/suggest"
+	"samenspel/internal/web"
 	"samenspel/internal/webhook"
 )
 
@@ -130,9 +131,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	if err := metrics.Register(sched.Collectors()...); err != nil {
 		return err
 	}
+	// The pages for people, beside the API on its engine (api.Deps.Pages), with the
+	// areas named by the gazetteer.
+	pages, err := web.New(web.Deps{Taxonomy: tax, Store: reads, Suggest: svc, Areas: pageAreas{gaz}})
+	if err != nil {
+		return err
+	}
 	h, err := api.New(api.Deps{Taxonomy: tax, Gazetteer: gaz, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
 		Store: reads, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Optional: optional, Redis: rdb,
-		Limits: limitsOf(cfg.Rates), RequestTimeout: cfg.Bounds.RequestTimeout})
+		Limits: limitsOf(cfg.Rates), RequestTimeout: cfg.Bounds.RequestTimeout, Pages: pages})
 	if err != nil {
 		return err
 	}
@@ -184,3 +191,10 @@ func limitsOf(r settings.Rates) *api.Limits {
 	return &api.Limits{PerIP: rate.Limit(r.IP), BurstIP: r.IPBurst, PerToken: rate.Limit(r.Token),
 		BurstToken: r.TokenBurst, RegisterPerHour: r.Register}
 }
+
+// pageAreas names the areas on the pages by the gazetteer. Place names are the same
+// in Dutch and English; only the country's differs, and the pages show it in Dutch
+// until they hand the gazetteer their language.
+type pageAreas struct{ g *gazetteer.Gazetteer }
+
+func (a pageAreas) Label(code string) string { return a.g.Label(code, "nl") }

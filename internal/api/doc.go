@@ -17,6 +17,11 @@
 // the access log records how each request ended and whether its answer was
 // written. A replica busy with heavy computations answers 503 with Retry-After.
 //
+// The HTML pages for people are not the API's: internal/web builds them, and serve
+// hands them over as Deps.Pages, whose routes go on this engine behind the same
+// middleware and whose error pages answer browsers outside /v1 (Pages). This
+// package never imports internal/web.
+//
 // It never lets *gin.Context reach domain code, never logs a request body, a token
 // or a private field, and keeps no global state: everything comes in through Deps.
 package api

@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// TestNoSniffEverywhere: every answer, of the API, the pages, the probes and every
-// error (404, 405, 400, 429), tells browsers not to guess its type.
+// TestNoSniffEverywhere: every answer, of the API, the probes and every error (404,
+// 405, 400, 429), tells browsers not to guess its type. The pages' own headers are
+// internal/web's tests.
 func TestNoSniffEverywhere(t *testing.T) {
 	a := newLimitedAPI(t, Limits{PerIP: 0.001, BurstIP: 13}, nil, nil) // the last request is the 14th
 	tests := []struct {
@@ -15,8 +16,8 @@ func TestNoSniffEverywhere(t *testing.T) {
 		want               int
 	}{
 		{"GET", "/v1/taxonomy", "", 200},
-		{"GET", "/", "", 200},
-		{"GET", "/partners", "", 200},
+		{"GET", "/v1/profiles", "", 200},
+		{"GET", "/v1/tenders/nobody", "", 404},
 		{"GET", "/healthz", "", 200},
 		{"GET", "/openapi.json", "", 200},
 		{"GET", "/metrics", "", 200},

@@ -1,48 +1,80 @@
 package api
 
 import (
-	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"samenspel/config"
+	"samenspel/internal/profiles"
 )
 
-func TestPages(t *testing.T) {
-	e := newEnv(t)
-	tenders, _ := e.st.Tenders(context.Background())
-	tn := tenders[0].Tender
+// fakePages stands for internal/web: one page, one that panics, and error pages
+// for any client that does not ask for JSON.
+type fakePages struct{ errors []int }
+
+func (f *fakePages) Mount(r gin.IRoutes) {
+	r.GET("/page", func(c *gin.Context) { c.String(http.StatusOK, "page") })
+	r.GET("/boom", func(c *gin.Context) { panic("boom") })
+}
+
+func (f *fakePages) ErrorPage(c *gin.Context, status int) bool {
+	if strings.Contains(c.GetHeader("Accept"), "json") {
+		return false
+	}
+	f.errors = append(f.errors, status)
+	c.Data(status, "text/html; charset=utf-8", []byte("<p>error page</p>"))
+	return true
+}
+
+// TestPagesBesideTheAPI: Deps.Pages mounts its routes on the API's engine, behind
+// its middleware (the rate limit here), and answers the errors of paths outside the
+// API with its pages; /v1, the probes and clients asking for JSON keep problem+json.
+func TestPagesBesideTheAPI(t *testing.T) {
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := &fakePages{}
+	lim := Limits{PerIP: 0.001, BurstIP: 7}
+	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pages: pages, Limits: &lim})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
-		path   string
-		status int
-		want   []string
+		path, accept string
+		status       int
+		html         bool
 	}{
-		{"/", 200, []string{"<html", tn.Title, `href="/tenders/` + tn.ID + `"`}},
-		{"/tenders/" + tn.ID, 200, []string{tn.Title, "Voorgestelde coalities", "Meerwaarde (Shapley)", "huisbezoeken"}},
-		{"/partners?q=buurt", 200, []string{"gevonden"}},
-		{"/tenders/nope", 404, []string{`"status":404`}},
+		{"/page", "text/html", 200, false},
+		{"/nowhere", "text/html", 404, true},
+		{"/nowhere", "application/json", 404, false},
+		{"/v1/nowhere", "text/html", 404, false},
+		{"/healthz/nowhere", "text/html", 404, true},
+		{"/metrics/x", "", 404, true},
+		{"/boom", "text/html", 500, true},
+		{"/page", "text/html", 429, true}, // the 8th request from the address
 	}
 	for _, tc := range tests {
-		status, body, hdr := e.do("GET", tc.path, "", "")
-		if status != tc.status {
-			t.Errorf("GET %s = %d, want %d", tc.path, status, tc.status)
+		req := httptest.NewRequest("GET", tc.path, nil)
+		req.Header.Set("Accept", tc.accept)
+		req.RemoteAddr = "192.0.2.7:40000"
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		ct := w.Header().Get("Content-Type")
+		if w.Code != tc.status || strings.HasPrefix(ct, "text/html") != tc.html {
+			t.Errorf("GET %s (Accept %s) = %d %s, want %d, HTML %v", tc.path, tc.accept, w.Code, ct, tc.status, tc.html)
 		}
-		for _, w := range tc.want {
-			if !strings.Contains(body, w) {
-				t.Errorf("GET %s lacks %q", tc.path, w)
-			}
-		}
-		if status == 200 && !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
-			t.Errorf("GET %s: Content-Type %s", tc.path, hdr.Get("Content-Type"))
-		}
-		if strings.Contains(body, canary) || strings.Contains(body, canaryMail) {
-			t.Errorf("GET %s shows a private or contact field", tc.path)
+		if !tc.html && tc.status >= 400 && ct != "application/problem+json" {
+			t.Errorf("GET %s (Accept %s): Content-Type %s, want application/problem+json", tc.path, tc.accept, ct)
 		}
 	}
-	// Text from users is escaped.
-	status, _, _ := e.do("POST", "/v1/profiles", "", strings.Replace(newProfile, "Nieuw Initiatief", "<script>alert(1)</script>", 1))
-	if status != 201 {
-		t.Fatalf("register = %d", status)
-	}
-	if _, body, _ := e.do("GET", "/partners?q=script", "", ""); strings.Contains(body, "<script>alert") {
-		t.Errorf("/partners renders a name unescaped")
+	if want := []int{404, 404, 404, 500, 429}; len(pages.errors) != len(want) {
+		t.Errorf("the pages wrote error pages %v, want %v", pages.errors, want)
 	}
 }

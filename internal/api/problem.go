@@ -101,6 +101,20 @@ func problemFor(err error) Problem {
 	}
 }
 
+// pagesKey holds the Deps.Pages of the request's server (pagesFor), for
+// writeProblem.
+const pagesKey = "pages"
+
+// pagesFor makes the pages, if any, known to writeProblem.
+func pagesFor(p Pages) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if p != nil {
+			c.Set(pagesKey, p)
+		}
+		c.Next()
+	}
+}
+
 func newProblem(status int, detail string) Problem {
 	return Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail}
 }
@@ -119,7 +133,14 @@ func fail(c *gin.Context, err error) {
 	writeProblem(c, p)
 }
 
+// writeProblem writes p as problem+json, or, outside the API's paths, as the
+// pages' HTML error page when the request is a browser's.
 func writeProblem(c *gin.Context, p Problem) {
+	v, _ := c.Get(pagesKey)
+	if pages, ok := v.(Pages); ok && !apiPath(c.Request.URL.Path) && pages.ErrorPage(c, p.Status) {
+		c.Abort()
+		return
+	}
 	c.Header("Content-Type", "application/problem+json")
 	c.AbortWithStatusJSON(p.Status, p)
 }

@@ -6,7 +6,6 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"errors"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -74,6 +73,34 @@ type Deps struct {
 	// and public addresses only, is the one for production (the Sender takes the
 	// same).
 	Webhook webhook.Policy
+	// Pages, when set, are the HTML pages for people (internal/web), served beside
+	// the API; without them the server is the API alone.
+	Pages Pages
+}
+
+// Pages are the HTML pages for people that the server serves beside the API
+// (internal/web implements it; the API never imports it). Their routes go on the
+// API's engine, behind the same middleware: request ids, the access log, deadlines,
+// metrics and rate limits. Outside the API's paths (apiPath), an error that the
+// middleware or the router answers (429, 500, an unknown path) becomes their HTML
+// page for a browser; the API's problem+json stays for /v1 and for clients that ask
+// for JSON.
+type Pages interface {
+	// Mount adds the pages' routes.
+	Mount(r gin.IRoutes)
+	// ErrorPage writes the HTML page of an error status when the request is a
+	// browser's, and reports whether it did.
+	ErrorPage(c *gin.Context, status int) bool
+}
+
+// apiPath reports whether a path is the API's (SPEC §8): /v1 and the service
+// routes, which answer in JSON whoever asks.
+func apiPath(p string) bool {
+	switch p {
+	case "/healthz", "/readyz", "/openapi.json", "/metrics":
+		return true
+	}
+	return p == "/v1" || strings.HasPrefix(p, "/v1/")
 }
 
 // Optional is a dependency the service can do without.
@@ -108,7 +135,7 @@ func New(d Deps) (http.Handler, error) {
 	if d.Redis != nil {
 		lim.shared = redis_rate.NewLimiter(d.Redis)
 	}
-	r.Use(requestID(), apiVersion(), logRequests(d.Log), deadline(d.RequestTimeout), recoverProblem(d.Log), m.middleware(), lim.middleware(), limitBody())
+	r.Use(requestID(), pagesFor(d.Pages), apiVersion(), logRequests(d.Log), deadline(d.RequestTimeout), recoverProblem(d.Log), m.middleware(), lim.middleware(), limitBody())
 	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { writeProblem(c, newProblem(http.StatusMethodNotAllowed, "")) })
 
@@ -125,20 +152,15 @@ func New(d Deps) (http.Handler, error) {
 		d.Taxonomy = d.Taxonomy.WithAreas(d.Gazetteer) // the decoders of the bodies judge areas by it
 	}
 	h := &handlers{d: d}
-	pages, err := h.parsePages()
-	if err != nil {
-		return nil, err
-	}
-	h.pages = pages
 	// The route table: the whole API at a glance. Keep openapi.json in step (a test
 	// checks).
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", h.readyz)
 	r.GET("/openapi.json", h.openapi)
 	r.GET("/metrics", gin.WrapH(m.handler()))
-	r.GET("/", h.pageTenders)
-	r.GET("/tenders/:id", h.pageTender)
-	r.GET("/partners", h.pagePartners)
+	if d.Pages != nil {
+		d.Pages.Mount(r)
+	}
 	v1 := r.Group("/v1", requireJSON(), h.authenticate)
 	v1.GET("/taxonomy", h.taxonomy)
 	v1.POST("/profiles", h.registerProfile)
@@ -175,8 +197,7 @@ func New(d Deps) (http.Handler, error) {
 }
 
 type handlers struct {
-	d     Deps
-	pages *template.Template
+	d Deps
 }
 
 func (h *handlers) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }

@@ -3,7 +3,6 @@ package match
 import (
 	"fmt"
 	"math"
-	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -271,34 +270,8 @@ func (in *instance) describe(members []int) Coalition {
 // shapley returns each member's Shapley value of score() over the subsets of the
 // members; the values sum to the coalition's score.
 func (in *instance) shapley(members []int) []float64 {
-	n := len(members)
-	v := make([]float64, 1<<n)
 	cov := make([]float64, len(in.needs))
-	sub := make([]int, 0, n)
-	for mask := 1; mask < len(v); mask++ {
-		sub = sub[:0]
-		for i, m := range members {
-			if mask&(1<<i) != 0 {
-				sub = append(sub, m)
-			}
-		}
-		v[mask] = in.value(in.tallyOf(sub, cov))
-	}
-	// weight[t] = t!(n−t−1)!/n!
-	weight := make([]float64, n)
-	for t := range weight {
-		weight[t] = 1 / (float64(n) * binomial(n-1, t))
-	}
-	phi := make([]float64, n)
-	for mask := range v {
-		size := bits.OnesCount(uint(mask))
-		for i := range members {
-			if mask&(1<<i) == 0 {
-				phi[i] += weight[size] * (v[mask|1<<i] - v[mask])
-			}
-		}
-	}
-	return phi
+	return shapleyOf(members, func(sub []int) float64 { return in.value(in.tallyOf(sub, cov)) })
 }
 
 func binomial(n, k int) float64 {

@@ -1,0 +1,371 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"samenspel/internal/match"
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+	"samenspel/internal/suggest"
+)
+
+// The tender page: the tender, and its suggested coalitions explained member by
+// member.
+
+// Coalitions the page shows: the first few of the default answer (the one the
+// nightly recompute keeps ready), all of it on request.
+const (
+	shownCoalitions = 5
+	allCoalitions   = match.DefaultTop
+)
+
+type needRow struct {
+	Instrument, Weight string
+	Must               bool
+}
+
+type tenderData struct {
+	ID, Title, Description, Areas, Themes, Budget, Size, Posted string
+	Closed                                                      bool
+	Rules                                                       []string
+	Needs                                                       []needRow
+	// Weights are the score's four weights as percentages, for the explanation.
+	Weights    [4]string
+	Candidates string
+	Feasible   bool
+	Warnings   []string
+	Coalitions []coalitionView
+	// More is the address that shows every coalition of the answer, Fewer the one
+	// back; "" when there is nothing more (or less) to show.
+	More, Fewer string
+}
+
+type coalitionView struct {
+	Rank                int
+	Score               string // points out of 100
+	Coverage, Diversity string
+	Trust, Inclusion    string
+	Lead                string // the lead's name; "" when no member can lead
+	Members             []memberView
+	Gaps, Warnings      []string
+	Split               bool // the bars are split into the four parts
+	BudgetShown         bool
+	TotalBudget         string
+	// Variant says that the coalition is as good as a better-ranked one with one
+	// partner swapped for another.
+	Variant string
+}
+
+type memberView struct {
+	ID, Name, Kind, Size string
+	Brings               []string // "Ontmoetingsplek: voor een kwart (25%)"
+	Unique               string
+	Shapley, Share       string // points, and the share of the score
+	Bar                  bar
+	Parts                []partView
+	Budget               string
+	Why                  string
+	Lead                 bool
+}
+
+type partView struct {
+	Class, Label, Points string
+}
+
+// tender is /tenders/{id}.
+func (s *Site) tender(c *gin.Context) {
+	l := s.lang(c)
+	id := c.Param("id")
+	if !profiles.ValidID(id) {
+		s.errorPage(c, http.StatusNotFound)
+		return
+	}
+	ctx := c.Request.Context()
+	rec, err := s.d.Store.GetTender(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	b, err := s.d.Suggest.ForTender(ctx, suggest.Request{Tender: id, Top: allCoalitions})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var res match.Result
+	if err := decodeResult(b, &res); err != nil {
+		s.fail(c, err)
+		return
+	}
+	shown := shownCoalitions
+	all := c.Query("all") == "1"
+	if all {
+		shown = len(res.Coalitions)
+	}
+	d, err := s.tenderView(ctx, l, rec, res, shown)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	v := withoutLang(c.Request.URL.Query())
+	if !all && len(res.Coalitions) > shown {
+		v.Set("all", "1")
+		d.More = pageURL(c.Request.URL.Path, v)
+	} else if all && len(res.Coalitions) > shownCoalitions {
+		v.Del("all")
+		d.Fewer = pageURL(c.Request.URL.Path, v)
+	}
+	s.render(c, http.StatusOK, "tender", rec.Tender.Title, "tenders", d)
+}
+
+func (s *Site) tenderView(ctx context.Context, l Lang, rec store.TenderRecord, res match.Result, shown int) (tenderData, error) {
+	tn := rec.Tender
+	d := tenderData{ID: tn.ID, Title: tn.Title, Description: tn.Description, Areas: s.areas(l, tn.Area),
+		Themes: capital(s.themes(l, tn.Themes)), Posted: date(l, rec.Created), Closed: rec.Closed,
+		Candidates: integer(l, res.Candidates), Feasible: res.Feasible}
+	if tn.Budget != nil {
+		d.Budget = money(l, *tn.Budget)
+	}
+	if tn.MinSize == tn.MaxSize {
+		d.Size = t(l, "tender.size.exactly", integer(l, tn.MaxSize))
+	} else {
+		d.Size = t(l, "tender.size.range", integer(l, tn.MinSize), integer(l, tn.MaxSize))
+	}
+	if len(tn.RequireKinds) > 0 {
+		kinds := make([]string, len(tn.RequireKinds))
+		for i, k := range tn.RequireKinds {
+			kinds[i] = s.kind(l, k)
+		}
+		d.Rules = append(d.Rules, t(l, "tender.rule.kinds", list(l, kinds)))
+	}
+	if tn.MaxLarge != nil {
+		d.Rules = append(d.Rules, counted(l, "tender.rule.maxlarge", *tn.MaxLarge))
+	}
+	if tn.MinSmall > 0 {
+		d.Rules = append(d.Rules, counted(l, "tender.rule.minsmall", tn.MinSmall))
+	}
+	if len(tn.Exclude) > 0 {
+		d.Rules = append(d.Rules, counted(l, "tender.rule.exclude", len(tn.Exclude)))
+	}
+	for _, n := range tn.Needs {
+		d.Needs = append(d.Needs, needRow{Instrument: capital(s.instrument(l, n.Instrument)),
+			Weight: l.printer().Sprintf("%v", n.Weight), Must: n.Must})
+	}
+	w := profiles.NormalizeWeights(tn.Weights)
+	d.Weights = [4]string{percent(l, w.Coverage), percent(l, w.Diversity), percent(l, w.Trust), percent(l, w.Inclusion)}
+	for _, warning := range res.Warnings {
+		text, _ := s.warningText(l, warning, nil)
+		d.Warnings = append(d.Warnings, text)
+	}
+	coalitions := res.Coalitions[:min(shown, len(res.Coalitions))]
+	members, err := s.memberProfiles(ctx, coalitions)
+	if err != nil {
+		return d, err
+	}
+	for i, co := range coalitions {
+		v := s.coalitionView(l, tn, co, members)
+		v.Variant = s.variantOf(l, co, coalitions[:i])
+		d.Coalitions = append(d.Coalitions, v)
+	}
+	return d, nil
+}
+
+// memberProfiles reads the public profiles of the coalitions' members, for their
+// levels and flags; a profile removed since the answer is left out.
+func (s *Site) memberProfiles(ctx context.Context, cs []match.Coalition) (map[string]profiles.Profile, error) {
+	out := map[string]profiles.Profile{}
+	for _, co := range cs {
+		for _, m := range co.Members {
+			if _, ok := out[m.ID]; ok {
+				continue
+			}
+			rec, err := s.d.Store.GetProfileRecord(ctx, m.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out[m.ID] = publicRecord(rec)
+		}
+	}
+	return out, nil
+}
+
+// The four parts of the score, in the order of the bars and the legend.
+var partKeys = [4]string{"coverage", "diversity", "trust", "inclusion"}
+
+func (s *Site) coalitionView(l Lang, tn profiles.Tender, co match.Coalition, profs map[string]profiles.Profile) coalitionView {
+	v := coalitionView{Rank: co.Rank, Score: points(l, co.Score), Coverage: percent(l, co.Breakdown.Coverage),
+		Diversity: percent(l, co.Breakdown.Diversity), Trust: percent(l, co.Breakdown.Trust),
+		Inclusion: percent(l, co.Breakdown.Inclusion), BudgetShown: tn.Budget != nil}
+	if tn.Budget != nil {
+		v.TotalBudget = money(l, *tn.Budget)
+	}
+	names := map[string]string{}
+	kinds := map[string]int{}
+	var ps []profiles.Profile
+	for _, m := range co.Members {
+		names[m.ID] = m.Name
+		kinds[m.Kind]++
+		if p, ok := profs[m.ID]; ok {
+			ps = append(ps, p)
+		}
+	}
+	if co.Lead != nil {
+		v.Lead = names[*co.Lead]
+	}
+	parts, err := match.Contributions(tn, ps, co)
+	v.Split = err == nil
+	var values [][4]float64
+	for i, m := range co.Members {
+		if v.Split {
+			p := parts[i]
+			values = append(values, [4]float64{p.Coverage, p.Diversity, p.Trust, p.Inclusion})
+		} else {
+			values = append(values, [4]float64{m.Shapley, 0, 0, 0})
+		}
+	}
+	bars := barsOf(values, v.Split)
+	for i, m := range co.Members {
+		p, known := profs[m.ID]
+		mv := memberView{ID: m.ID, Name: m.Name, Kind: capital(s.kind(l, m.Kind)), Size: size(l, m.Size),
+			Shapley: points(l, m.Shapley), Bar: bars[i], Lead: co.Lead != nil && *co.Lead == m.ID}
+		if co.Score > 0 {
+			mv.Share = percent(l, math.Max(0, m.Shapley)/co.Score)
+		}
+		for _, code := range m.Instruments {
+			item := capital(s.instrument(l, code))
+			if known {
+				item += ": " + level(l, p.Instruments[code])
+			}
+			mv.Brings = append(mv.Brings, item)
+		}
+		if len(m.Unique) > 0 {
+			mv.Unique = capital(list(l, s.instruments(l, m.Unique)))
+		}
+		if v.Split {
+			for k, key := range partKeys {
+				mv.Parts = append(mv.Parts, partView{Class: "part-" + key, Label: t(l, "part."+key), Points: points(l, values[i][k])})
+			}
+		}
+		if m.Budget != nil {
+			mv.Budget = money(l, *m.Budget)
+		}
+		mv.Why = s.why(l, memberFacts{Name: m.Name, Kind: m.Kind, Brings: m.Instruments, Unique: m.Unique,
+			OnlyKind: len(co.Members) > 1 && kinds[m.Kind] == 1, Small: m.Size == profiles.SizeSmall,
+			New: known && p.NewProvider, Lead: mv.Lead})
+		v.Members = append(v.Members, mv)
+	}
+	for _, g := range co.Gaps {
+		v.Gaps = append(v.Gaps, capital(s.instrument(l, g)))
+	}
+	for _, w := range co.Warnings {
+		// That no member can lead, the lead's line says already.
+		if text, key := s.warningText(l, w, names); key != "warning.nolead" {
+			v.Warnings = append(v.Warnings, text)
+		}
+	}
+	return v
+}
+
+// variantOf says, when coalition co scores as well as a better-ranked one of
+// earlier (within the engine's 1e-9) and differs from it by one member, which
+// member took whose seat: "as good as coalition 1, with X instead of Y". The
+// engine's variants (SPEC §6) would list such coalitions once; until the pages use
+// them, this says what the repetition is.
+func (s *Site) variantOf(l Lang, co match.Coalition, earlier []match.Coalition) string {
+	for _, e := range earlier {
+		if math.Abs(e.Score-co.Score) >= 1e-9 || len(e.Members) != len(co.Members) {
+			continue
+		}
+		in := map[string]string{}
+		for _, m := range e.Members {
+			in[m.ID] = m.Name
+		}
+		var added []string
+		for _, m := range co.Members {
+			if _, ok := in[m.ID]; ok {
+				delete(in, m.ID)
+			} else {
+				added = append(added, m.Name)
+			}
+		}
+		if len(added) == 1 && len(in) == 1 {
+			for _, name := range in {
+				return t(l, "coalition.variant", e.Rank, added[0], name)
+			}
+		}
+	}
+	return ""
+}
+
+// bar is a member's added value drawn as a horizontal bar (inline SVG, 100 units
+// wide): its parts side by side from the zero line, those that lower the score to
+// its left.
+type bar struct {
+	Segments []segment
+	// Zero is where the zero line stands; HasNegative says that some member of the
+	// coalition has a part below zero, so that the line is drawn.
+	Zero        string
+	HasNegative bool
+}
+
+type segment struct {
+	X, Width, Class string
+}
+
+// barsOf lays out the bars of a coalition's members on one scale: the largest sum
+// of positive parts of any member, and of negative ones, fill the width. Without
+// split, each value holds the member's whole Shapley value in its first part.
+func barsOf(values [][4]float64, split bool) []bar {
+	var pos, neg float64
+	for _, v := range values {
+		var p, n float64
+		for _, x := range v {
+			if x > 0 {
+				p += x
+			} else {
+				n -= x
+			}
+		}
+		pos, neg = math.Max(pos, p), math.Max(neg, n)
+	}
+	span := pos + neg
+	out := make([]bar, len(values))
+	if span <= 0 {
+		return out
+	}
+	zero := 100 * neg / span
+	for i, v := range values {
+		b := bar{Zero: svgNumber(zero), HasNegative: neg > 0}
+		right, left := zero, zero
+		for k, x := range v {
+			w := 100 * math.Abs(x) / span
+			if w < 0.05 {
+				continue
+			}
+			class := "part-" + partKeys[k]
+			if !split {
+				class = "part-total"
+			}
+			if x > 0 {
+				b.Segments = append(b.Segments, segment{X: svgNumber(right), Width: svgNumber(w), Class: class})
+				right += w
+			} else {
+				left -= w
+				b.Segments = append(b.Segments, segment{X: svgNumber(left), Width: svgNumber(w), Class: class + " part-negative"})
+			}
+		}
+		out[i] = b
+	}
+	return out
+}
+
+// svgNumber writes a coordinate as SVG reads it, whatever the page's language.
+func svgNumber(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }

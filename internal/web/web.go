@@ -1,0 +1,250 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+	"samenspel/internal/suggest"
+)
+
+// Store is what the pages read; *store.Store and the scaled store implement it.
+// Profiles come whole from GetProfileRecord: the pages make them public at once
+// (publicRecord), before anything else sees them.
+type Store interface {
+	Tenders(ctx context.Context) ([]store.TenderRecord, error)
+	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
+	GetProfileRecord(ctx context.Context, id string) (store.ProfileRecord, error)
+	SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error)
+}
+
+// Suggester answers a stored tender with the suggestions JSON of SPEC §6;
+// *suggest.Service implements it.
+type Suggester interface {
+	ForTender(ctx context.Context, r suggest.Request) ([]byte, error)
+}
+
+// Areas names CBS area codes for people ("Zuilen, Noordwest"): the operator's
+// gazetteer. Label returns "" for a code it does not know; the pages then show the
+// code.
+type Areas interface {
+	Label(code string) string
+}
+
+// Deps is everything the pages need, built in main.
+type Deps struct {
+	Taxonomy *profiles.Taxonomy
+	Store    Store
+	Suggest  Suggester
+	// Areas names the areas; without it (or for a code it does not know) the pages
+	// show the code.
+	Areas Areas
+}
+
+// Site is the pages: their routes, templates and assets. Build it with New; it is
+// safe for concurrent use.
+type Site struct {
+	d      Deps
+	pages  map[Lang]map[string]*template.Template
+	assets *assetSet
+}
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pageNames are the templates that are pages; each is parsed with layout.html.
+var pageNames = []string{"home", "partners", "profile", "tender", "error"}
+
+// New parses the templates (in both languages) and loads the assets.
+func New(d Deps) (*Site, error) {
+	if d.Taxonomy == nil || d.Store == nil || d.Suggest == nil {
+		return nil, errors.New("web: Taxonomy, Store and Suggest are required")
+	}
+	assets, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	s := &Site{d: d, assets: assets, pages: map[Lang]map[string]*template.Template{}}
+	for _, l := range langs {
+		s.pages[l] = map[string]*template.Template{}
+		for _, name := range pageNames {
+			tp, err := template.New(name).Funcs(s.funcs(l)).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
+			if err != nil {
+				return nil, fmt.Errorf("web: %w", err)
+			}
+			s.pages[l][name] = tp
+		}
+	}
+	return s, nil
+}
+
+// Mount adds the pages' routes to r (the API's engine, whose middleware they share).
+// Keep the README's section on the pages in step.
+func (s *Site) Mount(r gin.IRoutes) {
+	r.GET("/", s.home)
+	r.GET("/partners", s.partners)
+	r.GET("/profiles/:id", s.profile)
+	r.GET("/tenders/:id", s.tender)
+	r.GET("/assets/:version/*file", s.asset)
+}
+
+// ErrorPage writes the HTML page for an error status to a client that reads HTML
+// (a browser), in its language, and reports whether it did; a client that asks for
+// JSON gets none, and the caller writes its problem+json. The API calls it for the
+// errors its middleware finds on requests outside /v1 (429, 500, an unknown path).
+func (s *Site) ErrorPage(c *gin.Context, status int) bool {
+	if wantsJSON(c) {
+		return false
+	}
+	s.errorPage(c, status)
+	return true
+}
+
+// wantsJSON reports whether a request asks for JSON rather than HTML: its Accept
+// header puts a JSON type above text/html. No Accept header, or */*, is a page.
+func wantsJSON(c *gin.Context) bool {
+	if c.GetHeader("Accept") == "" {
+		return false
+	}
+	switch c.NegotiateFormat("text/html", "application/problem+json", "application/json") {
+	case "application/problem+json", "application/json":
+		return true
+	}
+	return false
+}
+
+// page is what every template gets: the language, the title, the switch, the
+// assets, and the page's own data.
+type page struct {
+	Lang      Lang
+	Other     Lang
+	SwitchURL string
+	Title     string
+	Nav       string // the menu item of the page: "tenders", "partners" or ""
+	CSS       []string
+	Theme     string // the design tokens' theme class
+	Licence   string // the address of the NL Design System's licence
+	Data      any
+}
+
+// funcs are the templates' functions in language l.
+func (s *Site) funcs(l Lang) template.FuncMap {
+	return template.FuncMap{
+		"t":     func(key string, args ...any) string { return t(l, key, args...) },
+		"args":  func(v ...any) []any { return v },
+		"join":  func(items []string) string { return list(l, items) },
+		"parts": func() [4]string { return partKeys },
+	}
+}
+
+// render writes the template name with data as a page of status, with the security
+// headers. A template that fails is a 500 (and is logged through c.Error).
+func (s *Site) render(c *gin.Context, status int, name, title, nav string, data any) {
+	l := s.lang(c)
+	p := page{Lang: l, Other: l.other(), SwitchURL: switchURL(c.Request.URL, l.other()), Title: title, Nav: nav,
+		CSS: s.assets.css(), Theme: s.assets.theme, Licence: s.assets.url("nlds/components/LICENSE.md"), Data: data}
+	var b bytes.Buffer
+	if err := s.pages[l][name].ExecuteTemplate(&b, "layout", p); err != nil {
+		_ = c.Error(fmt.Errorf("web: page %s: %w", name, err))
+		secure(c.Writer.Header())
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte(t(l, "error.500.title")))
+		c.Abort()
+		return
+	}
+	h := c.Writer.Header()
+	secure(h)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Vary", "Accept, Accept-Language, Cookie")
+	c.Data(status, "text/html; charset=utf-8", b.Bytes())
+}
+
+// lang is the request's language (negotiate); when the switch chose it, the
+// answer keeps it in the cookie.
+func (s *Site) lang(c *gin.Context) Lang {
+	if v, ok := c.Get(langCookie); ok {
+		return v.(Lang)
+	}
+	l, fromParam := negotiate(c.Request)
+	if fromParam {
+		http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: langCookieAge,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request.TLS != nil})
+	}
+	c.Set(langCookie, l)
+	return l
+}
+
+// secure sets the headers every page carries: a Content-Security-Policy that allows
+// the pages' own style sheets and nothing else (no script, no inline style, no
+// frame), and no sniffing, no referrer to other sites, no framing.
+func secure(h http.Header) {
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+}
+
+// contentSecurityPolicy: data: images are the check marks the NL Design System's
+// CSS draws.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; " +
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// errorPage writes the page of an error status (or its problem+json to a client
+// that asks for JSON) and stops the request.
+func (s *Site) errorPage(c *gin.Context, status int) {
+	if status == http.StatusServiceUnavailable && c.Writer.Header().Get("Retry-After") == "" {
+		c.Header("Retry-After", "1")
+	}
+	if wantsJSON(c) {
+		secure(c.Writer.Header())
+		c.Header("Content-Type", "application/problem+json")
+		c.AbortWithStatusJSON(status, gin.H{"type": "about:blank", "title": http.StatusText(status), "status": status})
+		return
+	}
+	l := s.lang(c)
+	key := "error." + strconv.Itoa(status)
+	if _, ok := catalogue[key+".title"]; !ok {
+		key = "error.other"
+	}
+	s.render(c, status, "error", t(l, key+".title"), "", errorData{Status: status, Key: key})
+	c.Abort()
+}
+
+type errorData struct {
+	Status int
+	Key    string
+}
+
+// fail writes the error page for err: 404 for what does not exist, 503 (with
+// Retry-After) when the server is too busy or the deadline passed, 500 otherwise,
+// whose error the access log records.
+func (s *Site) fail(c *gin.Context, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.errorPage(c, http.StatusNotFound)
+	case errors.Is(err, suggest.ErrBusy) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		s.errorPage(c, http.StatusServiceUnavailable)
+	default:
+		_ = c.Error(err)
+		s.errorPage(c, http.StatusInternalServerError)
+	}
+}
+
+// decodeResult reads the suggestions JSON.
+func decodeResult(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	return dec.Decode(v)
+}
+
+// trimmed is s without surrounding space, for query parameters.
+func trimmed(s string) string { return strings.TrimSpace(s) }
