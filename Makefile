@@ -1,5 +1,5 @@
 # The README's two commands need no make; these are the everyday shortcuts.
-.PHONY: test lint bench examples fuzz
+.PHONY: test lint bench examples fuzz axe
 
 test:
 	go test -race -count=1 ./...
@@ -26,3 +26,13 @@ fuzz:
 	for t in $(FUZZ); do \
 		go test ./internal/$${t%%:*} -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s || exit 1; \
 	done
+
+# axe-core for the browser tests (internal/browsertest), from the npm registry: the
+# built axe.min.js and its licences, committed so that no test needs npm.
+AXE_VERSION ?= 4.14.1
+AXE_DIR = internal/browsertest/axe
+
+axe:
+	tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-*.tgz) && \
+	cp $$tmp/package/axe.min.js $$tmp/package/LICENSE $$tmp/package/LICENSE-3RD-PARTY.txt $(AXE_DIR)/ && \
+	rm -rf $$tmp && head -1 $(AXE_DIR)/axe.min.js
