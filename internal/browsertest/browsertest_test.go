@@ -34,7 +34,7 @@ var goodPage = `<!doctype html>
 </form>
 <p><a href="/echo?name=link">Naar de echo</a></p>
 <div class="scroll" tabindex="0" role="region" aria-label="Brede tabel"><table>
-<tr><th>Kolom</th></tr><tr><td>`+strings.Repeat("breed ", 80)+`</td></tr></table></div>
+<tr><th>Kolom</th></tr><tr><td>` + strings.Repeat("breed ", 80) + `</td></tr></table></div>
 </main></body></html>`
 
 var badPage = `<!doctype html>
@@ -42,8 +42,8 @@ var badPage = `<!doctype html>
 <body><main><h1>Slecht</h1>
 <img src="/nothing.png">
 <button id="mute"></button>
-<table id="tbl"><tr><th>Kolom</th></tr><tr><td>`+strings.Repeat("breed ", 80)+`</td></tr></table>
-<div id="wide"><pre>`+strings.Repeat("breed", 80)+`</pre></div>
+<table id="tbl"><tr><th>Kolom</th></tr><tr><td>` + strings.Repeat("breed ", 80) + `</td></tr></table>
+<div id="wide"><pre>` + strings.Repeat("breed", 80) + `</pre></div>
 </main></body></html>`
 
 func server(t *testing.T) *httptest.Server {
@@ -67,8 +67,8 @@ func server(t *testing.T) *httptest.Server {
 		for _, k := range []string{"name", "kind", "size", "lead", "about"} {
 			fmt.Fprintf(&b, "<dt>%s</dt><dd id=%q>%s</dd>", k, k, html.EscapeString(r.Form.Get(k)))
 		}
-		page(`<!doctype html><html lang="nl"><head><title>Echo</title></head><body><main><h1>Echo</h1><dl>` +
-			b.String() + `</dl></main></body></html>`)(w, r)
+		page(`<!doctype html><html lang="nl"><head><title>Echo</title></head><body><main><h1>Echo</h1><dl>`+
+			b.String()+`</dl></main></body></html>`)(w, r)
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
