@@ -64,9 +64,9 @@ func (b *Browser) CheckAxe() {
 	path := b.Path()
 	for _, v := range b.Axe() {
 		if Blocking(v.Impact) {
-			b.t.Errorf("%s at %d px: axe %s", path, b.width, v)
+			b.t.Errorf("%s at %d px: axe %s", path, b.tab.width, v)
 		} else {
-			b.t.Logf("%s at %d px: axe (not blocking) %s", path, b.width, v)
+			b.t.Logf("%s at %d px: axe (not blocking) %s", path, b.tab.width, v)
 		}
 	}
 }

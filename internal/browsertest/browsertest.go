@@ -58,10 +58,16 @@ func Chromium() (string, error) {
 
 // Browser is a headless Chromium with one tab, for one test.
 type Browser struct {
-	t     testing.TB
-	ctx   context.Context // the tab
-	width int
-	shots *string // the screenshot folder, shared with the views of With
+	t   testing.TB
+	ctx context.Context // the tab
+	tab *tab            // shared with the views of With
+}
+
+// tab is what the views of one browser share.
+type tab struct {
+	owner testing.TB // the test that started the browser: it names the screenshot folder
+	shots string     // the screenshot folder, once made
+	width int        // the viewport's, in CSS pixels
 }
 
 // Start starts a browser for t with a viewport width px wide (1280 for a desktop,
@@ -118,14 +124,14 @@ func Start(t testing.TB, width int) *Browser {
 		cancelTab()
 		t.Fatalf("start %s: no answer in %v", bin, startTimeout)
 	}
-	b := &Browser{t: t, ctx: ctx, shots: new(string)}
+	b := &Browser{t: t, ctx: ctx, tab: &tab{owner: t}}
 	b.SetWidth(width)
 	return b
 }
 
 // With returns a view of the same tab that reports to t, a subtest of the test that
 // started the browser, so that a failure names the subtest. Use it only while t
-// runs.
+// runs. Screenshots still go to the folder of the test that started the browser.
 func (b *Browser) With(t testing.TB) *Browser {
 	c := *b
 	c.t = t
@@ -136,7 +142,7 @@ func (b *Browser) With(t testing.TB) *Browser {
 func (b *Browser) Context() context.Context { return b.ctx }
 
 // Width is the viewport's width in CSS pixels.
-func (b *Browser) Width() int { return b.width }
+func (b *Browser) Width() int { return b.tab.width }
 
 // SetWidth changes the viewport's width (a desktop window that wide, not a phone's
 // emulation: the layout is at exactly that many CSS pixels). The page is laid out
@@ -144,7 +150,7 @@ func (b *Browser) Width() int { return b.width }
 func (b *Browser) SetWidth(width int) {
 	b.t.Helper()
 	do(b, fmt.Sprintf("set the width to %d px", width), chromedp.EmulateViewport(int64(width), height))
-	b.width = width
+	b.tab.width = width
 }
 
 // Go opens url and waits until it has loaded; it returns the HTTP status. A url
@@ -309,11 +315,11 @@ func (b *Browser) Screenshot(name string) string {
 	b.t.Helper()
 	png := run(b, "take a screenshot", chromedp.FullScreenshot(100))
 	dir := b.screenshotDir()
-	path := filepath.Join(dir, fmt.Sprintf("%s-%d.png", safeName(name), b.width))
+	path := filepath.Join(dir, fmt.Sprintf("%s-%d.png", safeName(name), b.tab.width))
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		b.t.Fatalf("browser: save the screenshot: %v", err)
 	}
-	b.t.Logf("screenshot of %s at %d px: %s", b.Path(), b.width, path)
+	b.t.Logf("screenshot of %s at %d px: %s", b.Path(), b.tab.width, path)
 	return path
 }
 
@@ -324,15 +330,15 @@ func (b *Browser) ScreenshotDir() string {
 }
 
 func (b *Browser) screenshotDir() string {
-	if *b.shots != "" {
-		return *b.shots
+	if b.tab.shots != "" {
+		return b.tab.shots
 	}
 	var dir string
 	if f := flag.Lookup("test.artifacts"); f != nil && f.Value.String() == "true" {
-		dir = b.t.ArtifactDir()
+		dir = b.tab.owner.ArtifactDir()
 	} else {
 		pkg := strings.TrimSuffix(filepath.Base(os.Args[0]), ".test")
-		dir = filepath.Join(os.TempDir(), "samenspel-screenshots", pkg, safeName(b.t.Name()))
+		dir = filepath.Join(os.TempDir(), "samenspel-screenshots", pkg, safeName(b.tab.owner.Name()))
 		if err := os.RemoveAll(dir); err != nil {
 			b.t.Fatal(err)
 		}
@@ -340,7 +346,7 @@ func (b *Browser) screenshotDir() string {
 			b.t.Fatal(err)
 		}
 	}
-	*b.shots = dir
+	b.tab.shots = dir
 	return dir
 }
 
@@ -371,7 +377,7 @@ func (b *Browser) CheckNoSideScroll() {
 	sw, iw, culprits := b.SideScroll()
 	if sw > iw {
 		b.t.Errorf("%s at %d px scrolls sideways: scrollWidth %d > innerWidth %d; sticking out: %s",
-			b.Path(), b.width, sw, iw, strings.Join(culprits, ", "))
+			b.Path(), b.tab.width, sw, iw, strings.Join(culprits, ", "))
 	}
 }
 
@@ -385,6 +391,8 @@ const sideScrollJS = `() => {
     if (e.id) return s + '#' + e.id;
     if (e.classList.length) s += '.' + [...e.classList].join('.');
     const p = e.parentElement;
+    if (p && [...p.children].filter(c => c.tagName === e.tagName).length > 1)
+      s += ':nth-of-type(' + ([...p.children].filter(c => c.tagName === e.tagName).indexOf(e) + 1) + ')';
     if (p && p !== document.body && p !== document.documentElement) s = sel(p) + ' > ' + s;
     return s;
   };
