@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -115,14 +116,45 @@ func TestForms(t *testing.T) {
 	}
 }
 
-// recorder is a test that keeps its failures instead of failing.
+// recorder is a test that keeps its failures instead of failing. Its Fatal and Skip
+// end the goroutine, as testing.T's do, so call them in a goroutine of their own.
 type recorder struct {
 	testing.TB
-	errors []string
+	errors  []string
+	fatal   string
+	skipped string
 }
 
 func (r *recorder) Helper()                   {}
 func (r *recorder) Errorf(f string, a ...any) { r.errors = append(r.errors, fmt.Sprintf(f, a...)) }
+func (r *recorder) Fatalf(f string, a ...any) { r.fatal = fmt.Sprintf(f, a...); runtime.Goexit() }
+func (r *recorder) Skip(a ...any)             { r.skipped = fmt.Sprint(a...); runtime.Goexit() }
+
+// TestNoBrowser: without chromium a test is skipped with the reason, and under CI it
+// fails.
+func TestNoBrowser(t *testing.T) {
+	old := debianChromium
+	debianChromium = filepath.Join(t.TempDir(), "chromium")
+	t.Cleanup(func() { debianChromium = old })
+	t.Setenv("PATH", t.TempDir())
+	for _, ci := range []string{"", "true"} {
+		t.Setenv("CI", ci)
+		r := &recorder{TB: t}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			Start(r, 1280)
+			r.errors = append(r.errors, "Start returned a browser")
+		}()
+		<-done
+		if ci == "" && (!strings.Contains(r.skipped, "apt-get install -y chromium") || r.fatal != "" || len(r.errors) > 0) {
+			t.Errorf("outside CI: skipped %q, fatal %q, %q; want a skip that says how to install it", r.skipped, r.fatal, r.errors)
+		}
+		if ci == "true" && (!strings.Contains(r.fatal, ".ci/run") || r.skipped != "" || len(r.errors) > 0) {
+			t.Errorf("under CI: fatal %q, skipped %q, %q; want a failure", r.fatal, r.skipped, r.errors)
+		}
+	}
+}
 
 // TestChecks: the page checks find what is wrong on a bad page and nothing on a good
 // one, at both widths, under a strict Content-Security-Policy.
