@@ -3,7 +3,8 @@
 // viewport width. It owns what a page test does as a person would (open a page, fill
 // in a form by its labels and send it, read text, follow a link), the screenshots it
 // keeps, and the page checks of the web pages: axe-core (vendored in axe/) finds no
-// serious or critical violation, and the page does not scroll sideways.
+// serious or critical violation, the page does not scroll sideways, and its console
+// shows no error (such as what a Content-Security-Policy refused).
 //
 // Under CI (CI=true) a missing chromium fails the test; elsewhere the test is skipped
 // with the reason, so a laptop without a browser still runs the rest.
@@ -27,6 +28,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,6 +71,11 @@ type tab struct {
 	owner testing.TB // the test that started the browser: it names the screenshot folder
 	shots string     // the screenshot folder, once made
 	width int        // the viewport's, in CSS pixels
+
+	mu      sync.Mutex
+	console []chromedp.ConsoleMessage // errors and exceptions since the last page opened
+	mark    string                    // the last of syncConsole's marks seen
+	marks   int                       // syncConsole's marks sent
 }
 
 // Start starts a browser for t with a viewport width px wide (1280 for a desktop,
@@ -126,6 +133,24 @@ func Start(t testing.TB, width int) *Browser {
 		t.Fatalf("start %s: no answer in %v", bin, startTimeout)
 	}
 	b := &Browser{t: t, ctx: ctx, tab: &tab{owner: t}}
+	// The console's errors and uncaught exceptions, such as a Content-Security-Policy
+	// that refuses a script or a style; the loop ends with the tab.
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			b.tab.mu.Lock()
+			switch {
+			case m.Type == chromedp.ConsoleDebug && strings.HasPrefix(m.Text, markPrefix):
+				b.tab.mark = m.Text
+			case m.Type == chromedp.ConsoleError || m.IsException():
+				b.tab.console = append(b.tab.console, m)
+			}
+			b.tab.mu.Unlock()
+		}
+	}()
 	b.SetWidth(width)
 	return b
 }
@@ -161,6 +186,7 @@ func (b *Browser) Go(url string) int {
 	if strings.HasPrefix(url, "/") {
 		url = b.origin() + url
 	}
+	b.tab.clearConsole()
 	resp := run(b, "open "+url, chromedp.NavigateResponse(url))
 	return int(resp.Status)
 }
@@ -303,6 +329,7 @@ func (b *Browser) press(kind, name string) int {
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, actionTimeout)
 	defer cancel()
+	b.tab.clearConsole()
 	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(r.Selector)))
 	if err != nil {
 		b.t.Fatalf("browser: click the %s %q: %v (no page loaded?)", kind, name, err)
@@ -537,14 +564,85 @@ func eval[T any](b *Browser, what, fn string, args ...any) T {
 	return v
 }
 
+func (t *tab) clearConsole() {
+	t.mu.Lock()
+	t.console = nil
+	t.mu.Unlock()
+}
+
+// markPrefix starts the console.debug messages of syncConsole.
+const markPrefix = "browsertest-mark-"
+
+// syncConsole waits until every console message the page wrote so far has been
+// collected: it writes a mark to the console, which comes after them, and waits
+// for it. (The browser's own entries, such as a failed load, can still come later.)
+func (b *Browser) syncConsole() {
+	b.t.Helper()
+	b.tab.mu.Lock()
+	b.tab.marks++
+	mark := fmt.Sprintf("%s%d", markPrefix, b.tab.marks)
+	b.tab.mu.Unlock()
+	eval[chromedp.Void](b, "mark the console", `(m => console.debug(m))`, mark)
+	for deadline := time.Now().Add(actionTimeout); ; time.Sleep(5 * time.Millisecond) {
+		b.tab.mu.Lock()
+		seen := b.tab.mark == mark
+		b.tab.mu.Unlock()
+		if seen {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("browser: the console's messages did not arrive in %v", actionTimeout)
+		}
+	}
+}
+
+// ConsoleErrors are the errors and uncaught exceptions in the console since the
+// current page was opened (by Go, Submit or Follow), each with where it came from,
+// such as a script or style that the Content-Security-Policy refused. Not counted:
+// the failed load of the page itself (Go returns its status) and of /favicon.ico,
+// and what the test's own scripts (axe-core's) caused; a message that repeats is
+// given once.
+func (b *Browser) ConsoleErrors() []string {
+	b.t.Helper()
+	page := b.URL()
+	b.syncConsole()
+	b.tab.mu.Lock()
+	defer b.tab.mu.Unlock()
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range b.tab.console {
+		// Without a URL a message comes from script that the test evaluated, such
+		// as axe-core's re-reading of the stylesheets into <style> elements, which
+		// a strict Content-Security-Policy refuses.
+		if m.URL == "" || m.Source == "network" && (m.URL == page || strings.HasSuffix(m.URL, "/favicon.ico")) {
+			continue
+		}
+		s := fmt.Sprintf("%s (%s:%d)", m, m.URL, m.Line+1)
+		if !seen[s] { // axe-core fetches a stylesheet that failed once more
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// CheckConsole fails the test (t.Errorf) for each of ConsoleErrors.
+func (b *Browser) CheckConsole() {
+	b.t.Helper()
+	for _, e := range b.ConsoleErrors() {
+		b.t.Errorf("%s at %d px: console %s", b.Path(), b.tab.width, e)
+	}
+}
+
 // CheckPage runs the checks every page must pass at the current width and keeps a
-// screenshot named name: axe-core's serious and critical violations (CheckAxe) and
-// sideways scrolling (CheckNoSideScroll) fail the test. It returns the screenshot's
-// path.
+// screenshot named name: axe-core's serious and critical violations (CheckAxe),
+// sideways scrolling (CheckNoSideScroll) and errors in the console (CheckConsole)
+// fail the test. It returns the screenshot's path.
 func (b *Browser) CheckPage(name string) string {
 	b.t.Helper()
 	path := b.Screenshot(name)
 	b.CheckAxe()
 	b.CheckNoSideScroll()
+	b.CheckConsole()
 	return path
 }

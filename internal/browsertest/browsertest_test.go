@@ -39,7 +39,8 @@ var goodPage = `<!doctype html>
 </main></body></html>`
 
 var badPage = `<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><title>Slecht</title><link rel="stylesheet" href="/style.css"></head>
+<html lang="nl"><head><meta charset="utf-8"><title>Slecht</title><link rel="stylesheet" href="/style.css">
+<style>h1{color:red}</style><script>document.title = 'inline'</script><link rel="stylesheet" href="/missing.css"></head>
 <body><main><h1>Slecht</h1>
 <img src="/nothing.png">
 <button id="mute"></button>
@@ -186,7 +187,13 @@ func TestChecks(t *testing.T) {
 	r := &recorder{TB: t}
 	b.With(r).CheckPage("bad")
 	all := strings.Join(r.errors, "\n")
-	for _, w := range []string{"/bad at 1280 px: axe image-alt (critical)", "button-name", "#mute", "scrolls sideways", "div#wide > pre"} {
+	// The page's own: two refused inline blocks, a stylesheet and an image not found,
+	// the stylesheet's MIME type; none of axe-core's.
+	if n := strings.Count(all, "console error: "); n != 5 {
+		t.Errorf("%d console errors, want the page's 5:\n%s", n, all)
+	}
+	for _, w := range []string{"/bad at 1280 px: axe image-alt (critical)", "button-name", "#mute", "scrolls sideways", "div#wide > pre",
+		"console error: ", "inline style", "inline script", "Content Security Policy", "/missing.css"} {
 		if !strings.Contains(all, w) {
 			t.Errorf("the failures lack %q:\n%s", w, all)
 		}
