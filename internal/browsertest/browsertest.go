@@ -32,6 +32,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -79,8 +80,8 @@ type tab struct {
 }
 
 // Start starts a browser for t with a viewport width px wide (1280 for a desktop,
-// 390 for a phone) and 900 high, a fresh user data directory, and stops it when t
-// ends.
+// 390 for a phone) and 900 high, a fresh user data directory, asking for Dutch
+// (SetLanguage), and stops it when t ends.
 func Start(t testing.TB, width int) *Browser {
 	t.Helper()
 	bin, err := Chromium()
@@ -152,8 +153,13 @@ func Start(t testing.TB, width int) *Browser {
 		}
 	}()
 	b.SetWidth(width)
+	b.SetLanguage(dutch)
 	return b
 }
+
+// dutch is the Accept-Language of a browser set to Dutch, as the pages' users'
+// are; Debian's chromium ships only its en-US locale, so --lang cannot say it.
+const dutch = "nl-NL,nl;q=0.9"
 
 // With returns a view of the same tab that reports to t, a subtest of the test that
 // started the browser, so that a failure names the subtest. Use it only while t
@@ -189,6 +195,40 @@ func (b *Browser) Go(url string) int {
 	b.tab.clearConsole()
 	resp := run(b, "open "+url, chromedp.NavigateResponse(url))
 	return int(resp.Status)
+}
+
+// SetLanguage makes the browser ask for pages in lang, an Accept-Language value such
+// as "en" or "nl-NL,nl;q=0.9" (Start's), from the next request on; "" is Chromium's
+// own, "en-US,en;q=0.9".
+func (b *Browser) SetLanguage(lang string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, actionTimeout)
+	defer cancel()
+	h := network.Headers{}
+	if lang != "" {
+		h["Accept-Language"] = lang
+	}
+	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: h}); err != nil {
+		b.t.Fatalf("browser: set the language to %s: %v", lang, err)
+	}
+}
+
+// Cookie is the browser's cookie name for the current page, with its flags
+// (HTTPOnly, Secure, SameSite), or nil when it has none.
+func (b *Browser) Cookie(name string) *network.Cookie {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, actionTimeout)
+	defer cancel()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{})
+	if err != nil {
+		b.t.Fatalf("browser: read the cookies: %v", err)
+	}
+	for _, c := range res.Cookies {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 // URL is the current page's address.

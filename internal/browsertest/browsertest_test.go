@@ -65,8 +65,10 @@ func server(t *testing.T) *httptest.Server {
 	})
 	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
+		r.Form.Set("lang", r.Header.Get("Accept-Language"))
+		http.SetCookie(w, &http.Cookie{Name: "sessie", Value: "s3cret", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		var b strings.Builder
-		for _, k := range []string{"name", "kind", "size", "lead", "about"} {
+		for _, k := range []string{"name", "kind", "size", "lead", "about", "lang"} {
 			fmt.Fprintf(&b, "<dt>%s</dt><dd id=%q>%s</dd>", k, k, html.EscapeString(r.Form.Get(k)))
 		}
 		page(`<!doctype html><html lang="nl"><head><title>Echo</title></head><body><main><h1>Echo</h1><dl>`+
@@ -88,6 +90,9 @@ func TestForms(t *testing.T) {
 	if b.Title() != "Aanmelden" || !strings.Contains(b.Text("h1"), "Aanmelden") {
 		t.Errorf("title %q, h1 %q", b.Title(), b.Text("h1"))
 	}
+	if l := Eval[string](b, `fetch('/echo').then(r => r.text()).then(t => new DOMParser().parseFromString(t, 'text/html').querySelector('#lang').textContent)`); l != dutch {
+		t.Errorf("Start's browser asks for %q, want Dutch", l)
+	}
 	b.Fill("Naam", "Buurtkamer <Zuilen>") // the label's own words, without the span's
 	b.Fill("Soort", "Bewonersgroep")      // an option by its text
 	b.Fill("Grootte", "groot")            // a radio button by the fieldset's legend
@@ -105,9 +110,20 @@ func TestForms(t *testing.T) {
 	if b.Path() != "/echo" {
 		t.Errorf("after submit at %s", b.Path())
 	}
+	if c := b.Cookie("sessie"); c == nil || c.Value != "s3cret" || !c.HTTPOnly || c.SameSite != "Lax" {
+		t.Errorf("cookie sessie = %+v, want s3cret, HttpOnly, SameSite=Lax", c)
+	}
+	if b.Cookie("none") != nil {
+		t.Errorf("a cookie that was never set")
+	}
 	b.Go("/")
-	if st := b.Follow("Naar de echo"); st != 200 || b.Text("#name") != "link" {
-		t.Errorf("follow = %d, name %q", st, b.Text("#name"))
+	b.SetLanguage("en")
+	if st := b.Follow("Naar de echo"); st != 200 || b.Text("#name") != "link" || b.Text("#lang") != "en" {
+		t.Errorf("follow = %d, name %q, Accept-Language %q", st, b.Text("#name"), b.Text("#lang"))
+	}
+	b.SetLanguage("")
+	if b.Go("/echo"); !strings.HasPrefix(b.Text("#lang"), "en-US") {
+		t.Errorf("Chromium's own language: Accept-Language %q", b.Text("#lang"))
 	}
 	if st := b.Go("/nope"); st != 404 {
 		t.Errorf("GET /nope = %d, want 404", st)
