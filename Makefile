@@ -1,5 +1,5 @@
 # The README's two commands need no make; these are the everyday shortcuts.
-.PHONY: test lint bench examples fuzz assets
+.PHONY: test lint bench examples fuzz assets axe
 
 test:
 	go test -race -count=1 ./...
@@ -51,3 +51,13 @@ assets:
 	vendor $(NLDS_COMPONENTS) dist/index.css $(NLDS_DIR)/components; \
 	vendor $(NLDS_TOKENS) $(NLDS_TOKENS_CSS) $(NLDS_DIR)/tokens; \
 	echo $(NLDS_THEME) >$(NLDS_DIR)/THEME
+
+# axe-core for the browser tests (internal/browsertest), from the npm registry: the
+# built axe.min.js and its licences, committed so that no test needs npm.
+AXE_VERSION ?= 4.14.1
+AXE_DIR = internal/browsertest/axe
+
+axe:
+	tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-*.tgz) && \
+	cp $$tmp/package/axe.min.js $$tmp/package/LICENSE $$tmp/package/LICENSE-3RD-PARTY.txt $(AXE_DIR)/ && \
+	rm -rf $$tmp && head -1 $(AXE_DIR)/axe.min.js
