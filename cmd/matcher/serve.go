@@ -124,8 +124,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	if err := metrics.Register(sched.Collectors()...); err != nil {
 		return err
 	}
-	// The pages for people, beside the API on its engine (api.Deps.Pages).
-	pages, err := web.New(web.Deps{Taxonomy: tax, Store: reads, Suggest: svc})
+	// The pages for people, beside the API on its engine (api.Deps.Pages). Their
+	// forms wait for the sessions (web.Deps.Sessions): until then they are
+	// read-only.
+	pages, err := web.New(web.Deps{Taxonomy: tax, Store: reads, Suggest: svc, Writes: st,
+		Now: func() time.Time { return time.Now().UTC() }})
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,8 @@ func TestAccessibilityBasics(t *testing.T) {
 	}
 }
 
+func htmlParse(s string) (*html.Node, error) { return html.Parse(strings.NewReader(s)) }
+
 func attr(n *html.Node, name string) (string, bool) {
 	for _, a := range n.Attr {
 		if a.Key == name {

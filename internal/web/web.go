@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -42,6 +43,12 @@ type Areas interface {
 	Label(code string) string
 }
 
+// Writes is what the forms write; *store.Store implements it.
+type Writes interface {
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error
+	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
+}
+
 // Deps is everything the pages need, built in main.
 type Deps struct {
 	Taxonomy *profiles.Taxonomy
@@ -50,6 +57,13 @@ type Deps struct {
 	// Areas names the areas; without it (or for a code it does not know) the pages
 	// show the code.
 	Areas Areas
+	// Sessions signs browsers in and guards the forms; without it there are no
+	// forms (sessions.go).
+	Sessions Sessions
+	// Writes, with Sessions, serves registration (register.go).
+	Writes Writes
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
 }
 
 // Site is the pages: their routes, templates and assets. Build it with New; it is
@@ -63,13 +77,25 @@ type Site struct {
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-// pageNames are the templates that are pages; each is parsed with layout.html.
-var pageNames = []string{"home", "partners", "profile", "tender", "error"}
+// pageFiles are the templates of each page, parsed after layout.html.
+var pageFiles = map[string][]string{
+	"home":       {"home.html"},
+	"partners":   {"partners.html"},
+	"profile":    {"profile.html"},
+	"tender":     {"tender.html"},
+	"error":      {"error.html"},
+	"signin":     {"signin.html"},
+	"register":   {"register.html", "profileform.html"},
+	"registered": {"registered.html"},
+}
 
 // New parses the templates (in both languages) and loads the assets.
 func New(d Deps) (*Site, error) {
 	if d.Taxonomy == nil || d.Store == nil || d.Suggest == nil {
 		return nil, errors.New("web: Taxonomy, Store and Suggest are required")
+	}
+	if d.Now == nil {
+		d.Now = time.Now
 	}
 	assets, err := loadAssets()
 	if err != nil {
@@ -78,8 +104,12 @@ func New(d Deps) (*Site, error) {
 	s := &Site{d: d, assets: assets, pages: map[Lang]map[string]*template.Template{}}
 	for _, l := range langs {
 		s.pages[l] = map[string]*template.Template{}
-		for _, name := range pageNames {
-			tp, err := template.New(name).Funcs(s.funcs(l)).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
+		for name, files := range pageFiles {
+			patterns := []string{"templates/layout.html"}
+			for _, f := range files {
+				patterns = append(patterns, "templates/"+f)
+			}
+			tp, err := template.New(name).Funcs(s.funcs(l)).ParseFS(templateFiles, patterns...)
 			if err != nil {
 				return nil, fmt.Errorf("web: %w", err)
 			}
@@ -97,6 +127,23 @@ func (s *Site) Mount(r gin.IRoutes) {
 	r.GET("/profiles/:id", s.profile)
 	r.GET("/tenders/:id", s.tender)
 	r.GET("/assets/:version/*file", s.asset)
+	if s.d.Sessions == nil {
+		return
+	}
+	r.GET("/signin", s.signInPage)
+	r.POST("/signin", s.signIn)
+	r.POST("/signout", s.signOut)
+	if s.d.Writes != nil {
+		r.GET("/register", s.registerPage)
+		r.POST("/register", s.register)
+	}
+}
+
+// Registers reports whether r registers a partner (POST /register), so that the
+// API's limit on registrations per address counts it as it counts POST
+// /v1/profiles.
+func (s *Site) Registers(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == "/register" && s.d.Sessions != nil && s.d.Writes != nil
 }
 
 // ErrorPage writes the HTML page for an error status to a client that reads HTML
@@ -135,7 +182,13 @@ type page struct {
 	CSS       []string
 	Theme     string // the design tokens' theme class
 	Licence   string // the address of the NL Design System's licence
-	Data      any
+	// Forms says that the site has forms (Sessions): the header offers to sign in
+	// or register, or, to Visitor, to sign out with CSRF.
+	Forms    bool
+	Register bool
+	Visitor  Visitor
+	CSRF     string
+	Data     any
 }
 
 // funcs are the templates' functions in language l.
@@ -154,6 +207,10 @@ func (s *Site) render(c *gin.Context, status int, name, title, nav string, data 
 	l := s.lang(c)
 	p := page{Lang: l, Other: l.other(), SwitchURL: switchURL(c.Request.URL, l.other()), Title: title, Nav: nav,
 		CSS: s.assets.css(), Theme: s.assets.theme, Licence: s.assets.url("nlds/components/LICENSE.md"), Data: data}
+	if s.d.Sessions != nil {
+		p.Forms, p.Register, p.Visitor = true, s.d.Writes != nil, s.visitor(c)
+		p.CSRF = s.d.Sessions.CSRFToken(c.Writer, c.Request)
+	}
 	var b bytes.Buffer
 	if err := s.pages[l][name].ExecuteTemplate(&b, "layout", p); err != nil {
 		_ = c.Error(fmt.Errorf("web: page %s: %w", name, err))
@@ -164,7 +221,9 @@ func (s *Site) render(c *gin.Context, status int, name, title, nav string, data 
 	}
 	h := c.Writer.Header()
 	secure(h)
-	h.Set("Cache-Control", "no-cache")
+	if h.Get("Cache-Control") == "" { // no-store, set by a page with a token or private fields, stays
+		h.Set("Cache-Control", "no-cache")
+	}
 	h.Set("Vary", "Accept, Accept-Language, Cookie")
 	c.Data(status, "text/html; charset=utf-8", b.Bytes())
 }
@@ -172,7 +231,7 @@ func (s *Site) render(c *gin.Context, status int, name, title, nav string, data 
 // lang is the request's language (negotiate); when the switch chose it, the
 // answer keeps it in the cookie.
 func (s *Site) lang(c *gin.Context) Lang {
-	if v, ok := c.Get(langCookie); ok {
+	if v, ok := c.Get(langKey); ok {
 		return v.(Lang)
 	}
 	l, fromParam := negotiate(c.Request)
@@ -180,7 +239,7 @@ func (s *Site) lang(c *gin.Context) Lang {
 		http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: langCookieAge,
 			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request.TLS != nil})
 	}
-	c.Set(langCookie, l)
+	c.Set(langKey, l)
 	return l
 }
 

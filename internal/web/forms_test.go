@@ -1,0 +1,394 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"samenspel/internal/auth"
+	"samenspel/internal/store"
+)
+
+// fakeSessions stands for internal/web/session: sessions in memory under a cookie,
+// tokens checked in the store, and a CSRF token per browser (a cookie, and the
+// same value in every form).
+type fakeSessions struct {
+	st *store.Store
+	mu sync.Mutex
+	by map[string]Visitor
+}
+
+func (f *fakeSessions) Visitor(r *http.Request) Visitor {
+	c, err := r.Cookie("sid")
+	if err != nil {
+		return Visitor{}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.by[c.Value]
+}
+
+func (f *fakeSessions) SignIn(w http.ResponseWriter, r *http.Request, secret string) (Visitor, error) {
+	tok, err := f.st.TokenByHash(r.Context(), auth.Hash(secret))
+	if err != nil {
+		return Visitor{}, err
+	}
+	if tok.State(time.Now()) != store.TokenActive {
+		return Visitor{}, errors.New("not active")
+	}
+	v := Visitor{Role: tok.Role, Profile: tok.Profile, Name: tok.Name}
+	sid := randomHex()
+	f.mu.Lock()
+	f.by[sid] = v
+	f.mu.Unlock()
+	http.SetCookie(w, &http.Cookie{Name: "sid", Value: sid, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	return v, nil
+}
+
+func (f *fakeSessions) SignOut(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie("sid"); err == nil {
+		f.mu.Lock()
+		delete(f.by, c.Value)
+		f.mu.Unlock()
+	}
+	http.SetCookie(w, &http.Cookie{Name: "sid", Value: "", Path: "/", MaxAge: -1})
+}
+
+func (f *fakeSessions) CSRFToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie("csrf"); err == nil && c.Value != "" {
+		return c.Value
+	}
+	v := randomHex()
+	http.SetCookie(w, &http.Cookie{Name: "csrf", Value: v, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	r.AddCookie(&http.Cookie{Name: "csrf", Value: v}) // the page's own forms
+	return v
+}
+
+func (f *fakeSessions) CheckCSRF(r *http.Request) bool {
+	c, err := r.Cookie("csrf")
+	return err == nil && c.Value != "" && r.PostFormValue(CSRFField) == c.Value
+}
+
+func randomHex() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// browser keeps cookies between the requests of one visitor.
+type browser struct {
+	t   *testing.T
+	h   http.Handler
+	jar map[string]string
+}
+
+func (e *env) withForms(t *testing.T) {
+	t.Helper()
+	e.site.d.Sessions = &fakeSessions{st: e.st, by: map[string]Visitor{}}
+	e.site.d.Writes = e.st
+	r := gin.New()
+	e.site.Mount(r)
+	r.NoRoute(func(c *gin.Context) { e.site.ErrorPage(c, http.StatusNotFound) })
+	e.h = r
+}
+
+func (e *env) browser() *browser { return &browser{t: e.t, h: e.h, jar: map[string]string{}} }
+
+func (b *browser) do(method, path string, form url.Values) answer {
+	b.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range b.jar {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	w := httptest.NewRecorder()
+	b.h.ServeHTTP(w, req)
+	for _, c := range w.Result().Cookies() {
+		if c.MaxAge < 0 {
+			delete(b.jar, c.Name)
+		} else {
+			b.jar[c.Name] = c.Value
+		}
+	}
+	out, _ := io.ReadAll(w.Result().Body)
+	return answer{status: w.Code, header: w.Header(), body: string(out)}
+}
+
+// hidden is the value of the hidden field name in a page's first form that has it.
+func hidden(page, name string) string {
+	m := regexp.MustCompile(`<input type="hidden" name="` + name + `" value="([^"]*)">`).FindStringSubmatch(page)
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(m[1])
+}
+
+// registration is a filled-in registration form of page.
+func registration(page string, name string) url.Values {
+	return url.Values{
+		CSRFField: {hidden(page, CSRFField)}, "key": {hidden(page, "key")},
+		"name": {name}, "kind": {"residents_group"}, "size": {"small"}, "new_provider": {"1"},
+		"area": {"WK034403"}, "areas_other": {"BU03440301"},
+		"inst_meeting_place": {"0.5"}, "inst_meals": {"1"}, "theme": {"loneliness", "health"},
+		"description": {"Koffie en een praatje, elke woensdag."}, "email": {"info@example.org"},
+		"ideas": {"IDEA-never-for-others"},
+	}
+}
+
+// TestRegisterThroughTheForm: a residents' group registers with the form, sees its
+// token once, signs in with it, and finds its profile with its contact and its
+// private ideas, which no one else sees.
+func TestRegisterThroughTheForm(t *testing.T) {
+	e := newEnv(t, testAreas)
+	e.withForms(t)
+	b := e.browser()
+	form := b.do("GET", "/register", nil)
+	if form.status != 200 || !strings.Contains(form.body, `<form class="form profile-form" method="post" action="/register"`) {
+		t.Fatalf("GET /register = %d", form.status)
+	}
+	for _, w := range []string{"Overvecht", "voor de helft", "Huisbezoeken", "Eenzaamheid", "Uw eigen ideeën", "Alleen u en de beheerders zien dit"} {
+		if !strings.Contains(form.body, w) {
+			t.Errorf("the registration form lacks %q", w)
+		}
+	}
+	v := registration(form.body, "Buurtkamer Tigrisdreef")
+	done := b.do("POST", "/register", v)
+	if done.status != 201 {
+		t.Fatalf("POST /register = %d:\n%.2000s", done.status, visibleText(t, done.body))
+	}
+	if got := done.header.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("the page with the token: Cache-Control %q, want no-store", got)
+	}
+	token := html.UnescapeString(regexp.MustCompile(`id="f-new-token" value="([^"]+)"`).FindStringSubmatch(done.body)[1])
+	ctx := context.Background()
+	rec, err := e.st.GetProfileRecord(ctx, "buurtkamer-tigrisdreef")
+	if err != nil {
+		t.Fatalf("the registered profile: %v", err)
+	}
+	p := rec.Profile
+	if p.Kind != "residents_group" || p.Size != "small" || !p.NewProvider || p.Instruments["meeting_place"] != 0.5 ||
+		len(p.Areas) != 2 || p.Private["ideas"] != "IDEA-never-for-others" || p.Contact == nil || p.Contact.Email != "info@example.org" {
+		t.Errorf("the registered profile = %+v", p)
+	}
+	tok, err := e.st.TokenByHash(ctx, auth.Hash(token))
+	if err != nil || tok.Role != auth.RolePartner || tok.Profile != p.ID {
+		t.Fatalf("the shown token = %+v, %v; want the partner's", tok, err)
+	}
+
+	// The same form sent again (a reload) registers nothing new and shows the same
+	// token.
+	again := b.do("POST", "/register", v)
+	if again.status != 200 || !strings.Contains(again.body, token) || !strings.Contains(again.body, "al verstuurd") {
+		t.Errorf("the form sent twice = %d, want the first registration again", again.status)
+	}
+	if _, err := e.st.GetProfileRecord(ctx, "buurtkamer-tigrisdreef-2"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the form sent twice registered twice (%v)", err)
+	}
+
+	// Anyone else sees the public profile only.
+	if a := e.get("/profiles/" + p.ID); a.status != 200 || strings.Contains(a.body, "IDEA-never") || strings.Contains(a.body, "info@example.org") {
+		t.Errorf("the anonymous profile page shows the private or contact fields (%d)", a.status)
+	}
+
+	// The button on the token's page signs in, and the owner sees its profile whole.
+	in := b.do("POST", "/signin", url.Values{CSRFField: {hidden(done.body, CSRFField)}, "token": {token}})
+	if in.status != 303 || in.header.Get("Location") != "/profiles/"+p.ID {
+		t.Fatalf("sign in with the new token = %d to %q", in.status, in.header.Get("Location"))
+	}
+	own := b.do("GET", "/profiles/"+p.ID, nil)
+	if !strings.Contains(own.body, "IDEA-never-for-others") || !strings.Contains(own.body, "info@example.org") ||
+		!strings.Contains(own.body, "Ingelogd als Buurtkamer Tigrisdreef") || own.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("the owner's profile page lacks its ideas, contact or no-store (%s)", own.header.Get("Cache-Control"))
+	}
+	// Another partner's page shows it nothing private.
+	other := b.do("GET", "/profiles/"+e.profiles[0].ID, nil)
+	if strings.Contains(other.body, canaryIdea) || strings.Contains(other.body, canaryMail) {
+		t.Errorf("a partner sees another's private or contact fields")
+	}
+	out := b.do("POST", "/signout", url.Values{CSRFField: {hidden(own.body, CSRFField)}})
+	if out.status != 303 {
+		t.Errorf("sign out = %d", out.status)
+	}
+	if a := b.do("GET", "/profiles/"+p.ID, nil); strings.Contains(a.body, "IDEA-never") {
+		t.Errorf("after signing out the profile page still shows the ideas")
+	}
+
+	// A second group of the same name gets an id of its own.
+	form = b.do("GET", "/register", nil)
+	if a := b.do("POST", "/register", registration(form.body, "Buurtkamer Tigrisdreef")); a.status != 201 {
+		t.Errorf("a second registration of the name = %d", a.status)
+	} else if _, err := e.st.GetProfileRecord(ctx, "buurtkamer-tigrisdreef-2"); err != nil {
+		t.Errorf("the second registration of the name: %v", err)
+	}
+}
+
+// TestRegistrationErrors: a form with mistakes comes back with each error beside
+// its field and in a summary that links to it, in the page's language, with
+// everything typed kept; nothing is stored.
+func TestRegistrationErrors(t *testing.T) {
+	e := newEnv(t, testAreas)
+	e.withForms(t)
+	b := e.browser()
+	for _, l := range langs {
+		form := b.do("GET", "/register?lang="+string(l), nil)
+		v := registration(form.body, "")
+		v.Del("kind")
+		v.Del("area")
+		v.Set("areas_other", "")
+		v.Set("email", "not-an-address")
+		v.Set("website", "ftp://example.org")
+		a := b.do("POST", "/register", v)
+		if a.status != 422 {
+			t.Fatalf("POST /register with mistakes in %s = %d", l, a.status)
+		}
+		for _, id := range []string{"f-name", "f-kind", "f-areas-other", "f-email", "f-website"} {
+			if !strings.Contains(a.body, `href="#`+id+`"`) || !strings.Contains(a.body, `id="`+id+`-error"`) {
+				t.Errorf("in %s the error of %s is not in the summary and beside its field", l, id)
+			}
+		}
+		for _, key := range []string{"form.err.name", "form.err.kind", "form.err.areas", "form.err.email", "form.err.website"} {
+			if msg := catalogue[key].nl; l == EN && !strings.Contains(html.UnescapeString(a.body), catalogue[key].en) || l == NL && !strings.Contains(html.UnescapeString(a.body), msg) {
+				t.Errorf("in %s the page lacks the message of %s", l, key)
+			}
+		}
+		for _, kept := range []string{"Koffie en een praatje, elke woensdag.", "not-an-address", "IDEA-never-for-others", `value="0.5" selected`,
+			`id="f-theme-loneliness" name="theme" value="loneliness" checked`, `id="f-size-small" name="size" value="small" checked`} {
+			if !strings.Contains(a.body, kept) {
+				t.Errorf("in %s the form does not keep %q", l, kept)
+			}
+		}
+		if a.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("the form with typed contact and ideas may be cached")
+		}
+	}
+	if _, total, _ := e.st.SearchProfiles(context.Background(), store.Query{Text: "praatje"}); total != 0 {
+		t.Errorf("a refused form stored a profile")
+	}
+}
+
+// TestFormsRefuseWithoutCSRF: every form refuses a POST without its CSRF token, or
+// with another browser's (403, nothing done).
+func TestFormsRefuseWithoutCSRF(t *testing.T) {
+	e := newEnv(t, testAreas)
+	e.withForms(t)
+	b := e.browser()
+	page := b.do("GET", "/register", nil)
+	other := e.browser()
+	otherPage := other.do("GET", "/register", nil)
+	for _, path := range []string{"/register", "/signin", "/signout"} {
+		for name, csrf := range map[string]string{"none": "", "another browser's": hidden(otherPage.body, CSRFField)} {
+			v := registration(page.body, "Zonder Token")
+			v.Set(CSRFField, csrf)
+			v.Set("token", "whatever")
+			if a := b.do("POST", path, v); a.status != 403 || !strings.Contains(a.body, "Geen toegang") {
+				t.Errorf("POST %s with %s CSRF token = %d, want the 403 page", path, name, a.status)
+			}
+		}
+	}
+	if _, err := e.st.GetProfileRecord(context.Background(), "zonder-token"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a registration without its CSRF token was stored (%v)", err)
+	}
+}
+
+// TestSignIn: a wrong token is refused in words, a right one signs in and goes
+// where it was asked to, on this site only.
+func TestSignIn(t *testing.T) {
+	e := newEnv(t, nil)
+	e.withForms(t)
+	secret, _ := auth.NewSecret()
+	if err := e.st.CreateToken(context.Background(), store.Token{Hash: auth.Hash(secret), Role: auth.RoleTenderOwner, Name: "Programma Wonen",
+		Created: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	page := b.do("GET", "/signin?next=/tenders/x", nil)
+	if !strings.Contains(page.body, `<label class="utrecht-form-label" for="f-token">`) || hidden(page.body, "next") != "/tenders/x" {
+		t.Fatalf("the sign-in page has no labelled token field or keeps no next")
+	}
+	csrf := hidden(page.body, CSRFField)
+	if a := b.do("POST", "/signin", url.Values{CSRFField: {csrf}, "token": {"sam_wrong"}}); a.status != 401 || !strings.Contains(a.body, "kunt u niet inloggen") {
+		t.Errorf("a wrong token = %d, want the form again saying so", a.status)
+	}
+	for next, want := range map[string]string{"/tenders/x": "/tenders/x", "//evil.example": "/", "https://evil.example/": "/", `/\evil`: "/"} {
+		a := b.do("POST", "/signin", url.Values{CSRFField: {csrf}, "token": {secret}, "next": {next}})
+		if a.status != 303 || a.header.Get("Location") != want {
+			t.Errorf("sign in with next %q = %d to %q, want %s", next, a.status, a.header.Get("Location"), want)
+		}
+	}
+	if a := b.do("GET", "/", nil); !strings.Contains(a.body, "Ingelogd als Programma Wonen") {
+		t.Errorf("the header does not say who is signed in")
+	}
+	// A tender owner sees a profile's contact, not its private ideas.
+	a := b.do("GET", "/profiles/"+e.profiles[0].ID, nil)
+	if !strings.Contains(a.body, canaryMail) || strings.Contains(a.body, canaryIdea) {
+		t.Errorf("a tender owner's profile page: contact shown %v, ideas shown %v; want contact only",
+			strings.Contains(a.body, canaryMail), strings.Contains(a.body, canaryIdea))
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"Buurtkamer Tigrisdreef":     "buurtkamer-tigrisdreef",
+		"Wooncoöperatie Zuidwest!":   "wooncooperatie-zuidwest",
+		"  Café 't Hoekje  ":         "cafe-t-hoekje",
+		"!!!":                        "",
+		strings.Repeat("abcde ", 20): strings.TrimRight(strings.Repeat("abcde-", 10), "-"),
+	} {
+		if got := slug(in); got != want {
+			t.Errorf("slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestFormPages: the forms, empty and with errors, in both languages: every text
+// in the catalogue, and what a parser sees of accessibility (labels, legends,
+// headings, the skip link).
+func TestFormPages(t *testing.T) {
+	e := newEnv(t, testAreas)
+	e.withForms(t)
+	b := e.browser()
+	for _, l := range langs {
+		pages := map[string]answer{}
+		for _, path := range []string{"/register", "/signin", "/", "/partners", "/profiles/" + e.profiles[0].ID} {
+			pages[path] = b.do("GET", path+"?lang="+string(l), nil)
+		}
+		v := registration(pages["/register"].body, "")
+		v.Del("kind")
+		pages["refused registration"] = b.do("POST", "/register", v)
+		pages["refused sign-in"] = b.do("POST", "/signin", url.Values{CSRFField: {hidden(pages["/signin"].body, CSRFField)}, "token": {"x"}})
+		for name, a := range pages {
+			if bad := regexp.MustCompile(`‹|%!|<no value>`).FindString(a.body); bad != "" {
+				t.Errorf("%s in %s shows %q", name, l, bad)
+			}
+			if !strings.Contains(a.body, `<html lang="`+string(l)+`"`) {
+				t.Errorf("%s is not in %s", name, l)
+			}
+			doc, err := htmlParse(a.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, problem := range a11yProblems(doc) {
+				t.Errorf("%s in %s: %s", name, l, problem)
+			}
+		}
+	}
+}
