@@ -392,3 +392,157 @@ func TestFormPages(t *testing.T) {
 		}
 	}
 }
+
+// signedIn is a browser signed in with a new token of role (for profile).
+func (e *env) signedIn(t *testing.T, role, profile, name string) *browser {
+	t.Helper()
+	secret, _ := auth.NewSecret()
+	if err := e.st.CreateToken(context.Background(), store.Token{Hash: auth.Hash(secret), Role: role, Profile: profile, Name: name,
+		Created: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	page := b.do("GET", "/signin", nil)
+	if a := b.do("POST", "/signin", url.Values{CSRFField: {hidden(page.body, CSRFField)}, "token": {secret}}); a.status != 303 {
+		t.Fatalf("sign in as %s = %d", name, a.status)
+	}
+	return b
+}
+
+// formValues are the values a page's form would send as it stands: its text
+// fields, chosen options, ticked boxes and text areas.
+func formValues(page string) url.Values {
+	v := url.Values{}
+	for _, m := range regexp.MustCompile(`<input ([^>]*)>`).FindAllStringSubmatch(page, -1) {
+		attrs := m[1]
+		name := attrValue(attrs, "name")
+		if name == "" {
+			continue
+		}
+		switch attrValue(attrs, "type") {
+		case "checkbox", "radio":
+			if strings.Contains(attrs, " checked") {
+				v.Add(name, attrValue(attrs, "value"))
+			}
+		default:
+			v.Add(name, attrValue(attrs, "value"))
+		}
+	}
+	for _, m := range regexp.MustCompile(`(?s)<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>`).FindAllStringSubmatch(page, -1) {
+		if sel := regexp.MustCompile(`<option value="([^"]*)" selected>`).FindStringSubmatch(m[2]); sel != nil {
+			v.Set(m[1], html.UnescapeString(sel[1]))
+		}
+	}
+	for _, m := range regexp.MustCompile(`(?s)<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(page, -1) {
+		v.Set(m[1], html.UnescapeString(m[2]))
+	}
+	return v
+}
+
+func attrValue(attrs, name string) string {
+	m := regexp.MustCompile(`(?:^|\s)` + name + `="([^"]*)"`).FindStringSubmatch(attrs)
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(m[1])
+}
+
+// TestEditOwnProfile: a partner changes its profile through the form; what the
+// form does not show (another private note) is kept; a form read before someone
+// else's change writes nothing; it confirms and deletes its profile; no one else
+// may.
+func TestEditOwnProfile(t *testing.T) {
+	e := newEnv(t, testAreas)
+	e.withForms(t)
+	ctx := context.Background()
+	p := e.profiles[0]
+	p.Private = map[string]string{"ideas": canaryIdea, "plan": "PLAN-kept"}
+	if err := e.st.PutProfile(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	edit := "/profiles/" + p.ID + "/edit"
+	if a := e.browser().do("GET", edit, nil); a.status != 303 || !strings.HasPrefix(a.header.Get("Location"), "/signin?next=") {
+		t.Errorf("an anonymous edit = %d to %q, want to sign in first", a.status, a.header.Get("Location"))
+	}
+	other := e.signedIn(t, auth.RolePartner, e.profiles[1].ID, "Ander")
+	if a := other.do("GET", edit, nil); a.status != 403 {
+		t.Errorf("another partner's edit = %d, want 403", a.status)
+	}
+	owner := e.signedIn(t, auth.RolePartner, p.ID, p.Name)
+	own := owner.do("GET", "/profiles/"+p.ID, nil)
+	for _, w := range []string{`href="` + edit + `"`, `action="/profiles/` + p.ID + `/confirm"`, `href="/profiles/` + p.ID + `/delete"`} {
+		if !strings.Contains(own.body, w) {
+			t.Errorf("the owner's profile page lacks %s", w)
+		}
+	}
+	form := owner.do("GET", edit, nil)
+	if form.status != 200 || form.header.Get("Cache-Control") != "no-store" || !strings.Contains(form.body, canaryIdea) ||
+		!strings.Contains(form.body, `value="`+html.EscapeString(p.Name)+`"`) {
+		t.Fatalf("the edit form = %d (%s), not filled in with the profile", form.status, form.header.Get("Cache-Control"))
+	}
+	for name, page := range map[string]string{"edit": form.body, "own profile": own.body, "delete": owner.do("GET", "/profiles/"+p.ID+"/delete?lang=en", nil).body} {
+		doc, err := htmlParse(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, problem := range a11yProblems(doc) {
+			t.Errorf("the %s page: %s", name, problem)
+		}
+		if bad := regexp.MustCompile(`‹|%!|<no value>`).FindString(page); bad != "" {
+			t.Errorf("the %s page shows %q", name, bad)
+		}
+	}
+	owner.do("GET", "/?lang=nl", nil)
+	v := formValues(form.body)
+	v.Set("description", "Nieuw: ook op zaterdag open.")
+	v.Set("ideas", "IDEA-changed")
+	stale := url.Values{}
+	for k, vals := range v {
+		stale[k] = vals
+	}
+	if a := owner.do("POST", edit, v); a.status != 303 {
+		t.Fatalf("POST %s = %d:\n%.1500s", edit, a.status, visibleText(t, a.body))
+	}
+	rec, err := e.st.GetProfileRecord(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rec.Profile
+	if got.Description != "Nieuw: ook op zaterdag open." || got.Private["ideas"] != "IDEA-changed" || got.Private["plan"] != "PLAN-kept" ||
+		got.Contact == nil || got.Contact.Email != canaryMail || got.Kind != p.Kind || len(got.Instruments) != len(p.Instruments) ||
+		len(got.Areas) != len(p.Areas) || got.Name != p.Name {
+		t.Errorf("after the edit the profile = %+v, want the description and ideas changed and all else kept", got)
+	}
+	for code, x := range p.Instruments {
+		if got.Instruments[code] != x {
+			t.Errorf("the edit changed the level of %s from %v to %v", code, x, got.Instruments[code])
+		}
+	}
+	// The same form again: its version is stale now, nothing is written.
+	stale.Set("description", "Overschreven?")
+	if a := owner.do("POST", edit, stale); a.status != 409 || !strings.Contains(a.body, "Iemand anders heeft dit profiel gewijzigd") {
+		t.Errorf("a stale form = %d, want 409 saying so", a.status)
+	}
+	if rec, _ := e.st.GetProfileRecord(ctx, p.ID); rec.Profile.Description != "Nieuw: ook op zaterdag open." {
+		t.Errorf("a stale form was written")
+	}
+	if a := owner.do("POST", edit, url.Values{"description": {"no csrf"}}); a.status != 403 {
+		t.Errorf("an edit without CSRF = %d, want 403", a.status)
+	}
+	csrf := hidden(form.body, CSRFField)
+	if a := other.do("POST", "/profiles/"+p.ID+"/confirm", url.Values{CSRFField: {hidden(other.do("GET", "/", nil).body, CSRFField)}}); a.status != 403 {
+		t.Errorf("another partner confirms = %d, want 403", a.status)
+	}
+	if a := owner.do("POST", "/profiles/"+p.ID+"/confirm", url.Values{CSRFField: {csrf}}); a.status != 303 {
+		t.Errorf("confirm = %d", a.status)
+	}
+	if a := owner.do("GET", "/profiles/"+p.ID+"/delete", nil); a.status != 200 || !strings.Contains(a.body, "Ja, verwijderen") {
+		t.Errorf("the delete page = %d", a.status)
+	}
+	if a := owner.do("POST", "/profiles/"+p.ID+"/delete", url.Values{CSRFField: {csrf}}); a.status != 200 || strings.Contains(a.body, "Ingelogd als") {
+		t.Errorf("delete = %d, want the page saying so, signed out", a.status)
+	}
+	if _, err := e.st.GetProfileRecord(ctx, p.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the deleted profile is still there (%v)", err)
+	}
+}

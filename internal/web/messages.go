@@ -248,6 +248,22 @@ var catalogue = map[string]text{
 	"form.err.website":      {"Vul een webadres in dat begint met https:// of http://, zoals https://voorbeeld.nl.", "Fill in a web address that starts with https:// or http://, such as https://example.org."},
 	"form.err.other":        {"Deze waarde klopt niet.", "This value is not right."},
 
+	// A partner's own profile (edit.go).
+	"edit.title":        {"%s wijzigen", "Change %s"},
+	"edit.lead":         {"Wat u hier wijzigt, ziet iedereen meteen (behalve uw contactgegevens en ideeën). Opslaan geldt ook als bevestiging dat uw profiel klopt.", "What you change here everyone sees at once (except your contact details and ideas). Saving also confirms that your profile is right."},
+	"edit.submit":       {"Opslaan", "Save"},
+	"edit.changed":      {"Iemand anders heeft dit profiel gewijzigd nadat u het formulier opende. Hieronder staat wat u invulde; sla het opnieuw op om het te bewaren, of open het profiel om te zien wat er nu staat.", "Someone else changed this profile after you opened the form. Below is what you filled in; save again to keep it, or open the profile to see what it says now."},
+	"profile.edit":      {"Profiel wijzigen", "Change profile"},
+	"profile.confirm":   {"Klopt nog", "Still right"},
+	"profile.confirmed": {"Bedankt: uw profiel staat als actueel.", "Thank you: your profile counts as current."},
+	"profile.delete":    {"Profiel verwijderen", "Delete profile"},
+	"delete.title":      {"%s verwijderen?", "Delete %s?"},
+	"delete.lead":       {"Uw profiel en uw sleutels verdwijnen; u doet niet meer mee in voorstellen. Eerdere samenwerkingen blijven bewaard. Dit kunt u niet ongedaan maken.", "Your profile and your keys go; you take no part in suggestions any more. Earlier collaborations stay on record. This cannot be undone."},
+	"delete.submit":     {"Ja, verwijderen", "Yes, delete"},
+	"delete.cancel":     {"Nee, terug naar het profiel", "No, back to the profile"},
+	"deleted.title":     {"%s is verwijderd", "%s is deleted"},
+	"deleted.lead":      {"Het profiel en de sleutels ervan zijn weg.", "The profile and its keys are gone."},
+
 	// Error pages.
 	"error.home":        {"Naar de startpagina", "To the start page"},
 	"error.code":        {"Foutcode %d", "Error code %d"},

@@ -225,6 +225,10 @@ type profileData struct {
 	Own     bool
 	Contact *profiles.Contact
 	Private []note
+	// Manage says that the visitor may change the profile (its owner, admins);
+	// Confirmed, that it has just confirmed it.
+	Manage, Confirmed bool
+	ID                string
 }
 
 // note is one of a profile's private notes.
@@ -256,6 +260,9 @@ func (s *Site) profile(c *gin.Context) {
 	col := collate.New(l.tag())
 	sort.SliceStable(d.Offers, func(a, b int) bool { return col.CompareString(d.Offers[a].Instrument, d.Offers[b].Instrument) < 0 })
 	d.Own = v.Role == auth.RolePartner && v.Profile == id
+	d.Manage = v.seesWhole(id) && s.d.Writes != nil
+	d.Confirmed = d.Manage && c.Query("confirmed") == "1"
+	d.ID = id
 	if v.seesContact(id) && rec.Profile.Contact != nil {
 		d.Contact = rec.Profile.Contact
 	}

@@ -47,6 +47,9 @@ type Areas interface {
 type Writes interface {
 	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error
 	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
+	UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error)
+	ConfirmProfile(ctx context.Context, id string, now time.Time) error
+	DeleteProfile(ctx context.Context, id string) error
 }
 
 // Deps is everything the pages need, built in main.
@@ -60,7 +63,8 @@ type Deps struct {
 	// Sessions signs browsers in and guards the forms; without it there are no
 	// forms (sessions.go).
 	Sessions Sessions
-	// Writes, with Sessions, serves registration (register.go).
+	// Writes, with Sessions, serves registration (register.go) and a partner's
+	// changes to its profile (edit.go).
 	Writes Writes
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
@@ -86,6 +90,9 @@ var pageFiles = map[string][]string{
 	"error":      {"error.html"},
 	"signin":     {"signin.html"},
 	"register":   {"register.html", "profileform.html"},
+	"edit":       {"edit.html", "profileform.html"},
+	"delete":     {"delete.html"},
+	"deleted":    {"deleted.html"},
 	"registered": {"registered.html"},
 }
 
@@ -136,6 +143,11 @@ func (s *Site) Mount(r gin.IRoutes) {
 	if s.d.Writes != nil {
 		r.GET("/register", s.registerPage)
 		r.POST("/register", s.register)
+		r.GET("/profiles/:id/edit", s.editPage)
+		r.POST("/profiles/:id/edit", s.edit)
+		r.POST("/profiles/:id/confirm", s.confirm)
+		r.GET("/profiles/:id/delete", s.deletePage)
+		r.POST("/profiles/:id/delete", s.remove)
 	}
 }
 
