@@ -127,7 +127,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	// The pages for people, beside the API on its engine (api.Deps.Pages). Their
 	// forms wait for the sessions (web.Deps.Sessions): until then they are
 	// read-only.
-	pages, err := web.New(web.Deps{Taxonomy: tax, Store: reads, Suggest: svc, Writes: st,
+	pages, err := web.New(web.Deps{Taxonomy: tax, Store: reads, Suggest: svc, Forms: st,
 		Now: func() time.Time { return time.Now().UTC() }})
 	if err != nil {
 		return err

@@ -122,7 +122,7 @@ func (s *Site) edit(c *gin.Context) {
 	f := readProfileForm(c.Request.PostForm)
 	f.Action, f.Submit, f.Version = "/profiles/"+id+"/edit", t(l, "edit.submit"), c.PostForm("version")
 	var verr *profiles.ValidationError
-	_, err := s.d.Writes.UpdateProfile(c.Request.Context(), id, []string{f.Version}, func(stored store.ProfileRecord) (profiles.Profile, error) {
+	_, err := s.d.Forms.UpdateProfile(c.Request.Context(), id, []string{f.Version}, func(stored store.ProfileRecord) (profiles.Profile, error) {
 		p := f.profile(id)
 		// What the form does not show stays: the private notes besides the ideas.
 		for k, v := range stored.Profile.Private {
@@ -180,7 +180,7 @@ func (s *Site) confirm(c *gin.Context) {
 	if !s.manages(c, id) {
 		return
 	}
-	if err := s.d.Writes.ConfirmProfile(c.Request.Context(), id, s.d.Now()); err != nil {
+	if err := s.d.Forms.ConfirmProfile(c.Request.Context(), id, s.d.Now()); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -227,7 +227,7 @@ func (s *Site) remove(c *gin.Context) {
 	}
 	rec, err := s.d.Store.GetProfileRecord(c.Request.Context(), id)
 	if err == nil {
-		err = s.d.Writes.DeleteProfile(c.Request.Context(), id)
+		err = s.d.Forms.DeleteProfile(c.Request.Context(), id)
 	}
 	if err != nil {
 		s.fail(c, err)

@@ -49,7 +49,7 @@ func (f *fakeSessions) SignIn(w http.ResponseWriter, r *http.Request, secret str
 	if tok.State(time.Now()) != store.TokenActive {
 		return Visitor{}, errors.New("not active")
 	}
-	v := Visitor{Role: tok.Role, Profile: tok.Profile, Name: tok.Name}
+	v := Visitor{Role: tok.Role, Profile: tok.Profile, Name: tok.Name, Owner: store.TokenID(tok.Hash)}
 	sid := randomHex()
 	f.mu.Lock()
 	f.by[sid] = v
@@ -98,7 +98,7 @@ type browser struct {
 func (e *env) withForms(t *testing.T) {
 	t.Helper()
 	e.site.d.Sessions = &fakeSessions{st: e.st, by: map[string]Visitor{}}
-	e.site.d.Writes = e.st
+	e.site.d.Forms = e.st
 	r := gin.New()
 	e.site.Mount(r)
 	r.NoRoute(func(c *gin.Context) { e.site.ErrorPage(c, http.StatusNotFound) })
@@ -396,6 +396,13 @@ func TestFormPages(t *testing.T) {
 // signedIn is a browser signed in with a new token of role (for profile).
 func (e *env) signedIn(t *testing.T, role, profile, name string) *browser {
 	t.Helper()
+	b, _ := e.signedInAs(t, role, profile, name)
+	return b
+}
+
+// signedInAs is signedIn, and the owner identity of the token.
+func (e *env) signedInAs(t *testing.T, role, profile, name string) (*browser, string) {
+	t.Helper()
 	secret, _ := auth.NewSecret()
 	if err := e.st.CreateToken(context.Background(), store.Token{Hash: auth.Hash(secret), Role: role, Profile: profile, Name: name,
 		Created: time.Now()}); err != nil {
@@ -406,7 +413,7 @@ func (e *env) signedIn(t *testing.T, role, profile, name string) *browser {
 	if a := b.do("POST", "/signin", url.Values{CSRFField: {hidden(page.body, CSRFField)}, "token": {secret}}); a.status != 303 {
 		t.Fatalf("sign in as %s = %d", name, a.status)
 	}
-	return b
+	return b, store.TokenID(auth.Hash(secret))
 }
 
 // formValues are the values a page's form would send as it stands: its text
@@ -544,5 +551,60 @@ func TestEditOwnProfile(t *testing.T) {
 	}
 	if _, err := e.st.GetProfileRecord(ctx, p.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the deleted profile is still there (%v)", err)
+	}
+}
+
+// TestInterest: a signed-in partner expresses interest in a tender from its page;
+// the tender's owner sees who did, no one else does; none in a closed tender.
+func TestInterest(t *testing.T) {
+	e := newEnv(t, testAreas)
+	e.withForms(t)
+	ctx := context.Background()
+	owner, identity := e.signedInAs(t, auth.RoleTenderOwner, "", "Programma Welzijn")
+	tn := e.tenders[0]
+	tn.ID = "eigen-aanbesteding"
+	if err := e.st.CreateTender(ctx, tn, identity, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	page := "/tenders/" + tn.ID
+	if a := e.browser().do("GET", page, nil); !strings.Contains(a.body, `href="/signin?next=%2Ftenders%2F`+tn.ID+`"`) {
+		t.Errorf("an anonymous visitor is not offered to sign in to express interest")
+	}
+	partner := e.signedIn(t, auth.RolePartner, e.profiles[3].ID, e.profiles[3].Name)
+	a := partner.do("GET", page, nil)
+	if !strings.Contains(a.body, `action="/tenders/`+tn.ID+`/interest"`) {
+		t.Fatalf("a partner is not offered to express interest")
+	}
+	if a := partner.do("POST", page+"/interest", url.Values{}); a.status != 403 {
+		t.Errorf("interest without CSRF = %d, want 403", a.status)
+	}
+	if a := partner.do("POST", page+"/interest", url.Values{CSRFField: {hidden(a.body, CSRFField)}}); a.status != 303 {
+		t.Fatalf("interest = %d", a.status)
+	}
+	if ids, _ := e.st.Interests(ctx, tn.ID); len(ids) != 1 || ids[0] != e.profiles[3].ID {
+		t.Errorf("the interests = %v, want the partner's", ids)
+	}
+	if a := partner.do("GET", page, nil); !strings.Contains(a.body, "U hebt interesse getoond") || strings.Contains(a.body, "Wie interesse toonde") {
+		t.Errorf("the partner does not see its interest, or sees who else is interested")
+	}
+	o := owner.do("GET", page, nil)
+	if !strings.Contains(o.body, "Wie interesse toonde") || !strings.Contains(o.body, `href="/profiles/`+e.profiles[3].ID+`">`+html.EscapeString(e.profiles[3].Name)) ||
+		o.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("the tender's owner does not see who is interested (Cache-Control %q)", o.header.Get("Cache-Control"))
+	}
+	other := e.signedIn(t, auth.RoleTenderOwner, "", "Ander Programma")
+	if a := other.do("GET", page, nil); strings.Contains(a.body, "Wie interesse toonde") || strings.Contains(a.body, html.EscapeString(e.profiles[3].Name)+"</a></li>") {
+		t.Errorf("another tender owner sees who is interested")
+	}
+	if err := e.st.CloseTender(ctx, tn.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	late := e.signedIn(t, auth.RolePartner, e.profiles[4].ID, e.profiles[4].Name)
+	lp := late.do("GET", page, nil)
+	if strings.Contains(lp.body, `action="/tenders/`+tn.ID+`/interest"`) {
+		t.Errorf("a closed tender offers to express interest")
+	}
+	if a := late.do("POST", page+"/interest", url.Values{CSRFField: {hidden(lp.body, CSRFField)}}); a.status != 409 {
+		t.Errorf("interest in a closed tender = %d, want 409", a.status)
 	}
 }

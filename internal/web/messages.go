@@ -264,6 +264,17 @@ var catalogue = map[string]text{
 	"deleted.title":     {"%s is verwijderd", "%s is deleted"},
 	"deleted.lead":      {"Het profiel en de sleutels ervan zijn weg.", "The profile and its keys are gone."},
 
+	// Interest in a tender (tender.go).
+	"interest.title":     {"Interesse", "Interest"},
+	"interest.expressed": {"U hebt interesse getoond in deze aanbesteding: de opdrachtgever ziet dat.", "You have expressed interest in this tender: its owner sees that."},
+	"interest.what":      {"Wilt u meedoen? Laat het de opdrachtgever weten; die ziet dan uw naam bij deze aanbesteding.", "Would you like to take part? Let the tender's owner know; they then see your name with this tender."},
+	"interest.submit":    {"Ik heb interesse", "I am interested"},
+	"interest.signin":    {"Log in als partner om interesse te tonen.", "Sign in as a partner to express interest."},
+	"interest.who":       {"Wie interesse toonde", "Who expressed interest"},
+	"interest.none":      {"Nog niemand.", "No one yet."},
+	"error.409.title":    {"Dat kan nu niet", "Not possible now"},
+	"error.409.text":     {"De aanbesteding is gesloten, of iets anders veranderde intussen.", "The tender is closed, or something else changed meanwhile."},
+
 	// Error pages.
 	"error.home":        {"Naar de startpagina", "To the start page"},
 	"error.code":        {"Foutcode %d", "Error code %d"},

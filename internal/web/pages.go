@@ -260,7 +260,7 @@ func (s *Site) profile(c *gin.Context) {
 	col := collate.New(l.tag())
 	sort.SliceStable(d.Offers, func(a, b int) bool { return col.CompareString(d.Offers[a].Instrument, d.Offers[b].Instrument) < 0 })
 	d.Own = v.Role == auth.RolePartner && v.Profile == id
-	d.Manage = v.seesWhole(id) && s.d.Writes != nil
+	d.Manage = v.seesWhole(id) && s.d.Forms != nil
 	d.Confirmed = d.Manage && c.Query("confirmed") == "1"
 	d.ID = id
 	if v.seesContact(id) && rec.Profile.Contact != nil {

@@ -270,7 +270,7 @@ func (s *Site) register(c *gin.Context) {
 	f.Action, f.Submit = "/register", t(l, "register.submit")
 	key, keyErr := idempotency.Parse(registerScope, form.Get("key"))
 	if keyErr == nil {
-		kept, err := s.d.Writes.IdempotentAnswer(ctx, key.ID(), s.d.Now())
+		kept, err := s.d.Forms.IdempotentAnswer(ctx, key.ID(), s.d.Now())
 		switch {
 		case err == nil:
 			s.replayRegistration(c, key, kept)
@@ -317,12 +317,12 @@ func (s *Site) register(c *gin.Context) {
 				return
 			}
 		}
-		err = s.d.Writes.CreateProfileWithToken(ctx, p, tok, kept)
+		err = s.d.Forms.CreateProfileWithToken(ctx, p, tok, kept)
 		if errors.Is(err, store.ErrConflict) {
 			continue // the id is taken: the next
 		}
 		if errors.Is(err, store.ErrKeyUsed) {
-			if answer, err := s.d.Writes.IdempotentAnswer(ctx, key.ID(), now); err == nil {
+			if answer, err := s.d.Forms.IdempotentAnswer(ctx, key.ID(), now); err == nil {
 				s.replayRegistration(c, key, answer) // the same form, sent at the same moment, got in first
 				return
 			}

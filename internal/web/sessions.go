@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/auth"
+	"samenspel/internal/store"
 )
 
 // Sessions signs browsers in with a bearer token and out again, and protects
@@ -38,6 +39,9 @@ type Visitor struct {
 	Role    string
 	Profile string
 	Name    string
+	// Owner is the identity a tender owner's tenders are recorded under
+	// (store.TenderRecord.Owner: the token's id, store.TokenID of its hash).
+	Owner string
 }
 
 // signedIn reports whether v has a session.
@@ -53,6 +57,11 @@ func (v Visitor) seesWhole(id string) bool {
 // and tender owners.
 func (v Visitor) seesContact(id string) bool {
 	return v.seesWhole(id) || v.Role == auth.RoleTenderOwner
+}
+
+// ownsTender reports whether v may manage the tender rec: its owner, and admins.
+func (v Visitor) ownsTender(rec store.TenderRecord) bool {
+	return v.Role == auth.RoleAdmin || (v.Role == auth.RoleTenderOwner && v.Owner != "" && v.Owner == rec.Owner)
 }
 
 // visitor is the request's Visitor: anonymous without Sessions.

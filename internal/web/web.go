@@ -43,13 +43,17 @@ type Areas interface {
 	Label(code string) string
 }
 
-// Writes is what the forms write; *store.Store implements it.
-type Writes interface {
+// FormStore is what the forms write, and the little they read besides; the
+// embedded *store.Store implements it (the source of truth, never the search
+// index).
+type FormStore interface {
 	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error
 	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
 	UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error)
 	ConfirmProfile(ctx context.Context, id string, now time.Time) error
 	DeleteProfile(ctx context.Context, id string) error
+	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
+	Interests(ctx context.Context, tender string) ([]string, error)
 }
 
 // Deps is everything the pages need, built in main.
@@ -63,9 +67,9 @@ type Deps struct {
 	// Sessions signs browsers in and guards the forms; without it there are no
 	// forms (sessions.go).
 	Sessions Sessions
-	// Writes, with Sessions, serves registration (register.go) and a partner's
-	// changes to its profile (edit.go).
-	Writes Writes
+	// Forms, with Sessions, serves registration (register.go), a partner's
+	// changes to its profile (edit.go) and expressions of interest (tender.go).
+	Forms FormStore
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -140,7 +144,7 @@ func (s *Site) Mount(r gin.IRoutes) {
 	r.GET("/signin", s.signInPage)
 	r.POST("/signin", s.signIn)
 	r.POST("/signout", s.signOut)
-	if s.d.Writes != nil {
+	if s.d.Forms != nil {
 		r.GET("/register", s.registerPage)
 		r.POST("/register", s.register)
 		r.GET("/profiles/:id/edit", s.editPage)
@@ -148,6 +152,7 @@ func (s *Site) Mount(r gin.IRoutes) {
 		r.POST("/profiles/:id/confirm", s.confirm)
 		r.GET("/profiles/:id/delete", s.deletePage)
 		r.POST("/profiles/:id/delete", s.remove)
+		r.POST("/tenders/:id/interest", s.interest)
 	}
 }
 
@@ -155,7 +160,7 @@ func (s *Site) Mount(r gin.IRoutes) {
 // API's limit on registrations per address counts it as it counts POST
 // /v1/profiles.
 func (s *Site) Registers(r *http.Request) bool {
-	return r.Method == http.MethodPost && r.URL.Path == "/register" && s.d.Sessions != nil && s.d.Writes != nil
+	return r.Method == http.MethodPost && r.URL.Path == "/register" && s.d.Sessions != nil && s.d.Forms != nil
 }
 
 // ErrorPage writes the HTML page for an error status to a client that reads HTML
@@ -220,7 +225,7 @@ func (s *Site) render(c *gin.Context, status int, name, title, nav string, data 
 	p := page{Lang: l, Other: l.other(), SwitchURL: switchURL(c.Request.URL, l.other()), Title: title, Nav: nav,
 		CSS: s.assets.css(), Theme: s.assets.theme, Licence: s.assets.url("nlds/components/LICENSE.md"), Data: data}
 	if s.d.Sessions != nil {
-		p.Forms, p.Register, p.Visitor = true, s.d.Writes != nil, s.visitor(c)
+		p.Forms, p.Register, p.Visitor = true, s.d.Forms != nil, s.visitor(c)
 		p.CSRF = s.d.Sessions.CSRFToken(c.Writer, c.Request)
 	}
 	var b bytes.Buffer
