@@ -19,6 +19,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/auth"
+	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
 
@@ -606,5 +607,126 @@ func TestInterest(t *testing.T) {
 	}
 	if a := late.do("POST", page+"/interest", url.Values{CSRFField: {hidden(lp.body, CSRFField)}}); a.status != 409 {
 		t.Errorf("interest in a closed tender = %d, want 409", a.status)
+	}
+}
+
+// TestTenderOwnerForms: a tender owner puts out a tender through the form, finds
+// its coalitions, changes it (what the form does not show is kept) and closes it;
+// no one else may.
+func TestTenderOwnerForms(t *testing.T) {
+	e := newEnv(t, testAreas)
+	e.withForms(t)
+	ctx := context.Background()
+	if a := e.browser().do("GET", "/tenders/new", nil); a.status != 303 || !strings.HasPrefix(a.header.Get("Location"), "/signin?next=") {
+		t.Errorf("an anonymous GET /tenders/new = %d to %q", a.status, a.header.Get("Location"))
+	}
+	if a := e.signedIn(t, auth.RolePartner, e.profiles[0].ID, "Partner").do("GET", "/tenders/new", nil); a.status != 403 {
+		t.Errorf("a partner's GET /tenders/new = %d, want 403", a.status)
+	}
+	owner, identity := e.signedInAs(t, auth.RoleTenderOwner, "", "Programma Zuilen")
+	if a := owner.do("GET", "/", nil); !strings.Contains(a.body, `href="/tenders/new"`) {
+		t.Errorf("the start page offers a tender owner no new tender")
+	}
+	form := owner.do("GET", "/tenders/new", nil)
+	if form.status != 200 {
+		t.Fatalf("GET /tenders/new = %d", form.status)
+	}
+	doc, _ := htmlParse(form.body)
+	for _, problem := range a11yProblems(doc) {
+		t.Errorf("the tender form: %s", problem)
+	}
+	csrf := hidden(form.body, CSRFField)
+
+	bad := url.Values{CSRFField: {csrf}, "title": {""}, "budget": {"veel"}, "min_size": {"6"}, "max_size": {"4"},
+		"description": {"Koken en eten met buren."}, "must_meals": {"1"}}
+	a := owner.do("POST", "/tenders/new", bad)
+	if a.status != 422 {
+		t.Fatalf("a tender form with mistakes = %d", a.status)
+	}
+	for _, id := range []string{"f-title", "f-budget", "f-needs", "f-min-size", "f-areas-other"} {
+		if !strings.Contains(a.body, `href="#`+id+`"`) {
+			t.Errorf("the summary does not name %s", id)
+		}
+	}
+	if !strings.Contains(a.body, "Koken en eten met buren.") || !strings.Contains(a.body, `value="veel"`) ||
+		!strings.Contains(a.body, `id="f-must-meals" name="must_meals" value="1" checked`) {
+		t.Errorf("the refused tender form does not keep what was typed")
+	}
+
+	good := url.Values{CSRFField: {csrf}, "title": {"Samen koken in Zuilen"}, "area": {"WK034402"}, "theme": {"loneliness"},
+		"budget": {"120.000"}, "weight_meals": {"3"}, "must_meals": {"1"}, "weight_meeting_place": {"2"},
+		"min_size": {"1"}, "max_size": {"4"}, "max_large": {""}, "min_small": {"1"}, "require_kind": {"residents_group"},
+		"description": {"Koken en eten met buren."}}
+	a = owner.do("POST", "/tenders/new", good)
+	if a.status != 303 || a.header.Get("Location") != "/tenders/samen-koken-in-zuilen" {
+		t.Fatalf("POST /tenders/new = %d to %q:\n%.1500s", a.status, a.header.Get("Location"), visibleText(t, a.body))
+	}
+	rec, err := e.st.GetTender(ctx, "samen-koken-in-zuilen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn := rec.Tender
+	if rec.Owner != identity || tn.Budget == nil || *tn.Budget != 120000 || len(tn.Needs) != 2 || tn.MaxSize != 4 || tn.MinSmall != 1 ||
+		len(tn.RequireKinds) != 1 || tn.MaxLarge != nil || tn.Weights != profiles.DefaultWeights || len(tn.Area) != 1 {
+		t.Errorf("the stored tender = %+v (owner %q)", tn, rec.Owner)
+	}
+	for _, n := range tn.Needs {
+		if n.Instrument == "meals" && (n.Weight != 3 || !n.Must) || n.Instrument == "meeting_place" && (n.Weight != 2 || n.Must) {
+			t.Errorf("need %+v", n)
+		}
+	}
+	page := owner.do("GET", "/tenders/samen-koken-in-zuilen", nil)
+	if !strings.Contains(page.body, "Coalitie 1") || !strings.Contains(page.body, `href="/tenders/samen-koken-in-zuilen/edit"`) {
+		t.Errorf("the new tender's page lacks its coalitions or the owner's edit link")
+	}
+	other := e.signedIn(t, auth.RoleTenderOwner, "", "Ander Programma")
+	if a := other.do("GET", "/tenders/samen-koken-in-zuilen", nil); strings.Contains(a.body, "/edit") {
+		t.Errorf("another tender owner is offered to change the tender")
+	}
+	if a := other.do("GET", "/tenders/samen-koken-in-zuilen/edit", nil); a.status != 403 {
+		t.Errorf("another tender owner's edit = %d, want 403", a.status)
+	}
+
+	// Change: the budget, one need no longer required; the score's weights, which
+	// the form does not show, stay as they were.
+	custom := profiles.Weights{Coverage: 0.7, Diversity: 0.1, Trust: 0.1, Inclusion: 0.1}
+	if _, err := e.st.UpdateTender(ctx, tn.ID, nil, time.Now(), func(r store.TenderRecord) (profiles.Tender, error) {
+		r.Tender.Weights, r.Tender.Exclude = custom, []string{e.profiles[9].ID}
+		return r.Tender, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	edit := owner.do("GET", "/tenders/"+tn.ID+"/edit", nil)
+	v := formValues(edit.body)
+	if v.Get("budget") != "120.000" || v.Get("weight_meals") != "3" || v.Get("must_meals") != "1" || v.Get("title") != "Samen koken in Zuilen" {
+		t.Fatalf("the edit form is not filled in: %v", v)
+	}
+	v.Set("budget", "150000")
+	v.Del("must_meals")
+	stale := url.Values{}
+	for k, vals := range v {
+		stale[k] = vals
+	}
+	if a := owner.do("POST", "/tenders/"+tn.ID+"/edit", v); a.status != 303 {
+		t.Fatalf("the edit = %d:\n%.1500s", a.status, visibleText(t, a.body))
+	}
+	rec, _ = e.st.GetTender(ctx, tn.ID)
+	if *rec.Tender.Budget != 150000 || rec.Tender.Needs[0].Must || rec.Tender.Weights != custom || len(rec.Tender.Exclude) != 1 {
+		t.Errorf("after the edit the tender = %+v", rec.Tender)
+	}
+	if a := owner.do("POST", "/tenders/"+tn.ID+"/edit", stale); a.status != 409 {
+		t.Errorf("a stale tender form = %d, want 409", a.status)
+	}
+	if a := owner.do("GET", "/tenders/"+tn.ID+"/close", nil); a.status != 200 || !strings.Contains(a.body, "Ja, sluiten") {
+		t.Errorf("the close page = %d", a.status)
+	}
+	if a := other.do("POST", "/tenders/"+tn.ID+"/close", url.Values{CSRFField: {hidden(other.do("GET", "/", nil).body, CSRFField)}}); a.status != 403 {
+		t.Errorf("another owner closes = %d, want 403", a.status)
+	}
+	if a := owner.do("POST", "/tenders/"+tn.ID+"/close", url.Values{CSRFField: {csrf}}); a.status != 303 {
+		t.Errorf("close = %d", a.status)
+	}
+	if rec, _ := e.st.GetTender(ctx, tn.ID); !rec.Closed {
+		t.Errorf("the tender is not closed")
 	}
 }

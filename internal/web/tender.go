@@ -59,6 +59,8 @@ type interestView struct {
 	Expressed  bool
 	Owner      bool
 	Interested []partnerRef
+	// Closed says that the tender takes no interest any more.
+	Closed bool
 }
 
 type partnerRef struct{ ID, Name string }
@@ -151,7 +153,7 @@ func (s *Site) interestView(c *gin.Context, rec store.TenderRecord) (interestVie
 	}
 	ctx := c.Request.Context()
 	v := s.visitor(c)
-	iv := interestView{Shown: true, Owner: v.ownsTender(rec)}
+	iv := interestView{Shown: true, Owner: v.ownsTender(rec), Closed: rec.Closed}
 	if !v.signedIn() {
 		iv.SignIn = "/signin?next=" + url.QueryEscape("/tenders/"+rec.Tender.ID)
 	}

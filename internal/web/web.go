@@ -54,6 +54,9 @@ type FormStore interface {
 	DeleteProfile(ctx context.Context, id string) error
 	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
 	Interests(ctx context.Context, tender string) ([]string, error)
+	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
+	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(store.TenderRecord) (profiles.Tender, error)) (store.TenderRecord, error)
+	CloseTender(ctx context.Context, id string, now time.Time) error
 }
 
 // Deps is everything the pages need, built in main.
@@ -93,10 +96,12 @@ var pageFiles = map[string][]string{
 	"tender":     {"tender.html"},
 	"error":      {"error.html"},
 	"signin":     {"signin.html"},
-	"register":   {"register.html", "profileform.html"},
-	"edit":       {"edit.html", "profileform.html"},
+	"register":   {"register.html", "profileform.html", "fields.html"},
+	"edit":       {"edit.html", "profileform.html", "fields.html"},
 	"delete":     {"delete.html"},
 	"deleted":    {"deleted.html"},
+	"tenderform": {"tenderform.html", "fields.html"},
+	"close":      {"close.html"},
 	"registered": {"registered.html"},
 }
 
@@ -153,6 +158,12 @@ func (s *Site) Mount(r gin.IRoutes) {
 		r.GET("/profiles/:id/delete", s.deletePage)
 		r.POST("/profiles/:id/delete", s.remove)
 		r.POST("/tenders/:id/interest", s.interest)
+		r.GET("/tenders/new", s.newTenderPage)
+		r.POST("/tenders/new", s.newTender)
+		r.GET("/tenders/:id/edit", s.editTenderPage)
+		r.POST("/tenders/:id/edit", s.editTender)
+		r.GET("/tenders/:id/close", s.closeTenderPage)
+		r.POST("/tenders/:id/close", s.closeTender)
 	}
 }
 
