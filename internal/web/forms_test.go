@@ -9,8 +9,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +23,7 @@ import (
 	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/webhook"
 )
 
 // fakeSessions stands for internal/web/session: sessions in memory under a cookie,
@@ -728,5 +731,96 @@ func TestTenderOwnerForms(t *testing.T) {
 	}
 	if rec, _ := e.st.GetTender(ctx, tn.ID); !rec.Closed {
 		t.Errorf("the tender is not closed")
+	}
+}
+
+// TestOwnersPage: a partner's own page lists the tenders that suggested it and
+// the collaborations about it, where it confirms or disputes the other partner's
+// claims (never its own), and sets or removes its webhook, whose secret it sees
+// once.
+func TestOwnersPage(t *testing.T) {
+	e := newEnv(t, testAreas)
+	e.withForms(t)
+	e.site.d.Webhook = webhook.Policy{Lookup: func(context.Context, string) ([]netip.Addr, error) {
+		return []netip.Addr{netip.MustParseAddr("93.184.216.34")}, nil
+	}}
+	ctx := context.Background()
+	me, other, third := e.profiles[0], e.profiles[1], e.profiles[2]
+	now := time.Now().UTC()
+	claim := func(recorder string, a, b string, at string) int64 {
+		r, err := e.st.RecordCollaboration(ctx, store.CollaborationRecord{Collaboration: profiles.Collaboration{A: a, B: b, Outcome: "positive", At: at},
+			State: store.CollaborationClaim, RecorderRole: auth.RolePartner, Recorder: recorder, Recorded: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.ID
+	}
+	theirs := claim(other.ID, other.ID, me.ID, "2026-06-01")
+	disputed := claim(third.ID, me.ID, third.ID, "2026-06-02")
+	mine := claim(me.ID, me.ID, third.ID, "2026-06-03")
+	if _, err := e.st.AddNotifications(ctx, 1, now, []store.Notification{{Profile: me.ID, Tender: e.tenders[0].ID, Rank: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.signedIn(t, auth.RolePartner, me.ID, me.Name)
+	page := b.do("GET", "/profiles/"+me.ID, nil)
+	if !strings.Contains(page.body, `href="/tenders/`+e.tenders[0].ID+`">`+html.EscapeString(e.tenders[0].Title)) || !strings.Contains(page.body, "beste plaats 2") {
+		t.Errorf("the owner's page does not list the tender that suggested it")
+	}
+	for _, id := range []int64{theirs, disputed} {
+		if !strings.Contains(page.body, `action="/collaborations/`+strconv.FormatInt(id, 10)+`/confirm"`) {
+			t.Errorf("the owner's page offers no confirmation of the other partner's claim %d", id)
+		}
+	}
+	if strings.Contains(page.body, `action="/collaborations/`+strconv.FormatInt(mine, 10)+`/confirm"`) {
+		t.Errorf("the owner's page offers to confirm its own claim")
+	}
+	csrf := hidden(page.body, CSRFField)
+	if a := b.do("POST", "/collaborations/"+strconv.FormatInt(mine, 10)+"/confirm", url.Values{CSRFField: {csrf}}); a.status != 403 {
+		t.Errorf("confirming its own claim = %d, want 403", a.status)
+	}
+	if a := e.signedIn(t, auth.RolePartner, e.profiles[5].ID, "Buiten").do("POST", "/collaborations/"+strconv.FormatInt(theirs, 10)+"/confirm",
+		url.Values{CSRFField: {csrf}}); a.status != 403 {
+		t.Errorf("a partner outside the pair settles = %d, want 403", a.status)
+	}
+	if a := b.do("POST", "/collaborations/"+strconv.FormatInt(theirs, 10)+"/confirm", url.Values{CSRFField: {csrf}}); a.status != 303 {
+		t.Errorf("confirm = %d", a.status)
+	}
+	if a := b.do("POST", "/collaborations/"+strconv.FormatInt(disputed, 10)+"/dispute", url.Values{CSRFField: {csrf}}); a.status != 303 {
+		t.Errorf("dispute = %d", a.status)
+	}
+	for id, want := range map[int64]string{theirs: store.CollaborationCounted, disputed: store.CollaborationDisputed, mine: store.CollaborationClaim} {
+		if r, _ := e.st.GetCollaboration(ctx, id); r.State != want {
+			t.Errorf("collaboration %d is %s, want %s", id, r.State, want)
+		}
+	}
+	if a := b.do("POST", "/collaborations/"+strconv.FormatInt(theirs, 10)+"/confirm", url.Values{CSRFField: {csrf}}); a.status != 409 {
+		t.Errorf("confirming a settled claim = %d, want 409", a.status)
+	}
+
+	for _, bad := range []string{"http://hooks.example.org/in", "https://127.0.0.1/in", "niks"} {
+		if a := b.do("POST", "/profiles/"+me.ID+"/webhook", url.Values{CSRFField: {csrf}, "url": {bad}}); a.status != 422 || !strings.Contains(a.body, "https://") {
+			t.Errorf("webhook %q = %d, want refused in words", bad, a.status)
+		}
+	}
+	a := b.do("POST", "/profiles/"+me.ID+"/webhook", url.Values{CSRFField: {csrf}, "url": {"https://hooks.example.org/in"}})
+	w, err := e.st.Webhook(ctx, me.ID)
+	if a.status != 200 || err != nil || w.URL != "https://hooks.example.org/in" || !strings.Contains(a.body, w.Secret) || a.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("set webhook = %d (%v), want its secret shown once", a.status, err)
+	}
+	if page := b.do("GET", "/profiles/"+me.ID, nil); strings.Contains(page.body, w.Secret) || !strings.Contains(page.body, "https://hooks.example.org/in") {
+		t.Errorf("the owner's page shows the webhook's secret again, or not its address")
+	}
+	if a := b.do("POST", "/profiles/"+me.ID+"/webhook/delete", url.Values{CSRFField: {csrf}}); a.status != 303 {
+		t.Errorf("delete webhook = %d", a.status)
+	}
+	if _, err := e.st.Webhook(ctx, me.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the webhook is still there (%v)", err)
+	}
+	if a := e.signedIn(t, auth.RoleAdmin, "", "Beheer").do("POST", "/profiles/"+me.ID+"/webhook", url.Values{CSRFField: {csrf}, "url": {"https://x.example.org"}}); a.status != 403 {
+		t.Errorf("an admin sets a partner's webhook = %d, want 403 (it is the partner's own)", a.status)
+	}
+	// Nobody else sees the owner's inbox.
+	if a := e.browser().do("GET", "/profiles/"+me.ID, nil); strings.Contains(a.body, "Voorgesteld bij") || strings.Contains(a.body, "Samenwerkingen") {
+		t.Errorf("an anonymous visitor sees the owner's notifications or collaborations")
 	}
 }

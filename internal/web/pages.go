@@ -229,6 +229,7 @@ type profileData struct {
 	// Confirmed, that it has just confirmed it.
 	Manage, Confirmed bool
 	ID                string
+	Inbox             inboxView
 }
 
 // note is one of a profile's private notes.
@@ -275,7 +276,14 @@ func (s *Site) profile(c *gin.Context) {
 			d.Private = append(d.Private, n)
 		}
 	}
-	if d.Contact != nil || d.Private != nil {
+	if d.Own && s.d.Forms != nil {
+		var err error
+		if d.Inbox, err = s.inbox(c, l, id); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	if d.Contact != nil || d.Private != nil || d.Own {
 		c.Header("Cache-Control", "no-store")
 	}
 	s.render(c, http.StatusOK, "profile", p.Name, "partners", d)

@@ -18,6 +18,7 @@ import (
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
+	"samenspel/internal/webhook"
 )
 
 // Store is what the pages read; *store.Store and the scaled store implement it.
@@ -43,15 +44,27 @@ type Areas interface {
 	Label(code string) string
 }
 
-// FormStore is what the forms write, and the little they read besides; the
-// embedded *store.Store implements it (the source of truth, never the search
+// FormStore is what the forms write, and what a signed-in visitor reads that
+// anonymous pages never show (interest, notifications, collaborations, webhooks);
+// the embedded *store.Store implements it (the source of truth, never the search
 // index).
 type FormStore interface {
+	// Registration and a partner's own profile.
 	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error
 	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
 	UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error)
 	ConfirmProfile(ctx context.Context, id string, now time.Time) error
 	DeleteProfile(ctx context.Context, id string) error
+	// A partner's notifications, collaborations and webhook.
+	Notifications(ctx context.Context, profile string, limit int) ([]store.Notification, error)
+	CollaborationsOf(ctx context.Context, profile string, limit int) ([]store.CollaborationRecord, error)
+	GetCollaboration(ctx context.Context, id int64) (store.CollaborationRecord, error)
+	ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
+	DisputeCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
+	PutWebhook(ctx context.Context, profile, url, secret string, now time.Time) error
+	Webhook(ctx context.Context, profile string) (store.Webhook, error)
+	DeleteWebhook(ctx context.Context, profile string) error
+	// Interest in tenders, and a tender owner's tenders.
 	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
 	Interests(ctx context.Context, tender string) ([]string, error)
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
@@ -73,6 +86,9 @@ type Deps struct {
 	// Forms, with Sessions, serves registration (register.go), a partner's
 	// changes to its profile (edit.go) and expressions of interest (tender.go).
 	Forms FormStore
+	// Webhook decides which webhook URLs partners may set: the zero Policy (https,
+	// public addresses) in production, as the API's.
+	Webhook webhook.Policy
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -102,6 +118,7 @@ var pageFiles = map[string][]string{
 	"deleted":    {"deleted.html"},
 	"tenderform": {"tenderform.html", "fields.html"},
 	"close":      {"close.html"},
+	"webhook":    {"webhook.html"},
 	"registered": {"registered.html"},
 }
 
@@ -164,6 +181,10 @@ func (s *Site) Mount(r gin.IRoutes) {
 		r.POST("/tenders/:id/edit", s.editTender)
 		r.GET("/tenders/:id/close", s.closeTenderPage)
 		r.POST("/tenders/:id/close", s.closeTender)
+		r.POST("/collaborations/:id/confirm", s.settle(true))
+		r.POST("/collaborations/:id/dispute", s.settle(false))
+		r.POST("/profiles/:id/webhook", s.setWebhook)
+		r.POST("/profiles/:id/webhook/delete", s.deleteWebhook)
 	}
 }
 
