@@ -132,8 +132,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		return err
 	}
 	// The pages for people, beside the API on its engine (api.Deps.Pages), with the
-	// areas named by the gazetteer.
-	pages, err := web.New(web.Deps{Taxonomy: tax, Store: reads, Suggest: svc, Areas: pageAreas{gaz}})
+	// areas named by the gazetteer. Their forms wait for the sessions
+	// (web.Deps.Sessions): until then they are read-only.
+	pages, err := web.New(web.Deps{Taxonomy: tax, Store: reads, Suggest: svc, Forms: st, Areas: pageAreas{gaz},
+		Now: func() time.Time { return time.Now().UTC() }})
 	if err != nil {
 		return err
 	}
@@ -197,4 +199,9 @@ func limitsOf(r settings.Rates) *api.Limits {
 // until they hand the gazetteer their language.
 type pageAreas struct{ g *gazetteer.Gazetteer }
 
-func (a pageAreas) Label(code string) string { return a.g.Label(code, "nl") }
+func (a pageAreas) Label(code string) string {
+	if _, ok := a.g.Name(code); !ok {
+		return "" // the pages show the code
+	}
+	return a.g.Label(code, "nl")
+}

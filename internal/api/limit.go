@@ -98,6 +98,9 @@ type limiter struct {
 	// shared, when set, keeps the buckets in Redis so that the limits hold across
 	// replicas; when Redis does not answer, the local buckets decide.
 	shared *redis_rate.Limiter
+	// registers, when set, tells the pages' registrations (Pages.Registers), which
+	// count as POST /v1/profiles does.
+	registers func(*http.Request) bool
 }
 
 // sharedTimeout bounds a shared limiter's Redis call.
@@ -133,8 +136,8 @@ func newLimiter(l Limits) *limiter {
 // ClientIP, which believes X-Forwarded-For only from the proxies trusted through
 // SetTrustedProxies), unless it carries the bearer token of an admin or a tender
 // owner: then against "tok:" and the SHA-256 of the secret (the secret itself is
-// never kept). A POST /v1/profiles by any other client counts against "reg:" and
-// its address as well.
+// never kept). A POST /v1/profiles (or a registration through the pages) by any
+// other client counts against "reg:" and its address as well.
 //
 // The middleware runs before authentication, so it learns a token's role from
 // the requests that authenticated with it: a token counts against its address
@@ -160,7 +163,7 @@ func (l *limiter) middleware() gin.HandlerFunc {
 		if !l.allow(c, key, q, "too many requests; retry after the time in the Retry-After header") {
 			return
 		}
-		if !own && isRegistration(c.Request) &&
+		if !own && (isRegistration(c.Request) || l.registers != nil && l.registers(c.Request)) &&
 			!l.allow(c, "reg:"+addr, l.register, "too many registrations from this address; retry after the time in the Retry-After header") {
 			return
 		}

@@ -21,6 +21,11 @@ type fakePages struct{ errors []int }
 func (f *fakePages) Mount(r gin.IRoutes) {
 	r.GET("/page", func(c *gin.Context) { c.String(http.StatusOK, "page") })
 	r.GET("/boom", func(c *gin.Context) { panic("boom") })
+	r.POST("/page", func(c *gin.Context) { c.String(http.StatusCreated, "registered") })
+}
+
+func (f *fakePages) Registers(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == "/page"
 }
 
 func (f *fakePages) ErrorPage(c *gin.Context, status int) bool {
@@ -76,5 +81,28 @@ func TestPagesBesideTheAPI(t *testing.T) {
 	}
 	if want := []int{404, 404, 404, 500, 429}; len(pages.errors) != len(want) {
 		t.Errorf("the pages wrote error pages %v, want %v", pages.errors, want)
+	}
+}
+
+// TestPagesRegistrationsLimited: a registration through the pages counts against
+// its address's registrations, as POST /v1/profiles does.
+func TestPagesRegistrationsLimited(t *testing.T) {
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lim := Limits{PerIP: 100, BurstIP: 100, RegisterPerHour: 2}
+	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pages: &fakePages{}, Limits: &lim})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{201, 201, 429} {
+		req := httptest.NewRequest("POST", "/page", nil)
+		req.RemoteAddr = "192.0.2.9:40000"
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != want {
+			t.Errorf("registration %d through the pages = %d, want %d", i+1, w.Code, want)
+		}
 	}
 }

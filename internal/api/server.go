@@ -91,6 +91,9 @@ type Pages interface {
 	// ErrorPage writes the HTML page of an error status when the request is a
 	// browser's, and reports whether it did.
 	ErrorPage(c *gin.Context, status int) bool
+	// Registers reports whether a request registers a partner through the pages:
+	// the limit on registrations per address counts it (Limits.RegisterPerHour).
+	Registers(r *http.Request) bool
 }
 
 // apiPath reports whether a path is the API's (SPEC §8): /v1 and the service
@@ -134,6 +137,9 @@ func New(d Deps) (http.Handler, error) {
 	lim := newLimiter(limits)
 	if d.Redis != nil {
 		lim.shared = redis_rate.NewLimiter(d.Redis)
+	}
+	if d.Pages != nil {
+		lim.registers = d.Pages.Registers
 	}
 	r.Use(requestID(), pagesFor(d.Pages), apiVersion(), logRequests(d.Log), deadline(d.RequestTimeout), recoverProblem(d.Log), m.middleware(), lim.middleware(), limitBody())
 	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })

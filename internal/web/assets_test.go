@@ -14,7 +14,7 @@ import (
 // gzipped when asked; the theme class the pages use is the one the design tokens
 // define; the licences are beside the vendored files.
 func TestAssets(t *testing.T) {
-	e := newEnv(t, nil)
+	e := readEnv(t)
 	page := e.get("/").body
 	links := regexp.MustCompile(`<link rel="stylesheet" href="([^"]+)">`).FindAllStringSubmatch(page, -1)
 	if len(links) != len(stylesheets) {

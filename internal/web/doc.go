@@ -13,11 +13,16 @@
 // the API. It reads through its own small interfaces (Store, Suggester, Areas) and
 // never imports internal/api's handlers.
 //
+// The forms (registration, signing in and out) need sessions and CSRF tokens,
+// which Deps.Sessions brings (internal/web/session); without it the site has no
+// form and every page is anonymous and read-only.
+//
 // What it must never do:
-//   - show a profile's contact or private fields to anyone but those SPEC §2 allows
-//     (today every page is anonymous, so they appear on none: profiles are made
-//     public (profiles.Profile.Public) as they are read, before any template sees
-//     them);
+//   - show a profile's contact or private fields to anyone but those SPEC §2 allows:
+//     profiles are made public (profiles.Profile.Public) as they are read, before
+//     any template sees them, and only the profile page adds the contact for its
+//     owner, tender owners and admins and the private notes for its owner and
+//     admins, on a page no cache keeps;
 //   - need JavaScript to work: every page is plain HTML and forms, and the
 //     Content-Security-Policy allows no script and no inline style at all;
 //   - show a raw code where a name exists (taxonomy labels, area names), or a number

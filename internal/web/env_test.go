@@ -3,10 +3,13 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,21 +61,65 @@ type env struct {
 
 func newEnv(t *testing.T, areas Areas) *env {
 	t.Helper()
-	ctx := context.Background()
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	e, err := buildEnv(t.TempDir(), areas)
 	if err != nil {
 		t.Fatal(err)
 	}
-	read := func(name string) []byte {
-		b, err := config.Examples.ReadFile("examples/" + name)
-		if err != nil {
-			t.Fatal(err)
+	t.Cleanup(func() { e.st.Close() })
+	e.t = t
+	return e
+}
+
+// The site of the tests that only read: built once, on a directory of its own.
+var (
+	shared     *env
+	sharedErr  error
+	sharedOnce sync.Once
+	sharedDir  string
+)
+
+// readEnv is the shared site (with testAreas), for a test that writes nothing.
+func readEnv(t *testing.T) *env {
+	t.Helper()
+	sharedOnce.Do(func() {
+		sharedDir, sharedErr = os.MkdirTemp("", "web-test-")
+		if sharedErr == nil {
+			shared, sharedErr = buildEnv(sharedDir, testAreas)
 		}
+	})
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	e := *shared
+	e.t = t
+	return &e
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		shared.st.Close()
+	}
+	if sharedDir != "" {
+		os.RemoveAll(sharedDir)
+	}
+	os.Exit(code)
+}
+
+// buildEnv fills a store in dir with the example data and builds the site on it.
+func buildEnv(dir string, areas Areas) (*env, error) {
+	ctx := context.Background()
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		return nil, err
+	}
+	read := func(name string) []byte {
+		b, _ := config.Examples.ReadFile("examples/" + name)
 		return b
 	}
 	ps, bad, err := tax.ReadProfiles(bytes.NewReader(read("profiles.ndjson")), "profiles.ndjson")
 	if err != nil || len(bad) > 0 {
-		t.Fatal(err, bad)
+		return nil, fmt.Errorf("profiles: %v %v", err, bad)
 	}
 	for i := range ps {
 		ps[i].Private = map[string]string{"ideas": canaryIdea}
@@ -80,23 +127,24 @@ func newEnv(t *testing.T, areas Areas) *env {
 	}
 	events, bad, err := profiles.ReadCollaborations(bytes.NewReader(read("collaborations.ndjson")), "collaborations.ndjson")
 	if err != nil || len(bad) > 0 {
-		t.Fatal(err, bad)
+		return nil, fmt.Errorf("collaborations: %v %v", err, bad)
 	}
 	tenders, bad, err := tax.ReadTenders(bytes.NewReader(read("tenders.ndjson")), "tenders.ndjson")
 	if err != nil || len(bad) > 0 {
-		t.Fatal(err, bad)
+		return nil, fmt.Errorf("tenders: %v %v", err, bad)
 	}
-	st, err := store.Open(ctx, t.TempDir(), tax)
+	st, err := store.Open(ctx, dir, tax)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	t.Cleanup(func() { st.Close() })
 	if _, err := st.SeedIfEmpty(ctx, store.Seed{Profiles: ps, Collaborations: events, Tenders: tenders, Owner: "examples"}, posted); err != nil {
-		t.Fatal(err)
+		st.Close()
+		return nil, err
 	}
 	site, err := New(Deps{Taxonomy: tax, Store: st, Suggest: suggest.New(st, cache.NewMemory(100, time.Hour), nil), Areas: areas})
 	if err != nil {
-		t.Fatal(err)
+		st.Close()
+		return nil, err
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -106,7 +154,7 @@ func newEnv(t *testing.T, areas Areas) *env {
 			c.AbortWithStatus(http.StatusNotFound)
 		}
 	})
-	return &env{t: t, st: st, tax: tax, site: site, h: r, profiles: ps, tenders: tenders}
+	return &env{st: st, tax: tax, site: site, h: r, profiles: ps, tenders: tenders}, nil
 }
 
 // answer is one response of the site.

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/collate"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -190,6 +191,15 @@ func (s *Site) areaChoices(c *gin.Context, l Lang, selected string) ([]option, e
 	return out, nil
 }
 
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // sortedCodes are the instrument codes of a profile's offer, by code.
 func sortedCodes(m map[string]float64) []string {
 	out := make([]string, 0, len(m))
@@ -210,9 +220,24 @@ type profileData struct {
 	New, CanLead, Stale                          bool
 	Updated, StaleSince                          string
 	Offers                                       []offerRow
+	// Own says that the visitor is the profile's own partner. Contact and
+	// Private are set only for those SPEC §2 lets see them.
+	Own     bool
+	Contact *profiles.Contact
+	Private []note
+	// Manage says that the visitor may change the profile (its owner, admins);
+	// Confirmed, that it has just confirmed it.
+	Manage, Confirmed bool
+	ID                string
+	Inbox             inboxView
 }
 
-// profile is /profiles/{id}: the public fields of a profile, for everyone.
+// note is one of a profile's private notes.
+type note struct{ Key, Text string }
+
+// profile is /profiles/{id}: the public fields of a profile for everyone; its
+// contact for its owner, tender owners and admins; its private notes for its owner
+// and admins, on a page no cache keeps.
 func (s *Site) profile(c *gin.Context) {
 	l := s.lang(c)
 	id := c.Param("id")
@@ -226,6 +251,7 @@ func (s *Site) profile(c *gin.Context) {
 		return
 	}
 	p := publicRecord(rec)
+	v := s.visitor(c)
 	d := profileData{Name: p.Name, Kind: capital(s.kind(l, p.Kind)), Size: capital(size(l, p.Size)), Areas: s.areas(l, p.Areas),
 		Themes: capital(s.themes(l, p.Themes)), Description: p.Description, New: p.NewProvider, CanLead: p.CanLead,
 		Stale: !rec.StaleSince.IsZero() || p.Stale, Updated: date(l, rec.Updated), StaleSince: date(l, rec.StaleSince)}
@@ -234,9 +260,36 @@ func (s *Site) profile(c *gin.Context) {
 	}
 	col := collate.New(l.tag())
 	sort.SliceStable(d.Offers, func(a, b int) bool { return col.CompareString(d.Offers[a].Instrument, d.Offers[b].Instrument) < 0 })
+	d.Own = v.Role == auth.RolePartner && v.Profile == id
+	d.Manage = v.seesWhole(id) && s.d.Forms != nil
+	d.Confirmed = d.Manage && c.Query("confirmed") == "1"
+	d.ID = id
+	if v.seesContact(id) && rec.Profile.Contact != nil {
+		d.Contact = rec.Profile.Contact
+	}
+	if v.seesWhole(id) {
+		for _, k := range sortedKeys(rec.Profile.Private) {
+			n := note{Key: k, Text: rec.Profile.Private[k]}
+			if k == "ideas" { // the form's own note, under its own heading
+				n.Key = ""
+			}
+			d.Private = append(d.Private, n)
+		}
+	}
+	if d.Own && s.d.Forms != nil {
+		var err error
+		if d.Inbox, err = s.inbox(c, l, id); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	if d.Contact != nil || d.Private != nil || d.Own {
+		c.Header("Cache-Control", "no-store")
+	}
 	s.render(c, http.StatusOK, "profile", p.Name, "partners", d)
 }
 
 // publicRecord is the profile of a record with its public fields only: the one way
-// a profile reaches a page.
+// a profile reaches a page's templates whole; the profile page adds the contact
+// and private notes for those who may see them, field by field.
 func publicRecord(rec store.ProfileRecord) profiles.Profile { return rec.Profile.Public() }

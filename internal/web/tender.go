@@ -5,10 +5,13 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
@@ -44,7 +47,23 @@ type tenderData struct {
 	// More is the address that shows every coalition of the answer, Fewer the one
 	// back; "" when there is nothing more (or less) to show.
 	More, Fewer string
+	Interest    interestView
 }
+
+// interestView is the tender page's part on interest: a signed-in partner may
+// express it, and the tender's owner sees who did.
+type interestView struct {
+	Shown      bool // the site has forms
+	SignIn     string
+	CanExpress bool
+	Expressed  bool
+	Owner      bool
+	Interested []partnerRef
+	// Closed says that the tender takes no interest any more.
+	Closed bool
+}
+
+type partnerRef struct{ ID, Name string }
 
 type coalitionView struct {
 	Rank                int
@@ -108,6 +127,9 @@ func (s *Site) tender(c *gin.Context) {
 		shown = len(res.Coalitions)
 	}
 	d, err := s.tenderView(ctx, l, rec, res, shown)
+	if err == nil {
+		d.Interest, err = s.interestView(c, rec)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -121,6 +143,82 @@ func (s *Site) tender(c *gin.Context) {
 		d.Fewer = pageURL(c.Request.URL.Path, v)
 	}
 	s.render(c, http.StatusOK, "tender", rec.Tender.Title, "tenders", d)
+}
+
+// interestView is what the visitor sees of the interest in tender rec. Who is
+// interested is its owner's to see (SPEC §8): that page no cache keeps.
+func (s *Site) interestView(c *gin.Context, rec store.TenderRecord) (interestView, error) {
+	if s.d.Sessions == nil || s.d.Forms == nil {
+		return interestView{}, nil
+	}
+	ctx := c.Request.Context()
+	v := s.visitor(c)
+	iv := interestView{Shown: true, Owner: v.ownsTender(rec), Closed: rec.Closed}
+	if !v.signedIn() {
+		iv.SignIn = "/signin?next=" + url.QueryEscape("/tenders/"+rec.Tender.ID)
+	}
+	if !iv.Owner && (v.Role != auth.RolePartner || v.Profile == "") {
+		return iv, nil
+	}
+	ids, err := s.d.Forms.Interests(ctx, rec.Tender.ID)
+	if err != nil {
+		return iv, err
+	}
+	if v.Role == auth.RolePartner {
+		iv.Expressed = slices.Contains(ids, v.Profile)
+		iv.CanExpress = !iv.Expressed && !rec.Closed
+	}
+	if iv.Owner {
+		c.Header("Cache-Control", "no-store")
+		for _, id := range ids {
+			p, err := s.d.Store.GetProfileRecord(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return iv, err
+			}
+			iv.Interested = append(iv.Interested, partnerRef{ID: id, Name: publicRecord(p).Name})
+		}
+	}
+	return iv, nil
+}
+
+// interest is POST /tenders/{id}/interest: the signed-in partner is interested
+// (again changes nothing); 409 in a closed tender.
+func (s *Site) interest(c *gin.Context) {
+	if !s.checkCSRF(c) {
+		return
+	}
+	id := c.Param("id")
+	if !profiles.ValidID(id) {
+		s.errorPage(c, http.StatusNotFound)
+		return
+	}
+	v := s.visitor(c)
+	switch {
+	case !v.signedIn():
+		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape("/tenders/"+id))
+		return
+	case v.Role != auth.RolePartner || v.Profile == "":
+		s.errorPage(c, http.StatusForbidden)
+		return
+	}
+	ctx := c.Request.Context()
+	rec, err := s.d.Store.GetTender(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if rec.Closed {
+		s.errorPage(c, http.StatusConflict)
+		return
+	}
+	if err := s.d.Forms.AddInterest(ctx, id, v.Profile, s.d.Now()); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/tenders/"+id+"#interest")
 }
 
 func (s *Site) tenderView(ctx context.Context, l Lang, rec store.TenderRecord, res match.Result, shown int) (tenderData, error) {

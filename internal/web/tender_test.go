@@ -17,7 +17,7 @@ import (
 // sub-budget and why it is there; and nowhere a code or a number in the engine's
 // form.
 func TestTenderPage(t *testing.T) {
-	e := newEnv(t, testAreas)
+	e := readEnv(t)
 	const id = "eenzaamheid-ouderen-overvecht-2026"
 	b, err := e.site.d.Suggest.ForTender(context.Background(), suggest.Request{Tender: id, Top: match.DefaultTop})
 	if err != nil {

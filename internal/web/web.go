@@ -11,12 +11,14 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
+	"samenspel/internal/webhook"
 )
 
 // Store is what the pages read; *store.Store and the scaled store implement it.
@@ -42,6 +44,34 @@ type Areas interface {
 	Label(code string) string
 }
 
+// FormStore is what the forms write, and what a signed-in visitor reads that
+// anonymous pages never show (interest, notifications, collaborations, webhooks);
+// the embedded *store.Store implements it (the source of truth, never the search
+// index).
+type FormStore interface {
+	// Registration and a partner's own profile.
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error
+	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
+	UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error)
+	ConfirmProfile(ctx context.Context, id string, now time.Time) error
+	DeleteProfile(ctx context.Context, id string) error
+	// A partner's notifications, collaborations and webhook.
+	Notifications(ctx context.Context, profile string, limit int) ([]store.Notification, error)
+	CollaborationsOf(ctx context.Context, profile string, limit int) ([]store.CollaborationRecord, error)
+	GetCollaboration(ctx context.Context, id int64) (store.CollaborationRecord, error)
+	ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
+	DisputeCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
+	PutWebhook(ctx context.Context, profile, url, secret string, now time.Time) error
+	Webhook(ctx context.Context, profile string) (store.Webhook, error)
+	DeleteWebhook(ctx context.Context, profile string) error
+	// Interest in tenders, and a tender owner's tenders.
+	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
+	Interests(ctx context.Context, tender string) ([]string, error)
+	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
+	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(store.TenderRecord) (profiles.Tender, error)) (store.TenderRecord, error)
+	CloseTender(ctx context.Context, id string, now time.Time) error
+}
+
 // Deps is everything the pages need, built in main.
 type Deps struct {
 	Taxonomy *profiles.Taxonomy
@@ -50,6 +80,17 @@ type Deps struct {
 	// Areas names the areas; without it (or for a code it does not know) the pages
 	// show the code.
 	Areas Areas
+	// Sessions signs browsers in and guards the forms; without it there are no
+	// forms (sessions.go).
+	Sessions Sessions
+	// Forms, with Sessions, serves registration (register.go), a partner's
+	// changes to its profile (edit.go) and expressions of interest (tender.go).
+	Forms FormStore
+	// Webhook decides which webhook URLs partners may set: the zero Policy (https,
+	// public addresses) in production, as the API's.
+	Webhook webhook.Policy
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
 }
 
 // Site is the pages: their routes, templates and assets. Build it with New; it is
@@ -63,13 +104,31 @@ type Site struct {
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-// pageNames are the templates that are pages; each is parsed with layout.html.
-var pageNames = []string{"home", "partners", "profile", "tender", "error"}
+// pageFiles are the templates of each page, parsed after layout.html.
+var pageFiles = map[string][]string{
+	"home":       {"home.html"},
+	"partners":   {"partners.html"},
+	"profile":    {"profile.html"},
+	"tender":     {"tender.html"},
+	"error":      {"error.html"},
+	"signin":     {"signin.html"},
+	"register":   {"register.html", "profileform.html", "fields.html"},
+	"edit":       {"edit.html", "profileform.html", "fields.html"},
+	"delete":     {"delete.html"},
+	"deleted":    {"deleted.html"},
+	"tenderform": {"tenderform.html", "fields.html"},
+	"close":      {"close.html"},
+	"webhook":    {"webhook.html"},
+	"registered": {"registered.html"},
+}
 
 // New parses the templates (in both languages) and loads the assets.
 func New(d Deps) (*Site, error) {
 	if d.Taxonomy == nil || d.Store == nil || d.Suggest == nil {
 		return nil, errors.New("web: Taxonomy, Store and Suggest are required")
+	}
+	if d.Now == nil {
+		d.Now = time.Now
 	}
 	assets, err := loadAssets()
 	if err != nil {
@@ -78,8 +137,12 @@ func New(d Deps) (*Site, error) {
 	s := &Site{d: d, assets: assets, pages: map[Lang]map[string]*template.Template{}}
 	for _, l := range langs {
 		s.pages[l] = map[string]*template.Template{}
-		for _, name := range pageNames {
-			tp, err := template.New(name).Funcs(s.funcs(l)).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
+		for name, files := range pageFiles {
+			patterns := []string{"templates/layout.html"}
+			for _, f := range files {
+				patterns = append(patterns, "templates/"+f)
+			}
+			tp, err := template.New(name).Funcs(s.funcs(l)).ParseFS(templateFiles, patterns...)
 			if err != nil {
 				return nil, fmt.Errorf("web: %w", err)
 			}
@@ -97,6 +160,39 @@ func (s *Site) Mount(r gin.IRoutes) {
 	r.GET("/profiles/:id", s.profile)
 	r.GET("/tenders/:id", s.tender)
 	r.GET("/assets/:version/*file", s.asset)
+	if s.d.Sessions == nil {
+		return
+	}
+	r.GET("/signin", s.signInPage)
+	r.POST("/signin", s.signIn)
+	r.POST("/signout", s.signOut)
+	if s.d.Forms != nil {
+		r.GET("/register", s.registerPage)
+		r.POST("/register", s.register)
+		r.GET("/profiles/:id/edit", s.editPage)
+		r.POST("/profiles/:id/edit", s.edit)
+		r.POST("/profiles/:id/confirm", s.confirm)
+		r.GET("/profiles/:id/delete", s.deletePage)
+		r.POST("/profiles/:id/delete", s.remove)
+		r.POST("/tenders/:id/interest", s.interest)
+		r.GET("/tenders/new", s.newTenderPage)
+		r.POST("/tenders/new", s.newTender)
+		r.GET("/tenders/:id/edit", s.editTenderPage)
+		r.POST("/tenders/:id/edit", s.editTender)
+		r.GET("/tenders/:id/close", s.closeTenderPage)
+		r.POST("/tenders/:id/close", s.closeTender)
+		r.POST("/collaborations/:id/confirm", s.settle(true))
+		r.POST("/collaborations/:id/dispute", s.settle(false))
+		r.POST("/profiles/:id/webhook", s.setWebhook)
+		r.POST("/profiles/:id/webhook/delete", s.deleteWebhook)
+	}
+}
+
+// Registers reports whether r registers a partner (POST /register), so that the
+// API's limit on registrations per address counts it as it counts POST
+// /v1/profiles.
+func (s *Site) Registers(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == "/register" && s.d.Sessions != nil && s.d.Forms != nil
 }
 
 // ErrorPage writes the HTML page for an error status to a client that reads HTML
@@ -135,7 +231,13 @@ type page struct {
 	CSS       []string
 	Theme     string // the design tokens' theme class
 	Licence   string // the address of the NL Design System's licence
-	Data      any
+	// Forms says that the site has forms (Sessions): the header offers to sign in
+	// or register, or, to Visitor, to sign out with CSRF.
+	Forms    bool
+	Register bool
+	Visitor  Visitor
+	CSRF     string
+	Data     any
 }
 
 // funcs are the templates' functions in language l.
@@ -154,6 +256,10 @@ func (s *Site) render(c *gin.Context, status int, name, title, nav string, data 
 	l := s.lang(c)
 	p := page{Lang: l, Other: l.other(), SwitchURL: switchURL(c.Request.URL, l.other()), Title: title, Nav: nav,
 		CSS: s.assets.css(), Theme: s.assets.theme, Licence: s.assets.url("nlds/components/LICENSE.md"), Data: data}
+	if s.d.Sessions != nil {
+		p.Forms, p.Register, p.Visitor = true, s.d.Forms != nil, s.visitor(c)
+		p.CSRF = s.d.Sessions.CSRFToken(c.Writer, c.Request)
+	}
 	var b bytes.Buffer
 	if err := s.pages[l][name].ExecuteTemplate(&b, "layout", p); err != nil {
 		_ = c.Error(fmt.Errorf("web: page %s: %w", name, err))
@@ -164,7 +270,9 @@ func (s *Site) render(c *gin.Context, status int, name, title, nav string, data 
 	}
 	h := c.Writer.Header()
 	secure(h)
-	h.Set("Cache-Control", "no-cache")
+	if h.Get("Cache-Control") == "" { // no-store, set by a page with a token or private fields, stays
+		h.Set("Cache-Control", "no-cache")
+	}
 	h.Set("Vary", "Accept, Accept-Language, Cookie")
 	c.Data(status, "text/html; charset=utf-8", b.Bytes())
 }
@@ -172,7 +280,7 @@ func (s *Site) render(c *gin.Context, status int, name, title, nav string, data 
 // lang is the request's language (negotiate); when the switch chose it, the
 // answer keeps it in the cookie.
 func (s *Site) lang(c *gin.Context) Lang {
-	if v, ok := c.Get(langCookie); ok {
+	if v, ok := c.Get(langKey); ok {
 		return v.(Lang)
 	}
 	l, fromParam := negotiate(c.Request)
@@ -180,7 +288,7 @@ func (s *Site) lang(c *gin.Context) Lang {
 		http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: langCookieAge,
 			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request.TLS != nil})
 	}
-	c.Set(langCookie, l)
+	c.Set(langKey, l)
 	return l
 }
 
