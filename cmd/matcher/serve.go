@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gin-gonic/gin"
 	"io"
 	"log/slog"
 	"net"
@@ -22,6 +23,7 @@ import (
 	"samenspel/internal/settings"
 	suggestions "samenspel/internal/suggest"
 	"samenspel/internal/web"
+	"samenspel/internal/web/session"
 	"samenspel/internal/webhook"
 )
 
@@ -132,13 +134,29 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		return err
 	}
 	// The pages for people, beside the API on its engine (api.Deps.Pages), with the
-	// areas named by the gazetteer. Their forms wait for the sessions
-	// (web.Deps.Sessions): until then they are read-only.
-	pages, err := web.New(web.Deps{Taxonomy: tax, Store: reads, Suggest: svc, Forms: st, Areas: pageAreas{gaz},
-		Now: func() time.Time { return time.Now().UTC() }})
+	// areas named by the gazetteer, and signed-in sessions that every replica on
+	// the store shares (internal/web/session), so that their forms work.
+	site, err := web.New(web.Deps{Taxonomy: tax, Store: reads, Suggest: svc, Forms: st, Areas: pageAreas{gaz},
+		Sessions: pageSessions{}, Now: func() time.Time { return time.Now().UTC() }})
 	if err != nil {
 		return err
 	}
+	sessions, err := session.New(session.Options{Tokens: st, Store: session.NewSharedStore(st), TrustedProxies: cfg.TrustedProxies,
+		Refused: func(c *gin.Context) {
+			if !site.ErrorPage(c, http.StatusForbidden) {
+				c.AbortWithStatus(http.StatusForbidden)
+			}
+		},
+		Failed: func(c *gin.Context, err error) {
+			log.Error("page sessions", "err", err.Error())
+			if !site.ErrorPage(c, http.StatusServiceUnavailable) {
+				c.AbortWithStatus(http.StatusServiceUnavailable)
+			}
+		}})
+	if err != nil {
+		return err
+	}
+	pages := sessionPages{Site: site, m: sessions}
 	h, err := api.New(api.Deps{Taxonomy: tax, Gazetteer: gaz, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
 		Store: reads, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Optional: optional, Redis: rdb,
 		Limits: limitsOf(cfg.Rates), RequestTimeout: cfg.Bounds.RequestTimeout, Pages: pages})
@@ -192,16 +210,4 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 func limitsOf(r settings.Rates) *api.Limits {
 	return &api.Limits{PerIP: rate.Limit(r.IP), BurstIP: r.IPBurst, PerToken: rate.Limit(r.Token),
 		BurstToken: r.TokenBurst, RegisterPerHour: r.Register}
-}
-
-// pageAreas names the areas on the pages by the gazetteer. Place names are the same
-// in Dutch and English; only the country's differs, and the pages show it in Dutch
-// until they hand the gazetteer their language.
-type pageAreas struct{ g *gazetteer.Gazetteer }
-
-func (a pageAreas) Label(code string) string {
-	if _, ok := a.g.Name(code); !ok {
-		return "" // the pages show the code
-	}
-	return a.g.Label(code, "nl")
 }
