@@ -1,0 +1,59 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"samenspel/internal/browsertest"
+)
+
+// TestRegisterAndSignInInBrowser: a residents' group registers through the form in
+// headless Chromium, is shown its token once, signs in with it by the button
+// beside it, finds its private ideas on its own page (and nobody else does), and
+// switches the pages to English. Screenshots of the form and of the answer are
+// kept.
+func TestRegisterAndSignInInBrowser(t *testing.T) {
+	base := serveExamples(t)
+	const idea = "Kookavonden met de moskee, idee-canary-7Qx"
+	b := browsertest.Start(t, 1280)
+	if st := b.Go(base + "/register"); st != 200 {
+		t.Fatalf("GET /register = %d", st)
+	}
+	b.CheckPage("register")
+	b.Fill("Naam", "Buurtkamer Browser")
+	b.Fill("Soort organisatie", "Bewonersorganisatie")
+	b.Fill("Omvang", "Klein")
+	b.Check("Noordwest", true)
+	b.Fill("Maaltijden", "voor de helft")
+	b.Fill("E-mailadres", "browser@example.org")
+	b.Fill("Uw eigen ideeën", idea)
+	if st := b.Submit("Aanmelden"); st != 201 {
+		t.Fatalf("registering through the form = %d, want 201: %s", st, b.Text(""))
+	}
+	b.CheckPage("registered")
+	page := b.Text("")
+	if !strings.Contains(page, "Uw sleutel") || !strings.Contains(page, "maar één keer") {
+		t.Errorf("the answer does not show the token once with what it is for:\n%s", page)
+	}
+	if st := b.Submit("Inloggen met deze sleutel"); st != 200 {
+		t.Fatalf("signing in with the shown token = %d", st)
+	}
+	if !strings.HasPrefix(b.Path(), "/profiles/") || !strings.Contains(b.Text(""), idea) {
+		t.Fatalf("after signing in at %s the partner does not see its own ideas:\n%s", b.Path(), b.Text(""))
+	}
+	if c := b.Cookie("samenspel_session"); c == nil || !c.HTTPOnly || c.SameSite != "Lax" {
+		t.Errorf("session cookie %+v: want HttpOnly and SameSite=Lax", c)
+	}
+	profile := b.Path()
+	b.CheckPage("own-profile")
+
+	other := browsertest.Start(t, 390)
+	if st := other.Go(base + profile); st != 200 || strings.Contains(other.Text(""), idea) || strings.Contains(other.Text(""), "browser@example.org") {
+		t.Errorf("an anonymous visitor of %s (%d) sees the private ideas or the contact", profile, st)
+	}
+	other.CheckPage("public-profile")
+
+	if st := b.Follow("English"); st != 200 || !strings.Contains(b.Text(""), "Meals") || strings.Contains(b.Text(""), "Maaltijden") {
+		t.Errorf("after switching to English (%d) the page is not in English:\n%s", st, b.Text(""))
+	}
+}
