@@ -57,3 +57,58 @@ func TestRegisterAndSignInInBrowser(t *testing.T) {
 		t.Errorf("after switching to English (%d) the page is not in English:\n%s", st, b.Text(""))
 	}
 }
+
+// TestTenderOwnerInBrowser: a tender owner signs in with its token, puts out a
+// tender through the form and opens its coalitions; a partner signed in in another
+// browser expresses interest; the owner sees it on the tender's page.
+func TestTenderOwnerInBrowser(t *testing.T) {
+	base := serveExamples(t) // in a temporary directory, over its store "d"
+	owner, _, err := runMatcher(t, "token", "create", "--role", "tender_owner", "--name", "Gemeente Utrecht", "--data", "d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	partner, _, err := runMatcher(t, "token", "create", "--role", "partner", "--name", "Buurtkamer", "--profile", "zorgcentrum-ondiep", "--data", "d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn := func(b *browsertest.Browser, token string) {
+		t.Helper()
+		b.Go(base + "/signin")
+		b.Fill("Uw sleutel", strings.TrimSpace(token))
+		if st := b.Submit("Inloggen"); st != 200 {
+			t.Fatalf("sign in = %d: %s", st, b.Text(""))
+		}
+	}
+	b := browsertest.Start(t, 1280)
+	signIn(b, owner)
+	if st := b.Go(base + "/tenders/new"); st != 200 {
+		t.Fatalf("GET /tenders/new as a tender owner = %d", st)
+	}
+	b.CheckPage("tender-new")
+	b.Fill("Titel", "Samen eten in Ondiep")
+	b.Check("Noordwest", true)
+	b.Fill("weight_meals", "3")
+	b.Fill("weight_meeting_place", "2")
+	if st := b.Submit("Aanbesteding plaatsen"); st != 201 && st != 200 {
+		t.Fatalf("putting out the tender = %d: %s", st, b.Text(""))
+	}
+	tender := b.Path()
+	if !strings.HasPrefix(tender, "/tenders/") || !strings.Contains(b.Text(""), "Samen eten in Ondiep") || !strings.Contains(b.Text(""), "Coalitie 1") {
+		t.Fatalf("after putting it out, %s does not show the tender and its coalitions:\n%s", tender, b.Text(""))
+	}
+	b.CheckPage("tender-own")
+
+	p := browsertest.Start(t, 390)
+	signIn(p, partner)
+	p.Go(base + tender)
+	if st := p.Submit("Ik heb interesse"); st != 200 {
+		t.Fatalf("expressing interest = %d", st)
+	}
+	if !strings.Contains(p.Text(""), "U hebt interesse getoond") {
+		t.Errorf("the partner is not told its interest was recorded:\n%s", p.Text(""))
+	}
+	b.Go(base + tender)
+	if !strings.Contains(b.Text(""), "Wie interesse toonde") || !strings.Contains(b.Text(""), "Zorgcentrum Ondiep") {
+		t.Errorf("the owner does not see who expressed interest:\n%s", b.Text(""))
+	}
+}
