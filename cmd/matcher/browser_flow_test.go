@@ -9,7 +9,8 @@ import (
 
 // TestRegisterAndSignInInBrowser: a residents' group registers through the form in
 // headless Chromium, is shown its token once, signs in with it by the button
-// beside it, finds its private ideas on its own page (and nobody else does), and
+// beside it, finds its private ideas on its own page (and nobody else does), edits
+// its description through the form and finds its ideas and contact kept, and
 // switches the pages to English. Screenshots of the form and of the answer are
 // kept.
 func TestRegisterAndSignInInBrowser(t *testing.T) {
@@ -46,6 +47,19 @@ func TestRegisterAndSignInInBrowser(t *testing.T) {
 	}
 	profile := b.Path()
 	b.CheckPage("own-profile")
+
+	// An edit through the form changes what it shows and keeps the rest: the
+	// private ideas, the contact.
+	if st := b.Go(base + profile + "/edit"); st != 200 {
+		t.Fatalf("GET %s/edit = %d", profile, st)
+	}
+	b.Fill("Beschrijving", "Elke dinsdag open voor de buurt.")
+	if st := b.Submit("Opslaan"); st != 200 {
+		t.Fatalf("saving the edit = %d: %s", st, b.Text(""))
+	}
+	if page := b.Text(""); !strings.Contains(page, "Elke dinsdag open voor de buurt.") || !strings.Contains(page, idea) || !strings.Contains(page, "browser@example.org") {
+		t.Errorf("after an edit of the description the page lacks the new text, the private ideas or the contact:\n%s", page)
+	}
 
 	other := browsertest.Start(t, 390)
 	if st := other.Go(base + profile); st != 200 || strings.Contains(other.Text(""), idea) || strings.Contains(other.Text(""), "browser@example.org") {
