@@ -17,6 +17,18 @@ import (
 // or delete it. Its owner and admins may; anyone else is sent to sign in (403 when
 // signed in as someone else).
 
+// managedPath is the profile id of the path when the visitor may change it; else
+// it writes the answer: a 404 page for a path that names no possible id, the
+// sign-in page or 403 (manages).
+func (s *Site) managedPath(c *gin.Context) (string, bool) {
+	id := c.Param("id")
+	if !profiles.ValidID(id) {
+		s.errorPage(c, http.StatusNotFound)
+		return "", false
+	}
+	return id, s.manages(c, id)
+}
+
 // manages reports whether the visitor may change profile id, and writes the
 // answer when not: to sign in first, or 403.
 func (s *Site) manages(c *gin.Context, id string) bool {
@@ -74,12 +86,8 @@ type editData struct {
 // editPage is GET /profiles/{id}/edit.
 func (s *Site) editPage(c *gin.Context) {
 	l := s.lang(c)
-	id := c.Param("id")
-	if !profiles.ValidID(id) {
-		s.errorPage(c, http.StatusNotFound)
-		return
-	}
-	if !s.manages(c, id) {
+	id, ok := s.managedPath(c)
+	if !ok {
 		return
 	}
 	rec, err := s.d.Store.GetProfileRecord(c.Request.Context(), id)
@@ -107,12 +115,8 @@ func (s *Site) edit(c *gin.Context) {
 		return
 	}
 	l := s.lang(c)
-	id := c.Param("id")
-	if !profiles.ValidID(id) {
-		s.errorPage(c, http.StatusNotFound)
-		return
-	}
-	if !s.manages(c, id) {
+	id, ok := s.managedPath(c)
+	if !ok {
 		return
 	}
 	if err := c.Request.ParseForm(); err != nil {
@@ -172,12 +176,8 @@ func (s *Site) confirm(c *gin.Context) {
 	if !s.checkCSRF(c) {
 		return
 	}
-	id := c.Param("id")
-	if !profiles.ValidID(id) {
-		s.errorPage(c, http.StatusNotFound)
-		return
-	}
-	if !s.manages(c, id) {
+	id, ok := s.managedPath(c)
+	if !ok {
 		return
 	}
 	if err := s.d.Forms.ConfirmProfile(c.Request.Context(), id, s.d.Now()); err != nil {
@@ -194,12 +194,8 @@ type deleteData struct {
 // deletePage is GET /profiles/{id}/delete: are you sure?
 func (s *Site) deletePage(c *gin.Context) {
 	l := s.lang(c)
-	id := c.Param("id")
-	if !profiles.ValidID(id) {
-		s.errorPage(c, http.StatusNotFound)
-		return
-	}
-	if !s.manages(c, id) {
+	id, ok := s.managedPath(c)
+	if !ok {
 		return
 	}
 	rec, err := s.d.Store.GetProfileRecord(c.Request.Context(), id)
@@ -217,12 +213,8 @@ func (s *Site) remove(c *gin.Context) {
 		return
 	}
 	l := s.lang(c)
-	id := c.Param("id")
-	if !profiles.ValidID(id) {
-		s.errorPage(c, http.StatusNotFound)
-		return
-	}
-	if !s.manages(c, id) {
+	id, ok := s.managedPath(c)
+	if !ok {
 		return
 	}
 	rec, err := s.d.Store.GetProfileRecord(c.Request.Context(), id)
