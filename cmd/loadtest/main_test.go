@@ -16,7 +16,7 @@ import (
 // unexpected status, which the harness reports one by one.
 func TestShortRun(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the load and fault harness takes about 30 s; -short leaves it out")
+		t.Skip("the load and fault harness takes 30 to 40 s; -short leaves it out")
 	}
 	args := []string{"--short", "--matcher", buildForTest(t), "--connections", "16"}
 	if _, err := exec.LookPath("redis-server"); err != nil {
