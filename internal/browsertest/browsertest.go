@@ -397,6 +397,9 @@ func (b *Browser) ScreenshotDir() string {
 	return b.screenshotDir()
 }
 
+// emptiedDirs are the screenshot folders this run has emptied.
+var emptiedDirs sync.Map
+
 func (b *Browser) screenshotDir() string {
 	if b.tab.shots != "" {
 		return b.tab.shots
@@ -407,8 +410,12 @@ func (b *Browser) screenshotDir() string {
 	} else {
 		pkg := strings.TrimSuffix(filepath.Base(os.Args[0]), ".test")
 		dir = filepath.Join(os.TempDir(), "samenspel-screenshots", pkg, safeName(b.tab.owner.Name()))
-		if err := os.RemoveAll(dir); err != nil {
-			b.t.Fatal(err)
+		// Emptied once a run, by the test's first browser: a second browser of the
+		// same test (another visitor) adds to the folder, never wipes the first's.
+		if _, seen := emptiedDirs.LoadOrStore(dir, true); !seen {
+			if err := os.RemoveAll(dir); err != nil {
+				b.t.Fatal(err)
+			}
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			b.t.Fatal(err)
