@@ -7,22 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"samenspel/internal/gazetteer"
 	"samenspel/internal/web"
 	"samenspel/internal/web/session"
 )
-
-// pageAreas names the areas on the pages by the gazetteer. Place names are the same
-// in Dutch and English; only the country's differs, and the pages show it in Dutch
-// until they hand the gazetteer their language.
-type pageAreas struct{ g *gazetteer.Gazetteer }
-
-func (a pageAreas) Label(code string) string {
-	if _, ok := a.g.Name(code); !ok {
-		return "" // the pages show the code
-	}
-	return a.g.Label(code, "nl")
-}
 
 // The pages ask for their sessions by request (web.Sessions); internal/web/session
 // keeps them on the gin context of the request. ginKey carries that context in the

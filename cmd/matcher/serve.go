@@ -136,7 +136,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	// The pages for people, beside the API on its engine (api.Deps.Pages), with the
 	// areas named by the gazetteer, and signed-in sessions that every replica on
 	// the store shares (internal/web/session), so that their forms work.
-	site, err := web.New(web.Deps{Taxonomy: tax, Store: reads, Suggest: svc, Forms: st, Areas: pageAreas{gaz},
+	site, err := web.New(web.Deps{Taxonomy: tax, Store: reads, Suggest: svc, Forms: st, Areas: gaz,
 		Sessions: pageSessions{}, Now: func() time.Time { return time.Now().UTC() }})
 	if err != nil {
 		return err

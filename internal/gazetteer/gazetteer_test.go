@@ -332,3 +332,33 @@ func TestRegister(t *testing.T) {
 		t.Fatalf("DecodeProfile(%s) = %v; want one error on areas[1]", doc, err)
 	}
 }
+
+func TestNamed(t *testing.T) {
+	g := load(t, small+"WK034403,Zuilen,GM0344\n") // a district that shares a neighbourhood's name
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"Ondiep", []string{"BU03440202"}},             // the whole name
+		{"  ondiep ", []string{"BU03440202"}},          // case and spaces
+		{"oud hoograven", []string{"BU03440701"}},      // a hyphen is a space
+		{"cafe rotsoord", []string{"BU03440702"}},      // no accent
+		{"Ondiep, Noordwest", []string{"BU03440202"}},  // its label
+		{"Zuilen", []string{"BU03440201", "WK034403"}}, // a shared name: both, by code
+		{"Zuilen, Noordwest", []string{"BU03440201"}},  // the label tells them apart
+		{"zui", []string{}},                            // a start is no name
+		{"Noordwest, Utrecht", []string{}},             // one municipality: labels leave it out
+		{"the netherlands", []string{"NL"}},            // the country in English
+		{"", []string{}},                               //
+		{"Amsterdam", []string{}},                      //
+	}
+	for _, tt := range tests {
+		got := []string{}
+		for _, a := range g.Named(tt.query) {
+			got = append(got, a.Code)
+		}
+		if !cmp.Equal(got, tt.want) {
+			t.Errorf("Named(%q) = %v, want %v", tt.query, got, tt.want)
+		}
+	}
+}

@@ -190,3 +190,26 @@ func (g *Gazetteer) Search(query string, limit int) []Area {
 	}
 	return out
 }
+
+// Named finds the areas a person means by name: those whose whole name, or whole
+// label ("Zuilen, Noordwest", Label), is query, with case, accents and
+// punctuation not counting ("oud hoograven" is Oud-Hoograven), by code. A form
+// takes a typed name for an area when Named finds exactly one; more are names
+// that several areas share, for the person to choose among. An empty query finds
+// nothing.
+func (g *Gazetteer) Named(query string) []Area {
+	q := strings.Join(words(query), " ")
+	if q == "" {
+		return []Area{}
+	}
+	out := []Area{}
+	for i := range g.entries {
+		e := &g.entries[i]
+		if slices.Contains(e.names, q) || strings.Join(words(g.Label(e.area.Code, "nl")), " ") == q ||
+			strings.Join(words(g.Label(e.area.Code, "en")), " ") == q {
+			out = append(out, e.area)
+		}
+	}
+	slices.SortFunc(out, func(a, b Area) int { return strings.Compare(a.Code, b.Code) })
+	return out
+}

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strings"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -45,8 +45,8 @@ func (s *Site) manages(c *gin.Context, id string) bool {
 	return true
 }
 
-// formOf is the form of a stored profile: every field it shows filled in, its
-// areas ticked where the form lists them and the others typed.
+// formOf is the form of a stored profile: every field it shows filled in, each
+// of its areas a ticked box.
 func (s *Site) formOf(c *gin.Context, l Lang, rec store.ProfileRecord) (profileForm, error) {
 	p := rec.Profile
 	f := profileForm{Action: "/profiles/" + p.ID + "/edit", Submit: t(l, "edit.submit"), Version: rec.Version,
@@ -58,23 +58,7 @@ func (s *Site) formOf(c *gin.Context, l Lang, rec store.ProfileRecord) (profileF
 	if ct := p.Contact; ct != nil {
 		f.Email, f.Phone, f.Website, f.Person = ct.Email, ct.Phone, ct.Website, ct.Person
 	}
-	choices, err := s.areaChoices(c, l, "")
-	if err != nil {
-		return f, err
-	}
-	listed := map[string]bool{}
-	for _, o := range choices {
-		listed[o.Value] = true
-	}
-	var other []string
-	for _, a := range p.Areas {
-		if listed[a] {
-			f.areaCodes = append(f.areaCodes, a)
-		} else {
-			other = append(other, a)
-		}
-	}
-	f.OtherAreas = strings.Join(other, ", ")
+	f.areaCodes = slices.Clone(p.Areas) // each a ticked box, by name
 	return f, nil
 }
 
@@ -125,6 +109,7 @@ func (s *Site) edit(c *gin.Context) {
 	}
 	f := readProfileForm(c.Request.PostForm)
 	f.Action, f.Submit, f.Version = "/profiles/"+id+"/edit", t(l, "edit.submit"), c.PostForm("version")
+	s.resolve(&f.areaPick)
 	var verr *profiles.ValidationError
 	_, err := s.d.Forms.UpdateProfile(c.Request.Context(), id, []string{f.Version}, func(stored store.ProfileRecord) (profiles.Profile, error) {
 		p := f.profile(id)
@@ -138,7 +123,7 @@ func (s *Site) edit(c *gin.Context) {
 			}
 			p.Private[k] = v
 		}
-		return p, s.d.Taxonomy.ValidateProfile(p)
+		return p, f.withUnknown(s.d.Taxonomy.ValidateProfile(p), "areas")
 	})
 	changed := errors.Is(err, store.ErrChanged)
 	switch {

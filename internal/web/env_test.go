@@ -17,6 +17,7 @@ import (
 
 	"samenspel/config"
 	"samenspel/internal/cache"
+	"samenspel/internal/gazetteer"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
@@ -34,18 +35,8 @@ const (
 // posted is when the example tenders were stored.
 var posted = time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
 
-// testAreas is a gazetteer of the districts of the example data.
-var testAreas = mapAreas{
-	"GM0344":   "Utrecht",
-	"WK034402": "Noordwest",
-	"WK034403": "Overvecht",
-	"WK034408": "Zuidwest",
-	"WK034409": "Leidsche Rijn",
-}
-
-type mapAreas map[string]string
-
-func (m mapAreas) Label(code string) string { return m[code] }
+// testAreas is the shipped gazetteer, of the example data's municipality.
+var testAreas = gazetteer.Default()
 
 // env is a site on the shipped example data (Utrecht), with canaries in every
 // profile.

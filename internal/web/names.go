@@ -50,13 +50,13 @@ func size(l Lang, code string) string {
 // area names an area code: the gazetteer's name, "heel Nederland" for NL, else the
 // code.
 func (s *Site) area(l Lang, code string) string {
-	if s.d.Areas != nil {
-		if name := s.d.Areas.Label(code); name != "" {
-			return name
-		}
-	}
-	if code == "NL" {
+	if code == profiles.CountryArea {
 		return t(l, "area.nl")
+	}
+	if s.d.Areas != nil {
+		if _, ok := s.d.Areas.Name(code); ok {
+			return s.d.Areas.Label(code, string(l))
+		}
 	}
 	return code
 }

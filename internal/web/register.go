@@ -53,21 +53,20 @@ var formLevels = []struct {
 type profileForm struct {
 	Action, Submit, Key, Version string
 
-	Name, Kind, Size  string
-	New, CanLead      bool
-	Kinds, Sizes      []option
-	Areas             []option
-	OtherAreas        string
-	Instruments       []instrumentChoice
-	Themes            []option
-	Description       string
-	Email, Phone      string
-	Website, Person   string
-	Ideas             string
-	Errors            []formError
-	Err               map[string]string // field id → message
-	levels            map[string]float64
-	themes, areaCodes []string
+	Name, Kind, Size string
+	New, CanLead     bool
+	Kinds, Sizes     []option
+	areaPick
+	Instruments     []instrumentChoice
+	Themes          []option
+	Description     string
+	Email, Phone    string
+	Website, Person string
+	Ideas           string
+	Errors          []formError
+	Err             map[string]string // field id → message
+	levels          map[string]float64
+	themes          []string
 }
 
 type instrumentChoice struct {
@@ -85,10 +84,11 @@ func readProfileForm(v url.Values) profileForm {
 	f := profileForm{
 		Name: trimmed(v.Get("name")), Kind: trimmed(v.Get("kind")), Size: trimmed(v.Get("size")),
 		New: v.Get("new_provider") != "", CanLead: v.Get("can_lead") != "",
-		OtherAreas: trimmed(v.Get("areas_other")), Description: strings.TrimSpace(v.Get("description")),
-		Email: trimmed(v.Get("email")), Phone: trimmed(v.Get("phone")), Website: trimmed(v.Get("website")),
+		areaPick:    areaPick{OtherAreas: strings.TrimSpace(v.Get("areas_other")), areaCodes: v["area"]},
+		Description: strings.TrimSpace(v.Get("description")),
+		Email:       trimmed(v.Get("email")), Phone: trimmed(v.Get("phone")), Website: trimmed(v.Get("website")),
 		Person: trimmed(v.Get("person")), Ideas: strings.TrimSpace(v.Get("ideas")),
-		levels: map[string]float64{}, themes: v["theme"], areaCodes: v["area"],
+		levels: map[string]float64{}, themes: v["theme"],
 	}
 	for key, vals := range v {
 		code, ok := strings.CutPrefix(key, "inst_")
@@ -104,15 +104,12 @@ func readProfileForm(v url.Values) profileForm {
 	return f
 }
 
-// profile is the profile the form describes, with id.
+// profile is the profile the form describes, with id; the areas typed by name
+// are resolved first (Site.resolve).
 func (f *profileForm) profile(id string) profiles.Profile {
 	p := profiles.Profile{ID: id, Name: f.Name, Kind: f.Kind, Size: f.Size, NewProvider: f.New, CanLead: f.CanLead,
 		Instruments: f.levels, Themes: dedupe(f.themes), Description: f.Description}
-	areas := append([]string{}, f.areaCodes...)
-	for _, a := range strings.FieldsFunc(f.OtherAreas, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
-		areas = append(areas, strings.ToUpper(a))
-	}
-	p.Areas = dedupe(areas)
+	p.Areas = dedupe(f.areaCodes)
 	if c := (profiles.Contact{Email: f.Email, Phone: f.Phone, Website: f.Website, Person: f.Person}); c != (profiles.Contact{}) {
 		p.Contact = &c
 	}
@@ -147,17 +144,8 @@ func (s *Site) fill(c *gin.Context, l Lang, f *profileForm) error {
 	for i := range f.Themes {
 		f.Themes[i].Selected = chosen[f.Themes[i].Value]
 	}
-	areas, err := s.areaChoices(c, l, "")
-	if err != nil {
+	if err := s.fillAreas(c, l, &f.areaPick); err != nil {
 		return err
-	}
-	inList := map[string]bool{}
-	for _, code := range f.areaCodes {
-		inList[code] = true
-	}
-	f.Areas = areas
-	for i := range f.Areas {
-		f.Areas[i].Selected = inList[f.Areas[i].Value]
 	}
 	f.Instruments = nil
 	for _, term := range tax.Instruments {
@@ -217,6 +205,7 @@ func (f *profileForm) setErrors(l Lang, err *profiles.ValidationError) {
 	if len(f.Errors) == 0 && len(err.Errors) > 0 { // a field no entry names: still said
 		f.Errors = append(f.Errors, formError{ID: "f-name", Label: t(l, "form.who"), Message: t(l, "form.err.other")})
 	}
+	f.explain(l, "f-areas-other", f.Err, f.Errors)
 }
 
 // newFormKey is a fresh idempotency key for a form.
@@ -281,8 +270,9 @@ func (s *Site) register(c *gin.Context) {
 		}
 	}
 	base := slug(f.Name)
+	s.resolve(&f.areaPick)
 	p := f.profile(base)
-	if err := s.d.Taxonomy.ValidateProfile(p); err != nil {
+	if err := f.withUnknown(s.d.Taxonomy.ValidateProfile(p), "areas"); err != nil {
 		var verr *profiles.ValidationError
 		if !errors.As(err, &verr) {
 			s.fail(c, err)

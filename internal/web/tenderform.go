@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,22 +32,21 @@ type tenderForm struct {
 	Action, Submit, Version string
 
 	Title, Description, Budget string
-	Areas                      []option
-	OtherAreas                 string
-	Themes                     []option
-	Needs                      []needChoice
-	MinSize, MaxSize           []option
-	MaxLarge, MinSmall         []option
-	Kinds                      []option // require_kinds
-	Errors                     []formError
-	Err                        map[string]string
+	areaPick
+	Themes             []option
+	Needs              []needChoice
+	MinSize, MaxSize   []option
+	MaxLarge, MinSmall []option
+	Kinds              []option // require_kinds
+	Errors             []formError
+	Err                map[string]string
 
-	areaCodes, themes, kinds []string
-	weights                  map[string]string // instrument → weight as typed
-	must                     map[string]bool
-	order                    []string // the needs' instruments in the order to keep
-	minSize, maxSize         string
-	maxLarge, minSmall       string
+	themes, kinds      []string
+	weights            map[string]string // instrument → weight as typed
+	must               map[string]bool
+	order              []string // the needs' instruments in the order to keep
+	minSize, maxSize   string
+	maxLarge, minSmall string
 }
 
 // needChoice is one instrument of the form: its weight (none: not needed) and
@@ -59,8 +59,9 @@ type needChoice struct {
 
 func readTenderForm(v url.Values) tenderForm {
 	f := tenderForm{Title: trimmed(v.Get("title")), Description: strings.TrimSpace(v.Get("description")),
-		Budget: trimmed(v.Get("budget")), OtherAreas: trimmed(v.Get("areas_other")),
-		areaCodes: v["area"], themes: v["theme"], kinds: v["require_kind"],
+		Budget:   trimmed(v.Get("budget")),
+		areaPick: areaPick{OtherAreas: strings.TrimSpace(v.Get("areas_other")), areaCodes: v["area"]},
+		themes:   v["theme"], kinds: v["require_kind"],
 		weights: map[string]string{}, must: map[string]bool{},
 		minSize: v.Get("min_size"), maxSize: v.Get("max_size"), maxLarge: v.Get("max_large"), minSmall: v.Get("min_small")}
 	for key, vals := range v {
@@ -93,11 +94,8 @@ func budgetOf(s string) (b *int64, ok bool) {
 func (s *Site) tenderOf(f *tenderForm, base profiles.Tender, tax *profiles.Taxonomy) (tn profiles.Tender, budgetOK bool) {
 	tn = base
 	tn.Title, tn.Description = f.Title, f.Description
-	areas := append([]string{}, f.areaCodes...)
-	for _, a := range strings.FieldsFunc(f.OtherAreas, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
-		areas = append(areas, strings.ToUpper(a))
-	}
-	tn.Area = dedupe(areas)
+	s.resolve(&f.areaPick)
+	tn.Area = dedupe(f.areaCodes)
 	tn.Themes = dedupe(f.themes)
 	tn.RequireKinds = dedupe(f.kinds)
 	tn.Budget, budgetOK = budgetOf(f.Budget)
@@ -160,35 +158,15 @@ func formOfTender(rec store.TenderRecord, l Lang) tenderForm {
 		f.must[n.Instrument] = n.Must
 		f.order = append(f.order, n.Instrument)
 	}
-	f.areaCodes = tn.Area
+	f.areaCodes = slices.Clone(tn.Area)
 	return f
 }
 
 // fillTender sets the form's choices in l.
 func (s *Site) fillTender(c *gin.Context, l Lang, f *tenderForm) error {
 	tax := s.d.Taxonomy
-	choices, err := s.areaChoices(c, l, "")
-	if err != nil {
+	if err := s.fillAreas(c, l, &f.areaPick); err != nil {
 		return err
-	}
-	chosen := map[string]bool{}
-	for _, a := range f.areaCodes {
-		chosen[a] = true
-	}
-	listed := map[string]bool{}
-	f.Areas = choices
-	for i := range f.Areas {
-		listed[f.Areas[i].Value] = true
-		f.Areas[i].Selected = chosen[f.Areas[i].Value]
-	}
-	if f.OtherAreas == "" { // a stored tender's areas that the list lacks
-		var other []string
-		for _, a := range f.areaCodes {
-			if !listed[a] {
-				other = append(other, a)
-			}
-		}
-		f.OtherAreas = strings.Join(other, ", ")
 	}
 	f.Themes = ticked(options(l, tax.Themes, ""), f.themes)
 	f.Kinds = ticked(options(l, tax.Kinds, ""), f.kinds)
@@ -303,6 +281,7 @@ func (f *tenderForm) setErrors(l Lang, verr *profiles.ValidationError, budgetOK 
 	if len(f.Errors) == 0 {
 		f.Errors = append(f.Errors, formError{ID: "f-title", Label: t(l, "tenderform.title"), Message: t(l, "form.err.other")})
 	}
+	f.explain(l, "f-areas-other", f.Err, f.Errors)
 }
 
 // ownsTenders reports whether the visitor may make tenders (tender owners and
@@ -382,7 +361,7 @@ func (s *Site) newTender(c *gin.Context) {
 	f.Action, f.Submit = "/tenders/new", t(l, "tenderform.create")
 	base := profiles.Tender{ID: slug(f.Title), Exclude: []string{}, Weights: profiles.DefaultWeights}
 	tn, budgetOK := s.tenderOf(&f, base, s.d.Taxonomy)
-	if err := s.validTender(tn, budgetOK); err != nil {
+	if err := f.withUnknown(s.validTender(tn, budgetOK), "area"); err != nil {
 		s.tenderFormErrors(c, l, f, err, budgetOK, t(l, "tenderform.new"))
 		return
 	}
@@ -462,7 +441,7 @@ func (s *Site) editTender(c *gin.Context) {
 		func(stored store.TenderRecord) (profiles.Tender, error) {
 			var tn profiles.Tender
 			tn, budgetOK = s.tenderOf(&f, stored.Tender, s.d.Taxonomy)
-			return tn, s.validTender(tn, budgetOK)
+			return tn, f.withUnknown(s.validTender(tn, budgetOK), "area")
 		})
 	switch {
 	case err == nil:

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"samenspel/internal/gazetteer"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
@@ -37,11 +38,16 @@ type Suggester interface {
 	ForTender(ctx context.Context, r suggest.Request) ([]byte, error)
 }
 
-// Areas names CBS area codes for people ("Zuilen, Noordwest"): the operator's
-// gazetteer. Label returns "" for a code it does not know; the pages then show the
-// code.
+// Areas names CBS area codes for people ("Zuilen, Noordwest") and finds them by
+// name: the operator's gazetteer (*gazetteer.Gazetteer). Name's ok is false for a
+// code it does not know; the pages then show the code.
 type Areas interface {
-	Label(code string) string
+	Name(code string) (name string, ok bool)
+	Label(code, lang string) string
+	// Search finds areas for a name as typed, best first; Named those whose whole
+	// name or label it is.
+	Search(query string, limit int) []gazetteer.Area
+	Named(query string) []gazetteer.Area
 }
 
 // FormStore is what the forms write, and what a signed-in visitor reads that
