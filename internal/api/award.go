@@ -25,7 +25,8 @@ import (
 //   - POST /v1/tenders/{id}/award {"members": [ids]}: 201 with the award and its
 //     score, breakdown, Shapley values and the rules it breaks (the score route's
 //     computation); 200 when it replaced an award. An award is replaced by another
-//     until its outcome is recorded; after that it is final (409).
+//     until its outcome is recorded; after that it is final (409). A closed tender
+//     is awarded as an open one is: the choice often comes when the call closes.
 //   - POST /v1/tenders/{id}/award {"outcome": "positive"|"negative", "at"}: 201 with
 //     the counted events recorded, one per pair, and the pairs skipped: a pair
 //     that has a counted event on that day already (a pair has at most one a day)

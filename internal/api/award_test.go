@@ -316,6 +316,22 @@ func TestAwardOutcomeMovesTrust(t *testing.T) {
 	}
 }
 
+// TestAwardClosedTender: a closed tender is awarded, and its outcome recorded, as
+// an open one is.
+func TestAwardClosedTender(t *testing.T) {
+	e := newTrustEnv(t)
+	id := e.ownTender("gesloten-oproep")
+	if status, _, _ := e.do("DELETE", "/v1/tenders/"+id, auth.RoleTenderOwner, ""); status != 204 {
+		t.Fatal("closing the tender failed")
+	}
+	if status, body, _ := e.do("POST", "/v1/tenders/"+id+"/award", auth.RoleTenderOwner, members(e.x, e.y)); status != 201 {
+		t.Errorf("POST award of a closed tender = %d %s, want 201", status, body)
+	}
+	if status, body, _ := e.do("POST", "/v1/tenders/"+id+"/award", auth.RoleTenderOwner, `{"outcome":"negative","at":"`+day(2)+`"}`); status != 201 || !strings.Contains(body, `"events":1`) {
+		t.Errorf("outcome of a closed tender's award = %d %s, want 201 with 1 event", status, body)
+	}
+}
+
 // TestAwardMembersRepeats: awardMembers drops repeats where they repeat and
 // names each bad element at its index.
 func TestAwardMembersRepeats(t *testing.T) {
