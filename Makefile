@@ -20,7 +20,7 @@ FUZZTIME ?= 30s
 FUZZ = profiles:FuzzDecodeProfile profiles:FuzzDecodeTender profiles:FuzzReadCollaborations \
 	profiles:FuzzReadProfilesCSV profiles:FuzzDecodeJSON \
 	api:FuzzProfileBody api:FuzzTenderBody api:FuzzMatchBody api:FuzzScoreBody \
-	api:FuzzCollaborationBody api:FuzzWebhookBody api:FuzzPatchBody
+	api:FuzzCollaborationBody api:FuzzWebhookBody api:FuzzPatchBody api:FuzzAwardBody api:FuzzIdeaBody
 
 fuzz:
 	for t in $(FUZZ); do \

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -75,6 +76,12 @@ func problemFor(err error) Problem {
 		return p
 	case errors.Is(err, store.ErrNotClaim):
 		return newProblem(http.StatusConflict, "the event is no claim (any more): it counts already, or was disputed")
+	case errors.Is(err, store.ErrAwardFinal):
+		return newProblem(http.StatusConflict, "the award has its outcome recorded: it is final, and has one outcome")
+	case errors.Is(err, store.ErrNoAward):
+		return newProblem(http.StatusConflict, `the tender has no award: award a coalition first, {"members": [ids]}`)
+	case errors.Is(err, store.ErrTooManyIdeas):
+		return newProblem(http.StatusConflict, fmt.Sprintf("a partner keeps at most %d ideas", store.MaxIdeas))
 	case errors.Is(err, store.ErrConflict):
 		return newProblem(http.StatusConflict, "the id is taken")
 	case errors.Is(err, store.ErrKeyUsed):

@@ -69,6 +69,10 @@ type Deps struct {
 	Jobs          JobStore
 	Notifications NotificationStore
 	Webhooks      WebhookStore
+	// Awards and Ideas serve the awards of tenders and the partners' ideas
+	// (award.go, ideas.go); each defaults to Store when Store implements it.
+	Awards AwardStore
+	Ideas  IdeaStore
 	// Webhook decides which webhook URLs partners may set; the zero Policy, https
 	// and public addresses only, is the one for production (the Sender takes the
 	// same).
@@ -154,6 +158,12 @@ func New(d Deps) (http.Handler, error) {
 	if d.Webhooks == nil {
 		d.Webhooks, _ = d.Store.(WebhookStore)
 	}
+	if d.Awards == nil {
+		d.Awards, _ = d.Store.(AwardStore)
+	}
+	if d.Ideas == nil {
+		d.Ideas, _ = d.Store.(IdeaStore)
+	}
 	if d.Gazetteer != nil {
 		d.Taxonomy = d.Taxonomy.WithAreas(d.Gazetteer) // the decoders of the bodies judge areas by it
 	}
@@ -186,6 +196,8 @@ func New(d Deps) (http.Handler, error) {
 	v1.POST("/tenders/:id/coalitions/score", h.scoreCoalition)
 	v1.POST("/tenders/:id/interest", h.addInterest)
 	v1.GET("/tenders/:id/interest", h.interests)
+	v1.POST("/tenders/:id/award", h.postAward)
+	v1.GET("/tenders/:id/award", h.getAward)
 	v1.POST("/collaborations", h.addCollaboration)
 	v1.POST("/collaborations/:id/confirmation", h.confirmCollaboration)
 	v1.POST("/collaborations/:id/dispute", h.disputeCollaboration)
@@ -197,6 +209,9 @@ func New(d Deps) (http.Handler, error) {
 	v1.GET("/me/webhook", h.getWebhook)
 	v1.PUT("/me/webhook", h.putWebhook)
 	v1.DELETE("/me/webhook", h.deleteWebhook)
+	v1.POST("/me/ideas", h.addIdea)
+	v1.GET("/me/ideas", h.myIdeas)
+	v1.POST("/ideas/verify", h.verifyIdea)
 	v1.GET("/tokens", h.listTokens)
 	v1.DELETE("/tokens/:id", h.revokeToken)
 	return r, nil

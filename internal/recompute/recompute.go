@@ -15,7 +15,9 @@
 // Each run records a notification for every partner that appears in a tender's
 // suggestions for the first time, and reports how fair the suggestions are: the
 // share of the seats in suggested coalitions that went to small and new providers,
-// overall and per tender.
+// overall and per tender, and beside it the same share of the seats in the
+// coalitions tender owners awarded (store.Award), which is what the suggestions
+// are for.
 package recompute
 
 import (
@@ -39,9 +41,11 @@ type Suggestions interface {
 	Recompute(ctx context.Context, tender string, run int64, full bool) (suggest.Outcome, error)
 }
 
-// Store lists the tenders and records notifications; *store.Store implements it.
+// Store lists the tenders and their awards and records notifications;
+// *store.Store implements it.
 type Store interface {
 	Tenders(ctx context.Context) ([]store.TenderRecord, error)
+	Awards(ctx context.Context) ([]store.Award, error)
 	AddNotifications(ctx context.Context, run int64, now time.Time, ns []store.Notification) (int, error)
 }
 
@@ -180,6 +184,10 @@ func Run(ctx context.Context, svc Suggestions, st Store, run store.Run, opts Opt
 	if err != nil {
 		return run, fmt.Errorf("recompute: %w", err)
 	}
+	awards, err := st.Awards(ctx)
+	if err != nil {
+		return run, fmt.Errorf("recompute: %w", err)
+	}
 	var open []string
 	for _, rec := range recs {
 		if !rec.Closed {
@@ -224,6 +232,7 @@ func Run(ctx context.Context, svc Suggestions, st Store, run store.Run, opts Opt
 	go func() { wg.Wait(); close(results) }()
 
 	rep := Report{Fairness: Fairness{PerTender: map[string]TenderShare{}}}
+	rep.Fairness.Awarded = awardedSeats(awards)
 	var pending []store.Notification
 	var notifyErr error
 	flush := func() {
@@ -315,12 +324,45 @@ type Report struct {
 
 // Fairness is the share of the seats in suggested coalitions (a seat is one
 // member of one coalition: a partner in three coalitions holds three) that went to
-// small or new providers, over the tenders answered and per tender.
+// small or new providers, over the tenders answered and per tender; and Awarded,
+// the same of the coalitions tender owners chose.
 type Fairness struct {
 	Seats      int                    `json:"seats"`
 	SmallOrNew int                    `json:"small_or_new"`
 	Share      float64                `json:"share"`
 	PerTender  map[string]TenderShare `json:"per_tender"`
+	Awarded    AwardedSeats           `json:"awarded"`
+}
+
+// AwardedSeats is the share of the seats in awarded coalitions (one per member of
+// each tender's award, open tenders and closed) that went to partners small or new
+// when they were awarded, over every award and per tender: whether small and new
+// providers are chosen, not only suggested.
+type AwardedSeats struct {
+	Seats      int                    `json:"seats"`
+	SmallOrNew int                    `json:"small_or_new"`
+	Share      float64                `json:"share"`
+	PerTender  map[string]TenderShare `json:"per_tender"`
+}
+
+// awardedSeats counts the seats of the awards.
+func awardedSeats(awards []store.Award) AwardedSeats {
+	out := AwardedSeats{PerTender: map[string]TenderShare{}}
+	for _, a := range awards {
+		var s TenderShare
+		for _, m := range a.Members {
+			s.Seats++
+			if m.SmallOrNew {
+				s.SmallOrNew++
+			}
+		}
+		s.Share = ratio(s.SmallOrNew, s.Seats)
+		out.PerTender[a.Tender] = s
+		out.Seats += s.Seats
+		out.SmallOrNew += s.SmallOrNew
+	}
+	out.Share = ratio(out.SmallOrNew, out.Seats)
+	return out
 }
 
 // TenderShare is the seats of one tender's answer.

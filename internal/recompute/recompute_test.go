@@ -372,6 +372,7 @@ func TestFairnessOfRealAnswers(t *testing.T) {
 		want.add(tn.ID, suggest.Outcome{Result: res, Inclusive: inclusive})
 	}
 	want.Share = ratio(want.SmallOrNew, want.Seats)
+	want.Awarded = AwardedSeats{PerTender: map[string]TenderShare{}} // nothing awarded
 	if diff := cmp.Diff(want, rep.Fairness); diff != "" || want.Seats == 0 {
 		t.Errorf("fairness report (-want +got):\n%s", diff)
 	}
@@ -388,14 +389,18 @@ func (c canned) Recompute(ctx context.Context, tender string, run int64, full bo
 	return out, nil
 }
 
-// tenderList lists tenders and keeps the notifications it is given.
+// tenderList lists tenders and their awards and keeps the notifications it is
+// given.
 type tenderList struct {
-	recs []store.TenderRecord
-	mu   sync.Mutex
-	got  []store.Notification
+	recs   []store.TenderRecord
+	awards []store.Award
+	mu     sync.Mutex
+	got    []store.Notification
 }
 
 func (l *tenderList) Tenders(ctx context.Context) ([]store.TenderRecord, error) { return l.recs, nil }
+
+func (l *tenderList) Awards(ctx context.Context) ([]store.Award, error) { return l.awards, nil }
 
 func (l *tenderList) AddNotifications(ctx context.Context, run int64, now time.Time, ns []store.Notification) (int, error) {
 	l.mu.Lock()
@@ -413,7 +418,9 @@ func coalition(rank int, ids ...string) match.Coalition {
 }
 
 // TestFairnessByHand: seats and shares of a hand-made case; a failed tender and a
-// closed one count for nothing, and each partner is notified with its best rank.
+// closed one count for nothing among the suggested seats, and each partner is
+// notified with its best rank. The awarded seats count every award, a closed
+// tender's too, by whether each member was small or new when awarded.
 func TestFairnessByHand(t *testing.T) {
 	svc := canned{
 		// 4 seats, buurtkamer (small) holds 2.
@@ -434,6 +441,10 @@ func TestFairnessByHand(t *testing.T) {
 	for _, id := range []string{"eenzaamheid", "schulden", "energie", "leeg", "kapot", "closed"} {
 		l.recs = append(l.recs, store.TenderRecord{Tender: profiles.Tender{ID: id}, Closed: id == "closed"})
 	}
+	l.awards = []store.Award{
+		{Tender: "closed", Members: []store.AwardMember{{Profile: "x", SmallOrNew: true}, {Profile: "bank"}, {Profile: "nieuwkomer", SmallOrNew: true}}},
+		{Tender: "eenzaamheid", Members: []store.AwardMember{{Profile: "wijkteam"}, {Profile: "zorggroep"}}},
+	}
 	run, err := Run(context.Background(), svc, l, store.Run{ID: 7}, Options{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -450,7 +461,11 @@ func TestFairnessByHand(t *testing.T) {
 			"eenzaamheid": {Seats: 4, SmallOrNew: 2, Share: 0.5},
 			"schulden":    {Seats: 3, SmallOrNew: 0, Share: 0},
 			"leeg":        {Seats: 0, SmallOrNew: 0, Share: 0},
-		}}}
+		},
+		Awarded: AwardedSeats{Seats: 5, SmallOrNew: 2, Share: 2.0 / 5, PerTender: map[string]TenderShare{
+			"closed":      {Seats: 3, SmallOrNew: 2, Share: 2.0 / 3},
+			"eenzaamheid": {Seats: 2, SmallOrNew: 0, Share: 0},
+		}}}}
 	if diff := cmp.Diff(want, rep); diff != "" {
 		t.Errorf("report (-want +got):\n%s", diff)
 	}
@@ -469,5 +484,62 @@ func TestFairnessByHand(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantN, l.got); diff != "" {
 		t.Errorf("notifications (-want +got):\n%s", diff)
+	}
+}
+
+// TestFairnessOfAwards: the report counts the seats of the coalitions tender
+// owners awarded through the store, open tenders and closed, each member by
+// whether it was small or new when awarded (a partner that grew since still
+// counts as it was), and suggested seats beside them as before.
+func TestFairnessOfAwards(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	closed := synth.Tenders(1, 7)[6].ID
+	var smallOrNew, other []string
+	cands, err := f.st.Candidates(ctx, f.tenders[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range cands {
+		if p.Inclusive() && len(smallOrNew) < 2 {
+			smallOrNew = append(smallOrNew, p.ID)
+		} else if !p.Inclusive() && len(other) < 2 {
+			other = append(other, p.ID)
+		}
+	}
+	if len(smallOrNew) < 2 || len(other) < 2 {
+		t.Fatalf("the fixture's candidates lack two small or new (%v) and two other (%v) partners", smallOrNew, other)
+	}
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for tender, members := range map[string][]string{
+		f.tenders[0].ID: {smallOrNew[0], other[0], smallOrNew[1]},
+		closed:          {other[1], smallOrNew[0]},
+	} {
+		if _, _, err := f.st.AwardTender(ctx, tender, members, "tender_owner", "tok_owner", at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The first small partner grows after the awards: its seats stay counted.
+	p, err := f.st.GetProfile(ctx, smallOrNew[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Size, p.NewProvider = profiles.SizeLarge, false
+	if _, err := f.st.UpdateProfile(ctx, p.ID, nil, func(store.ProfileRecord) (profiles.Profile, error) { return p, nil }); err != nil {
+		t.Fatal(err)
+	}
+	var rep Report
+	if err := json.Unmarshal(f.recompute(t, 1, Options{}).Report, &rep); err != nil {
+		t.Fatal(err)
+	}
+	want := AwardedSeats{Seats: 5, SmallOrNew: 3, Share: 3.0 / 5, PerTender: map[string]TenderShare{
+		f.tenders[0].ID: {Seats: 3, SmallOrNew: 2, Share: 2.0 / 3},
+		closed:          {Seats: 2, SmallOrNew: 1, Share: 0.5},
+	}}
+	if diff := cmp.Diff(want, rep.Fairness.Awarded); diff != "" {
+		t.Errorf("awarded seats (-want +got):\n%s", diff)
+	}
+	if rep.Fairness.Seats == 0 || len(rep.Fairness.PerTender) != len(f.tenders) {
+		t.Errorf("suggested seats = %d over %d tenders; want them counted beside the awarded ones", rep.Fairness.Seats, len(rep.Fairness.PerTender))
 	}
 }

@@ -10,7 +10,9 @@
 // secret, never the secret; a registration stores a profile and its token in one
 // transaction), the sealed first answers of registrations made with an
 // Idempotency-Key (which the store cannot read),
-// expressions of interest, the signed-in sessions of the pages (only digests of
+// expressions of interest, the awards of tenders (the coalition an owner chose
+// and how it went, awards.go), the partners' registered ideas with their
+// receipts (ideas.go), the signed-in sessions of the pages (only digests of
 // their secrets and tokens) with the key their anonymous forms are signed with,
 // so that every replica over the store shares them, a change counter per kind of document that every write
 // bumps in its own transaction, so that caches can tell when they are stale, and the

@@ -269,6 +269,47 @@ var migrations = []string{
 		name TEXT PRIMARY KEY,
 		key  BLOB NOT NULL
 	) WITHOUT ROWID;`,
+
+	// 11: the awards of tenders (awards.go): the coalition a tender's owner chose,
+	// its members in the order given with whether each was small or new when
+	// awarded (the fairness report counts awarded seats by it), who awarded it and
+	// when, and, once recorded, how the collaboration went: the outcome, the date
+	// of its events and how many events it recorded and skipped. A member's id
+	// stays when its profile is deleted: the award is a record of the tender. The
+	// awards of a partner are found by index. The step can run again over a store
+	// that has it.
+	`CREATE TABLE IF NOT EXISTS awards (
+		tender           TEXT PRIMARY KEY REFERENCES tenders (id) ON DELETE CASCADE,
+		role             TEXT NOT NULL,
+		recorder         TEXT NOT NULL,
+		awarded          TEXT NOT NULL,
+		outcome          TEXT NOT NULL DEFAULT '',
+		outcome_at       TEXT NOT NULL DEFAULT '',
+		outcome_recorded TEXT NOT NULL DEFAULT '',
+		outcome_events   INTEGER NOT NULL DEFAULT 0,
+		outcome_skipped  INTEGER NOT NULL DEFAULT 0
+	) WITHOUT ROWID;
+	CREATE TABLE IF NOT EXISTS award_members (
+		tender       TEXT NOT NULL REFERENCES awards (tender) ON DELETE CASCADE,
+		position     INTEGER NOT NULL,
+		profile      TEXT NOT NULL,
+		small_or_new INTEGER NOT NULL,
+		PRIMARY KEY (tender, position)
+	) WITHOUT ROWID;
+	CREATE INDEX IF NOT EXISTS award_members_profile ON award_members (profile);`,
+
+	// 12: the partners' ideas (ideas.go), each under its receipt's random id, with
+	// the SHA-256 of its exact text, the text, and when it was registered. An idea
+	// goes with its partner's profile. A partner's ideas are read newest first by
+	// index. The step can run again over a store that has it.
+	`CREATE TABLE IF NOT EXISTS ideas (
+		id      TEXT PRIMARY KEY,
+		profile TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+		sha256  TEXT NOT NULL,
+		text    TEXT NOT NULL,
+		created TEXT NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX IF NOT EXISTS ideas_profile ON ideas (profile, created);`,
 }
 
 // migrate brings the schema to the latest version and the indexed labels up to the
