@@ -30,6 +30,8 @@ func TestPagesInBrowser(t *testing.T) {
 		{"home", "/", "Veiligheid rond scholen in Noordwest"},
 		{"partners", "/partners", "Buurt"},
 		{"tender", "/tenders/" + browserTender, "Veiligheid rond scholen in Noordwest"},
+		// A tender whose coalitions name alternatives (SPEC §6, variants).
+		{"tender-alternatives", "/tenders/eenzaamheid-ouderen-overvecht-2026", "Even goed op deze plek:"},
 	}
 	for _, width := range []int{1280, 390} {
 		b.SetWidth(width)

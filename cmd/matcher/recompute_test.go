@@ -164,7 +164,7 @@ func TestRecomputeKilled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fresh, err := svc.Match(ctx, rec.Tender, match.DefaultTop)
+		fresh, err := svc.Match(ctx, rec.Tender, match.DefaultTop, false)
 		if err != nil {
 			t.Fatal(err)
 		}

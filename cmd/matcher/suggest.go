@@ -39,6 +39,7 @@ func suggest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.Var(&profileFiles, "profiles", "profiles, NDJSON or CSV (by extension .csv); repeatable")
 	fs.Var(&eventFiles, "collaborations", "collaboration events, NDJSON; repeatable")
 	top := fs.Int("top", match.DefaultTop, fmt.Sprintf("coalitions to print, 1 to %d", match.MaxTop))
+	variants := fs.Bool("variants", false, "list a coalition that only swaps partners of a better-ranked one for others that do as well once, each member with its alternatives (SPEC §6)")
 	timeout := fs.Duration("timeout", defaultSuggestTimeout, "how long the search may run; then the best coalitions found, with exact false and their bound")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -66,7 +67,7 @@ func suggest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// The deadline starts with the search: reading the files is not searching.
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	out, err := json.MarshalIndent(match.Suggest(in, match.Options{Top: *top, Stop: ctx.Done()}), "", "  ")
+	out, err := json.MarshalIndent(match.Suggest(in, match.Options{Top: *top, Stop: ctx.Done(), Variants: *variants}), "", "  ")
 	if err != nil {
 		return err
 	}

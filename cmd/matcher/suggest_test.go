@@ -64,6 +64,41 @@ func TestSuggestGolden(t *testing.T) {
 	}
 }
 
+// TestSuggestVariantsGolden: with --variants, the answer for the same tender with
+// two look-alikes added lists each coalition once, its members naming their
+// alternatives, byte for byte; without it, the look-alikes' coalitions come again
+// and nothing names alternatives.
+func TestSuggestVariantsGolden(t *testing.T) {
+	args := []string{"suggest", "--tender", "testdata/tender.json", "--profiles", "testdata/profiles.ndjson", "--profiles", "testdata/lookalikes.ndjson",
+		"--collaborations", "testdata/collaborations.ndjson", "--top", "5"}
+	out, _, err := runMatcher(t, append(args, "--variants")...)
+	if err != nil {
+		t.Fatalf("matcher %s --variants: %v", strings.Join(args, " "), err)
+	}
+	golden := filepath.Join("testdata", "suggest-variants.golden.json")
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/matcher -update to create it)", err)
+	}
+	if out != string(want) {
+		t.Errorf("matcher suggest --variants output differs from %s; run with -update and review the diff:\n%s", golden, out)
+	}
+	for _, alt := range []string{`"kerk-overvecht"`, `"moskee-overvecht"`, `"buurtkamer-wolgadreef"`} {
+		if !strings.Contains(out, `"alternatives": [`) || !strings.Contains(out, alt) {
+			t.Errorf("the answer with variants names no alternatives or lacks %s:\n%s", alt, out)
+		}
+	}
+	plain, _, err := runMatcher(t, args...)
+	if err != nil || plain == out || strings.Contains(plain, "alternatives") {
+		t.Errorf("without --variants: %v, the same answer %v, naming alternatives %v", err, plain == out, strings.Contains(plain, "alternatives"))
+	}
+}
+
 func TestSuggestCSVProfiles(t *testing.T) {
 	dir := t.TempDir()
 	csv := "id,name,kind,size,new_provider,can_lead,areas,instruments,themes,description,contact_email\n" +

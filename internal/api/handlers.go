@@ -48,7 +48,7 @@ type Store interface {
 // Suggester answers tenders; *suggest.Service implements it.
 type Suggester interface {
 	ForTender(ctx context.Context, r suggest.Request) ([]byte, error)
-	Match(ctx context.Context, t profiles.Tender, top int) (match.Result, error)
+	Match(ctx context.Context, t profiles.Tender, top int, variants bool) (match.Result, error)
 	Score(ctx context.Context, r suggest.ScoreRequest) (match.Scored, error)
 }
 
@@ -270,6 +270,19 @@ func intParam(c *gin.Context, name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
+// variantsParam reads the query parameter variants (SPEC §6): true or false, false
+// when absent.
+func variantsParam(c *gin.Context) (bool, error) {
+	v, given := c.GetQuery("variants")
+	switch {
+	case !given || v == "false":
+		return false, nil
+	case v == "true":
+		return true, nil
+	}
+	return false, &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "variants", Message: "must be true or false"}}}
+}
+
 // tenderView is a stored tender as the API shows it: tenders are public calls.
 type tenderView struct {
 	Tender  profiles.Tender `json:"tender"`
@@ -359,6 +372,11 @@ func (h *handlers) coalitions(c *gin.Context) {
 			return
 		}
 	}
+	variants, err := variantsParam(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	// Who expressed interest is the tender owner's to see (SPEC §8): the
 	// suggestions among the interested say it as plainly as GET .../interest does.
 	if interested {
@@ -366,7 +384,7 @@ func (h *handlers) coalitions(c *gin.Context) {
 			return
 		}
 	}
-	b, err := h.d.Suggest.ForTender(c.Request.Context(), suggest.Request{Tender: c.Param("id"), Top: top, InterestedOnly: interested})
+	b, err := h.d.Suggest.ForTender(c.Request.Context(), suggest.Request{Tender: c.Param("id"), Top: top, InterestedOnly: interested, Variants: variants})
 	if err != nil {
 		fail(c, err)
 		return
@@ -381,11 +399,16 @@ func (h *handlers) matchTender(c *gin.Context) {
 		fail(c, &profiles.ValidationError{Errors: []profiles.FieldError{{Field: "top", Message: err.Error()}}})
 		return
 	}
+	variants, err := variantsParam(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	t, ok := h.tenderBody(c)
 	if !ok {
 		return
 	}
-	res, err := h.d.Suggest.Match(c.Request.Context(), t, top)
+	res, err := h.d.Suggest.Match(c.Request.Context(), t, top, variants)
 	if err != nil {
 		fail(c, err)
 		return

@@ -24,6 +24,31 @@ func BenchmarkSuggest(b *testing.B) {
 	}
 }
 
+// BenchmarkSuggestVariants: BenchmarkSuggest's pools with Options.Variants: the
+// top 10 coalitions that are no variant of a better one, and every member's
+// alternatives. It reports the alternatives named in all (alternatives), a sign
+// of how many coalitions the variants stand for.
+func BenchmarkSuggestVariants(b *testing.B) {
+	for _, n := range []int{100, 500, 600, 2000} {
+		for _, k := range []int{4, 6, 8} {
+			in := synthCase(1, 0, n, k)
+			b.Run(fmt.Sprintf("pool=%d/max_size=%d", n, k), func(b *testing.B) {
+				b.ReportAllocs()
+				alts := 0
+				for b.Loop() {
+					alts = 0
+					for _, c := range Suggest(in, Options{Variants: true}).Coalitions {
+						for _, m := range c.Members {
+							alts += len(m.Alternatives)
+						}
+					}
+				}
+				b.ReportMetric(float64(alts), "alternatives")
+			})
+		}
+	}
+}
+
 // referenceBudget is the budget of the searches BenchmarkQuality compares with.
 const referenceBudget = 5_000_000
 

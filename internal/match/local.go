@@ -121,14 +121,18 @@ const maxPolishRounds = 25
 
 // polish runs a local search (drop, add or swap one member) from every coalition in
 // the top list, offering every feasible neighbour it meets, until every coalition in
-// the list has been a starting point or N climbs have been made.
+// the list has been a starting point or N climbs have been made (maxClimbs when set).
 func (s *searcher) polish() {
 	seen := map[string]bool{}
-	for climbs, changed := 0, true; changed && climbs < s.top.n; {
+	most := s.top.n
+	if s.maxClimbs > 0 {
+		most = s.maxClimbs
+	}
+	for climbs, changed := 0, true; changed && climbs < most; {
 		changed = false
 		for _, f := range slices.Clone(s.top.items) {
 			k := key(f.members)
-			if seen[k] || climbs >= s.top.n || s.ended {
+			if seen[k] || climbs >= most || s.ended {
 				continue
 			}
 			seen[k] = true

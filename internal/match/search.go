@@ -110,6 +110,9 @@ type searcher struct {
 	// repairing: only branches that could beat the best coalition found are
 	// explored (see repair).
 	repairing bool
+	// maxClimbs, when set, is the most local searches polish starts; otherwise
+	// the top list's size (variants.go: a list longer than the answer).
+	maxClimbs int
 }
 
 func newSearcher(in *instance, relaxed bool, top, budget int, pool []int, effort int, stop <-chan struct{}) *searcher {

@@ -49,6 +49,11 @@ type Options struct {
 	// best coalitions found so far, with Exact false and Interrupted true. Callers
 	// hand it their context's Done channel; nil never stops.
 	Stop <-chan struct{}
+	// Variants lists a coalition that is a better-ranked one with partners swapped
+	// for others that do as well only once, and names each member's alternatives
+	// (SPEC §6; the definition is in variants.go). Top then counts the coalitions
+	// kept.
+	Variants bool
 }
 
 // Result is the answer to a tender (SPEC §6).
@@ -92,6 +97,10 @@ type Member struct {
 	Unique      []string `json:"unique"`
 	Shapley     float64  `json:"shapley"`
 	Budget      *int64   `json:"budget,omitempty"`
+	// Alternatives, with Options.Variants, are the ids of the candidates that could
+	// take this member's seat, the others staying, at the same score and within the
+	// rules: sorted, absent when there are none.
+	Alternatives []string `json:"alternatives,omitempty"`
 }
 
 // Suggest answers a tender: the top N feasible coalitions, or, when none is
@@ -121,7 +130,11 @@ func Suggest(in Input, opt Options) Result {
 	// for its repairs, and the answer for a smaller top is the first part of the
 	// answer for DefaultTop.
 	keep := max(top, DefaultTop)
-	pool := inst.reduce(keep)
+	reduceTo := keep
+	if opt.Variants {
+		reduceTo = 1 // of identical candidates, only the first max_size can be kept (variants.go)
+	}
+	pool := inst.reduce(reduceTo)
 	if len(pool) <= ExactPool {
 		budget = 0
 	}
@@ -129,25 +142,51 @@ func Suggest(in Input, opt Options) Result {
 	if effort <= 0 {
 		effort = DefaultEffort
 	}
-	s := newSearcher(inst, false, keep, budget, pool, effort, opt.Stop)
-	s.run()
+	// search returns the searcher and the coalitions of the answer, best first
+	// (with variants, the kept ones).
+	search := func(relaxed bool, effort int) (*searcher, []found) {
+		if opt.Variants {
+			return inst.searchVariants(relaxed, keep, budget, pool, effort, opt.Stop)
+		}
+		s := newSearcher(inst, relaxed, keep, budget, pool, effort, opt.Stop)
+		s.run()
+		return s, s.top.items
+	}
+	s, items := search(false, effort)
 	// A search that stopped without a feasible coalition has not proven that there
 	// is none: the answer stays inexact even when the search without rule 2 ends.
 	stopped, ended, interrupted := s.stopped, s.ended, s.interrupted
-	res.Feasible = len(s.top.items) > 0
+	res.Feasible = len(items) > 0
 	if !res.Feasible {
 		// The search without rule 2 has what is left of the effort (at least one
 		// look, so that it still returns its greedy coalitions).
-		s = newSearcher(inst, true, keep, budget, pool, max(1, effort-s.weighed), opt.Stop)
-		s.run()
+		s, items = search(true, max(1, effort-s.weighed))
 		stopped, ended, interrupted = stopped || s.stopped, ended || s.ended, interrupted || s.interrupted
-		if len(s.top.items) > 0 {
+		if len(items) > 0 {
 			res.Warnings = append(res.Warnings, "no coalition covers every must need: these are the best under the other rules, with their gaps")
+		}
+	}
+	items = items[:min(top, len(items))]
+	var alts [][][]string
+	partial := false
+	if opt.Variants {
+		w := newSwapper(inst, s.relaxed)
+		for _, f := range items {
+			a, complete := w.alternatives(f.members, f.score, opt.Stop, &s.weighed)
+			alts = append(alts, a)
+			if !complete {
+				stopped, interrupted, partial = true, true, true
+				break
+			}
 		}
 	}
 	if stopped {
 		res.Exact = false
 		bound := s.bound()
+		if len(items) > 0 {
+			// With variants the last round's list lacks the coalitions kept before it.
+			bound = math.Max(bound, items[0].score)
+		}
 		res.Bound = &bound
 		res.Interrupted = interrupted
 		why := fmt.Sprintf("the search reached its budget of %d candidate evaluations", budget)
@@ -159,12 +198,20 @@ func Suggest(in Input, opt Options) Result {
 		}
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: these are the best coalitions found, not proven optimal; no coalition scores above %.4f", why, bound))
 	}
-	if len(s.top.items) == 0 {
+	if partial {
+		res.Warnings = append(res.Warnings, "the search was stopped before it had weighed every alternative: some members' lists of alternatives may be incomplete")
+	}
+	if len(items) == 0 {
 		res.Warnings = append(res.Warnings, "no coalition meets the size, kind, large and small rules without a free rider")
 	}
-	for i, f := range s.top.items[:min(top, len(s.top.items))] {
+	for i, f := range items {
 		c := inst.describe(f.members)
 		c.Rank = i + 1
+		if i < len(alts) {
+			for j := range c.Members {
+				c.Members[j].Alternatives = alts[i][j]
+			}
+		}
 		res.Coalitions = append(res.Coalitions, c)
 	}
 	return res

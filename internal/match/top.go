@@ -28,10 +28,16 @@ func better(a, b found) bool {
 type topList struct {
 	n     int
 	items []found
+	// alike, when set, keeps the list instead (variants.go): the best coalitions
+	// found up to the n-th that is no variant of a better one.
+	alike *alikeList
 }
 
 // threshold is the score a coalition must reach, within eps, to enter the list.
 func (t *topList) threshold() float64 {
+	if t.alike != nil {
+		return t.alike.threshold(t)
+	}
 	if len(t.items) < t.n {
 		return math.Inf(-1)
 	}
@@ -41,6 +47,9 @@ func (t *topList) threshold() float64 {
 // offer adds a coalition if it ranks among the best n and is not there yet; members
 // must be ascending. The list keeps its own copy.
 func (t *topList) offer(members []int, score float64) bool {
+	if t.alike != nil {
+		return t.alike.offer(t, members, score)
+	}
 	f := found{members: members, score: score}
 	if len(t.items) == t.n && !better(f, t.items[len(t.items)-1]) {
 		return false

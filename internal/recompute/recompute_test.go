@@ -88,7 +88,7 @@ func (f *fixture) answer(t *testing.T, tn profiles.Tender) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := f.svc.Match(context.Background(), rec.Tender, match.DefaultTop)
+	res, err := f.svc.Match(context.Background(), rec.Tender, match.DefaultTop, false)
 	if err != nil {
 		t.Fatal(err)
 	}

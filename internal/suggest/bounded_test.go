@@ -103,7 +103,7 @@ func TestBusyAboveMaxHeavy(t *testing.T) {
 	if _, err := svc.ForTender(ctx, Request{Tender: tn.ID, Top: 4}); !errors.Is(err, ErrBusy) {
 		t.Errorf("a miss while busy: %v, want ErrBusy", err)
 	}
-	if _, err := svc.Match(ctx, tn, 3); !errors.Is(err, ErrBusy) {
+	if _, err := svc.Match(ctx, tn, 3, false); !errors.Is(err, ErrBusy) {
 		t.Errorf("Match while busy: %v, want ErrBusy", err)
 	}
 	if _, err := svc.Score(ctx, ScoreRequest{Tender: tn.ID, Members: []string{ps[0].ID}}); !errors.Is(err, ErrBusy) {
@@ -116,7 +116,7 @@ func TestBusyAboveMaxHeavy(t *testing.T) {
 	if _, err := svc.ForTender(ctx, Request{Tender: tn.ID, Top: 4}); err != nil {
 		t.Errorf("a miss once the slot is free: %v", err)
 	}
-	if _, err := svc.Match(ctx, tn, 3); err != nil {
+	if _, err := svc.Match(ctx, tn, 3, false); err != nil {
 		t.Errorf("Match once the slot is free: %v", err)
 	}
 
@@ -127,7 +127,7 @@ func TestBusyAboveMaxHeavy(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.AfterFunc(admissionWait/5, leave)
-	if _, err := svc.Match(ctx, tn, 3); err != nil {
+	if _, err := svc.Match(ctx, tn, 3, false); err != nil {
 		t.Errorf("Match while a slot comes free within the admission wait: %v, want it to wait and run", err)
 	}
 	// A caller that gives up while waiting gets its own error, not ErrBusy.
@@ -138,7 +138,7 @@ func TestBusyAboveMaxHeavy(t *testing.T) {
 	defer leave()
 	gone, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := svc.Match(gone, tn, 3); !errors.Is(err, context.Canceled) {
+	if _, err := svc.Match(gone, tn, 3, false); !errors.Is(err, context.Canceled) {
 		t.Errorf("Match of a caller gone while waiting: %v, want context.Canceled", err)
 	}
 }

@@ -169,6 +169,10 @@ type Request struct {
 	Top    int
 	// InterestedOnly limits the candidates to partners that expressed interest.
 	InterestedOnly bool
+	// Variants lists the coalitions that only swap partners of a better-ranked
+	// one once, with each member's alternatives (match.Options.Variants). Such an
+	// answer has its own cache key and is never the stored default answer.
+	Variants bool
 }
 
 // ForTender returns the suggestions JSON (SPEC §6) for a stored tender, from the
@@ -239,7 +243,11 @@ const answerVersion = "v4"
 
 // cacheKey is the cache key of the answer to r whose inputs have digest.
 func cacheKey(r Request, digest string) string {
-	return fmt.Sprintf("suggest/%s/%s/%s/top%d/i%t", answerVersion, r.Tender, digest, r.Top, r.InterestedOnly)
+	k := fmt.Sprintf("suggest/%s/%s/%s/top%d/i%t", answerVersion, r.Tender, digest, r.Top, r.InterestedOnly)
+	if r.Variants {
+		k += "/variants" // the plain answers' keys stay as they were
+	}
+	return k
 }
 
 // defaultRequest is the request the nightly recompute answers ahead for each
@@ -305,7 +313,7 @@ func (s *Service) compute(ctx context.Context, r Request, v store.Versions, in *
 			return match.Result{}, nil, err
 		}
 	}
-	res := match.Suggest(match.Input{Tender: in.tender, Profiles: in.candidates, Trust: in.trust}, match.Options{Top: r.Top, Stop: ctx.Done()})
+	res := match.Suggest(match.Input{Tender: in.tender, Profiles: in.candidates, Trust: in.trust}, match.Options{Top: r.Top, Stop: ctx.Done(), Variants: r.Variants})
 	b, err := json.Marshal(res)
 	return res, b, err
 }
@@ -404,9 +412,10 @@ func (s *Service) awaitOther(ctx context.Context, key string) (b []byte, ok bool
 	return nil, false, unlock
 }
 
-// Match answers an unsaved tender (POST /v1/match): nothing is cached. It is a
-// heavy computation (ErrBusy above the cap), and its search stops when ctx ends.
-func (s *Service) Match(ctx context.Context, t profiles.Tender, top int) (match.Result, error) {
+// Match answers an unsaved tender (POST /v1/match), with variants when asked
+// (match.Options.Variants): nothing is cached. It is a heavy computation (ErrBusy
+// above the cap), and its search stops when ctx ends.
+func (s *Service) Match(ctx context.Context, t profiles.Tender, top int, variants bool) (match.Result, error) {
 	leave, err := s.enter(ctx)
 	if err != nil {
 		return match.Result{}, err
@@ -424,7 +433,7 @@ func (s *Service) Match(ctx context.Context, t profiles.Tender, top int) (match.
 	if err != nil {
 		return match.Result{}, err
 	}
-	return match.Suggest(match.Input{Tender: t, Profiles: ps, Trust: tr}, match.Options{Top: top, Stop: ctx.Done()}), nil
+	return match.Suggest(match.Input{Tender: t, Profiles: ps, Trust: tr}, match.Options{Top: top, Stop: ctx.Done(), Variants: variants}), nil
 }
 
 // ScoreRequest is a proposed coalition to score for a stored tender.

@@ -334,3 +334,54 @@ func TestInterestTouchesOnlyInterestedAnswers(t *testing.T) {
 		t.Errorf("an interest did not recompute the interested_only answer")
 	}
 }
+
+// TestVariantsHaveTheirOwnAnswers: an answer with variants is never served for a
+// plain request, nor a plain one (cached, or stored by the nightly run) for a
+// request with variants; each is the engine's answer to its own question.
+func TestVariantsHaveTheirOwnAnswers(t *testing.T) {
+	ctx := context.Background()
+	st, svc, tn, _ := setup(t)
+	if _, err := svc.Recompute(ctx, tn.ID, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	engine := func(variants bool) string {
+		ps, err := st.Candidates(ctx, tn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := st.Collaborations(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(match.Suggest(match.Input{Tender: tn, Profiles: ps, Trust: match.NewTrust(events)}, match.Options{Variants: variants}))
+		return string(b)
+	}
+	plainWant, variantsWant := engine(false), engine(true)
+	if plainWant == variantsWant {
+		t.Fatal("the example tender's answers with and without variants are the same: no test of their keys")
+	}
+	plain := Request{Tender: tn.ID, Top: match.DefaultTop}
+	variants := Request{Tender: tn.ID, Top: match.DefaultTop, Variants: true}
+	fresh := New(st, cache.NewMemory(100, time.Hour), nil)
+	for i, r := range []Request{plain, variants, plain, variants} {
+		b, err := fresh.ForTender(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := plainWant
+		if r.Variants {
+			want = variantsWant
+		}
+		if string(b) != want {
+			t.Fatalf("request %d (variants %v) = %s, want %s", i, r.Variants, b, want)
+		}
+	}
+	// The plain one came from the store, the variants one was computed once and
+	// then cached.
+	if n := fresh.computes.Load(); n != 1 {
+		t.Errorf("%d computations, want 1: the variants answer once", n)
+	}
+	if cacheKey(plain, "d") == cacheKey(variants, "d") {
+		t.Error("plain and variants requests share a cache key")
+	}
+}

@@ -21,12 +21,17 @@ import (
 // The tender page: the tender, and its suggested coalitions explained member by
 // member.
 
-// Coalitions the page shows: the first few of the default answer (the one the
-// nightly recompute keeps ready), all of it on request.
+// Coalitions the page shows: the first few of the answer with variants (SPEC §6:
+// coalitions that only swap partners for others that do as well are shown once,
+// each such partner with who could take its seat), all of it on request.
 const (
 	shownCoalitions = 5
 	allCoalitions   = match.DefaultTop
 )
+
+// shownAlternatives is how many of a member's alternatives the page names; the
+// others it counts.
+const shownAlternatives = 5
 
 type needRow struct {
 	Instrument, Weight string
@@ -44,6 +49,9 @@ type tenderData struct {
 	Feasible   bool
 	Warnings   []string
 	Coalitions []coalitionView
+	// Alternatives says that some member names the partners that could take its
+	// seat, so that the page explains what that means.
+	Alternatives bool
 	// More is the address that shows every coalition of the answer, Fewer the one
 	// back; "" when there is nothing more (or less) to show.
 	More, Fewer string
@@ -76,9 +84,6 @@ type coalitionView struct {
 	Split               bool // the bars are split into the four parts
 	BudgetShown         bool
 	TotalBudget         string
-	// Variant says that the coalition is as good as a better-ranked one with one
-	// partner swapped for another.
-	Variant string
 }
 
 type memberView struct {
@@ -91,7 +96,14 @@ type memberView struct {
 	Budget               string
 	Why                  string
 	Lead                 bool
+	// Alternatives are the first partners that could take this member's seat at
+	// the same score, by name, each with the words before it (", ", " or ");
+	// MoreAlternatives counts the others ("" when there are none).
+	Alternatives     []alternativeRef
+	MoreAlternatives string
 }
+
+type alternativeRef struct{ ID, Name, Before string }
 
 type partView struct {
 	Class, Label, Points string
@@ -111,7 +123,7 @@ func (s *Site) tender(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	b, err := s.d.Suggest.ForTender(ctx, suggest.Request{Tender: id, Top: allCoalitions})
+	b, err := s.d.Suggest.ForTender(ctx, suggest.Request{Tender: id, Top: allCoalitions, Variants: true})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -265,12 +277,48 @@ func (s *Site) tenderView(ctx context.Context, l Lang, rec store.TenderRecord, r
 	if err != nil {
 		return d, err
 	}
-	for i, co := range coalitions {
+	for _, co := range coalitions {
 		v := s.coalitionView(l, tn, co, members)
-		v.Variant = s.variantOf(l, co, coalitions[:i])
+		for i, m := range co.Members {
+			if v.Members[i].Alternatives, v.Members[i].MoreAlternatives, err = s.alternatives(ctx, l, m.Alternatives); err != nil {
+				return d, err
+			}
+			d.Alternatives = d.Alternatives || len(v.Members[i].Alternatives) > 0
+		}
 		d.Coalitions = append(d.Coalitions, v)
 	}
 	return d, nil
+}
+
+// alternatives names the first shownAlternatives of the partners in ids (a
+// member's alternatives) and counts the others; a profile removed since the
+// answer is left out.
+func (s *Site) alternatives(ctx context.Context, l Lang, ids []string) ([]alternativeRef, string, error) {
+	var out []alternativeRef
+	for _, id := range ids[:min(shownAlternatives, len(ids))] {
+		rec, err := s.d.Store.GetProfileRecord(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, alternativeRef{ID: id, Name: publicRecord(rec).Name})
+	}
+	more := len(ids) - min(shownAlternatives, len(ids))
+	for i := range out {
+		switch {
+		case i == 0:
+		case i == len(out)-1 && more == 0:
+			out[i].Before = " " + t(l, "or") + " "
+		default:
+			out[i].Before = ", "
+		}
+	}
+	if more > 0 && len(out) > 0 {
+		return out, counted(l, "member.alternatives.more", more), nil
+	}
+	return out, "", nil
 }
 
 // memberProfiles reads the public profiles of the coalitions' members, for their
@@ -370,37 +418,6 @@ func (s *Site) coalitionView(l Lang, tn profiles.Tender, co match.Coalition, pro
 		}
 	}
 	return v
-}
-
-// variantOf says, when coalition co scores as well as a better-ranked one of
-// earlier (within the engine's 1e-9) and differs from it by one member, which
-// member took whose seat: "as good as coalition 1, with X instead of Y". The
-// engine's variants (SPEC §6) would list such coalitions once; until the pages use
-// them, this says what the repetition is.
-func (s *Site) variantOf(l Lang, co match.Coalition, earlier []match.Coalition) string {
-	for _, e := range earlier {
-		if math.Abs(e.Score-co.Score) >= 1e-9 || len(e.Members) != len(co.Members) {
-			continue
-		}
-		in := map[string]string{}
-		for _, m := range e.Members {
-			in[m.ID] = m.Name
-		}
-		var added []string
-		for _, m := range co.Members {
-			if _, ok := in[m.ID]; ok {
-				delete(in, m.ID)
-			} else {
-				added = append(added, m.Name)
-			}
-		}
-		if len(added) == 1 && len(in) == 1 {
-			for _, name := range in {
-				return t(l, "coalition.variant", e.Rank, added[0], name)
-			}
-		}
-	}
-	return ""
 }
 
 // bar is a member's added value drawn as a horizontal bar (inline SVG, 100 units

@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -105,5 +107,103 @@ func TestMemberBars(t *testing.T) {
 	total := barsOf([][4]float64{{0.4, 0, 0, 0}, {0.2, 0, 0, 0}}, false)
 	if s := total[1].Segments; len(s) != 1 || s[0].Width != "50.00" || s[0].Class != "part-total" {
 		t.Errorf("the total bar of a member with half the largest value = %+v, want one part-total segment 50 wide", s)
+	}
+}
+
+// TestTenderPageAlternatives: the tender page asks the engine for variants (SPEC
+// §6): it shows the coalitions of that answer, each once, and for a member that
+// others could replace at the same score it names them, linked, in Dutch and in
+// English, with a word on what that means.
+func TestTenderPageAlternatives(t *testing.T) {
+	e := readEnv(t)
+	const id = "eenzaamheid-ouderen-overvecht-2026"
+	b, err := e.site.d.Suggest.ForTender(context.Background(), suggest.Request{Tender: id, Top: match.DefaultTop, Variants: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res match.Result
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	var member, alt string
+	for _, c := range res.Coalitions[:shownCoalitions] {
+		for _, m := range c.Members {
+			if len(m.Alternatives) > 0 && member == "" {
+				member, alt = m.ID, m.Alternatives[0]
+			}
+		}
+	}
+	if member == "" {
+		t.Fatal("no member of the example tender's first coalitions has an alternative: no test of the page's")
+	}
+	altName := ""
+	for _, p := range e.profiles {
+		if p.ID == alt {
+			altName = p.Name
+		}
+	}
+	for _, tc := range []struct {
+		lang       Lang
+		says, note string
+	}{
+		{NL, "Even goed op deze plek: ", "staan hier één keer"},
+		{EN, "Just as good in this seat: ", "are shown once"},
+	} {
+		a := e.inLang("/tenders/"+id, tc.lang)
+		link := `<a class="utrecht-link utrecht-link--html-a" href="/profiles/` + alt + `">` + html.EscapeString(altName) + `</a>`
+		if !strings.Contains(a.body, tc.says) || !strings.Contains(a.body, link) || !strings.Contains(a.body, tc.note) {
+			t.Errorf("the tender page in %s does not name %s (%q) as %s's alternative, or does not say what that means", tc.lang, alt, altName, member)
+		}
+		// The coalitions shown are the first of the answer with variants.
+		for i, c := range res.Coalitions[:shownCoalitions] {
+			heading := regexp.MustCompile(`id="coalition-` + strconv.Itoa(i+1) + `">[^<]*</h3>`).FindString(a.body)
+			if !strings.Contains(heading, points(tc.lang, c.Score)) {
+				t.Errorf("the tender page in %s: coalition %d %q, want the score %s of the answer with variants", tc.lang, i+1, heading, points(tc.lang, c.Score))
+			}
+		}
+		if strings.Contains(visibleText(t, a.body), alt) {
+			t.Errorf("the tender page in %s shows the id %s, not only its name", tc.lang, alt)
+		}
+	}
+}
+
+// TestAlternativesInWords: at most shownAlternatives names, joined as a sentence
+// joins them, and the others counted.
+func TestAlternativesInWords(t *testing.T) {
+	e := readEnv(t)
+	var ids, names []string
+	for _, p := range e.profiles[:7] {
+		ids, names = append(ids, p.ID), append(names, p.Name)
+	}
+	words := func(l Lang, ids []string) string {
+		refs, more, err := e.site.alternatives(context.Background(), l, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, r := range refs {
+			b.WriteString(r.Before + r.Name)
+		}
+		if more != "" {
+			b.WriteString(" " + more)
+		}
+		return b.String()
+	}
+	tests := []struct {
+		lang Lang
+		ids  []string
+		want string
+	}{
+		{NL, ids[:1], names[0]},
+		{NL, ids[:2], names[0] + " of " + names[1]},
+		{EN, ids[:3], names[0] + ", " + names[1] + " or " + names[2]},
+		{NL, ids[:6], strings.Join(names[:5], ", ") + " of nog één andere partner"},
+		{EN, ids[:7], strings.Join(names[:5], ", ") + " or 2 other partners"},
+		{NL, []string{"removed-since", ids[0]}, names[0]},
+	}
+	for _, tc := range tests {
+		if got := words(tc.lang, tc.ids); got != tc.want {
+			t.Errorf("alternatives(%s, %v) = %q, want %q", tc.lang, tc.ids, got, tc.want)
+		}
 	}
 }

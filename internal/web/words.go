@@ -25,6 +25,7 @@ var warningPatterns = []struct {
 	{regexp.MustCompile(`^the search reached its (?:budget|effort) of \d+ [a-z ]+: .*no coalition scores above ([0-9.]+)$`), "warning.inexact", []string{"points"}},
 	{regexp.MustCompile(`^the search was stopped at its deadline: .*no coalition scores above ([0-9.]+)$`), "warning.deadline", []string{"points"}},
 	{regexp.MustCompile(`^no coalition meets the size, kind, large and small rules`), "warning.norules", nil},
+	{regexp.MustCompile(`^the search was stopped before it had weighed every alternative`), "warning.alternatives", nil},
 	{regexp.MustCompile(`^no member can lead`), "warning.nolead", nil},
 	{regexp.MustCompile(`^dominant partner: ([a-z0-9-]+) holds (\d+)% of the score`), "warning.dominant", []string{"member", "percent"}},
 	{regexp.MustCompile(`^need ([a-z0-9_]+) covered for (\d+)%$`), "warning.partial", []string{"instrument", "percent"}},
