@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/web"
 	"samenspel/internal/web/session"
 )
@@ -27,7 +28,7 @@ type pageSessions struct{}
 
 func visitorOf(s *session.Session) web.Visitor {
 	// A tender owner's tenders are recorded under its token's id.
-	return web.Visitor{Role: s.Role, Profile: s.Profile, Name: s.Name, Owner: s.TokenID}
+	return web.Visitor{Principal: auth.Principal{Role: s.Role, Profile: s.Profile, Owner: s.TokenID}, Name: s.Name}
 }
 
 func (pageSessions) Visitor(r *http.Request) web.Visitor {

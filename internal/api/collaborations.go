@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -20,7 +19,7 @@ import (
 // about it.
 
 // errOwnClaim is the recorder of a claim confirming or disputing it itself.
-var errOwnClaim = fmt.Errorf("%w: a claim is confirmed or disputed by the other partner of the pair, not by the one that recorded it", errForbidden)
+var errOwnClaim = auth.ErrOwnClaim
 
 // collaborationView is a stored event as the API shows it.
 type collaborationView struct {
@@ -77,18 +76,10 @@ func recordOf(pr principal, rec store.CollaborationRecord) store.CollaborationRe
 	return rec
 }
 
-// maySettle: only the other partner of the pair confirms or disputes an event, a
-// partner of the pair that did not record it; not admins, not the recorder.
+// maySettle: only the other partner of the pair confirms or disputes an event
+// (auth.Principal.SettleClaim).
 func maySettle(pr principal, r store.CollaborationRecord) error {
-	switch {
-	case pr.Role == "":
-		return errUnauthorized
-	case pr.Role != auth.RolePartner || (pr.Profile != r.A && pr.Profile != r.B):
-		return errForbidden
-	case r.RecorderRole == auth.RolePartner && r.Recorder == pr.Profile:
-		return errOwnClaim
-	}
-	return nil
+	return pr.SettleClaim(r.A, r.B, r.RecorderRole, r.Recorder)
 }
 
 // confirmCollaboration is POST /v1/collaborations/{id}/confirmation: the other

@@ -11,7 +11,6 @@ import (
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/gin-gonic/gin"
 
-	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -56,12 +55,6 @@ func ifMatch(c *gin.Context) (versions []string, ok bool) {
 	return versions, true
 }
 
-// seesWhole reports whether pr sees the profile id whole (its contact and private
-// fields): its owner and admins, who may also write it.
-func seesWhole(pr principal, id string) bool {
-	return pr.Role == auth.RoleAdmin || (pr.Role == auth.RolePartner && pr.Profile == id)
-}
-
 // writeProfile answers with rec as pr may see it, with its ETag. An answer that
 // shows contact or private fields is no-store.
 func writeProfile(c *gin.Context, status int, rec store.ProfileRecord, pr principal) {
@@ -72,7 +65,7 @@ func writeProfile(c *gin.Context, status int, rec store.ProfileRecord, pr princi
 		return
 	}
 	tag := rec.Version
-	if !seesWhole(pr, rec.Profile.ID) {
+	if !pr.SeesWhole(rec.Profile.ID) {
 		sum := sha256.Sum256(b)
 		tag = hex.EncodeToString(sum[:16])
 	}

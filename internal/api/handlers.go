@@ -53,11 +53,7 @@ type Suggester interface {
 }
 
 // principal is who a request acts as: anonymous (zero value), or a token's role.
-type principal struct {
-	Role    string
-	Profile string // for partners
-	Owner   string // the identity a tender owner's tenders are recorded under
-}
+type principal = auth.Principal
 
 // owner is the non-secret identity of a token: its id, the start of its hash.
 func owner(hash string) string { return store.TokenID(hash) }
@@ -100,15 +96,11 @@ func who(c *gin.Context) principal {
 // partner-only routes (/v1/me/... and POST /v1/tenders/{id}/interest) start with it.
 func partner(c *gin.Context) (profile string, ok bool) {
 	pr := who(c)
-	switch {
-	case pr.Role == "":
-		fail(c, errUnauthorized)
-	case pr.Role != auth.RolePartner || pr.Profile == "":
-		fail(c, errForbidden)
-	default:
-		return pr.Profile, true
+	if err := pr.ActAsPartner(); err != nil {
+		fail(c, err)
+		return "", false
 	}
-	return "", false
+	return pr.Profile, true
 }
 
 // body reads the whole request body (at most 1 MiB, enforced by limitBody).
@@ -163,10 +155,10 @@ func (h *handlers) decodeProfile(b []byte) (profiles.Profile, error) {
 // sees it whole, so that what it reads it can write back (GET, edit, PUT).
 func profileView(p profiles.Profile, pr principal) profiles.Profile {
 	out := p.Public()
-	if seesWhole(pr, p.ID) || pr.Role == auth.RoleTenderOwner {
+	if pr.SeesContact(p.ID) {
 		out.Contact = p.Contact
 	}
-	if seesWhole(pr, p.ID) {
+	if pr.SeesWhole(p.ID) {
 		out.Private = p.Private
 	}
 	return out
@@ -298,12 +290,8 @@ func viewOf(r store.TenderRecord) tenderView {
 // createTender is POST /v1/tenders, for tender owners and admins.
 func (h *handlers) createTender(c *gin.Context) {
 	pr := who(c)
-	if pr.Role == "" {
-		fail(c, errUnauthorized)
-		return
-	}
-	if pr.Role != auth.RoleTenderOwner && pr.Role != auth.RoleAdmin {
-		fail(c, errForbidden)
+	if err := pr.MakeTenders(); err != nil {
+		fail(c, err)
 		return
 	}
 	t, ok := h.tenderBody(c)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
@@ -28,8 +29,8 @@ var (
 	errNotFound     = errors.New("not found")
 	errBadRequest   = errors.New("bad request")
 	errTooLarge     = errors.New("request body larger than 1 MiB")
-	errUnauthorized = errors.New("a valid bearer token is required")
-	errForbidden    = errors.New("this token may not do that")
+	errUnauthorized = auth.ErrUnauthorized // the rules of who may do what are internal/auth's
+	errForbidden    = auth.ErrForbidden
 	// errUnavailable is a route whose data this server does not keep (a Deps
 	// field left unset).
 	errUnavailable = errors.New("this server does not keep that")
@@ -88,8 +89,8 @@ func problemFor(err error) Problem {
 		return newProblem(http.StatusConflict, "a request with this Idempotency-Key was answered already")
 	case errors.Is(err, store.ErrChanged):
 		return newProblem(http.StatusPreconditionFailed, "the document changed since the version in If-Match: read it again, and apply the change to what it is now")
-	case errors.Is(err, errClosed):
-		return newProblem(http.StatusConflict, err.Error())
+	case errors.Is(err, store.ErrClosed):
+		return newProblem(http.StatusConflict, "the tender is closed")
 	case errors.Is(err, errUnauthorized):
 		return newProblem(http.StatusUnauthorized, err.Error())
 	case errors.Is(err, errForbidden):

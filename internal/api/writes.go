@@ -7,27 +7,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"samenspel/internal/auth"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 )
 
-// errClosed is an expression of interest in a closed tender.
-var errClosed = errors.New("the tender is closed")
-
-// mayManageProfile: a partner manages its own profile; an admin every profile.
-func mayManageProfile(pr principal, id string) error {
-	switch {
-	case pr.Role == "":
-		return errUnauthorized
-	case pr.Role == auth.RoleAdmin || (pr.Role == auth.RolePartner && pr.Profile == id):
-		return nil
-	default:
-		return errForbidden
-	}
-}
 
 // managedProfile is the profile id of the path, when it is valid and the principal
 // may manage that profile; otherwise the response is written and ok is false.
@@ -36,23 +21,11 @@ func managedProfile(c *gin.Context) (id string, ok bool) {
 		return "", false
 	}
 	id = c.Param("id")
-	if err := mayManageProfile(who(c), id); err != nil {
+	if err := who(c).ManageProfile(id); err != nil {
 		fail(c, err)
 		return "", false
 	}
 	return id, true
-}
-
-// mayManageTender: a tender owner manages its own tenders; an admin every tender.
-func mayManageTender(pr principal, rec store.TenderRecord) error {
-	switch {
-	case pr.Role == "":
-		return errUnauthorized
-	case pr.Role == auth.RoleAdmin || (pr.Role == auth.RoleTenderOwner && pr.Owner == rec.Owner):
-		return nil
-	default:
-		return errForbidden
-	}
 }
 
 // idMismatch is the error for a body whose id differs from the path's.
@@ -150,7 +123,7 @@ func (h *handlers) tenderFor(c *gin.Context) (store.TenderRecord, bool) {
 	}
 	rec, err := h.d.Store.GetTender(c.Request.Context(), c.Param("id"))
 	if err == nil {
-		err = mayManageTender(pr, rec)
+		err = pr.ManageTender(rec.Owner)
 	}
 	if err != nil {
 		fail(c, err)
@@ -179,7 +152,7 @@ func (h *handlers) putTender(c *gin.Context) {
 	}
 	pr := who(c)
 	rec, err := h.d.Store.UpdateTender(c.Request.Context(), t.ID, match, h.d.Now(), func(stored store.TenderRecord) (profiles.Tender, error) {
-		return t, mayManageTender(pr, stored) // as stored now, in the write's transaction
+		return t, pr.ManageTender(stored.Owner) // as stored now, in the write's transaction
 	})
 	if err != nil {
 		fail(c, err)
@@ -206,7 +179,7 @@ func (h *handlers) patchTender(c *gin.Context) {
 	}
 	pr, id := who(c), c.Param("id")
 	rec, err := h.d.Store.UpdateTender(c.Request.Context(), id, match, h.d.Now(), func(stored store.TenderRecord) (profiles.Tender, error) {
-		if err := mayManageTender(pr, stored); err != nil {
+		if err := pr.ManageTender(stored.Owner); err != nil {
 			return profiles.Tender{}, err
 		}
 		merged, err := applyPatch(stored.Tender, patch)
@@ -245,7 +218,7 @@ func (h *handlers) closeTender(c *gin.Context) {
 // exist; a second counted event of the pair on one day is 409.
 func (h *handlers) addCollaboration(c *gin.Context) {
 	pr := who(c)
-	if pr.Role == "" {
+	if !pr.SignedIn() {
 		fail(c, errUnauthorized)
 		return
 	}
@@ -259,8 +232,8 @@ func (h *handlers) addCollaboration(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if pr.Role == auth.RolePartner && ev.A != pr.Profile && ev.B != pr.Profile {
-		fail(c, errForbidden)
+	if err := pr.RecordCollaboration(ev.A, ev.B); err != nil {
+		fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
@@ -303,11 +276,7 @@ func (h *handlers) addInterest(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if rec.Closed {
-		fail(c, errClosed)
-		return
-	}
-	if err := h.d.Store.AddInterest(ctx, rec.Tender.ID, profile, h.d.Now()); err != nil {
+	if err := h.d.Store.AddInterest(ctx, rec.Tender.ID, profile, h.d.Now()); err != nil { // store.ErrClosed: 409
 		fail(c, err)
 		return
 	}

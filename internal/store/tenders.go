@@ -150,13 +150,24 @@ func (s *Store) CloseTender(ctx context.Context, id string, now time.Time) error
 	return nil
 }
 
+// ErrClosed is a write that a closed tender takes no more: an expression of
+// interest.
+var ErrClosed = errors.New("store: the tender is closed")
+
 // AddInterest records that profile is interested in tender. Adding it again
 // changes nothing. It returns ErrNotFound when the tender or the profile does not
-// exist.
+// exist, and ErrClosed when the tender is closed.
 func (s *Store) AddInterest(ctx context.Context, tender, profile string, now time.Time) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := exists(ctx, tx, `SELECT 1 FROM tenders WHERE id = ?`, tender); err != nil {
-			return fmt.Errorf("tender: %w", err)
+		var closed bool
+		err := tx.QueryRowContext(ctx, `SELECT closed FROM tenders WHERE id = ?`, tender).Scan(&closed)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("tender: %w", ErrNotFound)
+		case err != nil:
+			return err
+		case closed:
+			return ErrClosed // in the write's transaction: a tender closing meanwhile takes none
 		}
 		if err := exists(ctx, tx, `SELECT 1 FROM profiles WHERE id = ?`, profile); err != nil {
 			return fmt.Errorf("profile: %w", err)

@@ -140,10 +140,13 @@ func TestInterests(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, id := range []string{"t", "u"} {
+	for _, id := range []string{"t", "u", "closed"} {
 		if err := s.CreateTender(ctx, storetest.Tender(id), "o", day1); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := s.CloseTender(ctx, "closed", day1); err != nil {
+		t.Fatal(err)
 	}
 	if got, err := s.Interests(ctx, "t"); err != nil || got == nil || len(got) != 0 {
 		t.Errorf("Interests(t) with none = %#v, %v; want an empty, non-nil list", got, err)
@@ -158,13 +161,14 @@ func TestInterests(t *testing.T) {
 		{"u", "b", nil},
 		{"t", "missing", store.ErrNotFound},
 		{"missing", "a", store.ErrNotFound},
+		{"closed", "a", store.ErrClosed}, // a closed tender takes no interest
 	}
 	for _, a := range adds {
 		if err := s.AddInterest(ctx, a.tender, a.profile, day2); !isErr(err, a.want) {
 			t.Errorf("AddInterest(%q, %q) = %v, want %v", a.tender, a.profile, err, a.want)
 		}
 	}
-	for tender, want := range map[string][]string{"t": {"a", "c"}, "u": {"b"}} {
+	for tender, want := range map[string][]string{"t": {"a", "c"}, "u": {"b"}, "closed": {}} {
 		got, err := s.Interests(ctx, tender)
 		if err != nil {
 			t.Fatal(err)

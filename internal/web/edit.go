@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 
 	"github.com/gin-gonic/gin"
@@ -32,14 +31,8 @@ func (s *Site) managedPath(c *gin.Context) (string, bool) {
 // manages reports whether the visitor may change profile id, and writes the
 // answer when not: to sign in first, or 403.
 func (s *Site) manages(c *gin.Context, id string) bool {
-	v := s.visitor(c)
-	switch {
-	case !v.signedIn():
-		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape("/profiles/"+id))
-		c.Abort()
-		return false
-	case !v.seesWhole(id):
-		s.errorPage(c, http.StatusForbidden)
+	if err := s.visitor(c).ManageProfile(id); err != nil {
+		s.refused(c, err, "/profiles/"+id)
 		return false
 	}
 	return true

@@ -53,7 +53,7 @@ func (f *fakeSessions) SignIn(w http.ResponseWriter, r *http.Request, secret str
 	if tok.State(time.Now()) != store.TokenActive {
 		return Visitor{}, errors.New("not active")
 	}
-	v := Visitor{Role: tok.Role, Profile: tok.Profile, Name: tok.Name, Owner: store.TokenID(tok.Hash)}
+	v := Visitor{Principal: auth.Principal{Role: tok.Role, Profile: tok.Profile, Owner: store.TokenID(tok.Hash)}, Name: tok.Name}
 	sid := randomHex()
 	f.mu.Lock()
 	f.by[sid] = v

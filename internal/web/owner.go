@@ -106,7 +106,7 @@ func (s *Site) settle(confirm bool) gin.HandlerFunc {
 		}
 		v := s.visitor(c)
 		if !v.signedIn() {
-			c.Redirect(http.StatusSeeOther, "/signin")
+			s.refused(c, auth.ErrUnauthorized, "")
 			return
 		}
 		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
@@ -120,9 +120,8 @@ func (s *Site) settle(confirm bool) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		if v.Role != auth.RolePartner || (v.Profile != rec.A && v.Profile != rec.B) ||
-			(rec.RecorderRole == auth.RolePartner && rec.Recorder == v.Profile) {
-			s.errorPage(c, http.StatusForbidden)
+		if err := v.SettleClaim(rec.A, rec.B, rec.RecorderRole, rec.Recorder); err != nil {
+			s.refused(c, err, "")
 			return
 		}
 		settle := s.d.Forms.DisputeCollaboration
@@ -209,13 +208,12 @@ func (s *Site) deleteWebhook(c *gin.Context) {
 // is its own, not an admin's), and writes the answer when not.
 func (s *Site) ownProfile(c *gin.Context, id string) bool {
 	v := s.visitor(c)
-	switch {
-	case !v.signedIn():
-		c.Redirect(http.StatusSeeOther, "/signin")
-		c.Abort()
-		return false
-	case v.Role != auth.RolePartner || v.Profile != id:
-		s.errorPage(c, http.StatusForbidden)
+	err := v.ActAsPartner()
+	if err == nil && v.Profile != id {
+		err = auth.ErrForbidden
+	}
+	if err != nil {
+		s.refused(c, err, "")
 		return false
 	}
 	return true

@@ -261,13 +261,13 @@ func (s *Site) profile(c *gin.Context) {
 	col := collate.New(l.tag())
 	sort.SliceStable(d.Offers, func(a, b int) bool { return col.CompareString(d.Offers[a].Instrument, d.Offers[b].Instrument) < 0 })
 	d.Own = v.Role == auth.RolePartner && v.Profile == id
-	d.Manage = v.seesWhole(id) && s.d.Forms != nil
+	d.Manage = v.SeesWhole(id) && s.d.Forms != nil
 	d.Confirmed = d.Manage && c.Query("confirmed") == "1"
 	d.ID = id
-	if v.seesContact(id) && rec.Profile.Contact != nil {
+	if v.SeesContact(id) && rec.Profile.Contact != nil {
 		d.Contact = rec.Profile.Contact
 	}
-	if v.seesWhole(id) {
+	if v.SeesWhole(id) {
 		for _, k := range sortedKeys(rec.Profile.Private) {
 			n := note{Key: k, Text: rec.Profile.Private[k]}
 			if k == "ideas" { // the form's own note, under its own heading

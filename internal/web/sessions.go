@@ -1,7 +1,9 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,35 +35,34 @@ type Sessions interface {
 // CSRFField is the name of the form field that carries the CSRF token.
 const CSRFField = "csrf"
 
-// Visitor is who a browser acts as: a role of a token (internal/auth), for a
-// partner its profile, and the token's name for the header.
+// Visitor is who a browser acts as: a principal of internal/auth (the role of a
+// token, for a partner its profile, the identity a tender owner's tenders are
+// recorded under: store.TokenID of its hash), and the token's name for the
+// header. What it may do is internal/auth's rules, the same as the API's.
 type Visitor struct {
-	Role    string
-	Profile string
-	Name    string
-	// Owner is the identity a tender owner's tenders are recorded under
-	// (store.TenderRecord.Owner: the token's id, store.TokenID of its hash).
-	Owner string
+	auth.Principal
+	Name string
 }
 
 // signedIn reports whether v has a session.
-func (v Visitor) signedIn() bool { return v.Role != "" }
-
-// seesWhole reports whether v sees profile id whole, contact and private fields
-// too (SPEC §2): its owner and admins.
-func (v Visitor) seesWhole(id string) bool {
-	return v.Role == auth.RoleAdmin || (v.Role == auth.RolePartner && v.Profile == id)
-}
-
-// seesContact reports whether v sees a profile's contact: those who see it whole,
-// and tender owners.
-func (v Visitor) seesContact(id string) bool {
-	return v.seesWhole(id) || v.Role == auth.RoleTenderOwner
-}
+func (v Visitor) signedIn() bool { return v.SignedIn() }
 
 // ownsTender reports whether v may manage the tender rec: its owner, and admins.
-func (v Visitor) ownsTender(rec store.TenderRecord) bool {
-	return v.Role == auth.RoleAdmin || (v.Role == auth.RoleTenderOwner && v.Owner != "" && v.Owner == rec.Owner)
+func (v Visitor) ownsTender(rec store.TenderRecord) bool { return v.ManageTender(rec.Owner) == nil }
+
+// refused writes the answer to a visitor the rules refuse (err, from
+// auth.Principal): to sign in first, and come back to next, or 403.
+func (s *Site) refused(c *gin.Context, err error, next string) {
+	if errors.Is(err, auth.ErrUnauthorized) {
+		target := "/signin"
+		if next != "" {
+			target += "?next=" + url.QueryEscape(next)
+		}
+		c.Redirect(http.StatusSeeOther, target)
+		c.Abort()
+		return
+	}
+	s.errorPage(c, http.StatusForbidden)
 }
 
 // visitor is the request's Visitor: anonymous without Sessions.

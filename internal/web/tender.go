@@ -11,7 +11,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"samenspel/internal/auth"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
@@ -169,14 +168,15 @@ func (s *Site) interestView(c *gin.Context, rec store.TenderRecord) (interestVie
 	if !v.signedIn() {
 		iv.SignIn = "/signin?next=" + url.QueryEscape("/tenders/"+rec.Tender.ID)
 	}
-	if !iv.Owner && (v.Role != auth.RolePartner || v.Profile == "") {
+	partner := v.ActAsPartner() == nil
+	if !iv.Owner && !partner {
 		return iv, nil
 	}
 	ids, err := s.d.Forms.Interests(ctx, rec.Tender.ID)
 	if err != nil {
 		return iv, err
 	}
-	if v.Role == auth.RolePartner {
+	if partner {
 		iv.Expressed = slices.Contains(ids, v.Profile)
 		iv.CanExpress = !iv.Expressed && !rec.Closed
 	}
@@ -208,12 +208,8 @@ func (s *Site) interest(c *gin.Context) {
 		return
 	}
 	v := s.visitor(c)
-	switch {
-	case !v.signedIn():
-		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape("/tenders/"+id))
-		return
-	case v.Role != auth.RolePartner || v.Profile == "":
-		s.errorPage(c, http.StatusForbidden)
+	if err := v.ActAsPartner(); err != nil {
+		s.refused(c, err, "/tenders/"+id)
 		return
 	}
 	ctx := c.Request.Context()
@@ -222,11 +218,12 @@ func (s *Site) interest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if rec.Closed {
+	err = s.d.Forms.AddInterest(ctx, rec.Tender.ID, v.Profile, s.d.Now())
+	switch {
+	case errors.Is(err, store.ErrClosed):
 		s.errorPage(c, http.StatusConflict)
 		return
-	}
-	if err := s.d.Forms.AddInterest(ctx, id, v.Profile, s.d.Now()); err != nil {
+	case err != nil:
 		s.fail(c, err)
 		return
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/collate"
 
-	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -288,13 +287,8 @@ func (f *tenderForm) setErrors(l Lang, verr *profiles.ValidationError, budgetOK 
 // admins), and writes the answer when not.
 func (s *Site) makesTenders(c *gin.Context, next string) (Visitor, bool) {
 	v := s.visitor(c)
-	switch {
-	case !v.signedIn():
-		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(next))
-		c.Abort()
-		return v, false
-	case v.Role != auth.RoleTenderOwner && v.Role != auth.RoleAdmin:
-		s.errorPage(c, http.StatusForbidden)
+	if err := v.MakeTenders(); err != nil {
+		s.refused(c, err, next)
 		return v, false
 	}
 	return v, true
