@@ -13,7 +13,6 @@ import (
 	"samenspel/internal/suggest"
 )
 
-
 // managedProfile is the profile id of the path, when it is valid and the principal
 // may manage that profile; otherwise the response is written and ok is false.
 func managedProfile(c *gin.Context) (id string, ok bool) {
