@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"sort"
 	"strconv"
@@ -362,5 +365,31 @@ func checkLink(t *testing.T, path, body, rel, want string) {
 		t.Errorf("GET %s has no %s link, want %s", path, rel, want)
 	case want != "" && html.UnescapeString(m[1]) != want:
 		t.Errorf("GET %s: %s link %s, want %s", path, rel, html.UnescapeString(m[1]), want)
+	}
+}
+
+// TestHead: every page answers HEAD as GET, with its status and headers and no
+// body, as a link checker or a monitor asks.
+func TestHead(t *testing.T) {
+	e := readEnv(t)
+	srv := httptest.NewServer(e.h)
+	defer srv.Close()
+	for _, path := range append(e.pagePaths(), "/tenders/nope") {
+		get := e.get(path, "Accept", "text/html")
+		req, err := http.NewRequest(http.MethodHead, srv.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Accept", "text/html")
+		res, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != get.status || len(b) != 0 || res.Header.Get("Content-Type") != get.header.Get("Content-Type") ||
+			res.Header.Get("Content-Security-Policy") == "" {
+			t.Errorf("HEAD %s = %d, %d bytes, %q; GET = %d, %q", path, res.StatusCode, len(b), res.Header.Get("Content-Type"), get.status, get.header.Get("Content-Type"))
+		}
 	}
 }

@@ -161,31 +161,37 @@ func New(d Deps) (*Site, error) {
 // Mount adds the pages' routes to r (the API's engine, whose middleware they share).
 // Keep the README's section on the pages in step.
 func (s *Site) Mount(r gin.IRoutes) {
-	r.GET("/", s.home)
-	r.GET("/partners", s.partners)
-	r.GET("/profiles/:id", s.profile)
-	r.GET("/tenders/:id", s.tender)
-	r.GET("/assets/:version/*file", s.asset)
+	// A page answers HEAD as GET, without the body (net/http drops it): link
+	// checkers and monitors ask for HEAD.
+	get := func(path string, h gin.HandlerFunc) {
+		r.GET(path, h)
+		r.HEAD(path, h)
+	}
+	get("/", s.home)
+	get("/partners", s.partners)
+	get("/profiles/:id", s.profile)
+	get("/tenders/:id", s.tender)
+	get("/assets/:version/*file", s.asset)
 	if s.d.Sessions == nil {
 		return
 	}
-	r.GET("/signin", s.signInPage)
+	get("/signin", s.signInPage)
 	r.POST("/signin", s.signIn)
 	r.POST("/signout", s.signOut)
 	if s.d.Forms != nil {
-		r.GET("/register", s.registerPage)
+		get("/register", s.registerPage)
 		r.POST("/register", s.register)
-		r.GET("/profiles/:id/edit", s.editPage)
+		get("/profiles/:id/edit", s.editPage)
 		r.POST("/profiles/:id/edit", s.edit)
 		r.POST("/profiles/:id/confirm", s.confirm)
-		r.GET("/profiles/:id/delete", s.deletePage)
+		get("/profiles/:id/delete", s.deletePage)
 		r.POST("/profiles/:id/delete", s.remove)
 		r.POST("/tenders/:id/interest", s.interest)
-		r.GET("/tenders/new", s.newTenderPage)
+		get("/tenders/new", s.newTenderPage)
 		r.POST("/tenders/new", s.newTender)
-		r.GET("/tenders/:id/edit", s.editTenderPage)
+		get("/tenders/:id/edit", s.editTenderPage)
 		r.POST("/tenders/:id/edit", s.editTender)
-		r.GET("/tenders/:id/close", s.closeTenderPage)
+		get("/tenders/:id/close", s.closeTenderPage)
 		r.POST("/tenders/:id/close", s.closeTender)
 		r.POST("/collaborations/:id/confirm", s.settle(true))
 		r.POST("/collaborations/:id/dispute", s.settle(false))
