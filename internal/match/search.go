@@ -110,6 +110,9 @@ type searcher struct {
 	// repairing: only branches that could beat the best coalition found are
 	// explored (see repair).
 	repairing bool
+	// root is the depth of the tree search's root: 0, or 1 when one member is
+	// given (fit.go: the coalitions that include a partner).
+	root int
 }
 
 func newSearcher(in *instance, relaxed bool, top, budget int, pool []int, effort int, stop <-chan struct{}) *searcher {
@@ -276,7 +279,7 @@ func (s *searcher) node(d int, list []item) {
 	}
 	// The root always computes its bounds, so that a search stopped at once still
 	// proves one.
-	if d > 0 && s.halted() {
+	if d > s.root && s.halted() {
 		s.stopped = true
 		return
 	}
@@ -466,7 +469,7 @@ func (s *searcher) node(d int, list []item) {
 		}
 		s.members = s.members[:d]
 		if s.stopped {
-			if d == 0 {
+			if d == s.root && !s.repairing {
 				s.unexplored = it.bound
 			}
 			return
