@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,6 +33,7 @@ const defaultSuggestTimeout = 10 * time.Second
 // line in any file is reported as file:line and nothing is printed on stdout. The
 // search is bounded (SPEC §6): when --timeout passes, or ctx ends (SIGINT), it
 // prints the best coalitions found, with "exact": false and the proven "bound".
+// With --why ID it prints why (not) that profile instead (match.Fit).
 func suggest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
 	var profileFiles, eventFiles listFlag
@@ -41,6 +43,7 @@ func suggest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	top := fs.Int("top", match.DefaultTop, fmt.Sprintf("coalitions to print, 1 to %d", match.MaxTop))
 	variants := fs.Bool("variants", false, "list a coalition that only swaps partners of a better-ranked one for others that do as well once, each member with its alternatives (SPEC §6)")
 	timeout := fs.Duration("timeout", defaultSuggestTimeout, "how long the search may run; then the best coalitions found, with exact false and their bound")
+	why := fs.String("why", "", "print why (not) this profile instead of the suggestions (SPEC §6): its best coalition and rank, what keeps it out, and the changes to its offer that would raise its score")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -64,10 +67,22 @@ func suggest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if *why != "" && !slices.ContainsFunc(in.Profiles, func(p profiles.Profile) bool { return p.ID == *why }) {
+		return fmt.Errorf("%w: --why %q is no profile in the --profiles files", errUsage, *why)
+	}
 	// The deadline starts with the search: reading the files is not searching.
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	out, err := json.MarshalIndent(match.Suggest(in, match.Options{Top: *top, Stop: ctx.Done(), Variants: *variants}), "", "  ")
+	var answer any
+	if *why != "" {
+		answer, err = match.Fit(in, *why, match.Options{Stop: ctx.Done()})
+	} else {
+		answer = match.Suggest(in, match.Options{Top: *top, Stop: ctx.Done(), Variants: *variants})
+	}
+	if err != nil {
+		return err
+	}
+	out, err := json.MarshalIndent(answer, "", "  ")
 	if err != nil {
 		return err
 	}

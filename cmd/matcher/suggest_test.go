@@ -243,3 +243,48 @@ func TestSuggestTimeoutRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestSuggestWhy: --why prints why (not) a profile instead of the suggestions, the
+// same on every run, with public fields only; a profile outside the tender's
+// area says so; an id that is no profile in the files is a usage error naming it.
+func TestSuggestWhy(t *testing.T) {
+	args := []string{"suggest", "--tender", "testdata/tender.json", "--profiles", "testdata/profiles.ndjson",
+		"--collaborations", "testdata/collaborations.ndjson", "--why", "bewoners-zambesidreef"}
+	out, _, err := runMatcher(t, args...)
+	if err != nil {
+		t.Fatalf("matcher %s: %v", strings.Join(args, " "), err)
+	}
+	golden := filepath.Join("testdata", "why.golden.json")
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/matcher -update to create it)", err)
+	}
+	if out != string(want) {
+		t.Errorf("matcher suggest --why output differs from %s; run with -update and review the diff:\n%s", golden, out)
+	}
+	if again, _, _ := runMatcher(t, args...); again != out {
+		t.Errorf("two runs on the same input gave different output")
+	}
+	if strings.Contains(out, "CANARY") {
+		t.Errorf("output carries a contact or private field:\n%s", out)
+	}
+	var res match.FitResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Profile.ID != "bewoners-zambesidreef" || !res.Candidate || !res.Exact {
+		t.Fatalf("output = %+v, %v: want the exact fit of bewoners-zambesidreef, a candidate", res, err)
+	}
+
+	out, _, err = runMatcher(t, "suggest", "--tender", "testdata/tender.json", "--profiles", "testdata/profiles.ndjson", "--why", "sportclub-zuilen")
+	if err != nil || json.Unmarshal([]byte(out), &res) != nil || res.Candidate || len(res.Reasons) != 1 || res.Reasons[0] != match.ReasonArea {
+		t.Fatalf("--why sportclub-zuilen = %+v, %v: want no candidate for its area", res, err)
+	}
+
+	out, _, err = runMatcher(t, "suggest", "--tender", "testdata/tender.json", "--profiles", "testdata/profiles.ndjson", "--why", "nobody-here")
+	if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), `"nobody-here"`) || out != "" {
+		t.Fatalf("--why nobody-here = %q, %v: want a usage error naming it and nothing printed", out, err)
+	}
+}

@@ -28,10 +28,13 @@ var commands = []struct{ name, usage string }{
       Make, list, revoke or rotate API tokens; a new token is printed once.
 `},
 	{"suggest", `  matcher suggest --tender T.json --profiles P.ndjson|P.csv [--profiles ...]
-                  [--collaborations E.ndjson] [--top N] [--timeout DURATION]
+                  [--collaborations E.ndjson] [--top N] [--variants] [--timeout DURATION]
+                  [--why ID]
       Suggest coalitions for one tender from files, with no server or store; a
       search still running after --timeout (default 10s) prints the best
-      coalitions found with "exact": false and its "bound".
+      coalitions found with "exact": false and its "bound". --variants lists
+      each idea once, with the alternatives for its seats. --why ID prints why
+      (not) that profile instead: its best coalition, rank and better changes.
 `},
 	{"recompute", `  matcher recompute [--full] [serve's settings flags]
       Recompute the suggestions of the open tenders whose inputs changed (all with

@@ -50,6 +50,7 @@ type Suggester interface {
 	ForTender(ctx context.Context, r suggest.Request) ([]byte, error)
 	Match(ctx context.Context, t profiles.Tender, top int, variants bool) (match.Result, error)
 	Score(ctx context.Context, r suggest.ScoreRequest) (match.Scored, error)
+	Fit(ctx context.Context, tender, profile string) (match.FitResult, error)
 }
 
 // principal is who a request acts as: anonymous (zero value), or a token's role.

@@ -56,6 +56,7 @@ func problemFor(err error) Problem {
 	var verr *profiles.ValidationError
 	var maxErr *http.MaxBytesError
 	var bad *badParams
+	var missing *suggest.MissingError
 	switch {
 	case errors.As(err, &maxErr) || errors.Is(err, errTooLarge):
 		return newProblem(http.StatusRequestEntityTooLarge, errTooLarge.Error())
@@ -68,6 +69,15 @@ func problemFor(err error) Problem {
 	case errors.As(err, &verr):
 		p := newProblem(http.StatusUnprocessableEntity, "the document has invalid values")
 		p.Errors = verr.Errors
+		return p
+	case errors.As(err, &missing):
+		// Which of the path's ids names nothing: the tender's is id.
+		field := missing.Field
+		if field == "tender" {
+			field = "id"
+		}
+		p := newProblem(http.StatusNotFound, fmt.Sprintf("no %s %q", missing.Field, missing.ID))
+		p.Errors = []profiles.FieldError{{Field: field, Message: fmt.Sprintf("no %s has this id", missing.Field)}}
 		return p
 	case errors.Is(err, errNotFound) || errors.Is(err, store.ErrNotFound):
 		return newProblem(http.StatusNotFound, "no such resource")

@@ -194,6 +194,7 @@ func New(d Deps) (http.Handler, error) {
 	v1.DELETE("/tenders/:id", h.closeTender)
 	v1.GET("/tenders/:id/coalitions", h.coalitions)
 	v1.POST("/tenders/:id/coalitions/score", h.scoreCoalition)
+	v1.GET("/tenders/:id/fit/:profile", h.fit)
 	v1.POST("/tenders/:id/interest", h.addInterest)
 	v1.GET("/tenders/:id/interest", h.interests)
 	v1.POST("/tenders/:id/award", h.postAward)

@@ -98,3 +98,76 @@ func BenchmarkCrowded(b *testing.B) {
 	}
 	b.ReportMetric(exact, "exact")
 }
+
+// BenchmarkFit: why (not) this partner on the realistic pools of BenchmarkSuggest
+// at max_size 6, for a small residents' group (the first of the pool by id; any
+// partner when there is none), and on issue 11's crowded pool at max_size 8. Fit
+// runs the search for the best coalition with the partner, the tender's top 50
+// and one search per change to its offer, all within one effort. It reports
+// whether the answer is proven (exact 1).
+func BenchmarkFit(b *testing.B) {
+	run := func(b *testing.B, in Input, id string) {
+		b.ReportAllocs()
+		exact := 0.0
+		for b.Loop() {
+			res, err := Fit(in, id, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Exact {
+				exact = 1
+			}
+		}
+		b.ReportMetric(exact, "exact")
+	}
+	for _, n := range []int{100, 600, 2000} {
+		in := synthCase(1, 0, n, 6)
+		id := in.Profiles[0].ID
+		for _, p := range in.Profiles {
+			if p.Kind == "residents_group" && p.Size == "small" {
+				id = p.ID
+				break
+			}
+		}
+		b.Run(fmt.Sprintf("pool=%d/max_size=6", n), func(b *testing.B) { run(b, in, id) })
+	}
+	b.Run("crowded/pool=32/max_size=8", func(b *testing.B) { run(b, crowdedCase(32, 30, 8), "p05") })
+}
+
+// fitReferenceBudget is the budget of the searches BenchmarkFitQuality compares
+// with: 40 times the default.
+const fitReferenceBudget = 2_000_000
+
+// BenchmarkFitQuality reports how far the best coalition with a partner that Fit
+// finds by default lies below the one a Fit with fitReferenceBudget finds, on the
+// pools of 100, 600 and 2,000 candidates of the six kinds of tender at max_size
+// 6, for three partners of each (the 1st, 6th and 41st profile, when a
+// candidate): gap-% averaged, and worst-gap-%. Run it on its own: the reference
+// searches take seconds.
+func BenchmarkFitQuality(b *testing.B) {
+	var mean, worst float64
+	for b.Loop() {
+		mean, worst = 0, 0
+		cases := 0
+		for _, n := range []int{100, 600, 2000} {
+			for i := range 6 {
+				in := synthCase(1, i, n, 6)
+				for _, k := range []int{0, 5, 40} {
+					id := in.Profiles[k].ID
+					got, _ := Fit(in, id, Options{})
+					ref, _ := Fit(in, id, Options{Budget: fitReferenceBudget})
+					if got.Best == nil || ref.Best == nil {
+						continue
+					}
+					gap := math.Max(0, (ref.Best.Score-got.Best.Score)/ref.Best.Score)
+					mean += gap
+					worst = math.Max(worst, gap)
+					cases++
+				}
+			}
+		}
+		mean /= float64(cases)
+	}
+	b.ReportMetric(100*mean, "gap-%")
+	b.ReportMetric(100*worst, "worst-gap-%")
+}

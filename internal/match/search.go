@@ -113,6 +113,9 @@ type searcher struct {
 	// maxClimbs, when set, is the most local searches polish starts; otherwise
 	// the top list's size (variants.go: a list longer than the answer).
 	maxClimbs int
+	// root is the depth of the tree search's root: 0, or 1 when one member is
+	// given (fit.go: the coalitions that include a partner).
+	root int
 }
 
 func newSearcher(in *instance, relaxed bool, top, budget int, pool []int, effort int, stop <-chan struct{}) *searcher {
@@ -279,7 +282,7 @@ func (s *searcher) node(d int, list []item) {
 	}
 	// The root always computes its bounds, so that a search stopped at once still
 	// proves one.
-	if d > 0 && s.halted() {
+	if d > s.root && s.halted() {
 		s.stopped = true
 		return
 	}
@@ -469,7 +472,7 @@ func (s *searcher) node(d int, list []item) {
 		}
 		s.members = s.members[:d]
 		if s.stopped {
-			if d == 0 {
+			if d == s.root && !s.repairing {
 				s.unexplored = it.bound
 			}
 			return

@@ -19,7 +19,7 @@
 // Every search is bounded (SPEC §6): the engine gets its caller's Done channel, and
 // an answer it stopped early (match.Result.Interrupted) is served but never cached
 // or stored, since it depends on when the search was stopped. At most a set
-// number of heavy computations (a miss that runs the engine, Match, Score) run at
+// number of heavy computations (a miss that runs the engine, Match, Score, Fit) run at
 // once (WithMaxHeavy); above it a request gets ErrBusy at once rather than a
 // share of a busy core.
 package suggest
