@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"samenspel/config"
@@ -95,53 +96,88 @@ const maxReported = 20
 
 // readInput reads and validates every file. It reports every bad line of every file,
 // and returns an input only when all of them are good: nothing partially valid is
-// used.
+// used. The files are read at once, each on every core (profiles.ReadProfiles), and
+// then taken in the order of the command line, so that the errors come in that
+// order, file by file and line by line, and a file that cannot be read is the first
+// one of the command line that cannot be.
 func readInput(tax *profiles.Taxonomy, tenderFile string, profileFiles, eventFiles []string) (match.Input, error) {
-	var in match.Input
-	var bad []error
-	data, err := os.ReadFile(tenderFile)
-	if err != nil {
-		return in, err
-	}
-	in.Tender, err = tax.DecodeTender(data)
-	if err != nil {
-		bad = append(bad, fmt.Errorf("%s: %w", tenderFile, err))
-	}
-	seen := map[string]string{}
-	for _, name := range profileFiles {
-		ps, lineErrs, err := readFile(name, func(r io.Reader) ([]profiles.Profile, []profiles.LineError, error) {
-			if strings.EqualFold(filepath.Ext(name), ".csv") {
-				return tax.ReadProfilesCSV(r, name)
-			}
-			return tax.ReadProfiles(r, name)
-		})
+	var (
+		in      match.Input
+		tender  fileRead[profiles.Tender]
+		ps      = make([]fileRead[profiles.Profile], len(profileFiles))
+		es      = make([]fileRead[profiles.Collaboration], len(eventFiles))
+		reading sync.WaitGroup
+	)
+	reading.Go(func() {
+		data, err := os.ReadFile(tenderFile)
 		if err != nil {
-			return in, err
+			tender.err = err
+			return
 		}
-		for _, e := range lineErrs {
-			bad = append(bad, e)
+		tn, err := tax.DecodeTender(data)
+		tender.docs = []profiles.Tender{tn}
+		if err != nil {
+			tender.bad = []error{fmt.Errorf("%s: %w", tenderFile, err)}
 		}
-		for _, p := range ps {
-			if first, dup := seen[p.ID]; dup {
-				bad = append(bad, fmt.Errorf("%s: profile id %q is also in %s", name, p.ID, first))
-				continue
+	})
+	for i, name := range profileFiles {
+		reading.Go(func() {
+			ps[i] = readFile(name, func(r io.Reader) ([]profiles.Profile, []profiles.LineError, error) {
+				if strings.EqualFold(filepath.Ext(name), ".csv") {
+					return tax.ReadProfilesCSV(r, name)
+				}
+				return tax.ReadProfiles(r, name)
+			})
+		})
+	}
+	for i, name := range eventFiles {
+		reading.Go(func() {
+			es[i] = readFile(name, func(r io.Reader) ([]profiles.Collaboration, []profiles.LineError, error) {
+				return profiles.ReadCollaborations(r, name)
+			})
+		})
+	}
+	reading.Wait()
+
+	if tender.err != nil {
+		return in, tender.err
+	}
+	in.Tender = tender.docs[0]
+	bad := tender.bad
+	if len(ps) == 1 { // no id of one file is in another
+		if ps[0].err != nil {
+			return in, ps[0].err
+		}
+		bad = append(bad, ps[0].bad...)
+		in.Profiles = ps[0].docs
+	} else {
+		seen := map[string]string{}
+		for i, name := range profileFiles {
+			if ps[i].err != nil {
+				return in, ps[i].err
 			}
-			seen[p.ID] = name
-			in.Profiles = append(in.Profiles, p)
+			bad = append(bad, ps[i].bad...)
+			for _, p := range ps[i].docs {
+				if first, dup := seen[p.ID]; dup {
+					bad = append(bad, fmt.Errorf("%s: profile id %q is also in %s", name, p.ID, first))
+					continue
+				}
+				seen[p.ID] = name
+				in.Profiles = append(in.Profiles, p)
+			}
 		}
 	}
 	var events []profiles.Collaboration
-	for _, name := range eventFiles {
-		es, lineErrs, err := readFile(name, func(r io.Reader) ([]profiles.Collaboration, []profiles.LineError, error) {
-			return profiles.ReadCollaborations(r, name)
-		})
-		if err != nil {
-			return in, err
+	for i := range es {
+		if es[i].err != nil {
+			return in, es[i].err
 		}
-		for _, e := range lineErrs {
-			bad = append(bad, e)
+		bad = append(bad, es[i].bad...)
+		if len(es) == 1 {
+			events = es[0].docs
+		} else {
+			events = append(events, es[i].docs...)
 		}
-		events = append(events, es...)
 	}
 	if len(bad) > 0 {
 		return in, inputError(bad)
@@ -150,13 +186,29 @@ func readInput(tax *profiles.Taxonomy, tenderFile string, profileFiles, eventFil
 	return in, nil
 }
 
-func readFile[T any](name string, read func(io.Reader) ([]T, []profiles.LineError, error)) ([]T, []profiles.LineError, error) {
+// fileRead is what reading one file gave: its documents and rejected lines, or the
+// error that kept it from being read.
+type fileRead[T any] struct {
+	docs []T
+	bad  []error
+	err  error
+}
+
+func readFile[T any](name string, read func(io.Reader) ([]T, []profiles.LineError, error)) fileRead[T] {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, nil, err
+		return fileRead[T]{err: err}
 	}
 	defer f.Close()
-	return read(f)
+	docs, lineErrs, err := read(f)
+	if err != nil {
+		return fileRead[T]{err: err}
+	}
+	bad := make([]error, len(lineErrs))
+	for i, e := range lineErrs {
+		bad[i] = e
+	}
+	return fileRead[T]{docs: docs, bad: bad}
 }
 
 // inputError lists the bad lines, one a line, at most maxReported of them.

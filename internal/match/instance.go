@@ -157,16 +157,14 @@ func newInstanceWith(t *profiles.Tender, ps []profiles.Profile, tr *Trust, force
 
 	in.tmax = DefaultTrust
 	if tr != nil {
-		for k, v := range tr.pairs {
-			a, okA := byID[k[0]]
-			b, okB := byID[k[1]]
-			if !okA || !okB || v == DefaultTrust {
-				continue
+		tr.among(byID, func(a, b int, v float64) {
+			if v == DefaultTrust {
+				return
 			}
 			in.cands[a].nb = append(in.cands[a].nb, trustEdge{b, v})
 			in.cands[b].nb = append(in.cands[b].nb, trustEdge{a, v})
 			in.tmax = math.Max(in.tmax, v)
-		}
+		})
 		for i := range in.cands {
 			c := &in.cands[i]
 			c.trusted = len(c.nb) > 0

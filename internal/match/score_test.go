@@ -115,7 +115,7 @@ func TestScoreWithPooledTrust(t *testing.T) {
 	}
 	// The Shapley values are those of a coalition whose pairs all have the mean.
 	even := in
-	even.Trust = &Trust{pairs: map[[2]string]float64{pairKey("p1", "p2"): mean, pairKey("p1", "p3"): mean, pairKey("p2", "p3"): mean}, touched: map[string]bool{"p1": true, "p2": true, "p3": true}}
+	even.Trust = trustOf(map[[2]string]float64{pairKey("p1", "p2"): mean, pairKey("p1", "p3"): mean, pairKey("p2", "p3"): mean})
 	want, _ := Score(even, three)
 	for i, m := range got.Members {
 		if !near(m.Shapley, want.Members[i].Shapley) {

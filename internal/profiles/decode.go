@@ -114,6 +114,9 @@ const EarliestAt = "2000-01-01"
 // decodeCollaboration decodes an event; with today set (YYYY-MM-DD), an absent at
 // is today and at lies from EarliestAt to today.
 func decodeCollaboration(data []byte, today string) (Collaboration, error) {
+	if c, ok := quickCollaboration(data, today); ok {
+		return c, nil
+	}
 	if d, raw, ok := fastDocument(data); ok {
 		if c := d.collaboration(raw); d.decided() {
 			return checkedCollaboration(d, c, today)

@@ -34,6 +34,7 @@ type options struct {
 	tenders        int
 	tenderFiles    int
 	pool           int
+	wide           int
 	maxSize        int
 }
 
@@ -47,7 +48,8 @@ func run(args []string) error {
 	fs.IntVar(&o.tenders, "tenders", 6, "number of tenders")
 	fs.IntVar(&o.tenderFiles, "tender-files", 3, "number of tenders also written as tender-<id>.json")
 	fs.IntVar(&o.pool, "pool", 0, "instead of the examples, write a benchmark instance: the first tender and this many eligible partners")
-	fs.IntVar(&o.maxSize, "max-size", 6, "max_size of the benchmark instance's tender (with -pool)")
+	fs.IntVar(&o.wide, "wide", 0, "instead of the examples, write a benchmark instance of -profiles profiles and -collaborations events, with the first tender widened to about this many candidates")
+	fs.IntVar(&o.maxSize, "max-size", 6, "max_size of the benchmark instance's tender (with -pool or -wide)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,6 +62,10 @@ func run(args []string) error {
 
 	if o.pool > 0 {
 		return writePool(o)
+	}
+	if o.wide > 0 {
+		in := synth.Wide(o.seed, o.profiles, o.collaborations, o.wide, o.maxSize)
+		return writeInstance(o.out, "wide", in.Tender, in.Profiles, in.Collaborations)
 	}
 	ps := synth.Profiles(o.seed, o.profiles)
 	cs := synth.Collaborations(o.seed, ps, o.collaborations)
@@ -99,6 +105,12 @@ func writePool(o options) error {
 	t.MaxSize = o.maxSize
 	ps := synth.Pool(o.seed, t, o.pool)
 	cs := synth.Collaborations(o.seed, ps, o.pool/2)
+	return writeInstance(o.out, "pool", t, ps, cs)
+}
+
+// writeInstance writes a benchmark instance into dir: <prefix>-tender.json,
+// <prefix>-profiles.ndjson and <prefix>-collaborations.ndjson.
+func writeInstance(dir, prefix string, t profiles.Tender, ps []profiles.Profile, cs []profiles.Collaboration) error {
 	td, err := pretty(t)
 	if err != nil {
 		return err
@@ -111,11 +123,11 @@ func writePool(o options) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for name, data := range map[string][]byte{"pool-tender.json": td, "pool-profiles.ndjson": pd, "pool-collaborations.ndjson": cd} {
-		if err := os.WriteFile(filepath.Join(o.out, name), data, 0o644); err != nil {
+	for name, data := range map[string][]byte{"-tender.json": td, "-profiles.ndjson": pd, "-collaborations.ndjson": cd} {
+		if err := os.WriteFile(filepath.Join(dir, prefix+name), data, 0o644); err != nil {
 			return err
 		}
 	}
