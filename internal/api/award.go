@@ -125,14 +125,8 @@ func (h *handlers) postAward(c *gin.Context) {
 	if !ok {
 		return
 	}
-	b, err := body(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req awardRequest
-	if err := profiles.DecodeJSON(b, &req); err != nil {
-		fail(c, err)
+	if !decodeBody(c, &req) {
 		return
 	}
 	invalid := func(field, msg string) {

@@ -113,6 +113,20 @@ func body(c *gin.Context) ([]byte, error) {
 	return b, nil
 }
 
+// decodeBody reads the request body into v with the strict decoder
+// (profiles.DecodeJSON); on failure the response is written and ok is false.
+func decodeBody(c *gin.Context, v any) (ok bool) {
+	b, err := body(c)
+	if err == nil {
+		err = profiles.DecodeJSON(b, v)
+	}
+	if err != nil {
+		fail(c, err)
+		return false
+	}
+	return true
+}
+
 // tenderBody decodes the request body as a tender; on failure the response is
 // written and ok is false.
 func (h *handlers) tenderBody(c *gin.Context) (t profiles.Tender, ok bool) {

@@ -87,16 +87,10 @@ func (h *handlers) addIdea(c *gin.Context) {
 	if !ok {
 		return
 	}
-	b, err := body(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req struct {
 		Text string `json:"text" text:"multiline"`
 	}
-	if err := profiles.DecodeJSON(b, &req); err != nil {
-		fail(c, err)
+	if !decodeBody(c, &req) {
 		return
 	}
 	if fe := ideaTextError("text", req.Text); fe != nil {
@@ -152,17 +146,11 @@ func (h *handlers) verifyIdea(c *gin.Context) {
 	if !ok {
 		return
 	}
-	b, err := body(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req struct {
 		Receipt string `json:"receipt"`
 		Text    string `json:"text" text:"multiline"`
 	}
-	if err := profiles.DecodeJSON(b, &req); err != nil {
-		fail(c, err)
+	if !decodeBody(c, &req) {
 		return
 	}
 	var errs []profiles.FieldError

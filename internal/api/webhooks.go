@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/webhook"
 )
@@ -67,16 +66,10 @@ func (h *handlers) putWebhook(c *gin.Context) {
 	if !ok {
 		return
 	}
-	b, err := body(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req struct {
 		URL string `json:"url"`
 	}
-	if err := profiles.DecodeJSON(b, &req); err != nil {
-		fail(c, err)
+	if !decodeBody(c, &req) {
 		return
 	}
 	ctx := c.Request.Context()

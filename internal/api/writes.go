@@ -302,16 +302,10 @@ func (h *handlers) scoreCoalition(c *gin.Context) {
 	if !validID(c) {
 		return
 	}
-	b, err := body(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req struct {
 		Members []string `json:"members"`
 	}
-	if err := profiles.DecodeJSON(b, &req); err != nil {
-		fail(c, err)
+	if !decodeBody(c, &req) {
 		return
 	}
 	if err := checkMembers(req.Members); err != nil {
