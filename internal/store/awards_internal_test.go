@@ -2,43 +2,10 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
-
-	"samenspel/config"
-	"samenspel/internal/profiles"
 )
-
-// stepOf is the index of the migration that holds marker.
-func stepOf(t *testing.T, marker string) int {
-	t.Helper()
-	for i, m := range migrations {
-		if strings.Contains(m, marker) {
-			return i
-		}
-	}
-	t.Fatalf("no migration holds %q", marker)
-	return -1
-}
-
-func openInternal(t *testing.T, dir string) *Store {
-	t.Helper()
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Open(context.Background(), dir, tax)
-	if err != nil {
-		t.Fatalf("Open() = %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // TestAwardAndIdeaStepsUpgrade: a store made before awards and ideas existed, with
 // a profile and a tender, upgrades to one where both work; and the two steps run
@@ -49,23 +16,10 @@ func TestAwardAndIdeaStepsUpgrade(t *testing.T) {
 	if ideas := stepOf(t, "CREATE TABLE IF NOT EXISTS ideas"); ideas != step+1 {
 		t.Fatalf("the ideas' step is %d, want the one after the awards' (%d)", ideas, step+1)
 	}
-	dir := t.TempDir()
-	db, err := sql.Open("sqlite", filepath.Join(dir, fileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := append([]string{`CREATE TABLE schema_version (version INTEGER NOT NULL)`}, migrations[:step]...)
-	old = append(old, `INSERT INTO schema_version (version) VALUES (`+strconv.Itoa(step)+`)`,
+	dir, _ := storeBefore(t, "CREATE TABLE IF NOT EXISTS awards",
 		`INSERT INTO profiles (id, kind, size, doc) VALUES ('a', 'residents_group', 'small', '{"id":"a","name":"A","kind":"residents_group","size":"small","areas":["WK034412"],"instruments":{"meals":1}}'),
 			('b', 'welfare', 'large', '{"id":"b","name":"B","kind":"welfare","size":"large","areas":["WK034412"],"instruments":{"home_visits":1}}')`,
 		`INSERT INTO tenders (id, owner, created, updated, doc) VALUES ('t', 'tok_owner', '2026-01-01T00:00:00.000000000Z', '2026-01-01T00:00:00.000000000Z', '{"id":"t"}')`)
-	for _, q := range old {
-		if _, err := db.Exec(q); err != nil {
-			db.Close()
-			t.Fatalf("make a store of schema version %d: %v", step, err)
-		}
-	}
-	db.Close()
 
 	ctx := context.Background()
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
@@ -82,15 +36,7 @@ func TestAwardAndIdeaStepsUpgrade(t *testing.T) {
 
 	// Wind the version back to before both steps: they run again, and keep what
 	// they hold.
-	db, err = sql.Open("sqlite", filepath.Join(dir, fileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = db.Exec(`UPDATE schema_version SET version = ` + strconv.Itoa(step))
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	windBack(t, dir, step)
 	s = openInternal(t, dir)
 	if got, err := s.Award(ctx, "t"); err != nil || len(got.Members) != 2 {
 		t.Errorf("Award(t) after the steps ran again = %+v, %v; want the award", got, err)

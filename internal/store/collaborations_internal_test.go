@@ -2,15 +2,10 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
-	"samenspel/config"
 	"samenspel/internal/profiles"
 )
 
@@ -20,41 +15,10 @@ import (
 // counted event. The old store is built from the steps before the one that added
 // states, wherever that step stands.
 func TestEventsBeforeClaimsCount(t *testing.T) {
-	step := -1
-	for i, m := range migrations {
-		if strings.Contains(m, "CREATE TABLE IF NOT EXISTS collaboration_states") {
-			step = i
-		}
-	}
-	if step < 0 {
-		t.Fatal("no migration makes collaboration_states")
-	}
-	dir := t.TempDir()
-	db, err := sql.Open("sqlite", filepath.Join(dir, fileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := append([]string{`CREATE TABLE schema_version (version INTEGER NOT NULL)`}, migrations[:step]...)
-	old = append(old, `INSERT INTO schema_version (version) VALUES (`+strconv.Itoa(step)+`)`,
+	dir, _ := storeBefore(t, "CREATE TABLE IF NOT EXISTS collaboration_states",
 		`INSERT INTO collaborations (a, b, outcome, at) VALUES ('a', 'b', 'positive', '2026-03-01'), ('b', 'a', 'positive', '2026-03-01'), ('a', 'c', 'negative', '2099-01-01')`)
-	for _, q := range old {
-		if _, err := db.Exec(q); err != nil {
-			db.Close()
-			t.Fatalf("make a store of schema version %d: %v", step, err)
-		}
-	}
-	db.Close()
-
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	s, err := Open(ctx, dir, tax)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openInternal(t, dir)
 	if got, err := s.Collaborations(ctx); err != nil || len(got) != 3 || got[1].A != "b" {
 		t.Errorf("Collaborations() after upgrading = %v, %v; want the 3 old events, in order", got, err)
 	}
