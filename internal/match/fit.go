@@ -377,7 +377,7 @@ func (f *fitter) bestWith(in *instance, x, budget int, seeds []found) withRun {
 	s.node(1, list)
 	stopped, bound := s.stopped, s.unexplored
 	if stopped && !s.ended && len(s.top.items) > 0 {
-		s.improveWith(x, total-s.budget)
+		s.improveKeeping(x, total-s.budget)
 	}
 	f.account(s, stopped)
 	r := withRun{exact: !stopped}
@@ -410,36 +410,6 @@ func (s *searcher) seedWith(x int, seeds []found) {
 		}
 		for i := range f.members {
 			try(insertSorted(slices.Delete(slices.Clone(f.members), i, i+1), x))
-		}
-	}
-}
-
-// improveWith is improve (lns.go) for the coalitions that include x: the repairs
-// free up to maxFreed of the other members, never x.
-func (s *searcher) improveWith(x, budget int) {
-	limit := s.work + budget
-	done := map[string]bool{}
-	all := make([]item, 0, len(s.pool))
-	for starts := 0; starts < maxStarts; starts++ {
-		var start []int
-		for _, f := range s.top.items {
-			if k := key(f.members); !done[k] {
-				done[k] = true
-				start = f.members
-				break
-			}
-		}
-		if start == nil {
-			return
-		}
-		others := slices.DeleteFunc(slices.Clone(start), func(m int) bool { return m == x })
-		for freed := 1; freed <= min(maxFreed, len(others)); freed++ {
-			for _, kept := range subsetsWithout(others, freed) {
-				if s.work >= limit || s.ended {
-					return
-				}
-				s.repair(append([]int{x}, kept...), len(start), all, min(repairBudget, limit-s.work))
-			}
 		}
 	}
 }

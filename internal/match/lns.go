@@ -28,7 +28,12 @@ const (
 // improve runs repairs around the best coalitions, best first, until every coalition
 // in the top list has been repaired or the budget (candidate evaluations) is spent.
 // It reports whether it spent its budget.
-func (s *searcher) improve(budget int) bool {
+func (s *searcher) improve(budget int) bool { return s.improveKeeping(-1, budget) }
+
+// improveKeeping is improve where, when keep ≥ 0, no repair frees keep: the
+// search for the coalitions that include it (fit.go) frees up to maxFreed of the
+// other members.
+func (s *searcher) improveKeeping(keep, budget int) bool {
 	limit := s.work + budget
 	done := map[string]bool{}
 	all := make([]item, 0, len(s.pool))
@@ -44,10 +49,18 @@ func (s *searcher) improve(budget int) bool {
 		if start == nil {
 			break
 		}
-		for freed := 1; freed <= min(maxFreed, len(start)-1); freed++ {
-			for _, kept := range subsetsWithout(start, freed) {
+		others, fixed, most := start, []int(nil), len(start)-1
+		if keep >= 0 {
+			others = slices.DeleteFunc(slices.Clone(start), func(m int) bool { return m == keep })
+			fixed, most = []int{keep}, len(others)
+		}
+		for freed := 1; freed <= min(maxFreed, most); freed++ {
+			for _, kept := range subsetsWithout(others, freed) {
 				if s.work >= limit || s.ended {
 					return true
+				}
+				if fixed != nil {
+					kept = append(slices.Clone(fixed), kept...)
 				}
 				s.repair(kept, len(start), all, min(repairBudget, limit-s.work))
 			}
