@@ -189,5 +189,19 @@ func (e *env) pagePaths() []string {
 	for _, p := range e.profiles[:12] {
 		paths = append(paths, "/profiles/"+p.ID)
 	}
-	return paths
+	return append(paths, fitPaths...)
+}
+
+// fitPaths are fit pages (why (not) this partner) of the example data, one of
+// each kind of answer: a candidate with its best coalition, the coalitions above
+// it (a free rider, one that makes others free riders) and changes; one that is a
+// free rider in every coalition that keeps the rules; one that offers nothing
+// needed; one outside the tender's areas; and one whose search ends on its budget
+// (a warning).
+var fitPaths = []string{
+	"/tenders/eenzaamheid-ouderen-overvecht-2026/fit/stichting-welzijn-utrecht",
+	"/tenders/schulden-jonge-gezinnen-kanaleneiland-2026/fit/stichting-maatjeswerk-utrecht",
+	"/tenders/veilig-rond-scholen-noordwest-2027/fit/zorgcentrum-ondiep",
+	"/tenders/eenzaamheid-ouderen-overvecht-2026/fit/zorgcentrum-ondiep",
+	"/tenders/energiearmoede-utrecht-2027/fit/buurtfonds-ondiep",
 }

@@ -230,6 +230,10 @@ type profileData struct {
 	Manage, Confirmed bool
 	ID                string
 	Inbox             inboxView
+	// Fits link the fit pages of the tenders where the partner's fit matters to
+	// the visitor (fit.go): for the partner itself, the open tenders in its areas;
+	// for a tender's owner, its own open tenders.
+	Fits []fitLink
 }
 
 // note is one of a profile's private notes.
@@ -282,6 +286,10 @@ func (s *Site) profile(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
+	}
+	if d.Fits, err = s.profileFits(c.Request.Context(), l, v, p, d.Own); err != nil {
+		s.fail(c, err)
+		return
 	}
 	if d.Contact != nil || d.Private != nil || d.Own {
 		c.Header("Cache-Control", "no-store")

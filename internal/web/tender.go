@@ -55,6 +55,9 @@ type tenderData struct {
 	// back; "" when there is nothing more (or less) to show.
 	More, Fewer string
 	Interest    interestView
+	// OwnFit is the signed-in partner's own fit page ("Waarom (niet) wij?"), ""
+	// for other visitors.
+	OwnFit, OwnName string
 }
 
 // interestView is the tender page's part on interest: a signed-in partner may
@@ -70,19 +73,24 @@ type interestView struct {
 	Closed bool
 }
 
-type partnerRef struct{ ID, Name string }
+// partnerRef is a partner by name; Fit, when set, is its fit page for the tender.
+type partnerRef struct{ ID, Name, Fit string }
 
 type coalitionView struct {
-	Rank                int
-	Score               string // points out of 100
-	Coverage, Diversity string
-	Trust, Inclusion    string
-	Lead                string // the lead's name; "" when no member can lead
-	Members             []memberView
-	Gaps, Warnings      []string
-	Split               bool // the bars are split into the four parts
-	BudgetShown         bool
-	TotalBudget         string
+	Rank int
+	// Heading, Anchor (its id) and Caption (of the members' table) name the
+	// coalition where it is shown: "Coalitie 2: score 84 van 100" on the tender
+	// page, the partner's best coalition on the fit page.
+	Heading, Anchor, Caption string
+	Score                    string // points out of 100
+	Coverage, Diversity      string
+	Trust, Inclusion         string
+	Lead                     string // the lead's name; "" when no member can lead
+	Members                  []memberView
+	Gaps, Warnings           []string
+	Split                    bool // the bars are split into the four parts
+	BudgetShown              bool
+	TotalBudget              string
 }
 
 type memberView struct {
@@ -141,6 +149,15 @@ func (s *Site) tender(c *gin.Context) {
 	if err == nil {
 		d.Interest, err = s.interestView(c, rec)
 	}
+	if v := s.visitor(c); err == nil && v.ActAsPartner() == nil {
+		var p store.ProfileRecord
+		switch p, err = s.d.Store.GetProfileRecord(ctx, v.Profile); {
+		case err == nil:
+			d.OwnFit, d.OwnName = fitURL(id, v.Profile), publicRecord(p).Name
+		case errors.Is(err, store.ErrNotFound): // its profile is gone: no fit to show
+			err = nil
+		}
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -190,7 +207,7 @@ func (s *Site) interestView(c *gin.Context, rec store.TenderRecord) (interestVie
 			if err != nil {
 				return iv, err
 			}
-			iv.Interested = append(iv.Interested, partnerRef{ID: id, Name: publicRecord(p).Name})
+			iv.Interested = append(iv.Interested, partnerRef{ID: id, Name: publicRecord(p).Name, Fit: fitURL(rec.Tender.ID, id)})
 		}
 	}
 	return iv, nil
@@ -276,6 +293,8 @@ func (s *Site) tenderView(ctx context.Context, l Lang, rec store.TenderRecord, r
 	}
 	for _, co := range coalitions {
 		v := s.coalitionView(l, tn, co, members)
+		v.Heading, v.Anchor = t(l, "coalition.title", co.Rank, v.Score), "coalition-"+strconv.Itoa(co.Rank)
+		v.Caption = t(l, "coalition.members", co.Rank)
 		for i, m := range co.Members {
 			if v.Members[i].Alternatives, v.Members[i].MoreAlternatives, err = s.alternatives(ctx, l, m.Alternatives); err != nil {
 				return d, err

@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/gazetteer"
+	"samenspel/internal/match"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
@@ -32,10 +33,12 @@ type Store interface {
 	SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error)
 }
 
-// Suggester answers a stored tender with the suggestions JSON of SPEC §6;
-// *suggest.Service implements it.
+// Suggester answers a stored tender with the suggestions JSON of SPEC §6, and why
+// (not) a partner (Fit, the API's fit route's computation: heavy, bounded, refused
+// with suggest.ErrBusy when too many run); *suggest.Service implements it.
 type Suggester interface {
 	ForTender(ctx context.Context, r suggest.Request) ([]byte, error)
+	Fit(ctx context.Context, tender, profile string) (match.FitResult, error)
 }
 
 // Areas names CBS area codes for people ("Zuilen, Noordwest") and finds them by
@@ -115,7 +118,8 @@ var pageFiles = map[string][]string{
 	"home":       {"home.html"},
 	"partners":   {"partners.html"},
 	"profile":    {"profile.html"},
-	"tender":     {"tender.html"},
+	"tender":     {"tender.html", "coalition.html"},
+	"fit":        {"fit.html", "coalition.html"},
 	"error":      {"error.html"},
 	"signin":     {"signin.html"},
 	"register":   {"register.html", "profileform.html", "fields.html"},
@@ -171,6 +175,7 @@ func (s *Site) Mount(r gin.IRoutes) {
 	get("/partners", s.partners)
 	get("/profiles/:id", s.profile)
 	get("/tenders/:id", s.tender)
+	get("/tenders/:id/fit/:profile", s.fit)
 	get("/assets/:version/*file", s.asset)
 	if s.d.Sessions == nil {
 		return
