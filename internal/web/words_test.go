@@ -68,7 +68,14 @@ func TestWarningsInWords(t *testing.T) {
 // list, and for a format that starts with the search's reason, each reason.
 func engineWarnings(t *testing.T) []string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "../match/suggest.go", nil, 0)
+	return engineWarningsOf(t, "../match/suggest.go")
+}
+
+// engineWarningsOf is engineWarnings of one source file of the engine; a warning
+// written as why+": ..." is the format "%s: ..." of each reason.
+func engineWarningsOf(t *testing.T, file string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +84,14 @@ func engineWarnings(t *testing.T) []string {
 		if call, ok := e.(*ast.CallExpr); ok {
 			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Sprintf" {
 				e = call.Args[0]
+			}
+		}
+		if bin, ok := e.(*ast.BinaryExpr); ok && bin.Op == token.ADD {
+			if id, ok := bin.X.(*ast.Ident); ok && id.Name == "why" {
+				if lit, ok := bin.Y.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					s, err := strconv.Unquote(lit.Value)
+					return "%s" + s, err == nil
+				}
 			}
 		}
 		if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
