@@ -74,7 +74,9 @@ func TestRegisterAndSignInInBrowser(t *testing.T) {
 
 // TestTenderOwnerInBrowser: a tender owner signs in with its token, puts out a
 // tender through the form and opens its coalitions; a partner signed in in another
-// browser expresses interest; the owner sees it on the tender's page.
+// browser expresses interest and opens why (not) it fits ("Waarom (niet) wij?");
+// the owner sees the interest on the tender's page and opens the partner's fit
+// from there. Each fit page passes axe and does not scroll sideways at 390 px.
 func TestTenderOwnerInBrowser(t *testing.T) {
 	base := serveExamples(t) // in a temporary directory, over its store "d"
 	owner, _, err := runMatcher(t, "token", "create", "--role", "tender_owner", "--name", "Gemeente Utrecht", "--data", "d")
@@ -121,8 +123,32 @@ func TestTenderOwnerInBrowser(t *testing.T) {
 	if !strings.Contains(p.Text(""), "U hebt interesse getoond") {
 		t.Errorf("the partner is not told its interest was recorded:\n%s", p.Text(""))
 	}
+	// Why (not) us: the partner opens its own fit from the tender page, on the
+	// phone's width.
+	if st := p.Follow("Bekijk het antwoord voor Zorgcentrum Ondiep"); st != 200 {
+		t.Fatalf("the partner's own fit page = %d", st)
+	}
+	if text := p.Text(""); !strings.HasPrefix(p.Path(), tender+"/fit/zorgcentrum-ondiep") ||
+		!strings.Contains(text, "Waarom (niet) Zorgcentrum Ondiep?") || !strings.Contains(text, "Dit is het antwoord voor uw eigen organisatie.") ||
+		!strings.Contains(text, "Wat Zorgcentrum Ondiep aan het eigen aanbod kan veranderen") {
+		t.Errorf("the partner's fit page at %s does not say its fit in words:\n%s", p.Path(), text)
+	}
+	p.CheckPage("fit-own")
+
 	b.Go(base + tender)
 	if !strings.Contains(b.Text(""), "Wie interesse toonde") || !strings.Contains(b.Text(""), "Zorgcentrum Ondiep") {
 		t.Errorf("the owner does not see who expressed interest:\n%s", b.Text(""))
 	}
+	// The owner asks why (not) the interested partner, on the desktop and the
+	// phone's width; the page shows no contact of any partner.
+	if st := b.Follow("Waarom (niet) Zorgcentrum Ondiep?"); st != 200 {
+		t.Fatalf("the owner's fit page of the interested partner = %d", st)
+	}
+	if text := b.Text(""); !strings.Contains(text, "In aanmerking?") || strings.Contains(text, "@example.org") {
+		t.Errorf("the owner's fit page does not say the fit, or shows a contact:\n%s", text)
+	}
+	b.CheckPage("fit-owner")
+	b.SetWidth(390)
+	b.Go(base + b.Path())
+	b.CheckPage("fit-owner")
 }

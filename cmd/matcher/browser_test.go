@@ -32,6 +32,9 @@ func TestPagesInBrowser(t *testing.T) {
 		{"tender", "/tenders/" + browserTender, "Veiligheid rond scholen in Noordwest"},
 		// A tender whose coalitions name alternatives (SPEC §6, variants).
 		{"tender-alternatives", "/tenders/eenzaamheid-ouderen-overvecht-2026", "Even goed op deze plek:"},
+		// Why (not) this partner, with its best coalition, the coalitions above it
+		// and the changes to its offer (SPEC §6).
+		{"fit", "/tenders/eenzaamheid-ouderen-overvecht-2026/fit/stichting-welzijn-utrecht", "De beste coalitie met Stichting Welzijn Utrecht"},
 	}
 	for _, width := range []int{1280, 390} {
 		b.SetWidth(width)
