@@ -36,6 +36,14 @@ type Outcome struct {
 // The answer is stored whole or not at all: a run cancelled in the middle leaves
 // the tender with its old answer or its new one. Its search is bounded as every
 // search is (match.DefaultEffort) and stops when ctx ends.
+//
+// Unless a newer run answered the tender, it also warms the answer of the tender's
+// page (PageRequest, with variants) in the cache under the key ForTender reads for
+// the same inputs: computed when the cache does not hold it yet (the inputs changed,
+// or the cache was emptied by a restart), left as it is otherwise. That answer is
+// not stored, only cached: a replica whose cache is its own memory computes it
+// again after a restart, which a shared cache (Redis) spares. A warm that fails or
+// is stopped leaves the tender's default answer as it is, and the page computes.
 func (s *Service) Recompute(ctx context.Context, tender string, run int64, full bool) (Outcome, error) {
 	r := defaultRequest(tender)
 	v, err := s.store.Versions(ctx)
@@ -60,6 +68,7 @@ func (s *Service) Recompute(ctx context.Context, tender string, run int64, full 
 			if err := json.Unmarshal(body, &res); err != nil {
 				return Outcome{}, fmt.Errorf("suggest: stored answer of tender %q: %w", tender, err)
 			}
+			s.warmPage(ctx, tender, v, in, digest)
 			return Outcome{Skipped: true, Result: res, Inclusive: inclusive(res, in)}, nil
 		case err != nil && !errors.Is(err, store.ErrNotFound):
 			return Outcome{}, err
@@ -86,8 +95,33 @@ func (s *Service) Recompute(ctx context.Context, tender string, run int64, full 
 		if err := s.cache.Set(ctx, cacheKey(r, digest), body); err != nil && s.obs != nil {
 			s.obs.CacheError()
 		}
+		s.warmPage(ctx, tender, v, in, digest)
 	}
 	return out, nil
+}
+
+// warmPage puts the answer of the tender's page (PageRequest) for inputs in, whose
+// digest is digest, in the cache when it is not there yet. A cache that fails or a
+// search that was stopped warms nothing: the page then computes, as it would have.
+func (s *Service) warmPage(ctx context.Context, tender string, v store.Versions, in *inputs, digest string) {
+	r := PageRequest(tender)
+	key := cacheKey(r, digest)
+	if _, ok, err := s.cache.Get(ctx, key); err != nil || ok {
+		if err != nil && s.obs != nil {
+			s.obs.CacheError()
+		}
+		return
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	res, body, err := s.compute(ctx, r, v, in)
+	if err != nil || res.Interrupted {
+		return
+	}
+	if err := s.cache.Set(ctx, key, body); err != nil && s.obs != nil {
+		s.obs.CacheError()
+	}
 }
 
 // inclusive returns the members of res's coalitions that are small or new

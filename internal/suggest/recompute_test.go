@@ -21,18 +21,20 @@ func TestRecomputeSkipsUnchangedInputs(t *testing.T) {
 		wantSkipped  bool
 		wantComputes int64
 	}{
-		{"first run", nil, 1, false, false, 1},
-		{"nothing changed", nil, 2, false, true, 1},
-		{"full", nil, 3, true, false, 2},
+		// Each computation of the default answer warms the page's answer too,
+		// unless the cache holds it for the same inputs already.
+		{"first run", nil, 1, false, false, 2},
+		{"nothing changed", nil, 2, false, true, 2},
+		{"full", nil, 3, true, false, 3},
 		{"a candidate changed", func() error {
 			p := ps[0]
 			p.Description = "Nu ook op zaterdag"
 			return st.PutProfile(ctx, p)
-		}, 4, false, false, 3},
+		}, 4, false, false, 5},
 		{"a partner far away changed", func() error {
 			return st.CreateProfile(ctx, profiles.Profile{ID: "elders-in-amsterdam", Name: "Elders", Kind: "welfare", Size: "small",
 				Areas: []string{"GM0363"}, Instruments: map[string]float64{tn.Needs[0].Instrument: 1}, Themes: []string{}})
-		}, 5, false, true, 3},
+		}, 5, false, true, 5},
 	}
 	for _, s := range steps {
 		if s.write != nil {
@@ -85,7 +87,8 @@ func TestForTenderServesRecomputedAnswer(t *testing.T) {
 	if _, err := nightly.Recompute(ctx, tn.ID, 1, false); err != nil {
 		t.Fatal(err)
 	}
-	if b, err := nightly.ForTender(ctx, Request{Tender: tn.ID, Top: match.DefaultTop}); err != nil || nightly.computes.Load() != 1 {
+	// The run computed two answers: the default, and the page's (variants).
+	if b, err := nightly.ForTender(ctx, Request{Tender: tn.ID, Top: match.DefaultTop}); err != nil || nightly.computes.Load() != 2 {
 		t.Fatalf("ForTender() on the replica that recomputed: %d computations, %v; want the cached answer", nightly.computes.Load(), err)
 	} else if len(result(t, b).Coalitions) == 0 {
 		t.Fatal("ForTender() on the replica that recomputed: no coalitions")
@@ -110,5 +113,70 @@ func TestForTenderServesRecomputedAnswer(t *testing.T) {
 	again := New(st, cache.NewMemory(100, time.Hour), nil)
 	if _, err := again.ForTender(ctx, Request{Tender: tn.ID, Top: match.DefaultTop}); err != nil || again.computes.Load() != 1 {
 		t.Errorf("ForTender() after a candidate was deleted: %d computations, %v; want 1: the stored answer is stale", again.computes.Load(), err)
+	}
+}
+
+// TestRecomputeWarmsThePage: after the nightly run the tender page's answer
+// (PageRequest, with variants) is served from the cache without a computation,
+// the same answer the page would compute; after a restart (a cache of its own,
+// empty) an unchanged tender's run, though skipped, warms it again; a newer run's
+// tender is left alone.
+func TestRecomputeWarmsThePage(t *testing.T) {
+	ctx := context.Background()
+	st, _, tn, ps := setup(t)
+	answers := cache.NewMemory(100, time.Hour)
+	nightly := New(st, answers, nil)
+	if _, err := nightly.Recompute(ctx, tn.ID, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	page := New(st, answers, nil) // the API's service: the same cache, nothing remembered
+	b, err := page.ForTender(ctx, PageRequest(tn.ID))
+	if err != nil || page.computes.Load() != 0 {
+		t.Fatalf("the page's answer after the run: %d computations, %v; want it from the cache", page.computes.Load(), err)
+	}
+	want, err := New(st, cache.NewMemory(100, time.Hour), nil).ForTender(ctx, PageRequest(tn.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != string(want) {
+		t.Errorf("the warmed page answer differs from the one the page computes:\n%s\n%s", b, want)
+	}
+	if res := result(t, b); len(res.Coalitions) == 0 {
+		t.Errorf("the warmed page answer has no coalitions")
+	}
+
+	// A restart: the store keeps the default answer, the new cache nothing. The
+	// run skips the unchanged tender and warms the page again.
+	restarted := cache.NewMemory(100, time.Hour)
+	run2 := New(st, restarted, nil)
+	out, err := run2.Recompute(ctx, tn.ID, 2, false)
+	if err != nil || !out.Skipped || run2.computes.Load() != 1 {
+		t.Fatalf("the run after a restart: skipped %t, %d computations, %v; want skipped with the page warmed", out.Skipped, run2.computes.Load(), err)
+	}
+	after := New(st, restarted, nil)
+	if _, err := after.ForTender(ctx, PageRequest(tn.ID)); err != nil || after.computes.Load() != 0 {
+		t.Errorf("the page's answer after the run that followed a restart: %d computations, %v; want none", after.computes.Load(), err)
+	}
+
+	// A changed candidate: the run computes both answers, and the page reads the new one.
+	p := ps[0]
+	p.Description = "Nu ook op zondag"
+	if err := st.PutProfile(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	run3 := New(st, restarted, nil)
+	if out, err := run3.Recompute(ctx, tn.ID, 3, false); err != nil || out.Skipped || run3.computes.Load() != 2 {
+		t.Fatalf("the run after a change: skipped %t, %d computations, %v; want both answers computed", out.Skipped, run3.computes.Load(), err)
+	}
+	fresh := New(st, restarted, nil)
+	if _, err := fresh.ForTender(ctx, PageRequest(tn.ID)); err != nil || fresh.computes.Load() != 0 {
+		t.Errorf("the page's answer after the run that followed a change: %d computations, %v; want none", fresh.computes.Load(), err)
+	}
+
+	// A late run that a newer one fenced warms nothing.
+	cold := cache.NewMemory(100, time.Hour)
+	late := New(st, cold, nil)
+	if out, err := late.Recompute(ctx, tn.ID, 1, true); err != nil || !out.Fenced || late.computes.Load() != 1 {
+		t.Errorf("a fenced run: fenced %t, %d computations, %v; want fenced, the default answer computed only", out.Fenced, late.computes.Load(), err)
 	}
 }

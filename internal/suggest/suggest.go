@@ -256,6 +256,14 @@ func defaultRequest(tender string) Request {
 	return Request{Tender: tender, Top: match.DefaultTop}
 }
 
+// PageRequest is the request of a tender's page (internal/web): the default top
+// with variants (SPEC §6). The nightly recompute warms its answer in the cache
+// beside the stored default answer (Recompute), so that the first view of a tender
+// page after a run costs no computation.
+func PageRequest(tender string) Request {
+	return Request{Tender: tender, Top: match.DefaultTop, Variants: true}
+}
+
 // stored returns the recomputed answer the store keeps for r, when r is the
 // default request and the answer was computed from inputs with digest. A store that
 // fails is no outage: the caller computes.

@@ -20,13 +20,11 @@ import (
 // The tender page: the tender, and its suggested coalitions explained member by
 // member.
 
-// Coalitions the page shows: the first few of the answer with variants (SPEC §6:
-// coalitions that only swap partners for others that do as well are shown once,
-// each such partner with who could take its seat), all of it on request.
-const (
-	shownCoalitions = 5
-	allCoalitions   = match.DefaultTop
-)
+// Coalitions the page shows: the first few of the answer with variants
+// (suggest.PageRequest; SPEC §6: coalitions that only swap partners for others
+// that do as well are shown once, each such partner with who could take its seat),
+// all of it on request.
+const shownCoalitions = 5
 
 // shownAlternatives is how many of a member's alternatives the page names; the
 // others it counts.
@@ -130,7 +128,7 @@ func (s *Site) tender(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	b, err := s.d.Suggest.ForTender(ctx, suggest.Request{Tender: id, Top: allCoalitions, Variants: true})
+	b, err := s.d.Suggest.ForTender(ctx, suggest.PageRequest(id)) // all of match.DefaultTop, with variants
 	if err != nil {
 		s.fail(c, err)
 		return

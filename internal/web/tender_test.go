@@ -7,8 +7,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"samenspel/internal/cache"
 	"samenspel/internal/match"
 	"samenspel/internal/suggest"
 )
@@ -205,5 +208,52 @@ func TestAlternativesInWords(t *testing.T) {
 		if got := words(tc.lang, tc.ids); got != tc.want {
 			t.Errorf("alternatives(%s, %v) = %q, want %q", tc.lang, tc.ids, got, tc.want)
 		}
+	}
+}
+
+// cacheCount counts the suggestion cache's hits and misses (suggest.Observer).
+type cacheCount struct {
+	mu           sync.Mutex
+	hits, misses int
+}
+
+func (c *cacheCount) SuggestionCache(hit bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if hit {
+		c.hits++
+	} else {
+		c.misses++
+	}
+}
+
+func (c *cacheCount) CacheError() {}
+
+// TestTenderPageAfterRecompute: after the nightly recompute of a tender, its page
+// (the answer with variants) is served from the cache the run warmed: no miss, so
+// no computation, on the first view.
+func TestTenderPageAfterRecompute(t *testing.T) {
+	e := newEnv(t, testAreas)
+	ctx := context.Background()
+	answers := cache.NewMemory(100, time.Hour)
+	obs := &cacheCount{}
+	e.site.d.Suggest = suggest.New(e.st, answers, obs) // the API's service
+	nightly := suggest.New(e.st, answers, nil)         // the run's own, on the same cache
+	const id = "eenzaamheid-ouderen-overvecht-2026"
+	if _, err := nightly.Recompute(ctx, id, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	if a := e.inLang("/tenders/"+id, NL); a.status != 200 || !strings.Contains(a.body, "Coalitie 1") {
+		t.Fatalf("the tender page after the run = %d", a.status)
+	}
+	if obs.hits != 1 || obs.misses != 0 {
+		t.Errorf("the tender page after the run: %d cache hits, %d misses; want its answer from the cache the run warmed", obs.hits, obs.misses)
+	}
+	// Without the run, the first view misses (and computes): the check above can fail.
+	cold := &cacheCount{}
+	e.site.d.Suggest = suggest.New(e.st, cache.NewMemory(100, time.Hour), cold)
+	e.inLang("/tenders/"+id, NL)
+	if cold.misses != 1 {
+		t.Errorf("the tender page on a cold cache: %d misses, want 1", cold.misses)
 	}
 }
