@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,6 +32,18 @@ import (
 // is (suggest.Service.Fit: a heavy computation, bounded by the request's deadline
 // and the engine's effort, refused with ErrBusy when too many run), and a refusal
 // is the 503 page.
+
+// answerReads bounds the reads a page makes after the engine's answer, which may
+// have come at the request's deadline (afterAnswer).
+const answerReads = 2 * time.Second
+
+// afterAnswer is the context of the reads that name the partners of an answer: an
+// answer that came at the request's deadline (its search stopped there, and it
+// says so) is still shown, so these few reads of the store outlive the deadline,
+// by answerReads at most.
+func afterAnswer(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), answerReads)
+}
 
 // shownFits is how many tenders a profile page links to a fit page.
 const shownFits = 10
@@ -104,7 +117,9 @@ func (s *Site) fit(c *gin.Context) {
 		return
 	}
 	v := s.visitor(c)
-	d, err := s.fitView(ctx, l, rec, publicRecord(prec), res)
+	rctx, cancel := afterAnswer(ctx)
+	defer cancel()
+	d, err := s.fitView(rctx, l, rec, publicRecord(prec), res)
 	if err != nil {
 		s.fail(c, err)
 		return

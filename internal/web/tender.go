@@ -138,6 +138,8 @@ func (s *Site) tender(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	ctx, cancel := afterAnswer(ctx)
+	defer cancel()
 	shown := shownCoalitions
 	all := c.Query("all") == "1"
 	if all {
@@ -145,7 +147,7 @@ func (s *Site) tender(c *gin.Context) {
 	}
 	d, err := s.tenderView(ctx, l, rec, res, shown)
 	if err == nil {
-		d.Interest, err = s.interestView(c, rec)
+		d.Interest, err = s.interestView(ctx, c, rec)
 	}
 	if v := s.visitor(c); err == nil && v.ActAsPartner() == nil {
 		var p store.ProfileRecord
@@ -173,11 +175,10 @@ func (s *Site) tender(c *gin.Context) {
 
 // interestView is what the visitor sees of the interest in tender rec. Who is
 // interested is its owner's to see (SPEC §8): that page no cache keeps.
-func (s *Site) interestView(c *gin.Context, rec store.TenderRecord) (interestView, error) {
+func (s *Site) interestView(ctx context.Context, c *gin.Context, rec store.TenderRecord) (interestView, error) {
 	if s.d.Sessions == nil || s.d.Forms == nil {
 		return interestView{}, nil
 	}
-	ctx := c.Request.Context()
 	v := s.visitor(c)
 	iv := interestView{Shown: true, Owner: v.ownsTender(rec), Closed: rec.Closed}
 	if !v.signedIn() {
