@@ -13,6 +13,11 @@
 // the API. It reads through its own small interfaces (Store, Suggester, Areas) and
 // never imports internal/api's handlers.
 //
+// Why (not) a partner (SPEC §6) has its page, /tenders/{id}/fit/{profile} (fit.go),
+// for whoever the API's fit route answers (anyone: the answer is public fields),
+// linked where it matters to the visitor; its computation is the API's
+// (Suggester.Fit), with the same bounds and refusals.
+//
 // The forms (registration, signing in and out) need sessions and CSRF tokens,
 // which Deps.Sessions brings (internal/web/session); without it the site has no
 // form and every page is anonymous and read-only.
