@@ -4,9 +4,13 @@
 test:
 	go test -race -count=1 ./...
 
+# staticcheck is a tool of the module (go.mod's tool line): no install step, the
+# version go.sum pins. go mod tidy must leave go.mod and go.sum as they are.
 lint:
 	gofmt -l $$(git ls-files '*.go') | (! grep .)
 	go vet ./...
+	go tool staticcheck ./...
+	go mod tidy -diff
 
 bench:
 	go test ./internal/match -run '^$$' -bench . -benchmem

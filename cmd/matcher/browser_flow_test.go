@@ -61,6 +61,21 @@ func TestRegisterAndSignInInBrowser(t *testing.T) {
 		t.Errorf("after an edit of the description the page lacks the new text, the private ideas or the contact:\n%s", page)
 	}
 
+	// A form whose CSRF token no longer holds (an old tab, a session that ended)
+	// is refused with a page that says nothing was saved and how to try again.
+	if st := b.Go(base + profile + "/edit"); st != 200 {
+		t.Fatalf("GET %s/edit = %d", profile, st)
+	}
+	b.Fill("Beschrijving", "Dit mag niet bewaard worden.")
+	browsertest.Eval[int](b, `document.querySelectorAll('input[name=csrf]').forEach(e => { e.value = 'verlopen' }); 0`)
+	if st := b.Submit("Opslaan"); st != 403 || !strings.Contains(b.Text(""), "Dit formulier is verlopen") {
+		t.Errorf("an edit with a stale CSRF token = %d, want the expired-form page:\n%s", st, b.Text(""))
+	}
+	b.CheckPage("form-expired")
+	if b.Go(base + profile); strings.Contains(b.Text(""), "Dit mag niet bewaard worden.") {
+		t.Error("the refused edit was saved")
+	}
+
 	other := browsertest.Start(t, 390)
 	if st := other.Go(base + profile); st != 200 || strings.Contains(other.Text(""), idea) || strings.Contains(other.Text(""), "browser@example.org") {
 		t.Errorf("an anonymous visitor of %s (%d) sees the private ideas or the contact", profile, st)

@@ -48,7 +48,7 @@ func TestPagesSignIn(t *testing.T) {
 		}
 		return string(b)
 	}
-	post := func(path string, form url.Values) *http.Response {
+	post := func(path string, form url.Values) (*http.Response, string) {
 		req, _ := http.NewRequest("POST", base+path, strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Origin", base)
@@ -56,18 +56,21 @@ func TestPagesSignIn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		io.Copy(io.Discard, resp.Body)
+		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		return resp
+		return resp, string(b)
 	}
 	m := csrfField.FindStringSubmatch(page("/signin"))
 	if m == nil {
 		t.Fatal("the sign-in form carries no CSRF token")
 	}
-	if resp := post("/signin", url.Values{"token": {reg.Token}}); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("sign-in without its CSRF token = %d, want 403", resp.StatusCode)
+	// A form without its CSRF token is refused with a page that says, in words,
+	// that nothing was saved and how to try again.
+	if resp, body := post("/signin", url.Values{"token": {reg.Token}}); resp.StatusCode != http.StatusForbidden ||
+		!strings.Contains(body, "Dit formulier is verlopen") || !strings.Contains(body, "Er is niets opgeslagen") {
+		t.Errorf("sign-in without its CSRF token = %d, want 403 with the expired-form page:\n%s", resp.StatusCode, body)
 	}
-	resp = post("/signin", url.Values{"csrf": {m[1]}, "token": {reg.Token}})
+	resp, _ = post("/signin", url.Values{"csrf": {m[1]}, "token": {reg.Token}})
 	if resp.StatusCode != 200 || resp.Request.URL.Path != "/profiles/inlog-test" {
 		t.Fatalf("sign-in = %d at %s, want the partner's own page", resp.StatusCode, resp.Request.URL.Path)
 	}

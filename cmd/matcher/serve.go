@@ -143,7 +143,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	}
 	sessions, err := session.New(session.Options{Tokens: st, Store: session.NewSharedStore(st), TrustedProxies: cfg.TrustedProxies,
 		Refused: func(c *gin.Context) {
-			if !site.ErrorPage(c, http.StatusForbidden) {
+			if !site.FormRefused(c) {
 				c.AbortWithStatus(http.StatusForbidden)
 			}
 		},

@@ -18,9 +18,6 @@ import (
 // (writes.go) records; the routes here settle claims and show a partner the events
 // about it.
 
-// errOwnClaim is the recorder of a claim confirming or disputing it itself.
-var errOwnClaim = auth.ErrOwnClaim
-
 // collaborationView is a stored event as the API shows it.
 type collaborationView struct {
 	ID      int64  `json:"id"`

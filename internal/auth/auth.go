@@ -8,7 +8,6 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -66,6 +65,3 @@ func FromHeader(h string) (string, error) {
 	}
 	return secret, nil
 }
-
-// Equal compares two hashes in constant time.
-func Equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/robfig/cron/v3"
 
+	"samenspel/internal/settings"
 	"samenspel/internal/store"
 )
 
@@ -50,10 +51,6 @@ const (
 // finishTimeout bounds recording a run's result, which is done even when the run's
 // context has ended.
 const finishTimeout = 10 * time.Second
-
-// parser reads schedules as the settings do: five fields, or six with seconds
-// first, or a descriptor (@daily, @every 1h).
-var parser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // RunStore records the runs: *store.Store.
 type RunStore interface {
@@ -167,7 +164,7 @@ func New(o Options) (*Scheduler, error) {
 	if s.ttl == 0 {
 		s.ttl = DefaultLockTTL
 	}
-	s.cron = cron.New(cron.WithLocation(s.loc), cron.WithParser(parser),
+	s.cron = cron.New(cron.WithLocation(s.loc), cron.WithParser(settings.CronParser()),
 		cron.WithLogger(cronLogger{log: s.log, quiet: true}))
 	return s, nil
 }
@@ -178,7 +175,7 @@ func (s *Scheduler) Add(j Job) error {
 	if j.Name == "" || j.Run == nil {
 		return fmt.Errorf("jobs: add %q: a job needs a name and a Run", j.Name)
 	}
-	sched, err := parser.Parse(j.Spec)
+	sched, err := settings.ParseCron(j.Spec)
 	if err != nil {
 		return fmt.Errorf("jobs: add %q: schedule %q: %w", j.Name, j.Spec, err)
 	}

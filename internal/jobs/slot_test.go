@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"samenspel/internal/settings"
 	"samenspel/internal/store"
 )
 
@@ -34,7 +35,7 @@ func TestSlotOf(t *testing.T) {
 		{"30 2 * * *", "2026-07-01 02:30:00.010", "2026-07-01 02:30:00.000"}, // summer time
 	}
 	for _, tt := range tests {
-		sched, err := parser.Parse(tt.spec)
+		sched, err := settings.ParseCron(tt.spec)
 		if err != nil {
 			t.Fatal(err)
 		}

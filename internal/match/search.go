@@ -500,38 +500,3 @@ func pushTop(top []float64, n int, v float64) int {
 	top[i] = v
 	return n + 1
 }
-
-// topSum is the largest sum of q values taken from the inclusive list (each worth
-// bonus more) and the other list, both descending.
-func topSum(inc, non []float64, q int, bonus float64) float64 {
-	if q <= 0 {
-		return 0
-	}
-	best := math.Inf(-1)
-	var pi float64
-	for a := 0; a <= q && a <= len(inc); a++ {
-		if a > 0 {
-			pi += inc[a-1] + bonus
-		}
-		b := q - a
-		if b > len(non) {
-			continue
-		}
-		var pn float64
-		for _, v := range non[:b] {
-			pn += v
-		}
-		best = math.Max(best, pi+pn)
-	}
-	if math.IsInf(best, -1) {
-		// Fewer than q values in all: the sum of all of them bounds it.
-		best = 0
-		for _, v := range inc {
-			best += v + bonus
-		}
-		for _, v := range non {
-			best += v
-		}
-	}
-	return best
-}

@@ -55,10 +55,11 @@ func AreasOverlap(a, b string) bool { return AreaContains(a, b) || AreaContains(
 
 // AreaParents returns code and every area that contains it, from the code itself up
 // to NL: BU03441205 gives BU03441205, WK034412, GM0344, NL. Stores use it to turn
-// overlap into an exact-match filter.
+// overlap into an exact-match filter. Any other code (not ValidArea) gives the code
+// alone: a store indexes what it is given and never panics on it.
 func AreaParents(code string) []string {
-	if code == CountryArea {
-		return []string{CountryArea}
+	if code == CountryArea || !ValidArea(code) {
+		return []string{code}
 	}
 	digits := code[2:]
 	out := []string{code}

@@ -94,6 +94,16 @@ func TestAreasOverlap(t *testing.T) {
 	}
 }
 
+// TestAreaParentsInvalid: a code that is not an area code is its own only parent,
+// never a panic or a made-up municipality (the stores index what they are given).
+func TestAreaParentsInvalid(t *testing.T) {
+	for _, code := range []string{"", "G", "GM", "GM03", "BU0344", "XX0344", "GM03x4", "nl"} {
+		if diff := cmp.Diff([]string{code}, profiles.AreaParents(code)); diff != "" {
+			t.Errorf("AreaParents(%q) (-want +got):\n%s", code, diff)
+		}
+	}
+}
+
 func TestAreaParents(t *testing.T) {
 	tests := []struct {
 		code string

@@ -104,19 +104,12 @@ const DefaultGiveWay = 20 * time.Millisecond
 // JobName is the job's name in the runs, the metrics and its lock.
 const JobName = "recompute"
 
-// Job is Run as the scheduler's job (internal/jobs: Job.Run), for `matcher serve`'s
-// nightly slot and `matcher recompute`.
-func Job(svc Suggestions, st Store, opts Options) func(ctx context.Context, run store.Run) (store.Run, error) {
-	return func(ctx context.Context, run store.Run) (store.Run, error) {
-		return Run(ctx, svc, st, run, opts)
-	}
-}
-
 // NewSuggestions builds the Suggestions of one run, when the run starts.
 type NewSuggestions func(ctx context.Context) (Suggestions, error)
 
-// JobEach is Job with the Suggestions built afresh by newSvc at the start of each
-// run (FromSnapshot).
+// JobEach is Run as the scheduler's job (internal/jobs: Job.Run), for `matcher
+// serve`'s nightly slot and `matcher recompute`, with the Suggestions built afresh by
+// newSvc at the start of each run (FromSnapshot).
 func JobEach(newSvc NewSuggestions, st Store, opts Options) func(ctx context.Context, run store.Run) (store.Run, error) {
 	return func(ctx context.Context, run store.Run) (store.Run, error) {
 		svc, err := newSvc(ctx)

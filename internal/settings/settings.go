@@ -76,6 +76,10 @@ var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | 
 // ParseCron parses a schedule of the settings (not "off").
 func ParseCron(spec string) (cron.Schedule, error) { return cronParser.Parse(spec) }
 
+// CronParser is the one parser of schedules, the settings' and the scheduler's
+// (internal/jobs): what the settings accept is what the scheduler runs.
+func CronParser() cron.Parser { return cronParser }
+
 // Defaults are the settings with no file, environment or flag.
 func Defaults() Settings {
 	host, _ := os.Hostname()

@@ -75,7 +75,7 @@ func New(ps []profiles.Profile) *Snapshot {
 			rows[a] = true
 		}
 		for _, a := range p.Areas {
-			for _, parent := range areaParents(a)[1:] {
+			for _, parent := range profiles.AreaParents(a)[1:] {
 				if _, seen := rows[parent]; !seen {
 					rows[parent] = false
 				}
@@ -130,7 +130,7 @@ func (s *Snapshot) Candidates(_ context.Context, t profiles.Tender) ([]profiles.
 	}
 	for _, a := range t.Area {
 		mark(s.byArea[a])
-		for _, parent := range areaParents(a) {
+		for _, parent := range profiles.AreaParents(a) {
 			mark(s.byOwnArea[parent])
 		}
 	}
@@ -160,15 +160,6 @@ func (s *Snapshot) Candidates(_ context.Context, t profiles.Tender) ([]profiles.
 		}
 	}
 	return out, nil
-}
-
-// areaParents is profiles.AreaParents for a valid code and the code alone for
-// anything else, as the store indexes areas.
-func areaParents(code string) []string {
-	if !profiles.ValidArea(code) {
-		return []string{code}
-	}
-	return profiles.AreaParents(code)
 }
 
 // Store is a store whose candidates come from a snapshot and which otherwise is

@@ -284,7 +284,7 @@ func (s *Store) Profiles(ctx context.Context) ([]profiles.Profile, error) {
 func (s *Store) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error) {
 	var parents, needs []string
 	for _, a := range t.Area {
-		parents = append(parents, areaParents(a)...)
+		parents = append(parents, profiles.AreaParents(a)...)
 	}
 	for _, n := range t.Needs {
 		needs = append(needs, n.Instrument)
@@ -440,7 +440,7 @@ func (w *profileWriter) index(ctx context.Context, pk int64, p profiles.Profile)
 		own[a] = true
 	}
 	for _, a := range p.Areas {
-		for _, parent := range areaParents(a)[1:] {
+		for _, parent := range profiles.AreaParents(a)[1:] {
 			if _, seen := own[parent]; !seen {
 				own[parent] = false
 			}
@@ -497,15 +497,6 @@ func (w *profileWriter) flush(ctx context.Context) error {
 	}
 	w.stale, w.texts = nil, map[int64]textRow{}
 	return nil
-}
-
-// areaParents is profiles.AreaParents for a valid code and the code alone for
-// anything else: the store indexes what it is given and never panics on it.
-func areaParents(code string) []string {
-	if !profiles.ValidArea(code) {
-		return []string{code}
-	}
-	return profiles.AreaParents(code)
 }
 
 // queryer is what both *sql.DB and *sql.Tx offer for reading.

@@ -73,7 +73,7 @@ func (s *Store) SearchProfiles(ctx context.Context, q Query) (hits []profiles.Pr
 			SELECT profile FROM profile_area_parents WHERE area = ?
 			UNION
 			SELECT profile FROM profile_area_parents WHERE own = 1 AND area IN (SELECT value FROM json_each(?)))`)
-		args = append(args, q.Area, jsonList(areaParents(q.Area)))
+		args = append(args, q.Area, jsonList(profiles.AreaParents(q.Area)))
 	}
 	filter := ""
 	if len(where) > 0 {

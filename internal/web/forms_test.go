@@ -303,8 +303,8 @@ func TestFormsRefuseWithoutCSRF(t *testing.T) {
 			v := registration(page.body, "Zonder Token")
 			v.Set(CSRFField, csrf)
 			v.Set("token", "whatever")
-			if a := b.do("POST", path, v); a.status != 403 || !strings.Contains(a.body, "Geen toegang") {
-				t.Errorf("POST %s with %s CSRF token = %d, want the 403 page", path, name, a.status)
+			if a := b.do("POST", path, v); a.status != 403 || !strings.Contains(a.body, "Dit formulier is verlopen") || !strings.Contains(a.body, "Er is niets opgeslagen") {
+				t.Errorf("POST %s with %s CSRF token = %d, want the expired-form page (403)", path, name, a.status)
 			}
 		}
 	}

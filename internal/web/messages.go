@@ -435,6 +435,8 @@ var catalogue = map[string]text{
 	"error.500.text":    {"Er ging bij ons iets mis. Probeer het later opnieuw; blijft het misgaan, laat het de beheerder weten.", "Something went wrong on our side. Try again later; if it keeps failing, let the operator know."},
 	"error.503.title":   {"Even niet beschikbaar", "Not available right now"},
 	"error.503.text":    {"Samenspel is nu te druk of kon niet op tijd antwoorden. Probeer het over een paar seconden opnieuw.", "Samenspel is too busy right now, or could not answer in time. Try again in a few seconds."},
+	"error.csrf.title":  {"Dit formulier is verlopen", "This form has expired"},
+	"error.csrf.text":   {"Uw formulier kon niet worden verstuurd: het was te oud, of het kwam niet van deze site. Er is niets opgeslagen. Ga terug, laad de pagina opnieuw en verstuur het formulier nog eens.", "Your form could not be sent: it was too old, or it did not come from this site. Nothing was saved. Go back, reload the page and send the form again."},
 	"error.other.title": {"Er ging iets mis", "Something went wrong"},
 	"error.other.text":  {"Dit verzoek kon niet worden afgehandeld.", "This request could not be handled."},
 }

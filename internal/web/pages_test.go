@@ -197,9 +197,7 @@ func checkNoCanary(t *testing.T, path string, l Lang, body string) {
 func TestSecurityHeaders(t *testing.T) {
 	e := readEnv(t)
 	paths := append(e.pagePaths(), "/tenders/nope", "/profiles/nope", "/nowhere", "/profiles/NOT_AN_ID")
-	for _, css := range e.site.assets.css() {
-		paths = append(paths, css)
-	}
+	paths = append(paths, e.site.assets.css()...)
 	for _, path := range paths {
 		a := e.get(path, "Accept", "text/html")
 		csp := a.header.Get("Content-Security-Policy")

@@ -84,13 +84,15 @@ const (
 	visitorKey = "web.visitor"
 )
 
-// checkCSRF refuses, with a 403 page, a POST that does not carry its CSRF token,
-// and reports whether it may go on.
+// checkCSRF refuses, with the expired-form page (403), a POST that does not carry
+// its CSRF token, and reports whether it may go on.
 func (s *Site) checkCSRF(c *gin.Context) bool {
 	if s.d.Sessions.CheckCSRF(c.Request) {
 		return true
 	}
-	s.errorPage(c, http.StatusForbidden)
+	if !s.FormRefused(c) {
+		s.errorPage(c, http.StatusForbidden)
+	}
 	return false
 }
 

@@ -224,6 +224,20 @@ func (s *Site) ErrorPage(c *gin.Context, status int) bool {
 	return true
 }
 
+// FormRefused writes the page for a form that the CSRF check refused (403): the
+// form was too old (its session ended, or the server's key changed) or did not
+// come from this site. It says that nothing was saved and how to try again, in
+// the visitor's language, and reports whether it wrote a page (see ErrorPage).
+func (s *Site) FormRefused(c *gin.Context) bool {
+	if wantsJSON(c) {
+		return false
+	}
+	l := s.lang(c)
+	s.render(c, http.StatusForbidden, "error", t(l, "error.csrf.title"), "", errorData{Status: http.StatusForbidden, Key: "error.csrf"})
+	c.Abort()
+	return true
+}
+
 // wantsJSON reports whether a request asks for JSON rather than HTML: its Accept
 // header puts a JSON type above text/html. No Accept header, or */*, is a page.
 func wantsJSON(c *gin.Context) bool {

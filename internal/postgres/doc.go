@@ -1,0 +1,41 @@
+// Package postgres is Samenspel's shared source of truth for the scaled set-up:
+// the store that matcher replicas and the indexer on several hosts use at once
+// (SPEC §8, `--database postgres://…`), beside the embedded store of one process
+// (internal/store, SQLite). It is reached through pgx v5 and a connection pool.
+//
+// It owns, in PostgreSQL, what the embedded store owns on local disk. So far: the
+// partner profiles (whole, contact and private fields included) with the index
+// rows that answer the two questions that must not scan every profile, the
+// candidates of a tender (SPEC §3) and the full-text and filtered profile search
+// of GET /v1/profiles; their staleness (not written or confirmed for 12 months);
+// the change counter of profiles that caches compare; and the change log of
+// profiles that a copy kept elsewhere (the Meilisearch index) follows. It passes
+// the shared suite of the profile index (internal/store/storetest) as the
+// embedded store does, and gives the same answers.
+//
+// The schema is versioned: numbered SQL migrations embedded in the binary
+// (migrations/), applied with goose at Open in one transaction each, so that
+// every replica that starts brings the database to the schema it knows, and two
+// that start at once wait for each other (goose's session lock).
+//
+// Full-text search is PostgreSQL's own (tsvector, a GIN index), over the name,
+// the description and the Dutch and English labels of the profile's instruments
+// and themes, every word of the query a prefix ("schuldhulp" finds
+// schuldhulpverlening), accents and case ignored. The text is folded in Go
+// (fold: lower case, accents off, every run of letters and digits one word)
+// before it reaches the 'simple' configuration, for documents and queries alike,
+// so that no dictionary's stop words or stems make its answers differ from the
+// embedded store's, and nothing a user types is tsquery syntax.
+//
+// Profile writes are serialised by one transaction-scoped advisory lock: the
+// numbers of the change log are then taken in the order the writes commit, so
+// that a reader of the log that has seen number n never later finds a smaller
+// one committed (what a sequence alone does not promise).
+//
+// It never decides who may see a field: GetProfile returns everything and the
+// caller decides; only SearchProfiles, whose contract is public fields, strips
+// contact and private. It never logs, never builds SQL from user values (every
+// value is a bound parameter) and keeps no context in a struct. Like the
+// embedded store it reads a clock for one thing only, the time a profile is
+// written (WithClock); every other method takes its time from its caller.
+package postgres

@@ -1,0 +1,97 @@
+package postgres_test
+
+import (
+	"context"
+	"os"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"samenspel/config"
+	"samenspel/internal/pgtest"
+	"samenspel/internal/postgres"
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// taxonomy is the shipped taxonomy (config/taxonomy.yaml).
+func taxonomy(t testing.TB) *profiles.Taxonomy {
+	t.Helper()
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tax
+}
+
+// clock is a store's clock that a test sets.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// open is a new store on a new database, with a clock the test sets.
+func open(t testing.TB) (*postgres.Store, *clock) {
+	t.Helper()
+	c := &clock{t: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)}
+	s, err := postgres.Open(context.Background(), pgtest.Database(t), taxonomy(t), postgres.WithClock(c.now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, c
+}
+
+// TestIndexSuite: the PostgreSQL store passes the shared suite of the profile
+// index, as the embedded store does.
+func TestIndexSuite(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Subject {
+		s, c := open(t)
+		return storetest.Subject{
+			Index: s,
+			Put: func(ctx context.Context, ps []profiles.Profile) error {
+				_, _, err := s.UpsertProfiles(ctx, ps)
+				return err
+			},
+			Delete: s.DeleteProfile,
+			MarkStale: func(ctx context.Context, ids []string) error {
+				// Written again 13 months ago, then the weekly marking runs now.
+				now := c.now()
+				var ps []profiles.Profile
+				for _, id := range ids {
+					p, err := s.GetProfile(ctx, id)
+					if err != nil {
+						return err
+					}
+					ps = append(ps, p)
+				}
+				c.set(now.AddDate(-1, -1, 0))
+				_, _, err := s.UpsertProfiles(ctx, ps)
+				c.set(now)
+				if err != nil {
+					return err
+				}
+				marked, err := s.MarkStale(ctx, store.StaleBefore(now), now)
+				if err == nil && !slices.Equal(marked, slices.Sorted(slices.Values(ids))) {
+					t.Errorf("MarkStale marked %v, want %v", marked, ids)
+				}
+				return err
+			},
+			Confirm: func(ctx context.Context, ids []string) error {
+				for _, id := range ids {
+					if err := s.ConfirmProfile(ctx, id, c.now()); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+		}
+	})
+}
