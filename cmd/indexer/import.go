@@ -17,6 +17,7 @@ import (
 	"samenspel/internal/gazetteer"
 	"samenspel/internal/indexsync"
 	"samenspel/internal/profiles"
+	"samenspel/internal/settings"
 	"samenspel/internal/store"
 )
 
@@ -76,9 +77,8 @@ type importFile struct {
 // is stopped half-way through a file, the earlier batches remain, and running the
 // same import again is safe because upserts by id are idempotent.
 func importCmd(ctx context.Context, args []string, env func(string) (string, bool), stdout, stderr io.Writer) error {
-	sf := newFlagSet("import", stderr)
+	sf := newFlagSet("import", stderr, settings.GazetteerFlag)
 	batch := sf.fs.Int("batch", defaultBatch, "profiles per transaction")
-	sf.fs.String("gazetteer", "", "CSV file of area names: code,name,parent (default the shipped config/areas.csv, Utrecht)")
 	cfg, err := sf.load(args, env)
 	if err != nil {
 		return err

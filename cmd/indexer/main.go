@@ -170,23 +170,24 @@ type helpRequest struct{ flags string }
 
 func (h *helpRequest) Error() string { return "help requested" }
 
-// settingsFlags are the flags every command takes and hands to settings.Load, which
-// applies them over the file and the environment.
+// settingsFlags are a command's flag set: its own flags and the settings' flags
+// (settings.AddFlags), which Load applies over the file and the environment.
 type settingsFlags struct {
 	fs *flag.FlagSet
+	sf *settings.Flags
 }
 
-// newFlagSet returns the flag set of command name with the settings flags on it.
-// It prints nothing (run prints the usage, main the error), so the writer it takes
-// goes unused.
-func newFlagSet(name string, _ io.Writer) settingsFlags {
+// newFlagSet returns the flag set of command name with the settings' flags of the
+// store and the services on it, and more groups if asked. It prints nothing (run
+// prints the usage, main the error), so the writer it takes goes unused.
+func newFlagSet(name string, _ io.Writer, more ...settings.Group) settingsFlags {
 	fs := flag.NewFlagSet("indexer "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.String("config", "", "configuration file (default "+settings.DefaultFile+" when it exists)")
-	fs.String("data", "", "directory of the embedded store (default ./data)")
-	fs.String("meili", "", "Meilisearch URL")
-	fs.String("meili-key", "", "Meilisearch API key (prefer SAMENSPEL_MEILI_KEY)")
-	return settingsFlags{fs}
+	groups := settings.StoreFlags | settings.ServiceFlags
+	for _, g := range more {
+		groups |= g
+	}
+	return settingsFlags{fs: fs, sf: settings.AddFlags(fs, groups)}
 }
 
 // load parses args and builds the settings from the file, env and the settings
@@ -200,14 +201,7 @@ func (sf settingsFlags) load(args []string, env func(string) (string, bool)) (se
 	} else if err != nil {
 		return settings.Settings{}, fmt.Errorf("%w: %v", errUsage, err)
 	}
-	var given []string
-	sf.fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "config", "data", "meili", "meili-key", "gazetteer":
-			given = append(given, "--"+f.Name+"="+f.Value.String())
-		}
-	})
-	cfg, err := settings.Load(given, env)
+	cfg, err := sf.sf.Load(env)
 	if err != nil {
 		return cfg, fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -216,6 +210,9 @@ func (sf settingsFlags) load(args []string, env func(string) (string, bool)) (se
 
 // openStore opens the embedded store of cfg with the shipped taxonomy.
 func openStore(ctx context.Context, cfg settings.Settings) (*store.Store, *profiles.Taxonomy, error) {
+	if cfg.DatabaseURL != "" {
+		return nil, nil, errors.New("database_url: PostgreSQL is not yet a store of the indexer (issue 14); unset SAMENSPEL_DATABASE_URL to use the embedded store")
+	}
 	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
 	if err != nil {
 		return nil, nil, err

@@ -29,7 +29,7 @@ func TestFitPageBounded(t *testing.T) {
 		codes = append(codes, in.Code)
 	}
 	tn, ps := synth.Crowded(codes, 32)
-	st := openStore(t, "d")
+	st := dataStore(t, "d")
 	ctx := context.Background()
 	if _, _, err := st.UpsertProfiles(ctx, ps); err != nil {
 		t.Fatal(err)

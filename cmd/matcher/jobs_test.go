@@ -15,7 +15,7 @@ import (
 // Meilisearch a run computes with the API's service, which reads the search index.
 func TestRecomputeSuggestions(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t, t.TempDir())
+	st := dataStore(t, t.TempDir())
 	defer st.Close()
 	answers := cache.NewMemory(10, time.Hour)
 	api := suggestions.New(st, answers, nil)

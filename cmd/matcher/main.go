@@ -17,6 +17,7 @@ import (
 
 	"samenspel/config"
 	"samenspel/internal/profiles"
+	"samenspel/internal/settings"
 	"samenspel/internal/store"
 )
 
@@ -78,16 +79,29 @@ func dispatch(ctx context.Context, name string, args []string, stdout, stderr io
 	}
 }
 
-// openData opens the store in the data directory dir with the taxonomy compiled
-// into the binary, as every command that works on the store does.
-func openData(ctx context.Context, dir string) (*store.Store, *profiles.Taxonomy, error) {
+// openStore opens the store of cfg with the taxonomy compiled into the binary, as
+// every command that works on the store does: the embedded store in cfg.Data.
+func openStore(ctx context.Context, cfg settings.Settings) (*store.Store, *profiles.Taxonomy, error) {
+	if cfg.DatabaseURL != "" {
+		return nil, nil, errors.New("database_url: PostgreSQL is not yet a store of matcher's commands (issue 14); unset SAMENSPEL_DATABASE_URL to use the embedded store")
+	}
 	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := store.Open(ctx, dir, tax)
+	st, err := store.Open(ctx, cfg.Data, tax)
 	if err != nil {
 		return nil, nil, err
 	}
 	return st, tax, nil
+}
+
+// openFrom loads the settings of a command whose flag set sf has parsed (the
+// file, the environment, then the flags given) and opens their store.
+func openFrom(ctx context.Context, sf *settings.Flags) (*store.Store, *profiles.Taxonomy, error) {
+	cfg, err := sf.Load(os.LookupEnv)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return openStore(ctx, cfg)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 	"samenspel/internal/meili"
 	"samenspel/internal/recompute"
 	"samenspel/internal/scaled"
+	"samenspel/internal/settings"
 	"samenspel/internal/store"
 	suggestions "samenspel/internal/suggest"
 )
@@ -28,13 +30,14 @@ import (
 // its run, shows a progress bar when standard error is a terminal, and prints a
 // summary with the fairness of the suggestions.
 func recomputeCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	full, rest := fullFlag(args)
-	cfg, err := loadSettings(rest)
+	fs := flag.NewFlagSet("recompute", flag.ContinueOnError)
+	full := fs.Bool("full", false, "recompute every open tender, also those whose inputs did not change")
+	cfg, err := commandSettings(fs, settings.AddFlags(fs, settings.AllFlags), args)
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, tax, err := openData(ctx, cfg.Data)
+	st, tax, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -71,7 +74,7 @@ func recomputeCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	opts := recompute.Options{Full: full, Log: log}
+	opts := recompute.Options{Full: *full, Log: log}
 	var bar *progressbar.ProgressBar
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		opts.Progress = func(done, total int) {
@@ -100,21 +103,6 @@ func recomputeCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 		fmt.Fprintln(stdout, summary(run))
 	}
 	return runErr
-}
-
-// fullFlag takes --full out of args (the rest are serve's settings).
-func fullFlag(args []string) (full bool, rest []string) {
-	for _, a := range args {
-		switch a {
-		case "--full", "-full", "--full=true", "-full=true":
-			full = true
-		case "--full=false", "-full=false":
-			full = false
-		default:
-			rest = append(rest, a)
-		}
-	}
-	return full, rest
 }
 
 // summary is the line that tells what a run did.

@@ -14,6 +14,7 @@ import (
 	"samenspel/internal/cache"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
+	"samenspel/internal/settings"
 	"samenspel/internal/store"
 	suggestions "samenspel/internal/suggest"
 	"samenspel/internal/synth"
@@ -25,7 +26,7 @@ func recomputeStore(t *testing.T, partners, n int) (string, []profiles.Tender) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	st := openStore(t, dir)
+	st := dataStore(t, dir)
 	defer st.Close()
 	if _, _, err := st.UpsertProfiles(ctx, synth.Profiles(1, partners)); err != nil {
 		t.Fatal(err)
@@ -39,11 +40,11 @@ func recomputeStore(t *testing.T, partners, n int) (string, []profiles.Tender) {
 	return dir, tenders
 }
 
-// openStore opens the store in the data directory dir as the commands do; the
+// dataStore opens the store in the data directory dir as the commands do; the
 // caller closes it.
-func openStore(t *testing.T, dir string) *store.Store {
+func dataStore(t *testing.T, dir string) *store.Store {
 	t.Helper()
-	st, _, err := openData(context.Background(), dir)
+	st, _, err := openStore(context.Background(), settings.Settings{Data: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func TestRecomputeCommand(t *testing.T) {
 			t.Errorf("matcher %v printed %q, want %s", args, stdout.String(), s.want)
 		}
 	}
-	st := openStore(t, dir)
+	st := dataStore(t, dir)
 	defer st.Close()
 	r, err := st.GetRun(ctx, 3)
 	if err != nil {
@@ -107,7 +108,7 @@ func TestRecomputeKilled(t *testing.T) {
 	if err := run(ctx, []string{"recompute", "--data", dir}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
 	}
-	st := openStore(t, dir)
+	st := dataStore(t, dir)
 	defer st.Close()
 	old := map[string]string{}
 	for _, tn := range tenders {

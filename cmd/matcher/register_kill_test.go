@@ -148,7 +148,7 @@ func TestRegistrationsSurviveKill(t *testing.T) {
 		}
 	}
 	// Every stored profile has its token.
-	st := openStore(t, data)
+	st := dataStore(t, data)
 	defer st.Close()
 	ps, err := st.Profiles(ctx)
 	if err != nil {

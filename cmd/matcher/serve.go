@@ -57,7 +57,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	if err != nil {
 		return err
 	}
-	st, tax, err := openData(ctx, cfg.Data)
+	st, tax, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -106,7 +106,7 @@ func TestServeTakesTheBoundSettings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Chdir(t.TempDir())
 			tenderFile, profileFile := writeCrowded(t, ".")
-			st := openStore(t, "d")
+			st := dataStore(t, "d")
 			tax, err := profiles.ParseTaxonomy(config.Taxonomy)
 			if err != nil {
 				t.Fatal(err)

@@ -72,7 +72,7 @@ func TestServeAndShutdown(t *testing.T) {
 		t.Errorf("logs lack the examples, the request or the shutdown:\n%s", logs.String())
 	}
 	// The examples are in the store, durably.
-	st := openStore(t, "d")
+	st := dataStore(t, "d")
 	defer st.Close()
 	ps, _ := st.Profiles(context.Background())
 	ts, _ := st.Tenders(context.Background())
@@ -91,7 +91,7 @@ func TestServeNoExamples(t *testing.T) {
 	if err := <-errc; err != nil {
 		t.Fatalf("serve --no-examples: %v", err)
 	}
-	st := openStore(t, "d")
+	st := dataStore(t, "d")
 	defer st.Close()
 	if empty, _ := st.Empty(context.Background()); !empty {
 		t.Errorf("--no-examples filled the store")
@@ -207,7 +207,7 @@ func TestServeRunsTheJobs(t *testing.T) {
 	if err := <-errc; err != nil {
 		t.Fatalf("serve after cancel = %v", err)
 	}
-	st := openStore(t, "d")
+	st := dataStore(t, "d")
 	defer st.Close()
 	runs, err := st.Runs(context.Background(), 100)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"samenspel/internal/api"
 	"samenspel/internal/auth"
+	"samenspel/internal/settings"
 	"samenspel/internal/store"
 )
 
@@ -24,26 +25,26 @@ import (
 const (
 	tokenCreateUsage = `usage:
   matcher token create --role admin|tender_owner|partner --name NAME
-                       [--profile ID] [--expires DURATION] [--data DIR]
+                       [--profile ID] [--expires DURATION] [--data DIR | --database URL]
 
 Stores a new token's hash and prints the token, once. A partner token needs the
 --profile it acts for. --expires is a Go duration (12h, 90m) or days (90d, 1d12h);
 without it the token never expires.
 `
 	tokenListUsage = `usage:
-  matcher token list [--json] [--data DIR]
+  matcher token list [--json] [--data DIR | --database URL]
 
 Lists the tokens, newest first: id, role, name, profile, created, expires and state
 (active, expired or revoked). Never a hash or a token.
 `
 	tokenRevokeUsage = `usage:
-  matcher token revoke ID [--data DIR]
+  matcher token revoke ID [--data DIR | --database URL]
 
 Revokes the token with ID (as matcher token list shows it): from the next request
 on, every server over the data directory refuses it. It stays listed as revoked.
 `
 	tokenRotateUsage = `usage:
-  matcher token rotate ID [--name NAME] [--expires DURATION] [--data DIR]
+  matcher token rotate ID [--name NAME] [--expires DURATION] [--data DIR | --database URL]
 
 Replaces the token with ID by a new one and prints the new token, once. The new
 token has the old one's role, name (or --name) and profile, and the tenders
@@ -55,14 +56,15 @@ be rotated too. --expires is as for create; without it the new token never expir
 // tokenUsage is the usage of `matcher token`: all three subcommands.
 var tokenUsage = "usage:\n" + strings.Join([]string{
 	"  matcher token create --role admin|tender_owner|partner --name NAME [--profile ID]",
-	"                       [--expires DURATION] [--data DIR]",
-	"  matcher token list [--json] [--data DIR]",
-	"  matcher token revoke ID [--data DIR]",
-	"  matcher token rotate ID [--name NAME] [--expires DURATION] [--data DIR]",
+	"                       [--expires DURATION] [--data DIR | --database URL]",
+	"  matcher token list [--json] [--data DIR | --database URL]",
+	"  matcher token revoke ID [--data DIR | --database URL]",
+	"  matcher token rotate ID [--name NAME] [--expires DURATION] [--data DIR | --database URL]",
 }, "\n") + "\n"
 
 // token is `matcher token create|list|revoke|rotate`: it makes, lists, revokes
-// and rotates API tokens in the store of --data.
+// and rotates API tokens in the configured store (--data, or --database, as every
+// command: the settings' file and environment apply).
 func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return fmt.Errorf("%w: matcher token needs create, list, revoke or rotate", errUsage)
@@ -111,7 +113,7 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	name := fs.String("name", "", "who the token is for")
 	profile := fs.String("profile", "", "the profile a partner token acts for")
 	expires := fs.String("expires", "", "how long the token is accepted: 12h, 90m, 90d, 1d12h (default: for ever)")
-	data := fs.String("data", "./data", "directory of the embedded store")
+	sf := settings.AddFlags(fs, settings.StoreFlags)
 	if help, err := tokenFlags(fs, args, tokenCreateUsage, stdout, stderr); help || err != nil {
 		return err
 	}
@@ -133,7 +135,7 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return fmt.Errorf("%w: --expires: %v", errUsage, err)
 		}
 	}
-	st, _, err := openData(ctx, *data)
+	st, _, err := openFrom(ctx, sf)
 	if err != nil {
 		return err
 	}
@@ -200,14 +202,14 @@ func parseTokenLifetime(s string) (time.Duration, error) {
 func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("token list", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON, as GET /v1/tokens answers, instead of a table")
-	data := fs.String("data", "./data", "directory of the embedded store")
+	sf := settings.AddFlags(fs, settings.StoreFlags)
 	if help, err := tokenFlags(fs, args, tokenListUsage, stdout, stderr); help || err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: token list takes no arguments, only flags: %q", errUsage, fs.Args())
 	}
-	st, _, err := openData(ctx, *data)
+	st, _, err := openFrom(ctx, sf)
 	if err != nil {
 		return err
 	}
@@ -273,12 +275,12 @@ func tokenNotFound(id string) error {
 // tokenRevoke is `matcher token revoke ID`.
 func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("token revoke", flag.ContinueOnError)
-	data := fs.String("data", "./data", "directory of the embedded store")
+	sf := settings.AddFlags(fs, settings.StoreFlags)
 	id, help, err := tokenIDArg(fs, args, tokenRevokeUsage, stdout, stderr)
 	if help || err != nil {
 		return err
 	}
-	st, _, err := openData(ctx, *data)
+	st, _, err := openFrom(ctx, sf)
 	if err != nil {
 		return err
 	}
@@ -305,7 +307,7 @@ func tokenRotate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := flag.NewFlagSet("token rotate", flag.ContinueOnError)
 	name := fs.String("name", "", "who the new token is for (default: the old one's name)")
 	expires := fs.String("expires", "", "how long the new token is accepted: 12h, 90m, 90d, 1d12h (default: for ever)")
-	data := fs.String("data", "./data", "directory of the embedded store")
+	sf := settings.AddFlags(fs, settings.StoreFlags)
 	id, help, err := tokenIDArg(fs, args, tokenRotateUsage, stdout, stderr)
 	if help || err != nil {
 		return err
@@ -316,7 +318,7 @@ func tokenRotate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return fmt.Errorf("%w: --expires: %v", errUsage, err)
 		}
 	}
-	st, _, err := openData(ctx, *data)
+	st, _, err := openFrom(ctx, sf)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"samenspel/config"
 	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
+	"samenspel/internal/settings"
 	"samenspel/internal/store"
 )
 
@@ -72,7 +73,7 @@ func TestTokenCreate(t *testing.T) {
 func tokenData(t *testing.T) string {
 	t.Helper()
 	data := t.TempDir()
-	st, _, err := openData(context.Background(), data)
+	st, _, err := openStore(context.Background(), settings.Settings{Data: data})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func tokenData(t *testing.T) string {
 // storedToken is the token of secret in data.
 func storedToken(t *testing.T, data, secret string) store.Token {
 	t.Helper()
-	st, _, err := openData(context.Background(), data)
+	st, _, err := openStore(context.Background(), settings.Settings{Data: data})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +162,7 @@ func TestTokenListAndRevoke(t *testing.T) {
 	}
 	admin, partner := storedToken(t, data, strings.TrimSpace(adminSecret)), storedToken(t, data, strings.TrimSpace(partnerSecret))
 	// One that expired a minute ago, written to the store as a token made earlier.
-	st, _, err := openData(ctx, data)
+	st, _, err := openStore(ctx, settings.Settings{Data: data})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +296,7 @@ func TestTokenRotate(t *testing.T) {
 		t.Fatal(err)
 	}
 	old := storedToken(t, data, strings.TrimSpace(out))
-	st, _, err := openData(ctx, data)
+	st, _, err := openStore(ctx, settings.Settings{Data: data})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +319,7 @@ func TestTokenRotate(t *testing.T) {
 	if !strings.Contains(stderr, next.ID()) || !strings.Contains(stderr, old.ID()) || !strings.Contains(stderr, "tenders moved to it: 1") {
 		t.Errorf("matcher token rotate stderr = %q, want the new and the old id and 1 tender moved", stderr)
 	}
-	st, _, err = openData(ctx, data)
+	st, _, err = openStore(ctx, settings.Settings{Data: data})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,6 +101,27 @@ func flagDefaults(fs *flag.FlagSet) string {
 	return b.String()
 }
 
+// commandSettings parses args into fs, a command's own flags beside the settings'
+// flags sf, and loads the settings (the file, the environment, then the flags
+// given): a helpRequest for -h or --help, a usage error for a command line or
+// settings that cannot be used. The command takes no arguments but flags.
+func commandSettings(fs *flag.FlagSet, sf *settings.Flags, args []string) (settings.Settings, error) {
+	fs.SetOutput(io.Discard)
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		return settings.Settings{}, &helpRequest{flags: flagDefaults(fs)}
+	case err != nil:
+		return settings.Settings{}, fmt.Errorf("%w: %v", errUsage, err)
+	case fs.NArg() > 0:
+		return settings.Settings{}, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	cfg, err := sf.Load(os.LookupEnv)
+	if err != nil {
+		return cfg, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return cfg, nil
+}
+
 // loadSettings is settings.Load of args (serve's settings flags) from the
 // environment: a helpRequest for -h or --help, a usage error for settings that
 // cannot be used.

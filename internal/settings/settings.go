@@ -30,6 +30,10 @@ type Settings struct {
 	Addr string `yaml:"addr"`
 	// Data is the directory of the embedded store (SAMENSPEL_DATA, --data).
 	Data string `yaml:"data"`
+	// DatabaseURL, when set, makes PostgreSQL the store instead of the embedded
+	// one, shared by replicas on several hosts (SAMENSPEL_DATABASE_URL, --database,
+	// a postgres:// URL).
+	DatabaseURL string `yaml:"database_url"`
 	// RedisURL, when set, puts the cache and coordination in Redis
 	// (SAMENSPEL_REDIS_URL, --redis).
 	RedisURL string `yaml:"redis_url"`
@@ -92,31 +96,88 @@ func Defaults() Settings {
 // given.
 const DefaultFile = "config/matcher.yaml"
 
+// Group is a set of the settings' flags that a command takes (AddFlags). Every
+// command reads the same file and environment; the groups only decide which
+// settings its command line may also set.
+type Group uint8
+
+const (
+	// StoreFlags: --config, --data and --database, the store every command works on.
+	StoreFlags Group = 1 << iota
+	// ServiceFlags: --redis, --meili and --meili-key.
+	ServiceFlags
+	// GazetteerFlag: --gazetteer.
+	GazetteerFlag
+	// ServerFlags: --addr, --no-examples, the rate limits and the bounds.
+	ServerFlags
+	// AllFlags are serve's flags.
+	AllFlags = StoreFlags | ServiceFlags | GazetteerFlag | ServerFlags
+)
+
+// Flags are the settings' flags on a command's flag set (AddFlags), beside the
+// command's own.
+type Flags struct {
+	fs         *flag.FlagSet
+	configFile *string
+	str        map[string]*string // flag name: value, for the string settings
+	noExamples *bool
+	rates      *rateFlags
+	bounds     *boundFlags
+}
+
+// AddFlags puts the flags of groups on fs, with the defaults as their usage says.
+// The command defines its own flags on fs too, parses fs, then calls Load.
+func AddFlags(fs *flag.FlagSet, groups Group) *Flags {
+	d := Defaults()
+	f := &Flags{fs: fs, str: map[string]*string{}}
+	str := func(name, usage string) { f.str[name] = fs.String(name, "", usage) }
+	if groups&StoreFlags != 0 {
+		f.configFile = fs.String("config", "", "configuration file (default "+DefaultFile+" when it exists)")
+		str("data", "directory of the embedded store (default "+d.Data+")")
+		str("database", "PostgreSQL URL (postgres://...): the shared store instead of the embedded one")
+	}
+	if groups&ServiceFlags != 0 {
+		str("redis", "Redis URL for cache and coordination")
+		str("meili", "Meilisearch URL for the profiles")
+		str("meili-key", "Meilisearch API key (prefer SAMENSPEL_MEILI_KEY)")
+	}
+	if groups&GazetteerFlag != 0 {
+		str("gazetteer", "CSV file of area names: code,name,parent (default the shipped config/areas.csv, Utrecht)")
+	}
+	if groups&ServerFlags != 0 {
+		str("addr", "listen address (default "+d.Addr+")")
+		f.noExamples = fs.Bool("no-examples", false, "do not fill an empty store with the example data")
+		f.rates = addRateFlags(fs, d.Rates)
+		f.bounds = addBoundFlags(fs, d.Bounds)
+	}
+	return f
+}
+
 // Load builds the settings for args (the flags of `matcher serve`), with env as the
 // environment lookup (os.LookupEnv in main). A missing default file is no error; a
-// missing --config file is.
+// missing --config file is. Commands with flags of their own use AddFlags.
 func Load(args []string, env func(string) (string, bool)) (Settings, error) {
-	s := Defaults()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	configFile := fs.String("config", "", "configuration file (default "+DefaultFile+" when it exists)")
-	addr := fs.String("addr", "", "listen address (default "+s.Addr+")")
-	data := fs.String("data", "", "directory of the embedded store (default "+s.Data+")")
-	redis := fs.String("redis", "", "Redis URL for cache and coordination")
-	meili := fs.String("meili", "", "Meilisearch URL for the profiles")
-	meiliKey := fs.String("meili-key", "", "Meilisearch API key (prefer SAMENSPEL_MEILI_KEY)")
-	noExamples := fs.Bool("no-examples", false, "do not fill an empty store with the example data")
-	gaz := fs.String("gazetteer", "", "CSV file of area names: code,name,parent (default the shipped config/areas.csv, Utrecht)")
-	rates := addRateFlags(fs, s.Rates)
-	bounds := addBoundFlags(fs, s.Bounds)
+	f := AddFlags(fs, AllFlags)
 	if err := fs.Parse(args); err != nil {
-		return s, newFlagError(fs, err)
+		return Defaults(), newFlagError(fs, err)
 	}
 	if fs.NArg() > 0 {
-		return s, newFlagError(fs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+		return Defaults(), newFlagError(fs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
+	return f.Load(env)
+}
 
-	path, required := *configFile, true
+// Load builds the settings once the command's flag set is parsed: the defaults,
+// then the file (--config, or DefaultFile when it exists), then the environment,
+// then the settings' flags that were given.
+func (f *Flags) Load(env func(string) (string, bool)) (Settings, error) {
+	s := Defaults()
+	path, required := "", true
+	if f.configFile != nil {
+		path = *f.configFile
+	}
 	if path == "" {
 		path, required = DefaultFile, false
 	}
@@ -131,6 +192,7 @@ func Load(args []string, env func(string) (string, bool)) (Settings, error) {
 	}
 	str("SAMENSPEL_ADDR", &s.Addr)
 	str("SAMENSPEL_DATA", &s.Data)
+	str("SAMENSPEL_DATABASE_URL", &s.DatabaseURL)
 	str("SAMENSPEL_REDIS_URL", &s.RedisURL)
 	str("SAMENSPEL_MEILI_URL", &s.MeiliURL)
 	str("SAMENSPEL_MEILI_KEY", &s.MeiliKey)
@@ -152,28 +214,28 @@ func Load(args []string, env func(string) (string, bool)) (Settings, error) {
 		return s, err
 	}
 
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "addr":
-			s.Addr = *addr
-		case "data":
-			s.Data = *data
-		case "redis":
-			s.RedisURL = *redis
-		case "meili":
-			s.MeiliURL = *meili
-		case "meili-key":
-			s.MeiliKey = *meiliKey
-		case "no-examples":
-			s.NoExamples = *noExamples
-		case "gazetteer":
-			s.Gazetteer = *gaz
+	dst := map[string]*string{"addr": &s.Addr, "data": &s.Data, "database": &s.DatabaseURL,
+		"redis": &s.RedisURL, "meili": &s.MeiliURL, "meili-key": &s.MeiliKey, "gazetteer": &s.Gazetteer}
+	f.fs.Visit(func(fl *flag.Flag) {
+		if v, ok := f.str[fl.Name]; ok {
+			*dst[fl.Name] = *v
+		}
+		if fl.Name == "no-examples" && f.noExamples != nil {
+			s.NoExamples = *f.noExamples
 		}
 	})
-	rates.apply(fs, &s.Rates)
-	bounds.apply(fs, &s.Bounds)
+	if f.rates != nil {
+		f.rates.apply(f.fs, &s.Rates)
+	}
+	if f.bounds != nil {
+		f.bounds.apply(f.fs, &s.Bounds)
+	}
 	return s, s.Validate()
 }
+
+// Usage is the settings' flags with their defaults, as flag.PrintDefaults writes
+// them, for a command's help.
+func (f *Flags) Usage() string { return newFlagError(f.fs, nil).Flags }
 
 func (s *Settings) readFile(path string, required bool) error {
 	data, err := os.ReadFile(path)
@@ -208,6 +270,12 @@ func (s Settings) Validate() error {
 	}
 	if s.Data == "" {
 		return errors.New("settings: data: a directory is required")
+	}
+	if s.DatabaseURL != "" {
+		u, err := url.Parse(s.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || (u.Host == "" && u.Query().Get("host") == "") {
+			return fmt.Errorf("settings: database_url: want postgres://user:password@host:port/database, got %q", mask(s.DatabaseURL))
+		}
 	}
 	if s.RedisURL != "" {
 		u, err := url.Parse(s.RedisURL)
@@ -254,8 +322,8 @@ func (s Settings) String() string {
 	if s.MeiliKey != "" {
 		key = "***"
 	}
-	return fmt.Sprintf("addr=%s data=%s redis=%s meili=%s meili_key=%s no_examples=%t trusted_proxies=%v recompute_cron=%q stale_cron=%q timezone=%s replica=%s gazetteer=%q %s %s",
-		s.Addr, s.Data, mask(s.RedisURL), s.MeiliURL, key, s.NoExamples, s.TrustedProxies, s.RecomputeCron, s.StaleCron, s.Timezone, s.Replica, s.Gazetteer, s.Rates, s.Bounds)
+	return fmt.Sprintf("addr=%s data=%s database=%s redis=%s meili=%s meili_key=%s no_examples=%t trusted_proxies=%v recompute_cron=%q stale_cron=%q timezone=%s replica=%s gazetteer=%q %s %s",
+		s.Addr, s.Data, mask(s.DatabaseURL), mask(s.RedisURL), s.MeiliURL, key, s.NoExamples, s.TrustedProxies, s.RecomputeCron, s.StaleCron, s.Timezone, s.Replica, s.Gazetteer, s.Rates, s.Bounds)
 }
 
 // mask hides the password of a URL.

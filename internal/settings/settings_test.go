@@ -1,6 +1,8 @@
 package settings
 
 import (
+	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +49,10 @@ func TestLoadPrecedence(t *testing.T) {
 				s.Addr, s.Data, s.NoExamples = "127.0.0.1:7000", "/from/file", true
 				s.RecomputeCron, s.StaleCron, s.Timezone, s.Replica = "*/5 * * * * *", "off", "UTC", "matcher-2"
 			})},
+		{"database from env", nil, map[string]string{"SAMENSPEL_DATABASE_URL": "postgres://matcher@db:5432/samenspel"},
+			with(func(s *Settings) { s.DatabaseURL = "postgres://matcher@db:5432/samenspel" })},
+		{"database from a flag over env", []string{"--database", "postgresql://db.example/s?sslmode=require"}, map[string]string{"SAMENSPEL_DATABASE_URL": "postgres://env/x"},
+			with(func(s *Settings) { s.DatabaseURL = "postgresql://db.example/s?sslmode=require" })},
 		{"gazetteer from the file", []string{"--config", gazFile}, nil, with(func(s *Settings) { s.Gazetteer = "/file/areas.csv" })},
 		{"gazetteer from env over file", []string{"--config", gazFile}, map[string]string{"SAMENSPEL_GAZETTEER": "/env/areas.csv"},
 			with(func(s *Settings) { s.Gazetteer = "/env/areas.csv" })},
@@ -92,6 +98,7 @@ func TestValidateNamesTheSetting(t *testing.T) {
 		"addr":            ok(func(s *Settings) { s.Addr = "nonsense" }),
 		"data":            ok(func(s *Settings) { s.Data = "" }),
 		"redis_url":       ok(func(s *Settings) { s.RedisURL = "http://x" }),
+		"database_url":    ok(func(s *Settings) { s.DatabaseURL = "mysql://db/x" }),
 		"meili_url":       ok(func(s *Settings) { s.MeiliURL = "ftp://x" }),
 		"trusted_proxies": ok(func(s *Settings) { s.TrustedProxies = []string{"proxy.example"} }),
 		"recompute_cron":  ok(func(s *Settings) { s.RecomputeCron = "30 25 * * *" }),
@@ -110,9 +117,11 @@ func TestValidateNamesTheSetting(t *testing.T) {
 }
 
 func TestStringMasksSecrets(t *testing.T) {
-	s := Settings{Addr: ":1", Data: "d", RedisURL: "redis://user:hunter2@localhost:6379/0", MeiliKey: "masterkey-secret"}
+	s := Settings{Addr: ":1", Data: "d", RedisURL: "redis://user:hunter2@localhost:6379/0", MeiliKey: "masterkey-secret",
+		DatabaseURL: "postgres://matcher:pg-secret@db:5432/samenspel"}
 	out := s.String()
-	if strings.Contains(out, "hunter2") || strings.Contains(out, "masterkey-secret") || !strings.Contains(out, "redis://user:***@localhost:6379/0") {
+	if strings.Contains(out, "hunter2") || strings.Contains(out, "masterkey-secret") || strings.Contains(out, "pg-secret") ||
+		!strings.Contains(out, "redis://user:***@localhost:6379/0") || !strings.Contains(out, "postgres://matcher:***@db:5432/samenspel") {
 		t.Errorf("String() = %q, want secrets masked", out)
 	}
 }
@@ -133,5 +142,48 @@ func TestShippedFile(t *testing.T) {
 	}
 	if diff := cmp.Diff(Defaults(), got, cmp.Comparer(func(a, b []string) bool { return len(a) == len(b) })); diff != "" {
 		t.Errorf("config/matcher.yaml differs from Defaults (-want +got):\n%s", diff)
+	}
+}
+
+// TestValidateDatabaseMasksPassword: a database URL that is refused is named, its
+// password never.
+func TestValidateDatabaseMasksPassword(t *testing.T) {
+	s := with(func(s *Settings) { s.DatabaseURL = "mysql://matcher:pg-secret@db/x" })
+	err := s.Validate()
+	if err == nil || !strings.Contains(err.Error(), "database_url") || strings.Contains(err.Error(), "pg-secret") {
+		t.Errorf("Validate(database_url mysql://...) = %v, want an error naming database_url without the password", err)
+	}
+}
+
+// TestAddFlags: a command with flags of its own takes the settings' flags of the
+// groups it asks for, beside its own, and no others; the file and the environment
+// apply to every command alike.
+func TestAddFlags(t *testing.T) {
+	t.Chdir(t.TempDir())
+	env := envOf(map[string]string{"SAMENSPEL_DATA": "/from/env", "SAMENSPEL_REDIS_URL": "redis://env:6379/0"})
+	newFS := func() (*flag.FlagSet, *bool, *Flags) {
+		fs := flag.NewFlagSet("token list", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		own := fs.Bool("json", false, "")
+		return fs, own, AddFlags(fs, StoreFlags)
+	}
+	fs, own, f := newFS()
+	if err := fs.Parse([]string{"--json", "--database", "postgres://db/s"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.Load(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := with(func(s *Settings) { s.Data, s.RedisURL, s.DatabaseURL = "/from/env", "redis://env:6379/0", "postgres://db/s" })
+	if diff := cmp.Diff(want, got); diff != "" || !*own {
+		t.Errorf("Load after --json --database (-want +got):\n%s (own flag %t)", diff, *own)
+	}
+	fs, _, _ = newFS()
+	if err := fs.Parse([]string{"--addr", ":1"}); err == nil {
+		t.Error("a command of StoreFlags took --addr, a server flag")
+	}
+	if u := f.Usage(); !strings.Contains(u, "-database") || !strings.Contains(u, "-data") || strings.Contains(u, "-addr") {
+		t.Errorf("Usage() = %q, want --data and --database, not --addr", u)
 	}
 }
