@@ -341,3 +341,33 @@ func TestTokenRotate(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenSettings: matcher token reads the settings as every command does: the
+// data directory from SAMENSPEL_DATA (or the settings file) when --data is not
+// given, and --data over it.
+func TestTokenSettings(t *testing.T) {
+	t.Chdir(t.TempDir()) // no config/matcher.yaml here
+	fromEnv, fromFlag := t.TempDir(), t.TempDir()
+	t.Setenv("SAMENSPEL_DATA", fromEnv)
+	if _, _, err := runMatcher(t, "token", "create", "--role", "admin", "--name", "Beheer"); err != nil {
+		t.Fatalf("matcher token create with SAMENSPEL_DATA: %v", err)
+	}
+	if _, _, err := runMatcher(t, "token", "create", "--role", "admin", "--name", "Elders", "--data", fromFlag); err != nil {
+		t.Fatalf("matcher token create --data: %v", err)
+	}
+	for dir, want := range map[string]string{fromEnv: "Beheer", fromFlag: "Elders"} {
+		st := dataStore(t, dir)
+		toks, _, err := st.Tokens(context.Background(), 10, 0)
+		st.Close()
+		if err != nil || len(toks) != 1 || toks[0].Name != want {
+			t.Errorf("tokens in %s = %+v, %v; want the one named %s", dir, toks, err, want)
+		}
+	}
+	out, _, err := runMatcher(t, "token", "list", "--json")
+	if err != nil || !strings.Contains(out, "Beheer") || strings.Contains(out, "Elders") {
+		t.Errorf("matcher token list with SAMENSPEL_DATA = %q, %v; want Beheer's token alone", out, err)
+	}
+	if _, _, err := runMatcher(t, "token", "list", "--data", fromFlag, "--config", "missing.yaml"); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("matcher token list --config missing.yaml = %v, want an error naming the file", err)
+	}
+}
