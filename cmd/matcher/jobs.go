@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"samenspel/internal/jobs"
+	"samenspel/internal/lease"
 	"samenspel/internal/recompute"
 	"samenspel/internal/settings"
 	"samenspel/internal/store"
@@ -46,7 +47,7 @@ func recomputeSuggestions(cfg settings.Settings, st *store.Store, svc recompute.
 // recomputeSuggestions(cfg, st, svc, answers, obs), on every core but one
 // (recompute.WorkersBesideRequests), and before each tender it gives way to the
 // requests being answered (inFlight, the API's count; nil: none).
-func newScheduler(cfg settings.Settings, st *store.Store, svc recompute.Suggestions, answers suggestions.Cache, obs suggestions.Observer, inFlight func() int64, lock jobs.Lock, log *slog.Logger, after afterRecompute) (*jobs.Scheduler, error) {
+func newScheduler(cfg settings.Settings, st *store.Store, svc recompute.Suggestions, answers suggestions.Cache, obs suggestions.Observer, inFlight func() int64, lock lease.Lock, log *slog.Logger, after afterRecompute) (*jobs.Scheduler, error) {
 	loc, err := time.LoadLocation(cfg.Timezone)
 	if err != nil {
 		return nil, err

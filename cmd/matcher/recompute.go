@@ -16,6 +16,7 @@ import (
 
 	"samenspel/internal/cache"
 	"samenspel/internal/jobs"
+	"samenspel/internal/lease"
 	"samenspel/internal/meili"
 	"samenspel/internal/recompute"
 	"samenspel/internal/scaled"
@@ -58,14 +59,14 @@ func recomputeCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 	// With Redis the answers go to the shared cache too, and the lock is the
 	// replicas' lock.
 	var answers suggestions.Cache = cache.NewMemory(cacheEntries, cacheTTL)
-	var lock jobs.Lock = jobs.NewStoreLock(st)
+	var lock lease.Lock = lease.NewStore(st, "job:")
 	if cfg.RedisURL != "" {
 		rc, err := cache.NewRedis(cfg.RedisURL, cacheTTL, cache.WithLogger(log))
 		if err != nil {
 			return err
 		}
 		defer rc.Close()
-		answers, lock = rc, jobs.NewRedisLock(rc.Client(), jobLockPrefix)
+		answers, lock = rc, lease.NewRedis(rc.Client(), jobLockPrefix)
 	}
 	svc := suggestions.New(reads, answers, nil)
 

@@ -17,7 +17,7 @@ import (
 	"samenspel/internal/api"
 	"samenspel/internal/cache"
 	"samenspel/internal/gazetteer"
-	"samenspel/internal/jobs"
+	"samenspel/internal/lease"
 	"samenspel/internal/meili"
 	"samenspel/internal/scaled"
 	"samenspel/internal/settings"
@@ -101,7 +101,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	}
 	var answers suggestions.Cache = cache.NewMemory(cacheEntries, cacheTTL)
 	// The job locks: in the store (a lease) unless Redis coordinates the replicas.
-	var jobLock jobs.Lock = jobs.NewStoreLock(st)
+	var jobLock lease.Lock = lease.NewStore(st, "job:")
 	var rdb *redis.Client
 	if cfg.RedisURL != "" {
 		rc, err := cache.NewRedis(cfg.RedisURL, cacheTTL, cache.WithLogger(log))
@@ -113,7 +113,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		// A local copy in front of Redis: keys name answers that never change, so
 		// a replica answers popular tenders without a round trip.
 		answers, rdb = &cache.Tiered{Local: cache.NewMemory(cacheEntries, cacheTTL), Shared: rc}, rc.Client()
-		jobLock = jobs.NewRedisLock(rc.Client(), jobLockPrefix)
+		jobLock = lease.NewRedis(rc.Client(), jobLockPrefix)
 		optional = append(optional, api.Optional{Check: rc.Ping,
 			Detail: "the shared cache does not answer: this replica computes its answers itself"})
 	}

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"samenspel/internal/lease"
 )
 
 // Redis is the suggestion cache shared by several matcher replicas. It is built for
@@ -29,6 +30,8 @@ type Redis struct {
 	down   atomic.Bool // the last call failed
 	// timeout bounds each call (RedisTimeout unless WithTimeout).
 	timeout time.Duration
+	// locks are the short locks of Lock, under prefix+"lock:".
+	locks *lease.Redis
 }
 
 // Option configures a Redis cache.
@@ -63,6 +66,7 @@ func NewRedis(url string, ttl time.Duration, opts ...Option) (*Redis, error) {
 	opt.MaxRetries = 1
 	opt.ContextTimeoutEnabled = true
 	r.c = redis.NewClient(opt)
+	r.locks = lease.NewRedis(r.c, r.prefix+"lock:").WithCallTimeout(r.timeout)
 	return r, nil
 }
 
@@ -129,25 +133,14 @@ func (r *Redis) Close() error { return r.c.Close() }
 // API's rate-limit buckets).
 func (r *Redis) Client() *redis.Client { return r.c }
 
-// unlockScript deletes a lock only when it still holds the caller's token, so that
-// a holder whose lock expired cannot release someone else's.
-var unlockScript = redis.NewScript(`if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`)
-
-// Lock takes a short lock on key across replicas (SET NX PX with a random token).
-// ok is false when another holds it. unlock releases it if it is still ours.
+// Lock takes a short lock on key across replicas (internal/lease: SET NX PX with a
+// random token). ok is false when another holds it. unlock releases it if it is
+// still ours.
 func (r *Redis) Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), ok bool, err error) {
-	token := strconv.FormatUint(rand.Uint64(), 36)
-	lctx, cancel := context.WithTimeout(ctx, r.timeout)
-	defer cancel()
-	k := r.prefix + "lock:" + key
-	ok, err = r.c.SetNX(lctx, k, token, ttl).Result()
+	held, ok, err := r.locks.Acquire(ctx, key, ttl)
 	r.observe(ctx, err)
 	if err != nil || !ok {
 		return func() {}, false, err
 	}
-	return func() {
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.timeout)
-		defer cancel()
-		_ = unlockScript.Run(uctx, r.c, []string{k}, token).Err()
-	}, true, nil
+	return func() { held.Release(ctx) }, true, nil
 }

@@ -5,10 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
-	"os"
 	"time"
 
+	"samenspel/internal/lease"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -23,7 +22,8 @@ type Source interface {
 	Cursor(ctx context.Context, name string) (int64, error)
 	// MoveCursor sets the cursor to to only if it is still at from.
 	MoveCursor(ctx context.Context, name string, from, to int64) (bool, error)
-	// TakeLease and ReleaseLease let one consumer at a time write to the index.
+	// TakeLease and ReleaseLease keep the lease (internal/lease) that lets one
+	// consumer at a time write to the index.
 	TakeLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error)
 	ReleaseLease(ctx context.Context, name, holder string) error
 }
@@ -50,13 +50,12 @@ const DefaultBatch = 500
 // the lease lets one write at a time, and the compare-and-set on the cursor keeps
 // a syncer whose cursor was reset from stepping over the reset.
 type Syncer struct {
-	src    Source
-	dst    Target
-	name   string
-	batch  int
-	log    *slog.Logger
-	holder string           // this syncer's name on the lease
-	now    func() time.Time // the clock of the lease
+	src   Source
+	dst   Target
+	name  string
+	batch int
+	log   *slog.Logger
+	locks lease.Lock // the index's lease in the store, named name
 }
 
 // New returns a Syncer from src to dst under the cursor name (Cursor for the
@@ -65,8 +64,7 @@ func New(src Source, dst Target, name string, log *slog.Logger) *Syncer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Syncer{src: src, dst: dst, name: name, batch: DefaultBatch, log: log,
-		holder: fmt.Sprintf("%s/%d/%x", name, os.Getpid(), rand.Uint64()), now: time.Now}
+	return &Syncer{src: src, dst: dst, name: name, batch: DefaultBatch, log: log, locks: lease.NewStore(src, "")}
 }
 
 // Lock waits until this syncer holds the index (the lease named after its cursor),
@@ -74,13 +72,12 @@ func New(src Source, dst Target, name string, log *slog.Logger) *Syncer {
 // that gives it up. Hold it no longer than LeaseTTL without calling renew.
 func (s *Syncer) Lock(ctx context.Context) (renew func() error, unlock func(), err error) {
 	for {
-		ok, err := s.src.TakeLease(ctx, s.name, s.holder, s.now(), LeaseTTL)
+		held, ok, err := s.locks.Acquire(ctx, s.name, LeaseTTL)
 		if err != nil {
 			return nil, nil, err
 		}
 		if ok {
-			renew = func() error { return s.renew(ctx) }
-			return renew, func() { s.release() }, nil
+			return func() error { return renewed(held.Renew(ctx)) }, func() { held.Release(ctx) }, nil
 		}
 		select {
 		case <-ctx.Done():
@@ -90,20 +87,12 @@ func (s *Syncer) Lock(ctx context.Context) (renew func() error, unlock func(), e
 	}
 }
 
-func (s *Syncer) renew(ctx context.Context) error {
-	ok, err := s.src.TakeLease(ctx, s.name, s.holder, s.now(), LeaseTTL)
-	if err == nil && !ok {
-		err = ErrLeaseLost
+// renewed is the error of a renewal: ErrLeaseLost when the lease is gone.
+func renewed(err error) error {
+	if errors.Is(err, lease.ErrLost) {
+		return fmt.Errorf("%w: %w", ErrLeaseLost, err)
 	}
 	return err
-}
-
-func (s *Syncer) release() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := s.src.ReleaseLease(ctx, s.name, s.holder); err != nil {
-		s.log.Warn("search index sync: could not release its lease; it runs out by itself", "err", err.Error())
-	}
 }
 
 // ErrLeaseLost is a pass that stopped because its lease ran out and another took
@@ -116,20 +105,21 @@ var ErrLeaseLost = errors.New("indexsync: lease lost to another syncer")
 // It writes only while it holds the lease: when another syncer holds it, the pass
 // does nothing and returns 0 (the other applies the changes).
 func (s *Syncer) Pass(ctx context.Context) (int, error) {
-	ok, err := s.src.TakeLease(ctx, s.name, s.holder, s.now(), LeaseTTL)
+	held, ok, err := s.locks.Acquire(ctx, s.name, LeaseTTL)
 	if err != nil || !ok {
 		return 0, err
 	}
-	defer s.release()
-	return s.apply(ctx)
+	defer held.Release(ctx)
+	return s.apply(ctx, func() error { return renewed(held.Renew(ctx)) })
 }
 
-// apply is Pass under the lease.
-func (s *Syncer) apply(ctx context.Context) (int, error) {
+// apply is Pass under the lease, which renew renews before each batch after the
+// first.
+func (s *Syncer) apply(ctx context.Context, renew func() error) (int, error) {
 	applied := 0
 	for step := 0; ; step++ {
 		if step > 0 {
-			if err := s.renew(ctx); err != nil {
+			if err := renew(); err != nil {
 				return applied, err
 			}
 		}
@@ -275,7 +265,7 @@ func (s *Syncer) Reindex(ctx context.Context, fresh Fresh) (int, error) {
 	if err := fresh.Drop(ctx); err != nil {
 		s.log.Warn("reindex: the old index could not be dropped; drop it by hand", "err", err.Error())
 	}
-	if _, err := s.apply(ctx); err != nil {
+	if _, err := s.apply(ctx, renew); err != nil {
 		return len(ps), fmt.Errorf("indexsync: reindex: swapped in; changes since: %w (the sync applies them)", err)
 	}
 	return len(ps), nil

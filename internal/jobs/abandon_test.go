@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"samenspel/internal/jobs"
+	"samenspel/internal/lease"
+	"samenspel/internal/lease/leasetest"
 	"samenspel/internal/logbuf"
 	"samenspel/internal/store"
 )
@@ -97,11 +99,11 @@ func TestNextRunAbandonsDeadReplicasRuns(t *testing.T) {
 
 // countingLock counts the Acquire calls that returned.
 type countingLock struct {
-	jobs.Lock
+	lease.Lock
 	calls atomic.Int64
 }
 
-func (l *countingLock) Acquire(ctx context.Context, job string, ttl time.Duration) (jobs.Held, bool, error) {
+func (l *countingLock) Acquire(ctx context.Context, job string, ttl time.Duration) (lease.Held, bool, error) {
 	defer l.calls.Add(1)
 	return l.Lock.Acquire(ctx, job, ttl)
 }
@@ -110,10 +112,10 @@ func (l *countingLock) Acquire(ctx context.Context, job string, ttl time.Duratio
 // the job's lock free, without running the job; while another holds the lock (the
 // run may be alive), it leaves the run alone.
 func TestStartAbandonsDeadReplicasRun(t *testing.T) {
-	for _, k := range lockKinds {
-		t.Run(k.name, func(t *testing.T) {
+	for _, k := range leasetest.Kinds {
+		t.Run(k.Name, func(t *testing.T) {
 			ctx := context.Background()
-			a, b := k.pair(t)
+			a, b := k.Pair(t)
 			st := openStore(t, t.TempDir())
 			t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
 			left := deadRun(t, st, "recompute", t0, t0.Add(20*time.Second))
@@ -130,7 +132,7 @@ func TestStartAbandonsDeadReplicasRun(t *testing.T) {
 				return s
 			}
 
-			other, ok := acquire(t, b, "recompute", time.Minute)
+			other, ok := leasetest.Acquire(t, b, "recompute", time.Minute)
 			if !ok {
 				t.Fatal("cannot take the lock for another holder")
 			}
@@ -145,7 +147,7 @@ func TestStartAbandonsDeadReplicasRun(t *testing.T) {
 			if runs := runsOf(t, st, "recompute", ""); len(runs) != 1 || calls.Load() != 0 {
 				t.Errorf("runs of recompute = %+v after %d calls; want only the abandoned one, no run", runs, calls.Load())
 			}
-			if h, ok := acquire(t, b, "recompute", time.Minute); !ok {
+			if h, ok := leasetest.Acquire(t, b, "recompute", time.Minute); !ok {
 				t.Error("Start kept the lock after closing the run left running")
 			} else {
 				h.Release(ctx)

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/robfig/cron/v3"
 
+	"samenspel/internal/lease"
 	"samenspel/internal/settings"
 	"samenspel/internal/store"
 )
@@ -80,7 +81,7 @@ type Job struct {
 	// Run does the work. run is the run as recorded (ID is the fencing token to
 	// store with whatever the run writes); Run returns it with Done, Skipped,
 	// Failed and Report filled in (Report: a JSON object, or nil). ctx ends when the
-	// run's lock is lost (context.Cause is then ErrLost) or the scheduler's context
+	// run's lock is lost (context.Cause is then lease.ErrLost) or the scheduler's context
 	// ends. An error, or a panic, marks the run failed.
 	Run func(ctx context.Context, run store.Run) (store.Run, error)
 }
@@ -89,12 +90,12 @@ type Job struct {
 type Options struct {
 	// Store records the runs. Required.
 	Store RunStore
-	// Lock makes one replica run each slot: NewRedisLock with Redis; without it
-	// NewStoreLock, which also keeps `matcher recompute` in another process out;
-	// nil is NewLocalLock (this process only). Every process that runs the jobs on
+	// Lock makes one replica run each slot: lease.NewRedis with Redis; without it
+	// lease.NewStore, which also keeps `matcher recompute` in another process out;
+	// nil is lease.NewLocal (this process only). Every process that runs the jobs on
 	// one store must share the lock: whoever holds a job's lock closes the runs of
 	// the job it finds running as abandoned.
-	Lock Lock
+	Lock lease.Lock
 	// Replica names this process in the runs. Required.
 	Replica string
 	// Location is the time zone of the schedules; nil is DefaultLocation.
@@ -111,7 +112,7 @@ type Options struct {
 // run, and when a scheduler starts and finds the lock free.
 type Scheduler struct {
 	store   RunStore
-	lock    Lock
+	lock    lease.Lock
 	replica string
 	loc     *time.Location
 	log     *slog.Logger
@@ -149,7 +150,7 @@ func New(o Options) (*Scheduler, error) {
 	s := &Scheduler{store: o.Store, lock: o.Lock, replica: o.Replica, loc: o.Location, log: o.Log,
 		ttl: o.LockTTL, metrics: newMetrics(), jobs: map[string]*entry{}}
 	if s.lock == nil {
-		s.lock = NewLocalLock()
+		s.lock = lease.NewLocal()
 	}
 	if s.loc == nil {
 		loc, err := time.LoadLocation(DefaultLocation)
@@ -405,7 +406,7 @@ func (s *Scheduler) scheduled(ctx context.Context, e *entry) {
 // execute runs j holding held: it closes the runs that replicas which stopped left
 // running, records the start, keeps the lock renewed with a heartbeat, recovers a
 // panic, and records the result.
-func (s *Scheduler) execute(ctx context.Context, j Job, held Held, log *slog.Logger) (store.Run, error) {
+func (s *Scheduler) execute(ctx context.Context, j Job, held lease.Held, log *slog.Logger) (store.Run, error) {
 	s.abandon(ctx, j.Name, log)
 	run, err := s.store.StartRun(ctx, j.Name, s.replica, time.Now())
 	if err != nil {
@@ -425,7 +426,7 @@ func (s *Scheduler) execute(ctx context.Context, j Job, held Held, log *slog.Log
 	result, jobErr := call(jctx, j, run, log)
 	close(stop)
 	<-kept
-	if cause := context.Cause(jctx); errors.Is(cause, ErrLost) {
+	if cause := context.Cause(jctx); errors.Is(cause, lease.ErrLost) {
 		// The run may have overlapped another replica's; its writes are fenced by
 		// its run id, and it is reported failed whatever the job returned.
 		jobErr = errors.Join(cause, jobErr)
@@ -471,7 +472,7 @@ func call(ctx context.Context, j Job, run store.Run, log *slog.Logger) (result s
 }
 
 // keep renews held every third of its time to live until stop is closed, and
-// cancels the run with ErrLost as soon as the lock is lost: when Renew finds another
+// cancels the run with lease.ErrLost as soon as the lock is lost: when Renew finds another
 // holder, or when the time to live passes without a renewal (a renewal that fails
 // for another reason, Redis slow, is tried again until then). The watch of Lost runs
 // beside the renewals, so that a renewal that hangs does not delay it.
@@ -480,14 +481,14 @@ func call(ctx context.Context, j Job, run store.Run, log *slog.Logger) (result s
 // too, so that a slow store does not delay them; a heartbeat that cannot be
 // recorded is logged and the run goes on. It returns once the last heartbeat is
 // written, so none comes after the run's result.
-func (s *Scheduler) keep(ctx context.Context, held Held, id int64, cancel context.CancelCauseFunc, stop <-chan struct{}, log *slog.Logger) {
+func (s *Scheduler) keep(ctx context.Context, held lease.Held, id int64, cancel context.CancelCauseFunc, stop <-chan struct{}, log *slog.Logger) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		select {
 		case <-stop:
 		case <-held.Lost():
 			log.Error("job: lock lost (not renewed in time); the run is cancelled")
-			cancel(ErrLost)
+			cancel(lease.ErrLost)
 		}
 	})
 	beats := make(chan time.Time, 1) // the latest renewal not yet recorded
@@ -517,7 +518,7 @@ func (s *Scheduler) keep(ctx context.Context, held Held, id int64, cancel contex
 			return
 		case <-t.C:
 			err := held.Renew(ctx)
-			if errors.Is(err, ErrLost) {
+			if errors.Is(err, lease.ErrLost) {
 				log.Error("job: lock lost (another holds it); the run is cancelled", "err", err)
 				cancel(err)
 				return

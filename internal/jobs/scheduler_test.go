@@ -18,6 +18,8 @@ import (
 
 	"samenspel/config"
 	"samenspel/internal/jobs"
+	"samenspel/internal/lease"
+	"samenspel/internal/lease/leasetest"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -194,7 +196,7 @@ func TestTwoReplicasRunEachSlotOnce(t *testing.T) {
 }
 
 func testTwoReplicas(t *testing.T, work, behind time.Duration, wantReason string) {
-	rc := redisClient(t)
+	rc := leasetest.RedisClient(t)
 	dir := t.TempDir()
 	var mu sync.Mutex
 	calls := 0
@@ -209,7 +211,7 @@ func testTwoReplicas(t *testing.T, work, behind time.Duration, wantReason string
 	var scheds []*jobs.Scheduler
 	for i, replica := range []string{"matcher-1", "matcher-2"} {
 		opt := *rc.Options()
-		var lock jobs.Lock = jobs.NewRedisLock(newClient(t, &opt), "samenspel:lock:job:")
+		var lock lease.Lock = lease.NewRedis(newClient(t, &opt), "samenspel:lock:job:")
 		if i == 1 {
 			lock = lateLock{lock, behind}
 		}
@@ -272,11 +274,11 @@ func testTwoReplicas(t *testing.T, work, behind time.Duration, wantReason string
 
 // lateLock asks for the lock late, as a replica whose clock runs behind does.
 type lateLock struct {
-	jobs.Lock
+	lease.Lock
 	by time.Duration
 }
 
-func (l lateLock) Acquire(ctx context.Context, job string, ttl time.Duration) (jobs.Held, bool, error) {
+func (l lateLock) Acquire(ctx context.Context, job string, ttl time.Duration) (lease.Held, bool, error) {
 	time.Sleep(l.by)
 	return l.Lock.Acquire(ctx, job, ttl)
 }
@@ -384,9 +386,9 @@ func TestStopWaitsForRunningJob(t *testing.T) {
 // A run renews its lock while it runs: a job that runs for several times the
 // lock's life keeps it, and another holder cannot take it meanwhile.
 func TestRenewalKeepsLongRunsLock(t *testing.T) {
-	for _, k := range lockKinds {
-		t.Run(k.name, func(t *testing.T) {
-			a, b := k.pair(t)
+	for _, k := range leasetest.Kinds {
+		t.Run(k.Name, func(t *testing.T) {
+			a, b := k.Pair(t)
 			const ttl = 300 * time.Millisecond
 			s := newScheduler(t, jobs.Options{Lock: a, LockTTL: ttl}, jobs.Job{Name: "long", Spec: "@yearly",
 				Run: func(ctx context.Context, run store.Run) (store.Run, error) {
@@ -417,13 +419,13 @@ func TestRenewalKeepsLongRunsLock(t *testing.T) {
 // a process that stopped (a long GC pause, a suspended VM), and records what the
 // renewals returned after.
 type freezingLock struct {
-	jobs.Lock
+	lease.Lock
 	thaw chan struct{}
 	mu   sync.Mutex
 	errs []error
 }
 
-func (l *freezingLock) Acquire(ctx context.Context, job string, ttl time.Duration) (jobs.Held, bool, error) {
+func (l *freezingLock) Acquire(ctx context.Context, job string, ttl time.Duration) (lease.Held, bool, error) {
 	h, ok, err := l.Lock.Acquire(ctx, job, ttl)
 	if h != nil {
 		h = &freezingHeld{Held: h, l: l}
@@ -432,7 +434,7 @@ func (l *freezingLock) Acquire(ctx context.Context, job string, ttl time.Duratio
 }
 
 type freezingHeld struct {
-	jobs.Held
+	lease.Held
 	l *freezingLock
 }
 
@@ -469,7 +471,7 @@ func (f *fenced) put(run int64, v string) bool {
 // is reported failed (its own record of it is refused), and its late write cannot
 // replace the newer run's result.
 func TestFrozenReplicaCannotOverwriteNewerResult(t *testing.T) {
-	rc := redisClient(t)
+	rc := leasetest.RedisClient(t)
 	dir := t.TempDir()
 	const ttl = 300 * time.Millisecond
 	var result fenced
@@ -479,7 +481,7 @@ func TestFrozenReplicaCannotOverwriteNewerResult(t *testing.T) {
 	}
 	frozeA, wake := make(chan struct{}), make(chan struct{})
 	wokeA := make(chan woke, 1)
-	lockA := &freezingLock{Lock: jobs.NewRedisLock(rc, "samenspel:lock:job:"), thaw: make(chan struct{})}
+	lockA := &freezingLock{Lock: lease.NewRedis(rc, "samenspel:lock:job:"), thaw: make(chan struct{})}
 	a := newScheduler(t, jobs.Options{Store: openStore(t, dir), Lock: lockA, Replica: "matcher-1", LockTTL: ttl},
 		jobs.Job{Name: "recompute", Spec: "@yearly", Run: func(ctx context.Context, run store.Run) (store.Run, error) {
 			close(frozeA)
@@ -489,7 +491,7 @@ func TestFrozenReplicaCannotOverwriteNewerResult(t *testing.T) {
 			return run, nil
 		}})
 	opt := *rc.Options()
-	b := newScheduler(t, jobs.Options{Store: openStore(t, dir), Lock: jobs.NewRedisLock(newClient(t, &opt), "samenspel:lock:job:"),
+	b := newScheduler(t, jobs.Options{Store: openStore(t, dir), Lock: lease.NewRedis(newClient(t, &opt), "samenspel:lock:job:"),
 		Replica: "matcher-2", LockTTL: ttl},
 		jobs.Job{Name: "recompute", Spec: "@yearly", Run: func(ctx context.Context, run store.Run) (store.Run, error) {
 			if !result.put(run.ID, "matcher-2") {
@@ -526,7 +528,7 @@ func TestFrozenReplicaCannotOverwriteNewerResult(t *testing.T) {
 	w := <-wokeA
 	outA := <-doneA
 
-	if !errors.Is(w.cause, jobs.ErrLost) {
+	if !errors.Is(w.cause, lease.ErrLost) {
 		t.Errorf("the frozen run's context cause = %v, want ErrLost", w.cause)
 	}
 	if w.accepted || result.value != "matcher-2" {
@@ -535,7 +537,7 @@ func TestFrozenReplicaCannotOverwriteNewerResult(t *testing.T) {
 	if runB.ID <= outA.run.ID {
 		t.Errorf("the newer run has id %d, not above the frozen run's %d", runB.ID, outA.run.ID)
 	}
-	if !errors.Is(outA.err, jobs.ErrLost) || outA.run.Status != store.RunFailed || !strings.Contains(string(outA.run.Report), "lock lost") {
+	if !errors.Is(outA.err, lease.ErrLost) || outA.run.Status != store.RunFailed || !strings.Contains(string(outA.run.Report), "lock lost") {
 		t.Errorf("the frozen replica's RunNow() = %+v, %v; want failed with ErrLost", outA.run, outA.err)
 	}
 	// matcher-2, taking the lock, found the frozen run running and recorded it
@@ -546,7 +548,7 @@ func TestFrozenReplicaCannotOverwriteNewerResult(t *testing.T) {
 	}
 	lockA.mu.Lock()
 	defer lockA.mu.Unlock()
-	if len(lockA.errs) == 0 || !errors.Is(lockA.errs[len(lockA.errs)-1], jobs.ErrLost) {
+	if len(lockA.errs) == 0 || !errors.Is(lockA.errs[len(lockA.errs)-1], lease.ErrLost) {
 		t.Errorf("the frozen replica's renewals returned %v, want ErrLost last", lockA.errs)
 	}
 }
@@ -757,9 +759,9 @@ func histogramCount(t *testing.T, reg *prometheus.Registry, name string, labels 
 }
 
 // brokenLock cannot be taken: Redis is down.
-type brokenLock struct{ jobs.Lock }
+type brokenLock struct{ lease.Lock }
 
-func (brokenLock) Acquire(ctx context.Context, job string, ttl time.Duration) (jobs.Held, bool, error) {
+func (brokenLock) Acquire(ctx context.Context, job string, ttl time.Duration) (lease.Held, bool, error) {
 	return nil, false, errors.New("dial tcp 10.0.0.9:6379: connection refused")
 }
 

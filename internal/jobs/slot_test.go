@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"samenspel/internal/lease"
 	"samenspel/internal/settings"
 	"samenspel/internal/store"
 )
@@ -78,7 +79,7 @@ func TestDefaults(t *testing.T) {
 	if s.ttl != DefaultLockTTL {
 		t.Errorf("lock ttl = %v, want %v", s.ttl, DefaultLockTTL)
 	}
-	if _, ok := s.lock.(*LocalLock); !ok {
+	if _, ok := s.lock.(*lease.Local); !ok {
 		t.Errorf("lock = %T, want the local lock", s.lock)
 	}
 }

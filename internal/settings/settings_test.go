@@ -175,7 +175,9 @@ func TestAddFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := with(func(s *Settings) { s.Data, s.RedisURL, s.DatabaseURL = "/from/env", "redis://env:6379/0", "postgres://db/s" })
+	want := with(func(s *Settings) {
+		s.Data, s.RedisURL, s.DatabaseURL = "/from/env", "redis://env:6379/0", "postgres://db/s"
+	})
 	if diff := cmp.Diff(want, got); diff != "" || !*own {
 		t.Errorf("Load after --json --database (-want +got):\n%s (own flag %t)", diff, *own)
 	}

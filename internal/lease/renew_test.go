@@ -1,4 +1,4 @@
-package jobs_test
+package lease_test
 
 import (
 	"context"
@@ -6,13 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"samenspel/internal/jobs"
+	"samenspel/internal/lease"
+	"samenspel/internal/lease/leasetest"
 )
 
 // keptLock is a lock whose keeper (Redis, the store) a test can change behind the
 // holder's back.
 type keptLock struct {
-	lock jobs.Lock
+	lock lease.Lock
 	// steal gives job's lock to another holder, for a minute from now.
 	steal func(job string)
 	// stolen reports whether the other still holds job's lock.
@@ -29,10 +30,10 @@ func TestLockRenewFindsAnotherHolder(t *testing.T) {
 		open func(t *testing.T) keptLock
 	}{
 		{"redis", func(t *testing.T) keptLock {
-			c := redisClient(t)
+			c := leasetest.RedisClient(t)
 			const prefix = "test:lock:"
 			return keptLock{
-				lock: jobs.NewRedisLock(c, prefix),
+				lock: lease.NewRedis(c, prefix),
 				steal: func(job string) {
 					if err := c.Set(context.Background(), prefix+job, "another", time.Minute).Err(); err != nil {
 						t.Fatal(err)
@@ -48,12 +49,12 @@ func TestLockRenewFindsAnotherHolder(t *testing.T) {
 			}
 		}},
 		{"store", func(t *testing.T) keptLock {
-			s := openStore(t, t.TempDir())
+			s := leasetest.OpenStore(t, t.TempDir())
 			// The other's clock is past the holder's time to live: to it the
 			// holder's lease ran out, so it takes it.
 			later := time.Now().Add(2 * time.Minute)
 			return keptLock{
-				lock: jobs.NewStoreLock(s),
+				lock: lease.NewStore(s, "job:"),
 				steal: func(job string) {
 					ok, err := s.TakeLease(context.Background(), "job:"+job, "another", later, time.Minute)
 					if err != nil || !ok {
@@ -74,7 +75,7 @@ func TestLockRenewFindsAnotherHolder(t *testing.T) {
 		t.Run(k.name, func(t *testing.T) {
 			ctx := context.Background()
 			kl := k.open(t)
-			h, ok := acquire(t, kl.lock, "recompute", time.Minute)
+			h, ok := leasetest.Acquire(t, kl.lock, "recompute", time.Minute)
 			if !ok {
 				t.Fatal("Acquire of a free lock = not ok")
 			}
@@ -82,7 +83,7 @@ func TestLockRenewFindsAnotherHolder(t *testing.T) {
 				t.Fatalf("Renew() of a held lock = %v, want nil", err)
 			}
 			kl.steal("recompute")
-			if err := h.Renew(ctx); !errors.Is(err, jobs.ErrLost) {
+			if err := h.Renew(ctx); !errors.Is(err, lease.ErrLost) {
 				t.Errorf("Renew() of a lock another took = %v, want ErrLost", err)
 			}
 			select {

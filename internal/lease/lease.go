@@ -1,4 +1,19 @@
-package jobs
+// Package lease is Samenspel's one kind of lock between processes: a named lock
+// that one holder at a time takes for a time to live under a random token, renews
+// well within that time while it works, and releases when done; a holder that was
+// frozen past its time to live finds the lock lost and cannot release the lock of
+// the one that took it next. Three keepers, one contract: Redis (replicas sharing
+// one Redis), the leases of a store (processes sharing one store, the embedded
+// one or PostgreSQL) and a process's memory.
+//
+// The scheduler's jobs (internal/jobs), the replicas that compute a missed answer
+// once (internal/cache, through internal/suggest) and the search index sync
+// (internal/indexsync) take their locks here.
+//
+// It never waits for a lock (Acquire answers at once; a caller that must wait
+// asks again), bounds every call to a keeper well within the time to live, keeps
+// no global state and never logs.
+package lease
 
 import (
 	"context"
@@ -13,14 +28,14 @@ import (
 
 // ErrLost is returned by Held.Renew when the lock is no longer the holder's: its
 // time to live passed without a renewal, and another may have taken it since.
-var ErrLost = errors.New("jobs: lock lost")
+var ErrLost = errors.New("lease: lock lost")
 
-// Lock gives one holder at a time the right to run a job: across replicas (Redis)
-// or within one process.
+// Lock gives one holder at a time the lock of a name (a job, a missed answer, the
+// search index): across replicas (Redis, a shared store) or within one process.
 type Lock interface {
-	// Acquire takes the lock of job for ttl, unless another holds it: ok is false
-	// then. err means the lock could not be asked (Redis does not answer).
-	Acquire(ctx context.Context, job string, ttl time.Duration) (held Held, ok bool, err error)
+	// Acquire takes the lock of name for ttl, unless another holds it: ok is false
+	// then. err means the lock could not be asked (its keeper does not answer).
+	Acquire(ctx context.Context, name string, ttl time.Duration) (held Held, ok bool, err error)
 }
 
 // Held is a lock taken by Acquire. Its holder renews it well within its time to
@@ -132,7 +147,7 @@ func (l *lease) renew(ctx context.Context, name string, ask func(ctx context.Con
 			l.lose()
 			return fmt.Errorf("%w: renew %s: %w", ErrLost, name, err)
 		}
-		return fmt.Errorf("jobs: renew lock %s: %w", name, err)
+		return fmt.Errorf("lease: renew lock %s: %w", name, err)
 	}
 	if !held || !l.extend(asked) {
 		l.lose()
@@ -154,19 +169,28 @@ func (l *lease) release() bool {
 	return time.Now().Before(l.deadline)
 }
 
-// RedisLock is the lock of several replicas sharing one Redis: SET NX PX with a
+// Redis is the lock of several replicas sharing one Redis: SET NX PX with a
 // random token per holder, so that only the holder renews (compare and PEXPIRE) or
 // releases (compare and DEL) it, and a holder that was frozen past its time to live
 // cannot release the lock of the one that took it next.
-type RedisLock struct {
-	c      *redis.Client
-	prefix string
+type Redis struct {
+	c       *redis.Client
+	prefix  string
+	timeout time.Duration
 }
 
-// NewRedisLock returns the lock of jobs in the Redis c; job's key is prefix+job
-// (the matcher uses "samenspel:lock:job:").
-func NewRedisLock(c *redis.Client, prefix string) *RedisLock {
-	return &RedisLock{c: c, prefix: prefix}
+// NewRedis returns the locks kept in the Redis c; name's key is prefix+name (the
+// matcher's jobs use "samenspel:lock:job:").
+func NewRedis(c *redis.Client, prefix string) *Redis {
+	return &Redis{c: c, prefix: prefix}
+}
+
+// WithCallTimeout bounds each Redis call by d instead of by a third of the time to
+// live (at most maxCallTimeout): for a caller whose Redis calls share one timeout.
+func (l *Redis) WithCallTimeout(d time.Duration) *Redis {
+	c := *l
+	c.timeout = d
+	return &c
 }
 
 // maxCallTimeout bounds each Redis call of the lock; with a short time to live,
@@ -179,17 +203,21 @@ func callTimeout(ttl time.Duration) time.Duration {
 }
 
 // Acquire implements Lock.
-func (l *RedisLock) Acquire(ctx context.Context, job string, ttl time.Duration) (Held, bool, error) {
+func (l *Redis) Acquire(ctx context.Context, name string, ttl time.Duration) (Held, bool, error) {
 	if ttl < time.Millisecond {
-		return nil, false, fmt.Errorf("jobs: lock %q: time to live %v is below a millisecond", job, ttl)
+		return nil, false, fmt.Errorf("lease: lock %q: time to live %v is below a millisecond", name, ttl)
 	}
-	h := &redisHeld{c: l.c, key: l.prefix + job, token: rand.Text(), ttl: ttl}
+	timeout := l.timeout
+	if timeout == 0 {
+		timeout = callTimeout(ttl)
+	}
+	h := &redisHeld{c: l.c, key: l.prefix + name, token: rand.Text(), ttl: ttl, timeout: timeout}
 	asked := time.Now()
-	cctx, cancel := context.WithTimeout(ctx, callTimeout(ttl))
+	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	ok, err := l.c.SetNX(cctx, h.key, h.token, ttl).Result()
 	if err != nil {
-		return nil, false, fmt.Errorf("jobs: lock %q: %w", job, err)
+		return nil, false, fmt.Errorf("lease: lock %q: %w", name, err)
 	}
 	if !ok {
 		return nil, false, nil
@@ -205,9 +233,9 @@ var renewScript = redis.NewScript(`if redis.call("get", KEYS[1]) == ARGV[1] then
 var releaseScript = redis.NewScript(`if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`)
 
 type redisHeld struct {
-	c          *redis.Client
-	key, token string
-	ttl        time.Duration
+	c            *redis.Client
+	key, token   string
+	ttl, timeout time.Duration
 	*lease
 }
 
@@ -222,27 +250,27 @@ func (h *redisHeld) Release(ctx context.Context) {
 	if !h.release() {
 		return // lost or released: the key is not ours to delete (the script would say so too)
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout(h.ttl))
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.timeout)
 	defer cancel()
 	_ = releaseScript.Run(cctx, h.c, []string{h.key}, h.token).Err() // on failure the key expires
 }
 
 func (h *redisHeld) Lost() <-chan struct{} { return h.lost }
 
-// LocalLock is the lock of a single process, without Redis: it keeps a scheduled
-// run and `RunNow` from running one job at once. Its locks expire as Redis's do.
-type LocalLock struct {
+// Local is the lock of a single process, without Redis: it keeps a scheduled run
+// and `RunNow` from running one job at once. Its locks expire as Redis's do.
+type Local struct {
 	mu   sync.Mutex
 	held map[string]*localHeld
 }
 
-// NewLocalLock returns an in-process lock.
-func NewLocalLock() *LocalLock { return &LocalLock{held: map[string]*localHeld{}} }
+// NewLocal returns an in-process lock.
+func NewLocal() *Local { return &Local{held: map[string]*localHeld{}} }
 
 // Acquire implements Lock.
-func (l *LocalLock) Acquire(ctx context.Context, job string, ttl time.Duration) (Held, bool, error) {
+func (l *Local) Acquire(ctx context.Context, job string, ttl time.Duration) (Held, bool, error) {
 	if ttl < time.Millisecond {
-		return nil, false, fmt.Errorf("jobs: lock %q: time to live %v is below a millisecond", job, ttl)
+		return nil, false, fmt.Errorf("lease: lock %q: time to live %v is below a millisecond", job, ttl)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
@@ -258,7 +286,7 @@ func (l *LocalLock) Acquire(ctx context.Context, job string, ttl time.Duration) 
 }
 
 type localHeld struct {
-	l   *LocalLock
+	l   *Local
 	job string
 	*lease
 }
@@ -287,33 +315,39 @@ func (h *localHeld) Release(ctx context.Context) {
 
 func (h *localHeld) Lost() <-chan struct{} { return h.lost }
 
-// LeaseStore keeps leases: *store.Store.
-type LeaseStore interface {
+// Keeper is a store that keeps leases: the embedded store, PostgreSQL. TakeLease
+// gives the lease name to holder until now+ttl when nobody else holds it (or it
+// ran out, or holder holds it already: a renewal); ReleaseLease ends holder's.
+type Keeper interface {
 	TakeLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error)
 	ReleaseLease(ctx context.Context, name, holder string) error
 }
 
-// StoreLock is the lock of the processes that share one data directory without
-// Redis: `matcher serve` and `matcher recompute` beside it, which an in-process lock
-// cannot keep apart. Each job's lock is a lease in the store named "job:"+job, held
-// under a random token.
-type StoreLock struct {
-	s LeaseStore
+// Store is the lock of the processes that share one store without Redis:
+// `matcher serve` and `matcher recompute` beside it, which an in-process lock
+// cannot keep apart, or the indexer's sync and reindex. Each lock is a lease in the
+// store named prefix+name, held under a random token.
+type Store struct {
+	s      Keeper
+	prefix string
 }
 
-// NewStoreLock returns the lock of jobs kept as leases in s.
-func NewStoreLock(s LeaseStore) *StoreLock { return &StoreLock{s: s} }
+// NewStore returns the locks kept as leases in s, named prefix+name (the
+// matcher's jobs use "job:").
+func NewStore(s Keeper, prefix string) *Store { return &Store{s: s, prefix: prefix} }
 
 // Acquire implements Lock.
-func (l *StoreLock) Acquire(ctx context.Context, job string, ttl time.Duration) (Held, bool, error) {
+func (l *Store) Acquire(ctx context.Context, name string, ttl time.Duration) (Held, bool, error) {
 	if ttl < time.Millisecond {
-		return nil, false, fmt.Errorf("jobs: lock %q: time to live %v is below a millisecond", job, ttl)
+		return nil, false, fmt.Errorf("lease: lock %q: time to live %v is below a millisecond", name, ttl)
 	}
-	h := &storeHeld{s: l.s, name: "job:" + job, token: rand.Text(), ttl: ttl}
+	h := &storeHeld{s: l.s, name: l.prefix + name, token: rand.Text(), ttl: ttl}
 	asked := time.Now()
-	ok, err := l.s.TakeLease(ctx, h.name, h.token, asked, ttl)
+	cctx, cancel := context.WithTimeout(ctx, callTimeout(ttl))
+	defer cancel()
+	ok, err := l.s.TakeLease(cctx, h.name, h.token, asked, ttl)
 	if err != nil {
-		return nil, false, fmt.Errorf("jobs: lock %q: %w", job, err)
+		return nil, false, fmt.Errorf("lease: lock %q: %w", name, err)
 	}
 	if !ok {
 		return nil, false, nil
@@ -323,7 +357,7 @@ func (l *StoreLock) Acquire(ctx context.Context, job string, ttl time.Duration) 
 }
 
 type storeHeld struct {
-	s           LeaseStore
+	s           Keeper
 	name, token string
 	ttl         time.Duration
 	*lease
