@@ -158,7 +158,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	}
 	pages := sessionPages{Site: site, m: sessions}
 	h, err := api.New(api.Deps{Taxonomy: tax, Gazetteer: gaz, Log: log, TrustedProxies: cfg.TrustedProxies, Ready: st.Ping,
-		Store: reads, Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Optional: optional, Redis: rdb,
+		Store: reads, Jobs: st, Notifications: st, Webhooks: st, Tokens: st, Awards: st, Ideas: st,
+		Suggest: svc, Now: func() time.Time { return time.Now().UTC() }, Metrics: metrics, Optional: optional, Redis: rdb,
 		Limits: limitsOf(cfg.Rates), RequestTimeout: cfg.Bounds.RequestTimeout, Pages: pages})
 	if err != nil {
 		return err

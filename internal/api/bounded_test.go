@@ -67,8 +67,8 @@ func newCrowded(t testing.TB, timeout time.Duration, svc func(st *store.Store) S
 		svc = func(st *store.Store) Suggester { return suggest.New(st, cache.NewMemory(100, time.Hour), nil) }
 	}
 	c := &crowded{st: st, tender: tn, body: string(body), logs: &logbuf.Buffer{}}
-	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(c.logs, nil)), Store: st, Suggest: svc(st),
-		Now: time.Now, Limits: &Limits{}, RequestTimeout: timeout})
+	h, err := New(withStores(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(c.logs, nil)), Store: st, Suggest: svc(st),
+		Now: time.Now, Limits: &Limits{}, RequestTimeout: timeout}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,8 +33,8 @@ func newTrustEnv(t *testing.T) *trustEnv {
 	t.Helper()
 	e := newEnv(t)
 	tax, _ := profiles.ParseTaxonomy(config.Taxonomy)
-	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), Store: e.st,
-		Suggest: suggest.New(e.st, cache.NewMemory(100, time.Hour), nil), Now: func() time.Time { return envNow }, Limits: &Limits{}})
+	h, err := New(withStores(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), Store: e.st,
+		Suggest: suggest.New(e.st, cache.NewMemory(100, time.Hour), nil), Now: func() time.Time { return envNow }, Limits: &Limits{}}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,8 +82,8 @@ func newEnv(t *testing.T) *env {
 		}
 		e.tokens[role] = secret
 	}
-	h, err := New(Deps{Taxonomy: tax, Gazetteer: gaz, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), Ready: st.Ping, Store: st,
-		Suggest: suggest.New(st, cache.NewMemory(100, time.Hour), nil), Now: func() time.Time { return envNow }})
+	h, err := New(withStores(Deps{Taxonomy: tax, Gazetteer: gaz, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), Ready: st.Ping, Store: st,
+		Suggest: suggest.New(st, cache.NewMemory(100, time.Hour), nil), Now: func() time.Time { return envNow }}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,9 +337,9 @@ func TestRateLimitAndMetrics(t *testing.T) {
 	st.UpsertProfiles(ctx, synth.Pool(1, tn, 20))
 	st.CreateTender(ctx, tn, "examples", time.Unix(0, 0).UTC())
 	m := NewMetrics()
-	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: st,
+	h, err := New(withStores(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: st,
 		Suggest: suggest.New(st, cache.NewMemory(10, time.Hour), m), Now: time.Now, Metrics: m,
-		Limits: &Limits{PerIP: 0.001, BurstIP: 3, PerToken: 0.001, BurstToken: 3}})
+		Limits: &Limits{PerIP: 0.001, BurstIP: 3, PerToken: 0.001, BurstToken: 3}}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,9 +73,9 @@ func newFuzzServer(f *testing.F) *fuzzServer {
 		s.tokens[role] = secret
 	}
 	noDNS := func(context.Context, string) ([]netip.Addr, error) { return nil, errors.New("no DNS in a fuzz test") }
-	s.h, err = New(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: st,
+	s.h, err = New(withStores(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: st,
 		Suggest: suggest.New(st, cache.NewMemory(100, time.Hour), nil), Now: func() time.Time { return time.Unix(100, 0).UTC() },
-		Limits: &Limits{}, Webhook: webhook.Policy{Lookup: noDNS}})
+		Limits: &Limits{}, Webhook: webhook.Policy{Lookup: noDNS}}))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -66,8 +66,8 @@ func newIdeaEnv(t *testing.T) *ideaEnv {
 	// the other have an order.
 	var ticks atomic.Int64
 	now := func() time.Time { return envNow.Add(time.Duration(ticks.Add(1)) * time.Second) }
-	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(ie.logs, nil)), Store: te.st,
-		Suggest: suggest.New(te.st, ie.cache, nil), Now: now, Limits: &Limits{}})
+	h, err := New(withStores(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(ie.logs, nil)), Store: te.st,
+		Suggest: suggest.New(te.st, ie.cache, nil), Now: now, Limits: &Limits{}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,9 +291,9 @@ func TestIdeaNeverLeaks(t *testing.T) {
 func TestVerifyIsRateLimited(t *testing.T) {
 	e := newEnv(t)
 	tax, _ := profiles.ParseTaxonomy(config.Taxonomy)
-	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.DiscardHandler), Store: e.st,
+	h, err := New(withStores(Deps{Taxonomy: tax, Log: slog.New(slog.DiscardHandler), Store: e.st,
 		Suggest: suggest.New(e.st, cache.NewMemory(10, time.Hour), nil), Now: func() time.Time { return envNow },
-		Limits: &Limits{PerIP: 0.001, BurstIP: 3}})
+		Limits: &Limits{PerIP: 0.001, BurstIP: 3}}))
 	if err != nil {
 		t.Fatal(err)
 	}

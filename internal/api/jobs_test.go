@@ -170,7 +170,7 @@ func TestJobsStoreFailure(t *testing.T) {
 		jobs   JobStore
 		status int
 	}{"failing": {failingJobs{}, 500}, "none": {nil, 503}} {
-		h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: storeOnly{e.st}, Jobs: tc.jobs, Now: time.Now})
+		h, err := New(withStores(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: storeOnly{e.st}, Jobs: tc.jobs, Now: time.Now}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -425,8 +425,8 @@ func newLimitedAPI(t *testing.T, lim Limits, st *store.Store, rdb *redis.Client)
 			a.tokens[role] = secret
 		}
 	}
-	a.h, err = New(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: a.st,
-		Suggest: suggest.New(a.st, cache.NewMemory(10, time.Hour), nil), Now: time.Now, Limits: &lim, Redis: rdb})
+	a.h, err = New(withStores(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: a.st,
+		Suggest: suggest.New(a.st, cache.NewMemory(10, time.Hour), nil), Now: time.Now, Limits: &lim, Redis: rdb}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -178,8 +178,8 @@ func BenchmarkCachedSuggestionsHTTP(b *testing.B) {
 	serve := func(b *testing.B, c suggest.Cache) {
 		m := NewMetrics()
 		// The access log as the server writes it (JSON), into nothing.
-		h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Store: st,
-			Suggest: suggest.New(st, c, m), Now: time.Now, Limits: &unlimited, Metrics: m})
+		h, err := New(withStores(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Store: st,
+			Suggest: suggest.New(st, c, m), Now: time.Now, Limits: &unlimited, Metrics: m}))
 		if err != nil {
 			b.Fatal(err)
 		}

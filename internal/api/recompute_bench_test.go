@@ -63,8 +63,8 @@ func BenchmarkLiveDuringRecompute(b *testing.B) {
 	m := NewMetrics()
 	answers := cache.NewMemory(4096, 24*time.Hour) // as matcher serve's
 	unlimited := Limits{PerIP: rate.Inf, BurstIP: 1, PerToken: rate.Inf, BurstToken: 1}
-	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Store: st,
-		Suggest: suggest.New(st, answers, m), Now: time.Now, Limits: &unlimited, Metrics: m})
+	h, err := New(withStores(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Store: st,
+		Suggest: suggest.New(st, answers, m), Now: time.Now, Limits: &unlimited, Metrics: m}))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -64,15 +64,17 @@ type Deps struct {
 	// Redis, when set, holds the rate-limit buckets, so that the limits hold across
 	// replicas.
 	Redis *redis.Client
-	// Jobs, Notifications and Webhooks serve /v1/jobs and /v1/me; each defaults to
-	// Store when Store implements it (*store.Store does).
+	// Jobs, Notifications, Webhooks and Tokens serve /v1/jobs, /v1/me and
+	// /v1/tokens; Awards and Ideas the awards of tenders and the partners' ideas
+	// (award.go, ideas.go). Each is given on its own, never found by asking Store
+	// what else it is (a decorated Store would hide it); a route whose store is nil
+	// answers 503.
 	Jobs          JobStore
 	Notifications NotificationStore
 	Webhooks      WebhookStore
-	// Awards and Ideas serve the awards of tenders and the partners' ideas
-	// (award.go, ideas.go); each defaults to Store when Store implements it.
-	Awards AwardStore
-	Ideas  IdeaStore
+	Tokens        TokenStore
+	Awards        AwardStore
+	Ideas         IdeaStore
 	// Webhook decides which webhook URLs partners may set; the zero Policy, https
 	// and public addresses only, is the one for production (the Sender takes the
 	// same).
@@ -149,21 +151,6 @@ func New(d Deps) (http.Handler, error) {
 	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { writeProblem(c, newProblem(http.StatusMethodNotAllowed, "")) })
 
-	if d.Jobs == nil {
-		d.Jobs, _ = d.Store.(JobStore)
-	}
-	if d.Notifications == nil {
-		d.Notifications, _ = d.Store.(NotificationStore)
-	}
-	if d.Webhooks == nil {
-		d.Webhooks, _ = d.Store.(WebhookStore)
-	}
-	if d.Awards == nil {
-		d.Awards, _ = d.Store.(AwardStore)
-	}
-	if d.Ideas == nil {
-		d.Ideas, _ = d.Store.(IdeaStore)
-	}
 	if d.Gazetteer != nil {
 		d.Taxonomy = d.Taxonomy.WithAreas(d.Gazetteer) // the decoders of the bodies judge areas by it
 	}

@@ -90,11 +90,11 @@ func (h *handlers) tokenStore(c *gin.Context) (ts TokenStore, ok bool) {
 		fail(c, errForbidden)
 		return nil, false
 	}
-	ts, ok = h.d.Store.(TokenStore)
-	if !ok {
+	if h.d.Tokens == nil {
 		fail(c, errUnavailable)
+		return nil, false
 	}
-	return ts, ok
+	return h.d.Tokens, true
 }
 
 // listTokens is GET /v1/tokens (admins): every token, newest first, revoked and

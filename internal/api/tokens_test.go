@@ -79,7 +79,7 @@ func newLimitedTokenReplicas(t *testing.T, n int, l Limits) *tokenReplicas {
 				t.Fatal(err)
 			}
 		}
-		h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: st, Now: r.clock.now, Limits: &l})
+		h, err := New(withStores(Deps{Taxonomy: tax, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: st, Now: r.clock.now, Limits: &l}))
 		if err != nil {
 			t.Fatal(err)
 		}

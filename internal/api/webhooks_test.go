@@ -28,9 +28,9 @@ func newHookEnv(t *testing.T, policy webhook.Policy) *env {
 	t.Helper()
 	e := newEnv(t)
 	tax, _ := profiles.ParseTaxonomy(config.Taxonomy)
-	h, err := New(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), Store: e.st,
+	h, err := New(withStores(Deps{Taxonomy: tax, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), Store: e.st,
 		Suggest: suggest.New(e.st, cache.NewMemory(100, time.Hour), nil), Now: func() time.Time { return time.Unix(100, 0).UTC() },
-		Webhook: policy})
+		Webhook: policy}))
 	if err != nil {
 		t.Fatal(err)
 	}
