@@ -104,6 +104,13 @@ const DefaultGiveWay = 20 * time.Millisecond
 // JobName is the job's name in the runs, the metrics and its lock.
 const JobName = "recompute"
 
+// SnapshotSource is the store a run's snapshot is taken from and the rest of its
+// reads go to: the embedded store, PostgreSQL.
+type SnapshotSource interface {
+	suggest.Store
+	snapshot.Profiler
+}
+
 // NewSuggestions builds the Suggestions of one run, when the run starts.
 type NewSuggestions func(ctx context.Context) (Suggestions, error)
 
@@ -139,7 +146,7 @@ func JobEach(newSvc NewSuggestions, st Store, opts Options) func(ctx context.Con
 //
 // Only for reads from the embedded store: with a search index (internal/scaled)
 // the candidates come from it, and a run must read them as the API does.
-func FromSnapshot(st *store.Store, answers suggest.Cache, obs suggest.Observer) NewSuggestions {
+func FromSnapshot(st SnapshotSource, answers suggest.Cache, obs suggest.Observer) NewSuggestions {
 	return func(ctx context.Context) (Suggestions, error) {
 		snap, err := snapshot.Take(ctx, st)
 		if err != nil {

@@ -23,7 +23,7 @@ import (
 	"strings"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
+	"samenspel/internal/suggest"
 )
 
 // Snapshot is the candidates index of a fixed set of profiles. It is safe for
@@ -166,12 +166,12 @@ func (s *Snapshot) Candidates(_ context.Context, t profiles.Tender) ([]profiles.
 // the store itself: what one recompute run reads (suggest.Store). It must only
 // serve that run, never the API: its candidates do not follow writes.
 type Store struct {
-	*store.Store
+	suggest.Store
 	snap *Snapshot
 }
 
 // Over returns st with its candidates answered by snap.
-func Over(st *store.Store, snap *Snapshot) *Store { return &Store{Store: st, snap: snap} }
+func Over(st suggest.Store, snap *Snapshot) *Store { return &Store{Store: st, snap: snap} }
 
 // Candidates answers from the snapshot (Snapshot.Candidates).
 func (s *Store) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error) {

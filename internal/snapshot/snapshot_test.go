@@ -20,10 +20,7 @@ import (
 	"samenspel/internal/synth"
 )
 
-var (
-	_ store.Index   = (*snapshot.Store)(nil)
-	_ suggest.Store = (*snapshot.Store)(nil)
-)
+var _ suggest.Store = (*snapshot.Store)(nil)
 
 // clock is a store's clock that a test sets.
 type clock struct {
@@ -116,7 +113,7 @@ func (r *retaken) Candidates(ctx context.Context, t profiles.Tender) ([]profiles
 
 // SearchProfiles is the store's: a snapshot answers candidates only.
 func (r *retaken) SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error) {
-	return r.cur.SearchProfiles(ctx, q)
+	return r.st.SearchProfiles(ctx, q)
 }
 
 func TestIndexSuite(t *testing.T) {
