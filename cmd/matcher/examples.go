@@ -18,7 +18,7 @@ const exampleOwner = "examples"
 // loadExamples fills an empty store with the shipped Utrecht examples
 // (config/examples), in one transaction, and reports whether it did: replicas that
 // start together on one data directory fill it once.
-func loadExamples(ctx context.Context, st *store.Store, tax *profiles.Taxonomy, now time.Time) (bool, error) {
+func loadExamples(ctx context.Context, st source, tax *profiles.Taxonomy, now time.Time) (bool, error) {
 	read := func(name string) ([]byte, error) { return config.Examples.ReadFile("examples/" + name) }
 	data, err := read("profiles.ndjson")
 	if err != nil {

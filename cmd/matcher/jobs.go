@@ -34,7 +34,7 @@ type afterRecompute func(ctx context.Context) (map[string]any, error)
 // candidates from the search index, so a run keeps to svc, the API's service,
 // tender by tender: the digests it stores must be those of the inputs the API
 // will read.
-func recomputeSuggestions(cfg settings.Settings, st *store.Store, svc recompute.Suggestions, answers suggestions.Cache, obs suggestions.Observer) recompute.NewSuggestions {
+func recomputeSuggestions(cfg settings.Settings, st source, svc recompute.Suggestions, answers suggestions.Cache, obs suggestions.Observer) recompute.NewSuggestions {
 	if cfg.MeiliURL != "" {
 		return func(context.Context) (recompute.Suggestions, error) { return svc, nil }
 	}
@@ -47,7 +47,7 @@ func recomputeSuggestions(cfg settings.Settings, st *store.Store, svc recompute.
 // recomputeSuggestions(cfg, st, svc, answers, obs), on every core but one
 // (recompute.WorkersBesideRequests), and before each tender it gives way to the
 // requests being answered (inFlight, the API's count; nil: none).
-func newScheduler(cfg settings.Settings, st *store.Store, svc recompute.Suggestions, answers suggestions.Cache, obs suggestions.Observer, inFlight func() int64, lock lease.Lock, log *slog.Logger, after afterRecompute) (*jobs.Scheduler, error) {
+func newScheduler(cfg settings.Settings, st source, svc recompute.Suggestions, answers suggestions.Cache, obs suggestions.Observer, inFlight func() int64, lock lease.Lock, log *slog.Logger, after afterRecompute) (*jobs.Scheduler, error) {
 	loc, err := time.LoadLocation(cfg.Timezone)
 	if err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func giveWay(inFlight func() int64) func(context.Context) {
 
 // markStale is the weekly job: profiles not written or confirmed for 12 months
 // leave the candidates until their owner confirms them.
-func markStale(ctx context.Context, st *store.Store, r store.Run, now time.Time) (store.Run, error) {
+func markStale(ctx context.Context, st source, r store.Run, now time.Time) (store.Run, error) {
 	ids, err := st.MarkStale(ctx, store.StaleBefore(now), now)
 	if err != nil {
 		return r, err

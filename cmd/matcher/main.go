@@ -81,7 +81,7 @@ func dispatch(ctx context.Context, name string, args []string, stdout, stderr io
 
 // openStore opens the store of cfg with the taxonomy compiled into the binary, as
 // every command that works on the store does: the embedded store in cfg.Data.
-func openStore(ctx context.Context, cfg settings.Settings) (*store.Store, *profiles.Taxonomy, error) {
+func openStore(ctx context.Context, cfg settings.Settings) (source, *profiles.Taxonomy, error) {
 	if cfg.DatabaseURL != "" {
 		return nil, nil, errors.New("database_url: PostgreSQL is not yet a store of matcher's commands (issue 14); unset SAMENSPEL_DATABASE_URL to use the embedded store")
 	}
@@ -98,7 +98,7 @@ func openStore(ctx context.Context, cfg settings.Settings) (*store.Store, *profi
 
 // openFrom loads the settings of a command whose flag set sf has parsed (the
 // file, the environment, then the flags given) and opens their store.
-func openFrom(ctx context.Context, sf *settings.Flags) (*store.Store, *profiles.Taxonomy, error) {
+func openFrom(ctx context.Context, sf *settings.Flags) (source, *profiles.Taxonomy, error) {
 	cfg, err := sf.Load(os.LookupEnv)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", errUsage, err)

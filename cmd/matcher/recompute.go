@@ -54,7 +54,7 @@ func recomputeCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 		if err != nil {
 			return err
 		}
-		reads = scaled.New(st, idx, log)
+		reads = indexedReads{st, scaled.New(st, idx, log)}
 	}
 	// With Redis the answers go to the shared cache too, and the lock is the
 	// replicas' lock.

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"samenspel/config"
 	"samenspel/internal/cache"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
-	"samenspel/internal/settings"
 	"samenspel/internal/store"
 	suggestions "samenspel/internal/suggest"
 	"samenspel/internal/synth"
@@ -40,15 +40,25 @@ func recomputeStore(t *testing.T, partners, n int) (string, []profiles.Tender) {
 	return dir, tenders
 }
 
-// dataStore opens the store in the data directory dir as the commands do; the
-// caller closes it.
+// dataStore opens the embedded store in the data directory dir, as the commands
+// do without database_url; the caller closes it.
 func dataStore(t *testing.T, dir string) *store.Store {
 	t.Helper()
-	st, _, err := openStore(context.Background(), settings.Settings{Data: dir})
+	st, _, err := openEmbedded(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// openEmbedded opens the embedded store in dir with the shipped taxonomy.
+func openEmbedded(ctx context.Context, dir string) (*store.Store, *profiles.Taxonomy, error) {
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, dir, tax)
+	return st, tax, err
 }
 
 func TestRecomputeCommand(t *testing.T) {

@@ -95,7 +95,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 		if err := metrics.Register(sc.Errors()); err != nil {
 			return err
 		}
-		reads = sc
+		reads = indexedReads{st, sc}
 		optional = append(optional, api.Optional{Check: idx.Ping,
 			Detail: "the search index does not answer: candidates and search come from the embedded store"})
 	}

@@ -11,7 +11,6 @@ import (
 	"samenspel/config"
 	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
-	"samenspel/internal/settings"
 	"samenspel/internal/store"
 )
 
@@ -73,7 +72,7 @@ func TestTokenCreate(t *testing.T) {
 func tokenData(t *testing.T) string {
 	t.Helper()
 	data := t.TempDir()
-	st, _, err := openStore(context.Background(), settings.Settings{Data: data})
+	st, _, err := openEmbedded(context.Background(), data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +88,7 @@ func tokenData(t *testing.T) string {
 // storedToken is the token of secret in data.
 func storedToken(t *testing.T, data, secret string) store.Token {
 	t.Helper()
-	st, _, err := openStore(context.Background(), settings.Settings{Data: data})
+	st, _, err := openEmbedded(context.Background(), data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +161,7 @@ func TestTokenListAndRevoke(t *testing.T) {
 	}
 	admin, partner := storedToken(t, data, strings.TrimSpace(adminSecret)), storedToken(t, data, strings.TrimSpace(partnerSecret))
 	// One that expired a minute ago, written to the store as a token made earlier.
-	st, _, err := openStore(ctx, settings.Settings{Data: data})
+	st, _, err := openEmbedded(ctx, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +295,7 @@ func TestTokenRotate(t *testing.T) {
 		t.Fatal(err)
 	}
 	old := storedToken(t, data, strings.TrimSpace(out))
-	st, _, err := openStore(ctx, settings.Settings{Data: data})
+	st, _, err := openEmbedded(ctx, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +318,7 @@ func TestTokenRotate(t *testing.T) {
 	if !strings.Contains(stderr, next.ID()) || !strings.Contains(stderr, old.ID()) || !strings.Contains(stderr, "tenders moved to it: 1") {
 		t.Errorf("matcher token rotate stderr = %q, want the new and the old id and 1 tender moved", stderr)
 	}
-	st, _, err = openStore(ctx, settings.Settings{Data: data})
+	st, _, err = openEmbedded(ctx, data)
 	if err != nil {
 		t.Fatal(err)
 	}

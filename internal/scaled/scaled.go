@@ -1,7 +1,9 @@
-// Package scaled is the store the matcher reads in the scaled set-up: the embedded
-// store for everything, except that a tender's candidates and the profile search
-// come from the search index (Meilisearch), which the indexer keeps in step with the
-// embedded store's change log (internal/indexsync).
+// Package scaled is the profile reads of the matcher in the scaled set-up: a
+// tender's candidates and the profile search come from the search index
+// (Meilisearch), which the indexer keeps in step with the store's change log
+// (internal/indexsync), and fall back to the store's own (the embedded store or
+// PostgreSQL). Everything else the matcher reads and writes goes to the store
+// itself; the caller composes the two (cmd/matcher).
 //
 // It owns two decisions. First, the versions that key cached answers hold the
 // search index's sync cursor beside the store's write counter: an answer computed
@@ -29,9 +31,18 @@ import (
 	"samenspel/internal/store"
 )
 
-// Store is the embedded store with profile retrieval from a search index.
+// Source is the store whose profile reads the search index takes over: its own
+// answer them when the index fails, and its versions and the index's sync cursor
+// key the cached answers.
+type Source interface {
+	store.Index
+	Versions(ctx context.Context) (store.Versions, error)
+	Cursor(ctx context.Context, name string) (int64, error)
+}
+
+// Store is the profile reads from a search index, over a store.
 type Store struct {
-	*store.Store
+	src    Source
 	index  store.Index
 	log    *slog.Logger
 	errors prometheus.Counter
@@ -51,11 +62,11 @@ func (s *Store) resting() bool {
 
 // New returns the store over st that reads candidates and search from index.
 // Failures of the index are counted in the returned Store's Errors counter.
-func New(st *store.Store, index store.Index, log *slog.Logger) *Store {
+func New(st Source, index store.Index, log *slog.Logger) *Store {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Store{Store: st, index: index, log: log, now: time.Now,
+	return &Store{src: st, index: index, log: log, now: time.Now,
 		errors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "samenspel_search_index_errors_total",
 			Help: "Reads from the search index (Meilisearch) that failed and were answered from the embedded store.",
@@ -69,11 +80,11 @@ func (s *Store) Errors() prometheus.Counter { return s.errors }
 // the index fails.
 func (s *Store) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error) {
 	if s.resting() {
-		return s.Store.Candidates(ctx, t)
+		return s.src.Candidates(ctx, t)
 	}
 	ps, err := s.index.Candidates(ctx, t)
 	if s.fallback(ctx, err) {
-		return s.Store.Candidates(ctx, t)
+		return s.src.Candidates(ctx, t)
 	}
 	return ps, err
 }
@@ -81,11 +92,11 @@ func (s *Store) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.P
 // SearchProfiles searches the index, or the embedded store when the index fails.
 func (s *Store) SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error) {
 	if s.resting() {
-		return s.Store.SearchProfiles(ctx, q)
+		return s.src.SearchProfiles(ctx, q)
 	}
 	hits, total, err := s.index.SearchProfiles(ctx, q)
 	if s.fallback(ctx, err) {
-		return s.Store.SearchProfiles(ctx, q)
+		return s.src.SearchProfiles(ctx, q)
 	}
 	return hits, total, err
 }
@@ -95,11 +106,11 @@ func (s *Store) SearchProfiles(ctx context.Context, q store.Query) ([]profiles.P
 // both when the store is written (while the index is down, reads come from the
 // store) and when the index has applied the write.
 func (s *Store) Versions(ctx context.Context) (store.Versions, error) {
-	v, err := s.Store.Versions(ctx)
+	v, err := s.src.Versions(ctx)
 	if err != nil {
 		return v, err
 	}
-	if v.Index, err = s.Store.Cursor(ctx, indexsync.Cursor); err != nil {
+	if v.Index, err = s.src.Cursor(ctx, indexsync.Cursor); err != nil {
 		return v, err
 	}
 	return v, nil

@@ -69,6 +69,23 @@ func (x *index) Delete(ctx context.Context, ids []string) error {
 	return nil
 }
 
+// readsOver is the store with its profile reads from the scaled store, as
+// cmd/matcher composes them.
+type readsOver struct {
+	*store.Store
+	r *Store
+}
+
+func (o readsOver) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error) {
+	return o.r.Candidates(ctx, t)
+}
+
+func (o readsOver) SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error) {
+	return o.r.SearchProfiles(ctx, q)
+}
+
+func (o readsOver) Versions(ctx context.Context) (store.Versions, error) { return o.r.Versions(ctx) }
+
 type fixture struct {
 	st     *store.Store
 	idx    *index
@@ -210,7 +227,7 @@ func TestIndexDownFallsBack(t *testing.T) {
 func TestAnswersFollowTheIndex(t *testing.T) {
 	ctx := context.Background()
 	f := setup(t)
-	svc := suggest.New(f.scaled, cache.NewMemory(100, time.Hour), nil)
+	svc := suggest.New(readsOver{f.st, f.scaled}, cache.NewMemory(100, time.Hour), nil)
 	ask := func() match.Result {
 		t.Helper()
 		b, err := svc.ForTender(ctx, suggest.Request{Tender: f.tender.ID, Top: 3})

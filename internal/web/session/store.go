@@ -149,12 +149,22 @@ func (m *MemoryStore) Len() int {
 	return m.seen.Len()
 }
 
-// SharedStore keeps sessions in the embedded store (store.WebSession), so that
-// every replica over the same data shares them and the key of the anonymous forms.
-type SharedStore struct{ st *store.Store }
+// SessionKeeper is a store that keeps web sessions and keys (store.WebSession):
+// the embedded store, PostgreSQL.
+type SessionKeeper interface {
+	CreateWebSession(ctx context.Context, ws store.WebSession, idleSince, madeSince time.Time, max int) error
+	GetWebSession(ctx context.Context, id string) (store.WebSession, error)
+	TouchWebSession(ctx context.Context, id string, seen time.Time) error
+	DeleteWebSession(ctx context.Context, id string) error
+	WebKey(ctx context.Context, name string, fresh []byte) ([]byte, error)
+}
+
+// SharedStore keeps sessions in the store (store.WebSession), so that every
+// replica over the same data shares them and the key of the anonymous forms.
+type SharedStore struct{ st SessionKeeper }
 
 // NewSharedStore returns the sessions of st.
-func NewSharedStore(st *store.Store) *SharedStore { return &SharedStore{st: st} }
+func NewSharedStore(st SessionKeeper) *SharedStore { return &SharedStore{st: st} }
 
 // keyName names the key of the anonymous forms among the store's keys.
 const keyName = "csrf"
