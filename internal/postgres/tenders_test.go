@@ -121,6 +121,24 @@ func TestAwards(t *testing.T) {
 	})
 }
 
+// TestBumps: the PostgreSQL store's writes move the change counters as the
+// embedded store's do. The counters are read from the versions table until this
+// store has Versions of its own.
+func TestBumps(t *testing.T) {
+	storetest.Bumps(t, func(t *testing.T) storetest.BumpSubject {
+		url, s := database(t)
+		c := sqlConn(t, url)
+		return storetest.BumpSubject{Store: s, Versions: func(ctx context.Context) (store.Versions, error) {
+			var v store.Versions
+			err := c.QueryRow(ctx, `SELECT
+				coalesce((SELECT n FROM versions WHERE kind = 'profiles'), 0),
+				coalesce((SELECT n FROM versions WHERE kind = 'tenders'), 0),
+				coalesce((SELECT n FROM versions WHERE kind = 'collaborations'), 0)`).Scan(&v.Profiles, &v.Tenders, &v.Collaborations)
+			return v, err
+		}}
+	})
+}
+
 // TestTenderVersionAsEmbedded: a tender's version is the embedded store's for
 // the same record, so that an If-Match taken before the data moved to PostgreSQL
 // still matches after.

@@ -59,3 +59,13 @@ func TestCollaborationsKeepOrder(t *testing.T) {
 		t.Errorf("Collaborations() (-want +got):\n%s", diff)
 	}
 }
+
+// TestBumps: the embedded store's writes of tenders, interests, registrations,
+// tokens, suggestions, awards and ideas move the change counters the shared suite
+// says.
+func TestBumps(t *testing.T) {
+	storetest.Bumps(t, func(t *testing.T) storetest.BumpSubject {
+		s := newStore(t)
+		return storetest.BumpSubject{Store: s, Versions: s.Versions}
+	})
+}

@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,6 +42,7 @@ func Registrations(t *testing.T, open func(t *testing.T) RegistrationSubject) {
 	t.Run("ProfileWithToken", func(t *testing.T) { createProfileWithToken(t, open(t).Store) })
 	t.Run("IdempotentAnswers", func(t *testing.T) { idempotentAnswers(t, open(t)) })
 	t.Run("KeyUsedBeforeIDTaken", func(t *testing.T) { keyUsedBeforeIDTaken(t, open(t).Store) })
+	t.Run("SameKeyRace", func(t *testing.T) { sameKeyRace(t, open(t).Store) })
 }
 
 func partnerToken(secret, profile string) store.Token {
@@ -155,5 +158,48 @@ func keyUsedBeforeIDTaken(t *testing.T, s RegistrationStore) {
 	}
 	if err := s.CreateProfileWithToken(ctx, p, partnerToken("s2", "a"), answer); !errors.Is(err, store.ErrKeyUsed) {
 		t.Errorf("CreateProfileWithToken(same key, same id) = %v, want ErrKeyUsed", err)
+	}
+}
+
+// sameKeyRace: of registrations at once with one key (a client retrying before
+// its first request was answered, through several replicas), exactly one stores
+// its profile; every other learns that the key was used and stores nothing.
+func sameKeyRace(t *testing.T, s RegistrationStore) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	const clients = 8
+	errs := make([]error, clients)
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprint("p", i)
+			answer := &store.IdempotentAnswer{Key: "k", Fingerprint: "f", Sealed: []byte(id), Created: at, Expires: at.Add(time.Hour)}
+			errs[i] = s.CreateProfileWithToken(ctx, Profile(id), partnerToken("s"+id, id), answer)
+		}()
+	}
+	wg.Wait()
+	winner := -1
+	for i, err := range errs {
+		switch {
+		case err == nil && winner >= 0:
+			t.Errorf("registrations %d and %d both went through with one key", winner, i)
+		case err == nil:
+			winner = i
+		case !errors.Is(err, store.ErrKeyUsed):
+			t.Errorf("registration %d = %v, want nil or ErrKeyUsed", i, err)
+		}
+	}
+	if winner < 0 {
+		t.Fatal("no registration went through")
+	}
+	if a, err := s.IdempotentAnswer(ctx, "k", at); err != nil || a.Profile != fmt.Sprint("p", winner) {
+		t.Errorf("IdempotentAnswer(k) = %+v, %v; want the answer of p%d", a, err, winner)
+	}
+	for i := range clients {
+		if _, err := s.GetProfile(ctx, fmt.Sprint("p", i)); (err == nil) != (i == winner) {
+			t.Errorf("GetProfile(p%d) = %v; want only the winner's profile stored", i, err)
+		}
 	}
 }

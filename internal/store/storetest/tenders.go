@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,6 +59,7 @@ func Tenders(t *testing.T, open func(t *testing.T) TenderStore) {
 	t.Run("Errors", func(t *testing.T) { tenderErrors(t, open(t)) })
 	t.Run("ByID", func(t *testing.T) { tendersByID(t, open(t)) })
 	t.Run("IfMatch", func(t *testing.T) { tenderIfMatch(t, open(t)) })
+	t.Run("IfMatchRace", func(t *testing.T) { tenderIfMatchRace(t, open(t)) })
 	t.Run("Interests", func(t *testing.T) { interests(t, open(t)) })
 }
 
@@ -202,6 +205,52 @@ func tenderIfMatch(t *testing.T, s TenderStore) {
 	}
 	if _, err := s.UpdateTender(ctx, "nope", nil, day, retitle("x")); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("UpdateTender(missing) = %v, want ErrNotFound", err)
+	}
+}
+
+// tenderIfMatchRace: of conditional writes at once that name the same version,
+// exactly one goes through; every other is refused with ErrChanged (another
+// replica's write came in between), and the stored tender is the winner's.
+func tenderIfMatchRace(t *testing.T, s TenderStore) {
+	ctx := context.Background()
+	if err := s.CreateTender(ctx, Tender("t"), "owner", day1); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.GetTender(ctx, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers = 8
+	errs := make([]error, writers)
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = s.UpdateTender(ctx, "t", []string{rec.Version}, day2, func(r store.TenderRecord) (profiles.Tender, error) {
+				r.Tender.Title = fmt.Sprint("writer ", i)
+				time.Sleep(20 * time.Millisecond) // the others read meanwhile, where they can
+				return r.Tender, nil
+			})
+		}()
+	}
+	wg.Wait()
+	winner := -1
+	for i, err := range errs {
+		switch {
+		case err == nil && winner >= 0:
+			t.Errorf("writers %d and %d both wrote with the version %s", winner, i, rec.Version)
+		case err == nil:
+			winner = i
+		case !errors.Is(err, store.ErrChanged):
+			t.Errorf("writer %d: UpdateTender() = %v, want nil or ErrChanged", i, err)
+		}
+	}
+	if winner < 0 {
+		t.Fatal("no conditional write went through")
+	}
+	if got, _ := s.GetTender(ctx, "t"); got.Tender.Title != fmt.Sprint("writer ", winner) {
+		t.Errorf("stored title %q, want the winner's (writer %d)", got.Tender.Title, winner)
 	}
 }
 
