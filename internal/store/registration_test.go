@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
@@ -27,108 +25,25 @@ func partnerToken(secret, profile string) store.Token {
 	return store.Token{Hash: hashOf(secret), Role: "partner", Name: profile, Profile: profile, Created: time.Unix(0, 0).UTC()}
 }
 
-// TestCreateProfileWithToken: a registration stores the profile and its token
-// together, or neither.
-func TestCreateProfileWithToken(t *testing.T) {
-	ctx := context.Background()
-	s := newStore(t)
-	p := storetest.Profile("nieuw")
-	if err := s.CreateProfileWithToken(ctx, p, partnerToken("s1", p.ID), nil); err != nil {
-		t.Fatalf("CreateProfileWithToken() = %v", err)
-	}
-	if tok, err := s.TokenByHash(ctx, hashOf("s1")); err != nil || tok.Profile != p.ID {
-		t.Errorf("TokenByHash() = %+v, %v; want the token of %s", tok, err, p.ID)
-	}
-	if got, err := s.GetProfile(ctx, p.ID); err != nil || !cmp.Equal(got, p, equateEmpty) {
-		t.Errorf("GetProfile() = %+v, %v; want the profile", got, err)
-	}
-
-	// The id taken: neither the profile nor the token is written.
-	if err := s.CreateProfileWithToken(ctx, p, partnerToken("s2", p.ID), nil); !errors.Is(err, store.ErrConflict) {
-		t.Errorf("CreateProfileWithToken(taken id) = %v, want ErrConflict", err)
-	}
-	if _, err := s.TokenByHash(ctx, hashOf("s2")); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("the token of a refused registration was stored: %v", err)
-	}
-	// A token hash taken: the profile is not written either.
-	q := storetest.Profile("tweede")
-	if err := s.CreateProfileWithToken(ctx, q, partnerToken("s1", q.ID), nil); !errors.Is(err, store.ErrConflict) {
-		t.Errorf("CreateProfileWithToken(taken hash) = %v, want ErrConflict", err)
-	}
-	if _, err := s.GetProfile(ctx, q.ID); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("a profile whose token was refused was stored: %v", err)
-	}
-	// A token for another profile, or a secret instead of a hash, is refused.
-	for name, tok := range map[string]store.Token{
-		"another profile": partnerToken("s3", "iemand-anders"),
-		"not a hash":      {Hash: "s3", Role: "partner", Profile: q.ID},
-	} {
-		if err := s.CreateProfileWithToken(ctx, q, tok, nil); err == nil {
-			t.Errorf("CreateProfileWithToken(%s) = nil, want an error", name)
+// TestRegistrations: the embedded store passes the shared suite of the
+// registrations and their idempotent answers.
+func TestRegistrations(t *testing.T) {
+	storetest.Registrations(t, func(t *testing.T) storetest.RegistrationSubject {
+		dir := t.TempDir()
+		return storetest.RegistrationSubject{
+			Store: open(t, dir),
+			StoredAnswers: func(ctx context.Context, key string) (int, error) {
+				db, err := sql.Open("sqlite", filepath.Join(dir, "samenspel.db"))
+				if err != nil {
+					return 0, err
+				}
+				defer db.Close()
+				var n int
+				err = db.QueryRowContext(ctx, `SELECT count(*) FROM idempotent_answers WHERE key = ?`, key).Scan(&n)
+				return n, err
+			},
 		}
-		if _, err := s.GetProfile(ctx, q.ID); !errors.Is(err, store.ErrNotFound) {
-			t.Errorf("CreateProfileWithToken(%s) stored the profile", name)
-		}
-	}
-}
-
-// TestIdempotentAnswers: an answer is stored with its registration, found under its
-// key until it expires, refused a second time, cleaned once expired, and goes
-// with its profile.
-func TestIdempotentAnswers(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	s := open(t, dir)
-	day := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
-	answer := func(key, profile string, at time.Time) *store.IdempotentAnswer {
-		return &store.IdempotentAnswer{Key: key, Fingerprint: "fp-" + profile, Sealed: []byte("sealed " + profile),
-			Created: at, Expires: at.Add(24 * time.Hour)}
-	}
-	a := storetest.Profile("a")
-	if err := s.CreateProfileWithToken(ctx, a, partnerToken("sa", "a"), answer("k1", "a", day)); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.IdempotentAnswer(ctx, "k1", day.Add(time.Hour))
-	want := store.IdempotentAnswer{Key: "k1", Fingerprint: "fp-a", Sealed: []byte("sealed a"), Profile: "a", Created: day, Expires: day.Add(24 * time.Hour)}
-	if err != nil || !cmp.Equal(got, want) {
-		t.Errorf("IdempotentAnswer(k1) = %+v, %v; want %+v", got, err, want)
-	}
-	if _, err := s.IdempotentAnswer(ctx, "k2", day); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("IdempotentAnswer(unknown key) = %v, want ErrNotFound", err)
-	}
-	if _, err := s.IdempotentAnswer(ctx, "k1", day.Add(24*time.Hour)); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("IdempotentAnswer(k1) a day later = %v, want ErrNotFound", err)
-	}
-
-	// The key used again within the day: nothing is stored.
-	b := storetest.Profile("b")
-	if err := s.CreateProfileWithToken(ctx, b, partnerToken("sb", "b"), answer("k1", "b", day.Add(time.Hour))); !errors.Is(err, store.ErrKeyUsed) {
-		t.Errorf("CreateProfileWithToken(used key) = %v, want ErrKeyUsed", err)
-	}
-	if _, err := s.GetProfile(ctx, "b"); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("a registration with a used key stored its profile: %v", err)
-	}
-	// After a day the key is free again, and the expired answer is cleaned.
-	later := day.Add(25 * time.Hour)
-	if err := s.CreateProfileWithToken(ctx, b, partnerToken("sb", "b"), answer("k2", "b", later)); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite", filepath.Join(dir, "samenspel.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var n int
-	if err := db.QueryRow(`SELECT count(*) FROM idempotent_answers WHERE key = 'k1'`).Scan(&n); err != nil || n != 0 {
-		t.Errorf("the expired answer k1 is still stored (%d rows, %v)", n, err)
-	}
-	// A profile's answer goes with it.
-	if err := s.DeleteProfile(ctx, "b"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.IdempotentAnswer(ctx, "k2", later); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("IdempotentAnswer(k2) after its profile was deleted = %v, want ErrNotFound", err)
-	}
+	})
 }
 
 // TestIdempotencyStepReplays: the schema step of the idempotent answers can run
@@ -222,44 +137,6 @@ func TestUpdateProfileIfMatch(t *testing.T) {
 	}
 }
 
-func TestUpdateTenderIfMatch(t *testing.T) {
-	ctx := context.Background()
-	s := newStore(t)
-	day := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
-	if err := s.CreateTender(ctx, storetest.Tender("t1"), "owner", day); err != nil {
-		t.Fatal(err)
-	}
-	rec, err := s.GetTender(ctx, "t1")
-	if err != nil || len(rec.Version) != 32 {
-		t.Fatalf("GetTender() = %+v, %v; want a 32-digit version", rec, err)
-	}
-	retitle := func(title string) func(store.TenderRecord) (profiles.Tender, error) {
-		return func(r store.TenderRecord) (profiles.Tender, error) {
-			r.Tender.Title = title
-			return r.Tender, nil
-		}
-	}
-	next, err := s.UpdateTender(ctx, "t1", []string{rec.Version}, day.Add(time.Minute), retitle("Nieuw"))
-	if err != nil || next.Version == rec.Version || next.Tender.Title != "Nieuw" || next.Owner != "owner" || !next.Created.Equal(day) {
-		t.Fatalf("UpdateTender(matching) = %+v, %v", next, err)
-	}
-	if got, _ := s.GetTender(ctx, "t1"); got.Version != next.Version {
-		t.Errorf("GetTender().Version = %s, UpdateTender said %s", got.Version, next.Version)
-	}
-	if _, err := s.UpdateTender(ctx, "t1", []string{rec.Version}, day.Add(2*time.Minute), retitle("Later")); !errors.Is(err, store.ErrChanged) {
-		t.Errorf("UpdateTender(stale) = %v, want ErrChanged", err)
-	}
-	if err := s.CloseTender(ctx, "t1", day.Add(time.Minute)); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := s.GetTender(ctx, "t1"); got.Version == next.Version {
-		t.Errorf("closing the tender did not change its version")
-	}
-	if _, err := s.UpdateTender(ctx, "nope", nil, day, retitle("x")); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("UpdateTender(missing) = %v, want ErrNotFound", err)
-	}
-}
-
 // TestUpsertProfilesKeeping: an import that cannot carry a field keeps the stored
 // one, in the same transaction, and counts the profiles it kept something of.
 func TestUpsertProfilesKeeping(t *testing.T) {
@@ -286,22 +163,5 @@ func TestUpsertProfilesKeeping(t *testing.T) {
 		if (p.Private["ideas"] != "") != want || p.Contact != nil {
 			t.Errorf("profile %s after the import: private %v contact %v; want private kept %v, contact as imported (none)", id, p.Private, p.Contact, want)
 		}
-	}
-}
-
-// TestKeyUsedBeforeIDTaken: of two registrations with one key, the second learns
-// that the key was used (so that it can get the first answer), not that the id is
-// taken.
-func TestKeyUsedBeforeIDTaken(t *testing.T) {
-	ctx := context.Background()
-	s := newStore(t)
-	at := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
-	answer := &store.IdempotentAnswer{Key: "k", Fingerprint: "f", Sealed: []byte{1}, Created: at, Expires: at.Add(time.Hour)}
-	p := storetest.Profile("a")
-	if err := s.CreateProfileWithToken(ctx, p, partnerToken("s1", "a"), answer); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.CreateProfileWithToken(ctx, p, partnerToken("s2", "a"), answer); !errors.Is(err, store.ErrKeyUsed) {
-		t.Errorf("CreateProfileWithToken(same key, same id) = %v, want ErrKeyUsed", err)
 	}
 }

@@ -1,0 +1,173 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"samenspel/internal/pgtest"
+	"samenspel/internal/postgres"
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
+)
+
+// database is a new, empty database with the store's schema, and a store on it.
+func database(t *testing.T) (string, *postgres.Store) {
+	t.Helper()
+	url := pgtest.Database(t)
+	return url, openURL(t, url)
+}
+
+// openURL is a store on the database at url (another replica when one is open).
+func openURL(t *testing.T, url string) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), url, taxonomy(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// sqlConn is a connection of the test's own to the database at url, for what the
+// suites check that no method answers.
+func sqlConn(t *testing.T, url string) *pgx.Conn {
+	t.Helper()
+	c, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
+}
+
+// TestTenders: the PostgreSQL store passes the shared suite of the tenders and
+// their expressions of interest, as the embedded store does.
+func TestTenders(t *testing.T) {
+	storetest.Tenders(t, func(t *testing.T) storetest.TenderStore { _, s := database(t); return s })
+}
+
+// TestTokens: the PostgreSQL store passes the shared suite of the tokens; the
+// second store is another pool on the same database (a second replica).
+func TestTokens(t *testing.T) {
+	storetest.Tokens(t, func(t *testing.T) (s, other storetest.TokenStore) {
+		url, s1 := database(t)
+		return s1, openURL(t, url)
+	})
+}
+
+// TestRegistrations: the PostgreSQL store passes the shared suite of the
+// registrations and their idempotent answers.
+func TestRegistrations(t *testing.T) {
+	storetest.Registrations(t, func(t *testing.T) storetest.RegistrationSubject {
+		url, s := database(t)
+		c := sqlConn(t, url)
+		return storetest.RegistrationSubject{
+			Store: s,
+			StoredAnswers: func(ctx context.Context, key string) (int, error) {
+				var n int
+				err := c.QueryRow(ctx, `SELECT count(*) FROM idempotent_answers WHERE key = $1`, key).Scan(&n)
+				return n, err
+			},
+		}
+	})
+}
+
+// TestSuggestions: the PostgreSQL store passes the shared suite of the stored
+// suggestions.
+func TestSuggestions(t *testing.T) {
+	storetest.Suggestions(t, func(t *testing.T) storetest.SuggestionStore { _, s := database(t); return s })
+}
+
+// TestIdeas: the PostgreSQL store passes the shared suite of the partners' ideas.
+func TestIdeas(t *testing.T) {
+	storetest.Ideas(t, func(t *testing.T) storetest.IdeaStore { _, s := database(t); return s })
+}
+
+// TestAwards: the PostgreSQL store passes the shared suite of the awards. The
+// collaboration events beside them are written and read here in SQL, the way
+// the collaboration store of this package keeps them, and the counter is read
+// from the versions table: the suite's other half until this store has
+// RecordCollaboration, Collaborations and Versions of its own.
+func TestAwards(t *testing.T) {
+	storetest.Awards(t, func(t *testing.T) storetest.AwardSubject {
+		url, s := database(t)
+		c := sqlConn(t, url)
+		return storetest.AwardSubject{
+			Store: s,
+			RecordCollaboration: func(ctx context.Context, r store.CollaborationRecord) (store.CollaborationRecord, error) {
+				err := c.QueryRow(ctx, `INSERT INTO collaborations (a, b, outcome, at, state, role, recorder, recorded)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
+					r.A, r.B, r.Outcome, r.At, r.State, r.RecorderRole, r.Recorder,
+					r.Recorded.UTC().Format("2006-01-02T15:04:05.000000000Z")).Scan(&r.ID)
+				return r, err
+			},
+			Collaborations: func(ctx context.Context) ([]profiles.Collaboration, error) {
+				rows, err := c.Query(ctx, `SELECT a, b, outcome, at FROM collaborations WHERE state = 'counted' ORDER BY seq`)
+				if err != nil {
+					return nil, err
+				}
+				return pgx.CollectRows(rows, pgx.RowToStructByPos[profiles.Collaboration])
+			},
+			CollaborationsVersion: func(ctx context.Context) (int64, error) {
+				var n int64
+				err := c.QueryRow(ctx, `SELECT coalesce((SELECT n FROM versions WHERE kind = 'collaborations'), 0)`).Scan(&n)
+				return n, err
+			},
+		}
+	})
+}
+
+// TestBumps: the PostgreSQL store's writes move the change counters as the
+// embedded store's do. The counters are read from the versions table until this
+// store has Versions of its own.
+func TestBumps(t *testing.T) {
+	storetest.Bumps(t, func(t *testing.T) storetest.BumpSubject {
+		url, s := database(t)
+		c := sqlConn(t, url)
+		return storetest.BumpSubject{Store: s, Versions: func(ctx context.Context) (store.Versions, error) {
+			var v store.Versions
+			err := c.QueryRow(ctx, `SELECT
+				coalesce((SELECT n FROM versions WHERE kind = 'profiles'), 0),
+				coalesce((SELECT n FROM versions WHERE kind = 'tenders'), 0),
+				coalesce((SELECT n FROM versions WHERE kind = 'collaborations'), 0)`).Scan(&v.Profiles, &v.Tenders, &v.Collaborations)
+			return v, err
+		}}
+	})
+}
+
+// TestTenderVersionAsEmbedded: a tender's version is the embedded store's for
+// the same record, so that an If-Match taken before the data moved to PostgreSQL
+// still matches after.
+func TestTenderVersionAsEmbedded(t *testing.T) {
+	ctx := context.Background()
+	_, pg := database(t)
+	lite, err := store.Open(ctx, t.TempDir(), taxonomy(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	at := time.Date(2026, 3, 1, 9, 30, 0, 123456789, time.UTC)
+	for _, s := range []storetest.TenderStore{pg, lite} {
+		if err := s.CreateTender(ctx, storetest.Tender("t"), "tok_owner", at); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CloseTender(ctx, "t", at.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := pg.GetTender(ctx, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := lite.GetTender(ctx, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != want.Version {
+		t.Errorf("GetTender().Version = %s, the embedded store's is %s", got.Version, want.Version)
+	}
+}

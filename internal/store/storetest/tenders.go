@@ -1,0 +1,304 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+)
+
+// The instants the suites write at: day1 has nanoseconds, which a store keeps
+// (the times a caller passes come back as passed, in UTC); day2 is not in UTC.
+var (
+	day1 = time.Date(2026, 3, 1, 9, 30, 0, 123456789, time.UTC)
+	day2 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("CET", 3600))
+	day3 = time.Date(2026, 3, 3, 11, 0, 0, 0, time.UTC)
+)
+
+// ignoreVersion leaves out a tender record's version, a digest tested on its own
+// (tenderIfMatch).
+var ignoreVersion = cmpopts.IgnoreFields(store.TenderRecord{}, "Version")
+
+// isErr reports whether err is want, or nil when want is.
+func isErr(err, want error) bool {
+	if want == nil {
+		return err == nil
+	}
+	return errors.Is(err, want)
+}
+
+// TenderStore is what the tender suite uses of a store: the tenders, their
+// conditional writes and the expressions of interest in them.
+type TenderStore interface {
+	CreateProfile(ctx context.Context, p profiles.Profile) error
+	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
+	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
+	Tenders(ctx context.Context) ([]store.TenderRecord, error)
+	PutTender(ctx context.Context, t profiles.Tender, now time.Time) error
+	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(store.TenderRecord) (profiles.Tender, error)) (store.TenderRecord, error)
+	CloseTender(ctx context.Context, id string, now time.Time) error
+	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
+	Interests(ctx context.Context, tender string) ([]string, error)
+}
+
+// Tenders is the shared suite of the tenders: a tender's life (created, replaced,
+// closed, never deleted) with its owner and times as the caller passed them, the
+// errors of each write, the list by id, the If-Match versions, and the
+// expressions of interest. open is called once per subtest and must return an
+// empty store.
+func Tenders(t *testing.T, open func(t *testing.T) TenderStore) {
+	t.Run("Lifecycle", func(t *testing.T) { tenderLifecycle(t, open(t)) })
+	t.Run("Errors", func(t *testing.T) { tenderErrors(t, open(t)) })
+	t.Run("ByID", func(t *testing.T) { tendersByID(t, open(t)) })
+	t.Run("IfMatch", func(t *testing.T) { tenderIfMatch(t, open(t)) })
+	t.Run("IfMatchRace", func(t *testing.T) { tenderIfMatchRace(t, open(t)) })
+	t.Run("Interests", func(t *testing.T) { interests(t, open(t)) })
+}
+
+func tenderLifecycle(t *testing.T, s TenderStore) {
+	ctx := context.Background()
+	tn := Tender("eenzaamheid-overvecht-2027")
+	if err := s.CreateTender(ctx, tn, "gemeente-utrecht", day1); err != nil {
+		t.Fatalf("CreateTender() = %v", err)
+	}
+	want := store.TenderRecord{Tender: tn, Owner: "gemeente-utrecht", Created: day1, Updated: day1}
+	got, err := s.GetTender(ctx, tn.ID)
+	if err != nil {
+		t.Fatalf("GetTender() = %v", err)
+	}
+	if diff := cmp.Diff(want, got, equateEmpty, ignoreVersion); diff != "" {
+		t.Errorf("GetTender() after create (-want +got):\n%s", diff)
+	}
+
+	changed := tn
+	changed.Title = "Samen tegen eenzaamheid"
+	changed.Budget = nil
+	changed.MaxLarge = nil
+	if err := s.PutTender(ctx, changed, day2); err != nil {
+		t.Fatalf("PutTender() = %v", err)
+	}
+	want = store.TenderRecord{Tender: changed, Owner: "gemeente-utrecht", Created: day1, Updated: day2}
+	got, err = s.GetTender(ctx, tn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got, equateEmpty, ignoreVersion); diff != "" {
+		t.Errorf("GetTender() after put (-want +got):\n%s", diff)
+	}
+
+	if err := s.CloseTender(ctx, tn.ID, day3); err != nil {
+		t.Fatalf("CloseTender() = %v", err)
+	}
+	if err := s.CloseTender(ctx, tn.ID, day3.Add(time.Hour)); err != nil {
+		t.Errorf("CloseTender() of a closed tender = %v, want nil", err)
+	}
+	want.Closed, want.Updated = true, day3
+	got, err = s.GetTender(ctx, tn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got, equateEmpty, ignoreVersion); diff != "" {
+		t.Errorf("GetTender() after close (-want +got):\n%s", diff)
+	}
+	if loc := got.Created.Location(); loc != time.UTC {
+		t.Errorf("GetTender().Created in %v, want UTC", loc)
+	}
+}
+
+func tenderErrors(t *testing.T, s TenderStore) {
+	ctx := context.Background()
+	if err := s.CreateTender(ctx, Tender("t"), "o", day1); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		op   func() error
+		want error
+	}{
+		{"create existing", func() error { return s.CreateTender(ctx, Tender("t"), "other", day2) }, store.ErrConflict},
+		{"get missing", func() error { _, err := s.GetTender(ctx, "u"); return err }, store.ErrNotFound},
+		{"put missing", func() error { return s.PutTender(ctx, Tender("u"), day2) }, store.ErrNotFound},
+		{"close missing", func() error { return s.CloseTender(ctx, "u", day2) }, store.ErrNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.op(); !isErr(err, tc.want) {
+				t.Errorf("%s = %v, want %v", tc.name, err, tc.want)
+			}
+		})
+	}
+	got, err := s.GetTender(ctx, "t")
+	if err != nil || got.Owner != "o" {
+		t.Errorf("GetTender(t) after a refused create = %+v, %v; want the first owner kept", got, err)
+	}
+}
+
+func tendersByID(t *testing.T, s TenderStore) {
+	ctx := context.Background()
+	if got, err := s.Tenders(ctx); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("Tenders() of an empty store = %#v, %v; want an empty, non-nil list", got, err)
+	}
+	for _, id := range []string{"c", "a", "b"} {
+		if err := s.CreateTender(ctx, Tender(id), "owner-"+id, day1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CloseTender(ctx, "b", day2); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Tenders(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.TenderRecord{
+		{Tender: Tender("a"), Owner: "owner-a", Created: day1, Updated: day1},
+		{Tender: Tender("b"), Owner: "owner-b", Closed: true, Created: day1, Updated: day2},
+		{Tender: Tender("c"), Owner: "owner-c", Created: day1, Updated: day1},
+	}
+	if diff := cmp.Diff(want, got, equateEmpty, ignoreVersion); diff != "" {
+		t.Errorf("Tenders() (-want +got):\n%s", diff)
+	}
+}
+
+// tenderIfMatch: a conditional write goes through while the stored version is
+// the one named, and is refused with ErrChanged once another write came in
+// between; closing changes the version.
+func tenderIfMatch(t *testing.T, s TenderStore) {
+	ctx := context.Background()
+	day := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	if err := s.CreateTender(ctx, Tender("t1"), "owner", day); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.GetTender(ctx, "t1")
+	if err != nil || len(rec.Version) != 32 {
+		t.Fatalf("GetTender() = %+v, %v; want a 32-digit version", rec, err)
+	}
+	retitle := func(title string) func(store.TenderRecord) (profiles.Tender, error) {
+		return func(r store.TenderRecord) (profiles.Tender, error) {
+			r.Tender.Title = title
+			return r.Tender, nil
+		}
+	}
+	next, err := s.UpdateTender(ctx, "t1", []string{rec.Version}, day.Add(time.Minute), retitle("Nieuw"))
+	if err != nil || next.Version == rec.Version || next.Tender.Title != "Nieuw" || next.Owner != "owner" || !next.Created.Equal(day) {
+		t.Fatalf("UpdateTender(matching) = %+v, %v", next, err)
+	}
+	if got, _ := s.GetTender(ctx, "t1"); got.Version != next.Version {
+		t.Errorf("GetTender().Version = %s, UpdateTender said %s", got.Version, next.Version)
+	}
+	if _, err := s.UpdateTender(ctx, "t1", []string{rec.Version}, day.Add(2*time.Minute), retitle("Later")); !errors.Is(err, store.ErrChanged) {
+		t.Errorf("UpdateTender(stale) = %v, want ErrChanged", err)
+	}
+	if err := s.CloseTender(ctx, "t1", day.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.GetTender(ctx, "t1"); got.Version == next.Version {
+		t.Errorf("closing the tender did not change its version")
+	}
+	if _, err := s.UpdateTender(ctx, "nope", nil, day, retitle("x")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("UpdateTender(missing) = %v, want ErrNotFound", err)
+	}
+}
+
+// tenderIfMatchRace: of conditional writes at once that name the same version,
+// exactly one goes through; every other is refused with ErrChanged (another
+// replica's write came in between), and the stored tender is the winner's.
+func tenderIfMatchRace(t *testing.T, s TenderStore) {
+	ctx := context.Background()
+	if err := s.CreateTender(ctx, Tender("t"), "owner", day1); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.GetTender(ctx, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers = 8
+	errs := make([]error, writers)
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = s.UpdateTender(ctx, "t", []string{rec.Version}, day2, func(r store.TenderRecord) (profiles.Tender, error) {
+				r.Tender.Title = fmt.Sprint("writer ", i)
+				time.Sleep(20 * time.Millisecond) // the others read meanwhile, where they can
+				return r.Tender, nil
+			})
+		}()
+	}
+	wg.Wait()
+	winner := -1
+	for i, err := range errs {
+		switch {
+		case err == nil && winner >= 0:
+			t.Errorf("writers %d and %d both wrote with the version %s", winner, i, rec.Version)
+		case err == nil:
+			winner = i
+		case !errors.Is(err, store.ErrChanged):
+			t.Errorf("writer %d: UpdateTender() = %v, want nil or ErrChanged", i, err)
+		}
+	}
+	if winner < 0 {
+		t.Fatal("no conditional write went through")
+	}
+	if got, _ := s.GetTender(ctx, "t"); got.Tender.Title != fmt.Sprint("writer ", winner) {
+		t.Errorf("stored title %q, want the winner's (writer %d)", got.Tender.Title, winner)
+	}
+}
+
+func interests(t *testing.T, s TenderStore) {
+	ctx := context.Background()
+	for _, id := range []string{"c", "a", "b"} {
+		if err := s.CreateProfile(ctx, Profile(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []string{"t", "u", "closed"} {
+		if err := s.CreateTender(ctx, Tender(id), "o", day1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CloseTender(ctx, "closed", day1); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Interests(ctx, "t"); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("Interests(t) with none = %#v, %v; want an empty, non-nil list", got, err)
+	}
+	adds := []struct {
+		tender, profile string
+		want            error
+	}{
+		{"t", "c", nil},
+		{"t", "a", nil},
+		{"t", "c", nil}, // again: idempotent
+		{"u", "b", nil},
+		{"t", "missing", store.ErrNotFound},
+		{"missing", "a", store.ErrNotFound},
+		{"closed", "a", store.ErrClosed}, // a closed tender takes no interest
+	}
+	for _, a := range adds {
+		if err := s.AddInterest(ctx, a.tender, a.profile, day2); !isErr(err, a.want) {
+			t.Errorf("AddInterest(%q, %q) = %v, want %v", a.tender, a.profile, err, a.want)
+		}
+	}
+	for tender, want := range map[string][]string{"t": {"a", "c"}, "u": {"b"}, "closed": {}} {
+		got, err := s.Interests(ctx, tender)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Interests(%q) (-want +got):\n%s", tender, diff)
+		}
+	}
+	if _, err := s.Interests(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Interests(missing) = %v, want ErrNotFound", err)
+	}
+}
