@@ -3,15 +3,27 @@
 // (SPEC §8, `--database postgres://…`), beside the embedded store of one process
 // (internal/store, SQLite). It is reached through pgx v5 and a connection pool.
 //
-// It owns, in PostgreSQL, what the embedded store owns on local disk. So far: the
+// It owns, in PostgreSQL, what the embedded store owns on local disk: the
 // partner profiles (whole, contact and private fields included) with the index
 // rows that answer the two questions that must not scan every profile, the
 // candidates of a tender (SPEC §3) and the full-text and filtered profile search
 // of GET /v1/profiles; their staleness (not written or confirmed for 12 months);
-// the change counter of profiles that caches compare; and the change log of
-// profiles that a copy kept elsewhere (the Meilisearch index) follows. It passes
-// the shared suite of the profile index (internal/store/storetest) as the
-// embedded store does, and gives the same answers.
+// the change counters that caches compare; the change log of profiles that a
+// copy kept elsewhere (the Meilisearch index) follows. Beside the profiles it
+// owns the tenders with their expressions of interest, awards and stored
+// suggestions (fenced by run), the tokens with their lifetimes, the first answers
+// of registrations made with an Idempotency-Key, the partners' ideas, and the
+// collaboration events an award's outcome records. It passes the shared suites
+// of internal/store/storetest as the embedded store does, and gives the same
+// answers.
+//
+// Instants a caller passes are kept to the nanosecond as fixed-width UTC text
+// (the instant domain, the embedded store's layout), and documents as the bytes
+// the store encoded (json), so that a record reads back as written and a
+// tender's version is the embedded store's. Writes that two replicas could race
+// on lock what they check: the tender's row for conditional updates and awards,
+// the profile's row for ideas, one advisory lock for the collaboration events
+// that check a pair's day.
 //
 // The schema is versioned: numbered SQL migrations embedded in the binary
 // (migrations/), applied with goose at Open in one transaction each, so that

@@ -1,7 +1,10 @@
-// Package storetest is the shared test suite of the profile index (store.Index): the
-// embedded store and the Meilisearch store must give the same candidates and the same
-// search answers for the same profiles. Each implementation's tests call Run with a
-// function that opens an empty index.
+// Package storetest is the shared test suites of the stores. Run is the suite of the
+// profile index (store.Index): the embedded store, PostgreSQL and the Meilisearch
+// store must give the same candidates and the same search answers for the same
+// profiles. Each implementation's tests call Run with a function that opens an
+// empty index. Beside Run, the suites Tenders, Tokens, Registrations, Suggestions,
+// Awards, Ideas and Bumps pin the rest of the store's contract for the embedded
+// store and PostgreSQL alike, each over a small interface of the methods it calls.
 //
 // It only reads and writes through Subject; it never assumes which implementation it
 // is testing. What it checks is the contract of store.Index: the candidates of SPEC
