@@ -18,7 +18,6 @@ import (
 	"samenspel/internal/indexsync"
 	"samenspel/internal/profiles"
 	"samenspel/internal/settings"
-	"samenspel/internal/store"
 )
 
 // defaultBatch is how many profiles one transaction of an import stores: large
@@ -138,7 +137,7 @@ func importCmd(ctx context.Context, args []string, env func(string) (string, boo
 		// not at the next pass of the watching sync. Should Meilisearch fail, they
 		// are stored and wait in the change log for that sync.
 		log := slog.New(slog.NewJSONHandler(stderr, nil))
-		err := withIndex(ctx, "import", cfg, func(st *store.Store, _ *profiles.Taxonomy, live searchIndex) error {
+		err := withIndex(ctx, "import", cfg, func(st source, _ *profiles.Taxonomy, live searchIndex) error {
 			if err := live.EnsureIndex(ctx); err != nil {
 				return err
 			}
@@ -160,7 +159,7 @@ func importCmd(ctx context.Context, args []string, env func(string) (string, boo
 
 // importer stores the profiles of files in batches.
 type importer struct {
-	st     *store.Store
+	st     source
 	tax    *profiles.Taxonomy
 	batch  int
 	stderr io.Writer

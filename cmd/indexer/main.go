@@ -25,6 +25,7 @@ import (
 	"syscall"
 
 	"samenspel/config"
+	"samenspel/internal/indexsync"
 	"samenspel/internal/profiles"
 	"samenspel/internal/settings"
 	"samenspel/internal/store"
@@ -208,8 +209,19 @@ func (sf settingsFlags) load(args []string, env func(string) (string, bool)) (se
 	return cfg, nil
 }
 
+// source is the store the indexer works on: the change log and cursors that the
+// search index sync follows (indexsync.Source), and the writes of an import. The
+// embedded store implements it.
+type source interface {
+	indexsync.Source
+	UpsertProfilesKeeping(ctx context.Context, ps []profiles.Profile, keep func(stored, p profiles.Profile) (profiles.Profile, bool)) (created, updated, kept int, err error)
+	Close() error
+}
+
+var _ source = (*store.Store)(nil)
+
 // openStore opens the embedded store of cfg with the shipped taxonomy.
-func openStore(ctx context.Context, cfg settings.Settings) (*store.Store, *profiles.Taxonomy, error) {
+func openStore(ctx context.Context, cfg settings.Settings) (source, *profiles.Taxonomy, error) {
 	if cfg.DatabaseURL != "" {
 		return nil, nil, errors.New("database_url: PostgreSQL is not yet a store of the indexer (issue 14); unset SAMENSPEL_DATABASE_URL to use the embedded store")
 	}

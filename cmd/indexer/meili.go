@@ -12,7 +12,6 @@ import (
 	"samenspel/internal/meili"
 	"samenspel/internal/profiles"
 	"samenspel/internal/settings"
-	"samenspel/internal/store"
 )
 
 // searchIndex is what the indexer does with a Meilisearch index (*meili.Index).
@@ -36,7 +35,7 @@ const liveIndex = "profiles"
 
 // withIndex opens the store and the live index for command name, which needs
 // Meilisearch.
-func withIndex(ctx context.Context, name string, cfg settings.Settings, fn func(st *store.Store, tax *profiles.Taxonomy, live searchIndex) error) error {
+func withIndex(ctx context.Context, name string, cfg settings.Settings, fn func(st source, tax *profiles.Taxonomy, live searchIndex) error) error {
 	if cfg.MeiliURL == "" {
 		return fmt.Errorf("%w: indexer %s needs Meilisearch: --meili URL or SAMENSPEL_MEILI_URL", errUsage, name)
 	}
@@ -70,7 +69,7 @@ func syncCmd(ctx context.Context, args []string, env func(string) (string, bool)
 		return fmt.Errorf("%w: --interval must be positive", errUsage)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	return withIndex(ctx, "sync", cfg, func(st *store.Store, _ *profiles.Taxonomy, live searchIndex) error {
+	return withIndex(ctx, "sync", cfg, func(st source, _ *profiles.Taxonomy, live searchIndex) error {
 		if err := ensure(ctx, live, *watch, *interval, log); err != nil {
 			return err
 		}
@@ -111,7 +110,7 @@ func ensure(ctx context.Context, live searchIndex, retry bool, interval time.Dur
 }
 
 // report prints how far the search index is behind the store.
-func report(ctx context.Context, stdout io.Writer, st *store.Store, what string) error {
+func report(ctx context.Context, stdout io.Writer, st source, what string) error {
 	cursor, err := st.Cursor(ctx, indexsync.Cursor)
 	if err != nil {
 		return err
@@ -135,7 +134,7 @@ func reindexCmd(ctx context.Context, args []string, env func(string) (string, bo
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, sf.fs.Arg(0))
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	return withIndex(ctx, "reindex", cfg, func(st *store.Store, tax *profiles.Taxonomy, live searchIndex) error {
+	return withIndex(ctx, "reindex", cfg, func(st source, tax *profiles.Taxonomy, live searchIndex) error {
 		// The live index must exist to be swapped; it has the settings already or
 		// gets them now.
 		if err := live.EnsureIndex(ctx); err != nil {
@@ -182,7 +181,7 @@ func statusCmd(ctx context.Context, args []string, env func(string) (string, boo
 	if sf.fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, sf.fs.Arg(0))
 	}
-	return withIndex(ctx, "status", cfg, func(st *store.Store, _ *profiles.Taxonomy, live searchIndex) error {
+	return withIndex(ctx, "status", cfg, func(st source, _ *profiles.Taxonomy, live searchIndex) error {
 		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		defer cancel()
 		if err := live.Ping(pctx); err != nil {
