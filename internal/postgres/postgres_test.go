@@ -14,6 +14,7 @@ import (
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
+	"samenspel/internal/synth"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -94,4 +95,39 @@ func TestIndexSuite(t *testing.T) {
 			},
 		}
 	})
+}
+
+// TestUpsertManyAsOneByOne: a write of many profiles in chunks (more than one
+// chunk, an id that comes twice, profiles already stored) counts and stores what
+// the embedded store does for the same calls: the later of two with one id wins.
+func TestUpsertManyAsOneByOne(t *testing.T) {
+	ctx := context.Background()
+	pg, _ := open(t)
+	lite, err := store.Open(ctx, t.TempDir(), taxonomy(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	ps := synth.Profiles(7, 2500)
+	again := ps[1200]
+	again.Name = "Tweede versie"
+	calls := [][]profiles.Profile{ps[:300], append(slices.Clone(ps), again)}
+	for i, call := range calls {
+		pc, pu, perr := pg.UpsertProfiles(ctx, call)
+		lc, lu, lerr := lite.UpsertProfiles(ctx, call)
+		if perr != nil || lerr != nil || pc != lc || pu != lu {
+			t.Fatalf("call %d: postgres %d created, %d updated, %v; embedded %d, %d, %v", i, pc, pu, perr, lc, lu, lerr)
+		}
+	}
+	got, err := pg.GetProfile(ctx, again.ID)
+	if err != nil || got.Name != "Tweede versie" {
+		t.Errorf("the profile written twice in one call = %q, %v; want the later one", got.Name, err)
+	}
+	for _, q := range []store.Query{{Area: "WK034409", Instrument: "meeting_place", Limit: 1000}, {Text: "buurt", Limit: 1000}} {
+		ph, pt, perr := pg.SearchProfiles(ctx, q)
+		lh, lt, lerr := lite.SearchProfiles(ctx, q)
+		if perr != nil || lerr != nil || pt != lt || len(ph) != len(lh) {
+			t.Errorf("SearchProfiles(%+v): postgres %d of %d, %v; embedded %d of %d, %v", q, len(ph), pt, perr, len(lh), lt, lerr)
+		}
+	}
 }

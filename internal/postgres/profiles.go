@@ -43,21 +43,9 @@ func (s *Store) UpsertProfiles(ctx context.Context, ps []profiles.Profile) (crea
 		return 0, 0, nil
 	}
 	err = s.write(ctx, true, func(tx pgx.Tx) error {
-		created, updated = 0, 0
-		w := s.writer(tx)
-		for _, p := range ps {
-			pk, err := w.lookup(ctx, p.ID)
-			switch {
-			case errors.Is(err, store.ErrNotFound):
-				err = w.insert(ctx, p)
-				created++
-			case err == nil:
-				err = w.replace(ctx, pk, p)
-				updated++
-			}
-			if err != nil {
-				return fmt.Errorf("profile %q: %w", p.ID, err)
-			}
+		var err error
+		if created, updated, err = s.writer(tx).upsertMany(ctx, ps); err != nil {
+			return err
 		}
 		return bump(ctx, tx, kindProfiles)
 	})
@@ -204,13 +192,6 @@ func (s *Store) writer(tx pgx.Tx) *profileWriter {
 	return &profileWriter{tx: tx, labels: s.labels, updated: s.now().UTC().Truncate(time.Microsecond)}
 }
 
-// lookup returns the key of the profile with id, or store.ErrNotFound.
-func (w *profileWriter) lookup(ctx context.Context, id string) (int64, error) {
-	var pk int64
-	err := w.tx.QueryRow(ctx, `SELECT pk FROM profiles WHERE id = $1`, id).Scan(&pk)
-	return pk, noRows(err, store.ErrNotFound)
-}
-
 // insert stores a new profile with its index rows; store.ErrConflict when the id
 // is taken.
 func (w *profileWriter) insert(ctx context.Context, p profiles.Profile) error {
@@ -228,30 +209,6 @@ func (w *profileWriter) insert(ctx context.Context, p profiles.Profile) error {
 	}
 	if err := w.changed(ctx, p.ID, false); err != nil {
 		return err
-	}
-	return w.index(ctx, pk, p)
-}
-
-// replace overwrites the profile stored under pk and rebuilds its index rows.
-func (w *profileWriter) replace(ctx context.Context, pk int64, p profiles.Profile) error {
-	doc, err := encodeProfile(p)
-	if err != nil {
-		return err
-	}
-	name, labels, description := w.words(p)
-	if _, err := w.tx.Exec(ctx, `UPDATE profiles SET kind = $1, size = $2, doc = $3, updated = $4, stale_since = NULL,
-		name_words = $5, label_words = $6, description_words = $7 WHERE pk = $8`,
-		p.Kind, p.Size, doc, w.updated, name, labels, description, pk); err != nil {
-		return err
-	}
-	if err := w.changed(ctx, p.ID, false); err != nil {
-		return err
-	}
-	for _, q := range []string{`DELETE FROM profile_area_parents WHERE profile = $1`,
-		`DELETE FROM profile_instruments WHERE profile = $1`, `DELETE FROM profile_themes WHERE profile = $1`} {
-		if _, err := w.tx.Exec(ctx, q, pk); err != nil {
-			return err
-		}
 	}
 	return w.index(ctx, pk, p)
 }
