@@ -39,32 +39,8 @@ func (s *Store) CreateProfile(ctx context.Context, p profiles.Profile) error {
 // are stored or none. A later profile with the same id as an earlier one replaces
 // it (and counts as updated). It is the indexer's import.
 func (s *Store) UpsertProfiles(ctx context.Context, ps []profiles.Profile) (created, updated int, err error) {
-	if len(ps) == 0 {
-		return 0, 0, nil
-	}
-	err = s.write(ctx, true, func(tx pgx.Tx) error {
-		created, updated = 0, 0
-		w := s.writer(tx)
-		for _, p := range ps {
-			pk, err := w.lookup(ctx, p.ID)
-			switch {
-			case errors.Is(err, store.ErrNotFound):
-				err = w.insert(ctx, p)
-				created++
-			case err == nil:
-				err = w.replace(ctx, pk, p)
-				updated++
-			}
-			if err != nil {
-				return fmt.Errorf("profile %q: %w", p.ID, err)
-			}
-		}
-		return bump(ctx, tx, kindProfiles)
-	})
-	if err != nil {
-		return 0, 0, fmt.Errorf("postgres: upsert %d profiles: %w", len(ps), err)
-	}
-	return created, updated, nil
+	created, updated, _, err = s.UpsertProfilesKeeping(ctx, ps, nil)
+	return created, updated, err
 }
 
 // GetProfile returns the whole profile, contact and private fields included (the
@@ -94,6 +70,11 @@ func (s *Store) DeleteProfile(ctx context.Context, id string) error {
 		}
 		if tag.RowsAffected() == 0 {
 			return store.ErrNotFound
+		}
+		// Its webhook goes by reference; its notifications name it only, and a
+		// partner registering the id later must not inherit them.
+		if _, err := tx.Exec(ctx, `DELETE FROM notifications WHERE profile = $1`, id); err != nil {
+			return err
 		}
 		if err := s.writer(tx).changed(ctx, id, true); err != nil {
 			return err
