@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,6 +48,7 @@ func Changes(t *testing.T, open func(t *testing.T) (s, other ChangeStore)) {
 	t.Run("CarryTheirProfile", func(t *testing.T) { s, other := open(t); changesCarryTheirProfile(t, s, other) })
 	t.Run("Cursors", func(t *testing.T) { s, other := open(t); cursors(t, s, other) })
 	t.Run("Lease", func(t *testing.T) { s, _ := open(t); lease(t, s) })
+	t.Run("OneWinnerAtOnce", func(t *testing.T) { s, other := open(t); oneWinnerAtOnce(t, s, other) })
 }
 
 // change is what a test expects of a store.Change: the profile it names and
@@ -396,5 +398,45 @@ func lease(t *testing.T, s ChangeStore) {
 	}
 	if ok, err := s.TakeLease(ctx, "other", "c", t0, 0); ok || err == nil {
 		t.Errorf("TakeLease with no ttl = %v, %v; want an error", ok, err)
+	}
+}
+
+// oneWinnerAtOnce: consumers in two stores that take a free lease at the same
+// moment, or move one cursor from the same place, have one winner between them.
+func oneWinnerAtOnce(t *testing.T, s, other ChangeStore) {
+	ctx := context.Background()
+	if err := s.CreateProfile(ctx, Profile("a")); err != nil {
+		t.Fatal(err)
+	}
+	last, err := s.LastChange(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	const n = 8
+	var leases, moves atomic.Int32
+	var wg sync.WaitGroup
+	for i := range n {
+		st := []ChangeStore{s, other}[i%2]
+		wg.Go(func() {
+			ok, err := st.TakeLease(ctx, "meili:profiles", fmt.Sprint("holder-", i), t0, 10*time.Second)
+			if err != nil {
+				t.Errorf("TakeLease(holder-%d) = %v", i, err)
+			}
+			if ok {
+				leases.Add(1)
+			}
+			moved, err := st.MoveCursor(ctx, "meili:profiles", 0, last)
+			if err != nil {
+				t.Errorf("MoveCursor(0 → %d) = %v", last, err)
+			}
+			if moved {
+				moves.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if leases.Load() != 1 || moves.Load() != 1 {
+		t.Errorf("%d consumers at once: %d took the free lease and %d moved the cursor from 0; want one of each", n, leases.Load(), moves.Load())
 	}
 }

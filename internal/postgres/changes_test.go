@@ -3,70 +3,16 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
 	"samenspel/internal/pgtest"
 	"samenspel/internal/postgres"
+	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
 )
-
-// The PostgreSQL store passes the shared suites of the change log, the job runs,
-// the notifications and webhooks, the web sessions, the collaboration events and
-// the profile records, as the embedded store does. Where a suite asks for a
-// second store over the same data, it is another pool on the same database (a
-// second replica).
-
-func TestChanges(t *testing.T) {
-	storetest.Changes(t, func(t *testing.T) (s, other storetest.ChangeStore) {
-		url, s1 := database(t)
-		return s1, openURL(t, url)
-	})
-}
-
-func TestJobs(t *testing.T) {
-	storetest.Jobs(t, func(t *testing.T) storetest.JobSubject {
-		url, s := database(t)
-		c := sqlConn(t, url)
-		return storetest.JobSubject{
-			Store: s,
-			Other: openURL(t, url),
-			SetReport: func(ctx context.Context, id int64, report string) error {
-				_, err := c.Exec(ctx, `UPDATE job_runs SET report = $1 WHERE id = $2`, report, id)
-				return err
-			},
-		}
-	})
-}
-
-func TestNotifications(t *testing.T) {
-	storetest.Notifications(t, func(t *testing.T) storetest.NotificationStore { _, s := database(t); return s })
-}
-
-func TestWebSessions(t *testing.T) {
-	storetest.WebSessions(t, func(t *testing.T) (s, other storetest.WebSessionStore) {
-		url, s1 := database(t)
-		return s1, openURL(t, url)
-	})
-}
-
-func TestCollaborations(t *testing.T) {
-	storetest.Collaborations(t, func(t *testing.T) storetest.CollaborationStore { _, s := database(t); return s })
-}
-
-func TestProfiles(t *testing.T) {
-	storetest.Profiles(t, func(t *testing.T) storetest.ProfileSubject {
-		url := pgtest.Database(t)
-		c := &clock{t: time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)}
-		s, err := postgres.Open(context.Background(), url, taxonomy(t), postgres.WithClock(c.now))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return storetest.ProfileSubject{Store: s, Other: openURL(t, url), Now: c.now, SetNow: c.set}
-	})
-}
 
 // TestWaitChangeWakes: a profile write through one store wakes a follower that
 // waits on another store over the same database, at once and not before; a
@@ -147,5 +93,54 @@ func TestWaitChangeWakes(t *testing.T) {
 	defer ccancel()
 	if err := follower.WaitChange(cctx, last+100); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("WaitChange past every change with a deadline = %v, want the deadline's error", err)
+	}
+}
+
+// TestProfileVersionAsEmbedded: a profile record's version is the embedded
+// store's for the same state (written and marked stale at the same instants), so
+// that an If-Match taken before the data moved to PostgreSQL still matches after.
+func TestProfileVersionAsEmbedded(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 3, 1, 9, 30, 0, 123456000, time.UTC) // PostgreSQL keeps microseconds
+	now := func() time.Time { return at }
+	pg, err := postgres.Open(ctx, pgtest.Database(t), taxonomy(t), postgres.WithClock(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	lite, err := store.Open(ctx, t.TempDir(), taxonomy(t), store.WithClock(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	type recorder interface {
+		CreateProfile(ctx context.Context, p profiles.Profile) error
+		GetProfileRecord(ctx context.Context, id string) (store.ProfileRecord, error)
+		MarkStale(ctx context.Context, before, now time.Time) ([]string, error)
+	}
+	versions := func(s recorder) []string {
+		t.Helper()
+		p := storetest.Profile("a")
+		p.Private = map[string]string{"notes": "<&> é"} // escaped by Go's encoder, not by jsonb
+		if err := s.CreateProfile(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := s.GetProfileRecord(ctx, "a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := at.AddDate(1, 0, 1)
+		if _, err := s.MarkStale(ctx, store.StaleBefore(later), later); err != nil {
+			t.Fatal(err)
+		}
+		stale, err := s.GetProfileRecord(ctx, "a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []string{fresh.Version, stale.Version}
+	}
+	got, want := versions(pg), versions(lite)
+	if !slices.Equal(got, want) || got[0] == got[1] {
+		t.Errorf("versions of a fresh and a stale profile = %v, the embedded store's %v", got, want)
 	}
 }
