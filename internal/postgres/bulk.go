@@ -21,46 +21,76 @@ const bulkChunk = 1000
 // others, record the changes, rebuild the index rows. A profile whose id comes
 // again later in ps starts a new chunk, so that the later one wins as it would
 // written one by one.
-func (w *profileWriter) upsertMany(ctx context.Context, ps []profiles.Profile) (created, updated int, err error) {
+//
+// With keep, a profile that replaces a stored one is first handed, with the stored
+// one, to keep, which returns what to store and whether it kept anything of the
+// stored one; kept counts those.
+func (w *profileWriter) upsertMany(ctx context.Context, ps []profiles.Profile, keep func(stored, p profiles.Profile) (profiles.Profile, bool)) (created, updated, kept int, err error) {
 	for len(ps) > 0 {
 		n, seen := 0, make(map[string]bool, min(len(ps), bulkChunk))
 		for n < len(ps) && n < bulkChunk && !seen[ps[n].ID] {
 			seen[ps[n].ID] = true
 			n++
 		}
-		c, u, err := w.upsertChunk(ctx, ps[:n])
-		created, updated = created+c, updated+u
+		c, u, k, err := w.upsertChunk(ctx, ps[:n], keep)
+		created, updated, kept = created+c, updated+u, kept+k
 		if err != nil {
-			return created, updated, err
+			return created, updated, kept, err
 		}
 		ps = ps[n:]
 	}
-	return created, updated, nil
+	return created, updated, kept, nil
 }
 
 // upsertChunk is upsertMany of profiles with distinct ids.
-func (w *profileWriter) upsertChunk(ctx context.Context, ps []profiles.Profile) (created, updated int, err error) {
+func (w *profileWriter) upsertChunk(ctx context.Context, ps []profiles.Profile, keep func(stored, p profiles.Profile) (profiles.Profile, bool)) (created, updated, kept int, err error) {
 	ids := make([]string, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
 	pks := make(map[string]int64, len(ps))
-	rows, err := w.tx.Query(ctx, `SELECT id, pk FROM profiles WHERE id = ANY($1::text[])`, ids)
+	docs := map[string][]byte{}
+	query := `SELECT id, pk, NULL::jsonb FROM profiles WHERE id = ANY($1::text[])`
+	if keep != nil {
+		query = `SELECT id, pk, doc FROM profiles WHERE id = ANY($1::text[])`
+	}
+	rows, err := w.tx.Query(ctx, query, ids)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	for rows.Next() {
 		var id string
 		var pk int64
-		if err := rows.Scan(&id, &pk); err != nil {
+		var doc []byte
+		if err := rows.Scan(&id, &pk, &doc); err != nil {
 			rows.Close()
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		pks[id] = pk
+		if keep != nil {
+			docs[id] = doc
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
+	}
+	if keep != nil {
+		ps = slices.Clone(ps)
+		for i, p := range ps {
+			doc, ok := docs[p.ID]
+			if !ok {
+				continue
+			}
+			stored, err := decodeProfile(doc)
+			if err != nil {
+				return 0, 0, 0, fmt.Errorf("profile %q: %w", p.ID, err)
+			}
+			var some bool
+			if ps[i], some = keep(stored, p); some {
+				kept++
+			}
+		}
 	}
 
 	type columns struct {
@@ -72,7 +102,7 @@ func (w *profileWriter) upsertChunk(ctx context.Context, ps []profiles.Profile) 
 	for _, p := range ps {
 		doc, err := encodeProfile(p)
 		if err != nil {
-			return 0, 0, fmt.Errorf("profile %q: %w", p.ID, err)
+			return 0, 0, 0, fmt.Errorf("profile %q: %w", p.ID, err)
 		}
 		name, labels, description := w.words(p)
 		c := &fresh
@@ -91,20 +121,20 @@ func (w *profileWriter) upsertChunk(ctx context.Context, ps []profiles.Profile) 
 			RETURNING id, pk`,
 			fresh.ids, fresh.kinds, fresh.sizes, fresh.docs, w.updated, fresh.names, fresh.labels, fresh.descriptions)
 		if err != nil {
-			return 0, 0, constraint(err)
+			return 0, 0, 0, constraint(err)
 		}
 		for rows.Next() {
 			var id string
 			var pk int64
 			if err := rows.Scan(&id, &pk); err != nil {
 				rows.Close()
-				return 0, 0, err
+				return 0, 0, 0, err
 			}
 			pks[id] = pk
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return 0, 0, constraint(err)
+			return 0, 0, 0, constraint(err)
 		}
 	}
 	batch := &pgx.Batch{}
@@ -157,7 +187,7 @@ func (w *profileWriter) upsertChunk(ctx context.Context, ps []profiles.Profile) 
 	batch.Queue(`INSERT INTO profile_instruments (instrument, level, profile) SELECT * FROM unnest($1::text[], $2::float8[], $3::bigint[])`, nonNil(codes), nonNil(levels), nonNil(instrumentPKs))
 	batch.Queue(`INSERT INTO profile_themes (theme, profile) SELECT * FROM unnest($1::text[], $2::bigint[])`, nonNil(themes), nonNil(themePKs))
 	if err := w.tx.SendBatch(ctx, batch).Close(); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
-	return len(fresh.ids), len(stored.ids), nil
+	return len(fresh.ids), len(stored.ids), kept, nil
 }

@@ -44,7 +44,7 @@ func (s *Store) UpsertProfiles(ctx context.Context, ps []profiles.Profile) (crea
 	}
 	err = s.write(ctx, true, func(tx pgx.Tx) error {
 		var err error
-		if created, updated, err = s.writer(tx).upsertMany(ctx, ps); err != nil {
+		if created, updated, _, err = s.writer(tx).upsertMany(ctx, ps, nil); err != nil {
 			return err
 		}
 		return bump(ctx, tx, kindProfiles)
@@ -82,6 +82,11 @@ func (s *Store) DeleteProfile(ctx context.Context, id string) error {
 		}
 		if tag.RowsAffected() == 0 {
 			return store.ErrNotFound
+		}
+		// Its webhook goes by reference; its notifications name it only, and a
+		// partner registering the id later must not inherit them.
+		if _, err := tx.Exec(ctx, `DELETE FROM notifications WHERE profile = $1`, id); err != nil {
+			return err
 		}
 		if err := s.writer(tx).changed(ctx, id, true); err != nil {
 			return err

@@ -104,7 +104,9 @@ func bump(ctx context.Context, tx pgx.Tx, kind string) error {
 const profileWrites = 0x53616d656e01 // "Samen" 1
 
 // write runs fn in a transaction and commits it when fn returns nil. With
-// profileLock, the transaction first takes the lock of profile writes.
+// profileLock, the transaction first takes the lock of profile writes, and
+// before it commits it sends the NOTIFY that wakes the followers of the change
+// log (changes.go), which PostgreSQL delivers only if it commits.
 func (s *Store) write(ctx context.Context, profileLock bool, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if profileLock {
@@ -112,7 +114,11 @@ func (s *Store) write(ctx context.Context, profileLock bool, fn func(tx pgx.Tx) 
 				return err
 			}
 		}
-		return fn(tx)
+		if err := fn(tx); err != nil || !profileLock {
+			return err
+		}
+		_, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, changesChannel)
+		return err
 	})
 }
 

@@ -4,335 +4,36 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
-	"maps"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 )
 
-func TestRuns(t *testing.T) {
-	ctx := context.Background()
-	s := newStore(t)
-	t0 := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
-
-	if _, err := s.LastRun(ctx, "recompute"); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("LastRun(recompute) before any run = %v, want ErrNotFound", err)
-	}
-	started, err := s.StartRun(ctx, "recompute", "matcher-1", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := store.Run{ID: started.ID, Job: "recompute", Replica: "matcher-1", Started: t0, Status: store.RunRunning, Report: json.RawMessage(`{}`)}
-	if diff := cmp.Diff(want, started); diff != "" {
-		t.Errorf("StartRun() mismatch (-want +got):\n%s", diff)
-	}
-	if got, err := s.GetRun(ctx, started.ID); err != nil || !cmp.Equal(got, want) {
-		t.Errorf("GetRun(%d) = %+v, %v; want %+v", started.ID, got, err, want)
-	}
-
-	skip, err := s.RecordSkip(ctx, "recompute", "matcher-2", t0.Add(time.Millisecond), "another replica runs this slot")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if skip.ID <= started.ID || skip.Status != store.RunSkipped || !skip.Ended.Equal(skip.Started) {
-		t.Errorf("RecordSkip() = %+v; want a later id, status skipped, ended when started", skip)
-	}
-	var reason map[string]string
-	if err := json.Unmarshal(skip.Report, &reason); err != nil || reason["reason"] != "another replica runs this slot" {
-		t.Errorf("RecordSkip() report = %s, want the reason", skip.Report)
-	}
-
-	finished := started
-	finished.Ended = t0.Add(90 * time.Second)
-	finished.Status = store.RunDone
-	finished.Done, finished.Skipped, finished.Failed = 5, 2, 1
-	finished.Report = json.RawMessage(`{"tenders":["a","b"]}`)
-	if err := s.FinishRun(ctx, finished); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := s.GetRun(ctx, started.ID); err != nil || !cmp.Equal(got, finished) {
-		t.Errorf("GetRun(%d) after FinishRun = %+v, %v; want %+v", started.ID, got, err, finished)
-	}
-	// A skip is not a run of the slot: LastRun passes over it.
-	if got, err := s.LastRun(ctx, "recompute"); err != nil || got.ID != started.ID {
-		t.Errorf("LastRun(recompute) = %+v, %v; want run %d", got, err, started.ID)
-	}
-
-	runs, err := s.Runs(ctx, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]store.Run{skip, finished}, runs); diff != "" {
-		t.Errorf("Runs(0) mismatch, want newest first (-want +got):\n%s", diff)
-	}
-	if runs, err := s.Runs(ctx, 1); err != nil || len(runs) != 1 || runs[0].ID != skip.ID {
-		t.Errorf("Runs(1) = %+v, %v; want the skip only", runs, err)
-	}
-	if _, err := s.GetRun(ctx, 999); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("GetRun(999) = %v, want ErrNotFound", err)
-	}
-}
-
-// A slot that could not run is recorded failed in one write, with its reason.
-func TestRecordFailure(t *testing.T) {
-	ctx := context.Background()
-	s := newStore(t)
-	t0 := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
-	r, err := s.RecordFailure(ctx, "recompute", "matcher-2", t0, t0.Add(time.Second), "redis: connection refused")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.GetRun(ctx, r.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Status != store.RunFailed || got.Job != "recompute" || got.Replica != "matcher-2" ||
-		!got.Started.Equal(t0) || !got.Ended.Equal(t0.Add(time.Second)) || string(got.Report) != `{"error":"redis: connection refused"}` {
-		t.Errorf("GetRun(%d) = %+v (report %s); want failed, matcher-2, started t0, ended a second later, the reason", r.ID, got, got.Report)
-	}
-	// Never running, so the next holder of the lock has nothing to abandon.
-	if ids, err := s.AbandonRuns(ctx, "recompute", t0.Add(time.Hour)); err != nil || len(ids) != 0 {
-		t.Errorf("AbandonRuns after a recorded failure = %v, %v; want none", ids, err)
-	}
-	if _, err := s.RecordFailure(ctx, "", "matcher-2", t0, t0, "x"); err == nil {
-		t.Error("RecordFailure with no job = nil, want an error")
-	}
-}
-
-func TestFinishRunRefuses(t *testing.T) {
-	ctx := context.Background()
-	s := newStore(t)
-	t0 := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
-	r, err := s.StartRun(ctx, "stale", "matcher-1", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := r
-	done.Status, done.Ended = store.RunDone, t0.Add(time.Second)
-	skip, err := s.RecordSkip(ctx, "stale", "matcher-2", t0, "another replica runs this slot")
-	if err != nil {
-		t.Fatal(err)
-	}
-	skipDone := skip
-	skipDone.Status, skipDone.Ended = store.RunDone, t0.Add(time.Second)
-
-	tests := []struct {
-		name     string
-		run      store.Run
-		notFound bool
-	}{
-		{name: "still running", run: withStatus(done, store.RunRunning)},
-		{name: "finished as skipped", run: withStatus(done, store.RunSkipped)},
-		{name: "no end time", run: store.Run{ID: r.ID, Status: store.RunDone}},
-		{name: "report not an object", run: withReport(done, `[1]`)},
-		{name: "report not JSON", run: withReport(done, `{"a":`)},
-		{name: "a skip", run: skipDone},
-		{name: "no such run", run: withID(done, 999), notFound: true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := s.FinishRun(ctx, tt.run)
-			if err == nil || errors.Is(err, store.ErrNotFound) != tt.notFound {
-				t.Errorf("FinishRun(%+v) = %v; want an error (not found: %t)", tt.run, err, tt.notFound)
-			}
-		})
-	}
-	if err := s.FinishRun(ctx, done); err != nil {
-		t.Fatalf("FinishRun(done) = %v", err)
-	}
-	again := withStatus(done, store.RunFailed)
-	if err := s.FinishRun(ctx, again); err == nil {
-		t.Error("FinishRun of a finished run succeeded; a run's result is written once")
-	}
-	if got, err := s.GetRun(ctx, r.ID); err != nil || got.Status != store.RunDone {
-		t.Errorf("GetRun(%d) = %+v, %v; want it done", r.ID, got, err)
-	}
-	if _, err := s.StartRun(ctx, "", "matcher-1", t0); err == nil {
-		t.Error("StartRun without a job succeeded")
-	}
-}
-
-// Two processes on one data directory take run ids from one sequence: a later run
-// has a larger id whichever process started it, so the id can fence writes.
-func TestRunIDsGrowAcrossProcesses(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	a, b := open(t, dir), open(t, dir)
-	t0 := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
-	var last int64
-	for i := range 6 {
-		s, replica := a, "matcher-1"
-		if i%2 == 1 {
-			s, replica = b, "matcher-2"
+// TestJobs: the embedded store passes the shared suite of the job runs, the
+// second store another Store over the same directory (another process).
+func TestJobs(t *testing.T) {
+	storetest.Jobs(t, func(t *testing.T) storetest.JobSubject {
+		dir := t.TempDir()
+		return storetest.JobSubject{
+			Store: open(t, dir),
+			Other: open(t, dir),
+			SetReport: func(ctx context.Context, id int64, report string) error {
+				db, err := sql.Open("sqlite", filepath.Join(dir, "samenspel.db"))
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				_, err = db.ExecContext(ctx, `UPDATE job_runs SET report = ? WHERE id = ?`, report, id)
+				return err
+			},
 		}
-		r, err := s.StartRun(ctx, "recompute", replica, t0.Add(time.Duration(i)*time.Second))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.ID <= last {
-			t.Fatalf("run %d by %s has id %d, not above the previous %d", i, replica, r.ID, last)
-		}
-		last = r.ID
-	}
-}
-
-// TestBeat: a running run's heartbeat is set and moves on; a run that is not
-// running, or does not exist, is refused.
-func TestBeat(t *testing.T) {
-	ctx := context.Background()
-	s := newStore(t)
-	t0 := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
-	r, err := s.StartRun(ctx, "recompute", "matcher-1", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, at := range []time.Time{t0.Add(20 * time.Second), t0.Add(40 * time.Second)} {
-		if err := s.Beat(ctx, r.ID, at); err != nil {
-			t.Fatalf("Beat(%d, %v) = %v", r.ID, at, err)
-		}
-		if got, err := s.GetRun(ctx, r.ID); err != nil || !got.Heartbeat.Equal(at) || got.Status != store.RunRunning {
-			t.Errorf("GetRun(%d) after Beat(%v) = %+v, %v; want that heartbeat, still running", r.ID, at, got, err)
-		}
-	}
-	if err := s.Beat(ctx, 999, t0); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("Beat(999) = %v, want ErrNotFound", err)
-	}
-	skip, err := s.RecordSkip(ctx, "recompute", "matcher-2", t0, "another replica runs this slot")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Beat(ctx, skip.ID, t0.Add(time.Minute)); err == nil || errors.Is(err, store.ErrNotFound) {
-		t.Errorf("Beat of a skip = %v, want an error that it is not running", err)
-	}
-	done := r
-	done.Status, done.Ended = store.RunDone, t0.Add(time.Minute)
-	if err := s.FinishRun(ctx, done); err != nil {
-		t.Fatal(err)
-	}
-	err = s.Beat(ctx, r.ID, t0.Add(2*time.Minute))
-	if err == nil || errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "done") {
-		t.Errorf("Beat of a finished run = %v, want an error saying it is done", err)
-	}
-	if got, _ := s.GetRun(ctx, r.ID); !got.Heartbeat.Equal(t0.Add(40*time.Second)) || got.Status != store.RunDone {
-		t.Errorf("GetRun(%d) after it finished = %+v; want done, its last heartbeat kept", r.ID, got)
-	}
-}
-
-// TestAbandonRuns: the runs of a job left running are closed as failed, ended at
-// their last heartbeat or else their start, their report kept with the error
-// added; the job's finished runs and skips and the other jobs' runs are left as
-// they were.
-func TestAbandonRuns(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	s := open(t, dir)
-	t0 := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
-	start := func(job string, at time.Time) store.Run {
-		t.Helper()
-		r, err := s.StartRun(ctx, job, "matcher-1", at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
-	finish := func(r store.Run, status string) store.Run {
-		t.Helper()
-		r.Status, r.Ended, r.Done, r.Report = status, r.Started.Add(time.Minute), 4, json.RawMessage(`{"tenders":4}`)
-		if err := s.FinishRun(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
-	silent := start("recompute", t0) // died before its first heartbeat
-	beating := start("recompute", t0.Add(time.Hour))
-	if err := s.Beat(ctx, beating.ID, t0.Add(time.Hour+20*time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	// A running run's report is {} as StartRun writes it; give this one a key, to
-	// see that it is kept.
-	db, err := sql.Open("sqlite", filepath.Join(dir, "samenspel.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = db.Exec(`UPDATE job_runs SET report = '{"tenders":12}' WHERE id = ?`, beating.ID)
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := finish(start("recompute", t0.Add(2*time.Hour)), store.RunDone)
-	failed := finish(start("recompute", t0.Add(3*time.Hour)), store.RunFailed)
-	skip, err := s.RecordSkip(ctx, "recompute", "matcher-2", t0.Add(3*time.Hour), "another replica runs this slot")
-	if err != nil {
-		t.Fatal(err)
-	}
-	other := start("stale", t0)
-	untouched := []int64{done.ID, failed.ID, skip.ID, other.ID}
-	before := map[int64]store.Run{}
-	for _, id := range untouched {
-		before[id], _ = s.GetRun(ctx, id)
-	}
-
-	now := time.Date(2026, 11, 27, 2, 30, 5, 0, time.UTC)
-	ids, err := s.AbandonRuns(ctx, "recompute", now)
-	if err != nil {
-		t.Fatalf("AbandonRuns(recompute) = %v", err)
-	}
-	if diff := cmp.Diff([]int64{silent.ID, beating.ID}, ids); diff != "" {
-		t.Errorf("AbandonRuns(recompute) ids (-want +got):\n%s", diff)
-	}
-	for _, tt := range []struct {
-		run        store.Run
-		ended      time.Time
-		reportKeys []string
-	}{
-		{silent, t0, []string{"error"}},
-		{beating, t0.Add(time.Hour + 20*time.Second), []string{"error", "tenders"}},
-	} {
-		got, err := s.GetRun(ctx, tt.run.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.Status != store.RunFailed || !got.Ended.Equal(tt.ended) {
-			t.Errorf("abandoned run %d = %s ended %v; want failed, ended %v", got.ID, got.Status, got.Ended, tt.ended)
-		}
-		var report map[string]any
-		if err := json.Unmarshal(got.Report, &report); err != nil {
-			t.Fatalf("report of run %d = %s: %v", got.ID, got.Report, err)
-		}
-		keys := slices.Sorted(maps.Keys(report))
-		msg, _ := report["error"].(string)
-		if !slices.Equal(keys, tt.reportKeys) || !strings.HasPrefix(msg, store.AbandonedError) || !strings.Contains(msg, "2026-11-27T02:30:05Z") {
-			t.Errorf("report of abandoned run %d = %s; want keys %v, the error saying it was abandoned, found at now", got.ID, got.Report, tt.reportKeys)
-		}
-		if tt.run.ID == beating.ID && report["tenders"] != 12.0 {
-			t.Errorf("report of abandoned run %d = %s; want its tenders kept", got.ID, got.Report)
-		}
-	}
-	for _, id := range untouched {
-		if got, err := s.GetRun(ctx, id); err != nil || !cmp.Equal(got, before[id]) {
-			t.Errorf("run %d after AbandonRuns(recompute) = %+v, %v; want it unchanged, %+v", id, got, err, before[id])
-		}
-	}
-	// The abandoned runs' replica, if only frozen, cannot write them any more.
-	if err := s.FinishRun(ctx, withStatus(withID(done, silent.ID), store.RunDone)); err == nil || !strings.Contains(err.Error(), "failed") {
-		t.Errorf("FinishRun of an abandoned run = %v, want an error saying it failed", err)
-	}
-	if err := s.Beat(ctx, beating.ID, now); err == nil {
-		t.Error("Beat of an abandoned run succeeded")
-	}
-	if ids, err := s.AbandonRuns(ctx, "recompute", now.Add(time.Minute)); err != nil || len(ids) != 0 {
-		t.Errorf("AbandonRuns(recompute) again = %v, %v; want none", ids, err)
-	}
-	if got, _ := s.GetRun(ctx, silent.ID); !strings.Contains(string(got.Report), "02:30:05Z") {
-		t.Errorf("report after a second AbandonRuns = %s; want the first one's", got.Report)
-	}
+	})
 }
 
 // TestRunsOfAVersion4Store: upgrading a store of schema version 4 keeps its runs;
@@ -420,10 +121,3 @@ func TestRunsOfAVersion4Store(t *testing.T) {
 		t.Errorf("AbandonRuns(recompute) after upgrading = %v, %v; want [%d]", ids, err, running.ID)
 	}
 }
-
-func withStatus(r store.Run, status string) store.Run { r.Status = status; return r }
-func withReport(r store.Run, report string) store.Run {
-	r.Report = json.RawMessage(report)
-	return r
-}
-func withID(r store.Run, id int64) store.Run { r.ID = id; return r }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -116,129 +115,6 @@ func TestOpenNeedsTaxonomy(t *testing.T) {
 	if s, err := store.Open(context.Background(), t.TempDir(), nil); err == nil {
 		s.Close()
 		t.Fatal("Open(dir, nil) = nil error, want one: search needs the labels")
-	}
-}
-
-func TestEmpty(t *testing.T) {
-	ctx := context.Background()
-	tests := []struct {
-		name  string
-		write func(s *store.Store) error
-		want  bool
-	}{
-		{"new", func(*store.Store) error { return nil }, true},
-		{"profile", func(s *store.Store) error { return s.CreateProfile(ctx, storetest.Profile("a")) }, false},
-		{"tender", func(s *store.Store) error { return s.CreateTender(ctx, storetest.Tender("t"), "o", time.Now()) }, false},
-		{"only events and tokens", func(s *store.Store) error {
-			if err := s.AddCollaboration(ctx, profiles.Collaboration{A: "a", B: "b", Outcome: "positive", At: "2026-03-01"}); err != nil {
-				return err
-			}
-			return s.CreateToken(ctx, store.Token{Hash: hash("x"), Role: "admin", Name: "root", Created: time.Now()})
-		}, true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := newStore(t)
-			if err := tc.write(s); err != nil {
-				t.Fatal(err)
-			}
-			got, err := s.Empty(ctx)
-			if err != nil || got != tc.want {
-				t.Errorf("Empty() = %v, %v; want %v, nil", got, err, tc.want)
-			}
-		})
-	}
-}
-
-func TestVersions(t *testing.T) {
-	ctx := context.Background()
-	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	s := newStore(t)
-	if err := s.CreateProfile(ctx, storetest.Profile("base")); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.CreateTender(ctx, storetest.Tender("base"), "owner", now); err != nil {
-		t.Fatal(err)
-	}
-	p := store.Versions{Profiles: 1}
-	tn := store.Versions{Tenders: 1}
-	c := store.Versions{Collaborations: 1}
-	none := store.Versions{}
-	tests := []struct {
-		name string
-		op   func() error
-		want store.Versions // the change
-	}{
-		{"CreateProfile", func() error { return s.CreateProfile(ctx, storetest.Profile("a")) }, p},
-		{"PutProfile", func() error { return s.PutProfile(ctx, storetest.Profile("a")) }, p},
-		{"UpsertProfiles", func() error {
-			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile("a"), storetest.Profile("b")})
-			return err
-		}, p},
-		{"UpsertProfiles none", func() error { _, _, err := s.UpsertProfiles(ctx, nil); return err }, none},
-		{"DeleteProfile", func() error { return s.DeleteProfile(ctx, "b") }, p},
-		{"CreateTender", func() error { return s.CreateTender(ctx, storetest.Tender("t"), "owner", now) }, tn},
-		{"PutTender", func() error { return s.PutTender(ctx, storetest.Tender("t"), now) }, tn},
-		{"AddInterest", func() error { return s.AddInterest(ctx, "t", "a", now) }, tn},
-		{"AddInterest again", func() error { return s.AddInterest(ctx, "t", "a", now) }, none},
-		{"CloseTender", func() error { return s.CloseTender(ctx, "t", now) }, tn},
-		{"AddCollaboration", func() error {
-			return s.AddCollaboration(ctx, profiles.Collaboration{A: "a", B: "base", Outcome: "positive", At: "2026-03-01"})
-		}, c},
-		{"AddCollaborations", func() error {
-			return s.AddCollaborations(ctx, []profiles.Collaboration{{A: "a", B: "base", Outcome: "negative", At: "2026-03-02"}})
-		}, c},
-		{"CreateToken", func() error {
-			return s.CreateToken(ctx, store.Token{Hash: hash("t"), Role: "admin", Name: "n", Created: now})
-		}, none},
-		{"failed PutProfile", func() error { s.PutProfile(ctx, storetest.Profile("missing")); return nil }, none},
-		{"failed CreateTender", func() error { s.CreateTender(ctx, storetest.Tender("t"), "owner", now); return nil }, none},
-		{"reads", func() error {
-			if _, err := s.GetProfile(ctx, "a"); err != nil {
-				return err
-			}
-			if _, err := s.Profiles(ctx); err != nil {
-				return err
-			}
-			if _, _, err := s.SearchProfiles(ctx, store.Query{Text: "buurtkamer"}); err != nil {
-				return err
-			}
-			if _, err := s.Candidates(ctx, storetest.Tender("t")); err != nil {
-				return err
-			}
-			if _, err := s.Tenders(ctx); err != nil {
-				return err
-			}
-			if _, err := s.Collaborations(ctx); err != nil {
-				return err
-			}
-			if _, err := s.Interests(ctx, "t"); err != nil {
-				return err
-			}
-			_, err := s.TokenByHash(ctx, hash("t"))
-			return err
-		}, none},
-	}
-	for _, tc := range tests {
-		before, err := s.Versions(ctx)
-		if err != nil {
-			t.Fatalf("Versions() = %v", err)
-		}
-		if err := tc.op(); err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		after, err := s.Versions(ctx)
-		if err != nil {
-			t.Fatalf("Versions() = %v", err)
-		}
-		got := store.Versions{
-			Profiles:       after.Profiles - before.Profiles,
-			Tenders:        after.Tenders - before.Tenders,
-			Collaborations: after.Collaborations - before.Collaborations,
-		}
-		if got != tc.want {
-			t.Errorf("%s: Versions changed by %+v, want %+v", tc.name, got, tc.want)
-		}
 	}
 }
 
@@ -416,12 +292,4 @@ func mustTaxonomy() *profiles.Taxonomy {
 		panic(err)
 	}
 	return tax
-}
-
-// isErr reports errors.Is for table cases that expect no error when want is nil.
-func isErr(err, want error) bool {
-	if want == nil {
-		return err == nil
-	}
-	return errors.Is(err, want)
 }

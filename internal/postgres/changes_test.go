@@ -1,0 +1,146 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"samenspel/internal/pgtest"
+	"samenspel/internal/postgres"
+	"samenspel/internal/profiles"
+	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
+)
+
+// TestWaitChangeWakes: a profile write through one store wakes a follower that
+// waits on another store over the same database, at once and not before; a
+// follower already behind returns at once; a failed write wakes nobody.
+func TestWaitChangeWakes(t *testing.T) {
+	ctx := context.Background()
+	url, writer := database(t)
+	follower := openURL(t, url)
+	if err := follower.WaitChange(ctx, -1); err != nil {
+		t.Fatalf("WaitChange(-1) = %v, want at once: 0 is above -1", err)
+	}
+	woken := make(chan error, 1)
+	go func() { woken <- follower.WaitChange(ctx, 0) }()
+	select {
+	case err := <-woken:
+		t.Fatalf("WaitChange(0) returned %v before any write", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := writer.CreateProfile(ctx, storetest.Profile("a")); err == nil {
+		if err := writer.CreateProfile(ctx, storetest.Profile("a")); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("CreateProfile(a) again = %v, want ErrConflict", err)
+		}
+	} else {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-woken:
+		if err != nil {
+			t.Fatalf("WaitChange(0) after a write = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("WaitChange(0) was not woken by a write through another store")
+	}
+	last, err := follower.LastChange(ctx)
+	if err != nil || last == 0 {
+		t.Fatalf("LastChange() = %d, %v", last, err)
+	}
+	if err := follower.WaitChange(ctx, last-1); err != nil {
+		t.Errorf("WaitChange(last-1) = %v, want at once", err)
+	}
+
+	// Listen: one wake per committed write, none for a write that failed.
+	lctx, cancel := context.WithCancel(ctx)
+	wake, err := follower.Listen(lctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writer.DeleteProfile(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("DeleteProfile(missing) = %v", err)
+	}
+	select {
+	case <-wake:
+		t.Error("a failed write woke the listener")
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := writer.PutProfile(ctx, storetest.Profile("a")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-wake:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Listen was not woken by a write through another store")
+	}
+	cancel()
+	select {
+	case _, open := <-wake:
+		if open {
+			// a wake may have been waiting; the close follows
+			if _, open = <-wake; open {
+				t.Error("Listen's channel stayed open after its context ended")
+			}
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("Listen's channel was not closed when its context ended")
+	}
+
+	cctx, ccancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer ccancel()
+	if err := follower.WaitChange(cctx, last+100); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("WaitChange past every change with a deadline = %v, want the deadline's error", err)
+	}
+}
+
+// TestProfileVersionAsEmbedded: a profile record's version is the embedded
+// store's for the same state (written and marked stale at the same instants), so
+// that an If-Match taken before the data moved to PostgreSQL still matches after.
+func TestProfileVersionAsEmbedded(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 3, 1, 9, 30, 0, 123456000, time.UTC) // PostgreSQL keeps microseconds
+	now := func() time.Time { return at }
+	pg, err := postgres.Open(ctx, pgtest.Database(t), taxonomy(t), postgres.WithClock(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	lite, err := store.Open(ctx, t.TempDir(), taxonomy(t), store.WithClock(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	type recorder interface {
+		CreateProfile(ctx context.Context, p profiles.Profile) error
+		GetProfileRecord(ctx context.Context, id string) (store.ProfileRecord, error)
+		MarkStale(ctx context.Context, before, now time.Time) ([]string, error)
+	}
+	versions := func(s recorder) []string {
+		t.Helper()
+		p := storetest.Profile("a")
+		p.Private = map[string]string{"notes": "<&> é"} // escaped by Go's encoder, not by jsonb
+		if err := s.CreateProfile(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := s.GetProfileRecord(ctx, "a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := at.AddDate(1, 0, 1)
+		if _, err := s.MarkStale(ctx, store.StaleBefore(later), later); err != nil {
+			t.Fatal(err)
+		}
+		stale, err := s.GetProfileRecord(ctx, "a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []string{fresh.Version, stale.Version}
+	}
+	got, want := versions(pg), versions(lite)
+	if !slices.Equal(got, want) || got[0] == got[1] {
+		t.Errorf("versions of a fresh and a stale profile = %v, the embedded store's %v", got, want)
+	}
+}
