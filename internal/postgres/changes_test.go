@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
+	"samenspel/internal/indexsync"
 	"samenspel/internal/pgtest"
 	"samenspel/internal/postgres"
 	"samenspel/internal/profiles"
@@ -142,5 +144,140 @@ func TestProfileVersionAsEmbedded(t *testing.T) {
 	got, want := versions(pg), versions(lite)
 	if !slices.Equal(got, want) || got[0] == got[1] {
 		t.Errorf("versions of a fresh and a stale profile = %v, the embedded store's %v", got, want)
+	}
+}
+
+// TestListenSurvivesALostConnection: when the listening connection is cut (a
+// restart, a failover, an administrator), Listen connects again and wakes its
+// receiver, since a write may have been committed meanwhile, and later writes
+// wake it as before.
+func TestListenSurvivesALostConnection(t *testing.T) {
+	ctx := context.Background()
+	url, writer := database(t)
+	follower := openURL(t, url)
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wake, err := follower.Listen(lctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := sqlConn(t, url)
+	cut := func() {
+		t.Helper()
+		var n int
+		if err := admin.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid != pg_backend_pid() AND query LIKE 'LISTEN%'`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("cut the listening connection: %d cut, %v; want 1", n, err)
+		}
+	}
+	waitWake := func(what string) {
+		t.Helper()
+		select {
+		case _, ok := <-wake:
+			if !ok {
+				t.Fatalf("%s: the channel was closed", what)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no wake", what)
+		}
+	}
+	cut()
+	waitWake("after the connection was cut")
+	if err := writer.CreateProfile(ctx, storetest.Profile("a")); err != nil {
+		t.Fatal(err)
+	}
+	waitWake("a write after the connection was made again")
+	// Cut while a write commits: the wake of the reconnection stands for it.
+	cut()
+	if err := writer.CreateProfile(ctx, storetest.Profile("b")); err != nil {
+		t.Fatal(err)
+	}
+	waitWake("a write while the connection was cut")
+}
+
+// memoryIndex is a search index in memory (an indexsync.Target) that tells when
+// it was written.
+type memoryIndex struct {
+	mu      sync.Mutex
+	docs    map[string]profiles.Profile
+	written chan struct{}
+}
+
+func (m *memoryIndex) Put(_ context.Context, ps []profiles.Profile) error {
+	m.mu.Lock()
+	for _, p := range ps {
+		m.docs[p.ID] = p
+	}
+	m.mu.Unlock()
+	m.written <- struct{}{}
+	return nil
+}
+
+func (m *memoryIndex) Delete(_ context.Context, ids []string) error {
+	m.mu.Lock()
+	for _, id := range ids {
+		delete(m.docs, id)
+	}
+	m.mu.Unlock()
+	m.written <- struct{}{}
+	return nil
+}
+
+// TestSyncFollowsTheLogWhenWoken: the indexer's sync, poked by Listen, applies
+// a write made through another replica at once, long before its next poll (an
+// hour): its first pass has applied the log as it was, so only the wake can
+// bring the later write.
+func TestSyncFollowsTheLogWhenWoken(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	url, writer := database(t)
+	indexer := openURL(t, url)
+	var _ indexsync.Source = indexer
+	idx := &memoryIndex{docs: map[string]profiles.Profile{}, written: make(chan struct{}, 16)}
+	applied := func(what string) {
+		t.Helper()
+		select {
+		case <-idx.written:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the sync did not apply %s within 10s", what)
+		}
+		last, err := writer.LastChange(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The cursor moves once the index is written: the pass ends with it.
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			seq, err := indexer.Cursor(ctx, indexsync.Cursor)
+			if err == nil && seq == last {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("Cursor after applying %s = %d, %v; want %d", what, seq, err, last)
+			}
+		}
+	}
+	if err := writer.CreateProfile(ctx, storetest.Profile("first")); err != nil {
+		t.Fatal(err)
+	}
+	wake, err := indexer.Listen(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- indexsync.New(indexer, idx, indexsync.Cursor, nil).Run(ctx, time.Hour, wake) }()
+	applied("the log as it was (the first pass)")
+	if err := writer.CreateProfile(ctx, storetest.Profile("a")); err != nil {
+		t.Fatal(err)
+	}
+	applied("a write through another replica")
+	idx.mu.Lock()
+	_, ok := idx.docs["a"]
+	idx.mu.Unlock()
+	if !ok {
+		t.Error("the index lacks the profile written")
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run = %v, want context.Canceled", err)
 	}
 }
