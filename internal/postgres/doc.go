@@ -13,7 +13,12 @@
 // owns the tenders with their expressions of interest, awards and stored
 // suggestions (fenced by run), the tokens with their lifetimes, the first answers
 // of registrations made with an Idempotency-Key, the partners' ideas, and the
-// collaboration events an award's outcome records. It passes the shared suites
+// collaboration events with their states (claims, confirmations, disputes, and
+// those an award's outcome records). It also owns the consumers' cursors and
+// leases, the runs of the scheduled jobs (a run's id, an identity value, is its
+// fencing token), the partners' notifications and webhooks, the pages' sessions
+// and signing keys, and the profile records whose version is the embedded
+// store's digest of the same state. It passes the shared suites
 // of internal/store/storetest as the embedded store does, and gives the same
 // answers.
 //
@@ -38,6 +43,12 @@
 // before it reaches the 'simple' configuration, for documents and queries alike,
 // so that no dictionary's stop words or stems make its answers differ from the
 // embedded store's, and nothing a user types is tsquery syntax.
+//
+// Every profile write sends a NOTIFY on samenspel_profile_changes in its own
+// transaction. Listen (a connection of its own, outside the pool, made again
+// when lost) and WaitChange wake a follower of the change log, such as the
+// indexer's sync, the moment a write commits on any replica; polling stays as the
+// safety net.
 //
 // Profile writes are serialised by one transaction-scoped advisory lock: the
 // numbers of the change log are then taken in the order the writes commit, so
