@@ -26,6 +26,7 @@ import (
 
 	"samenspel/config"
 	"samenspel/internal/indexsync"
+	"samenspel/internal/postgres"
 	"samenspel/internal/profiles"
 	"samenspel/internal/settings"
 	"samenspel/internal/store"
@@ -218,20 +219,34 @@ type source interface {
 	Close() error
 }
 
-var _ source = (*store.Store)(nil)
+var (
+	_ source = (*store.Store)(nil)
+	_ source = (*postgres.Store)(nil)
+)
 
-// openStore opens the embedded store of cfg with the shipped taxonomy.
+// openStore opens the store of cfg (PostgreSQL with database_url, else the
+// embedded store) with the shipped taxonomy.
 func openStore(ctx context.Context, cfg settings.Settings) (source, *profiles.Taxonomy, error) {
-	if cfg.DatabaseURL != "" {
-		return nil, nil, errors.New("database_url: PostgreSQL is not yet a store of the indexer (issue 14); unset SAMENSPEL_DATABASE_URL to use the embedded store")
-	}
 	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
 	if err != nil {
 		return nil, nil, err
+	}
+	if cfg.DatabaseURL != "" {
+		st, err := postgres.Open(ctx, cfg.DatabaseURL, tax)
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, tax, nil
 	}
 	st, err := store.Open(ctx, cfg.Data, tax)
 	if err != nil {
 		return nil, nil, err
 	}
 	return st, tax, nil
+}
+
+// waker is a store that wakes a follower of its change log when a write commits
+// (PostgreSQL: LISTEN/NOTIFY).
+type waker interface {
+	Listen(ctx context.Context) (<-chan struct{}, error)
 }

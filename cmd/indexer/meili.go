@@ -76,7 +76,15 @@ func syncCmd(ctx context.Context, args []string, env func(string) (string, bool)
 		s := indexsync.New(st, live, indexsync.Cursor, log)
 		if *watch {
 			log.Info("indexer syncing the store to the search index", "index", live.Name(), "interval", interval.String())
-			err := s.Run(ctx, *interval, nil)
+			// PostgreSQL wakes the sync when a write commits on any replica; the
+			// interval stays as the safety net (and is all the embedded store has).
+			var wake <-chan struct{}
+			if w, ok := st.(waker); ok {
+				if wake, err = w.Listen(ctx); err != nil {
+					return err
+				}
+			}
+			err := s.Run(ctx, *interval, wake)
 			if errors.Is(err, context.Canceled) {
 				return nil // stopped
 			}

@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"samenspel/config"
+	"samenspel/internal/postgres"
 	"samenspel/internal/profiles"
 	"samenspel/internal/settings"
 	"samenspel/internal/store"
@@ -80,14 +81,20 @@ func dispatch(ctx context.Context, name string, args []string, stdout, stderr io
 }
 
 // openStore opens the store of cfg with the taxonomy compiled into the binary, as
-// every command that works on the store does: the embedded store in cfg.Data.
+// every command that works on the store does: PostgreSQL when cfg.DatabaseURL is
+// set (its schema brought to the newest migration), else the embedded store in
+// cfg.Data.
 func openStore(ctx context.Context, cfg settings.Settings) (source, *profiles.Taxonomy, error) {
-	if cfg.DatabaseURL != "" {
-		return nil, nil, errors.New("database_url: PostgreSQL is not yet a store of matcher's commands (issue 14); unset SAMENSPEL_DATABASE_URL to use the embedded store")
-	}
 	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
 	if err != nil {
 		return nil, nil, err
+	}
+	if cfg.DatabaseURL != "" {
+		st, err := postgres.Open(ctx, cfg.DatabaseURL, tax)
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, tax, nil
 	}
 	st, err := store.Open(ctx, cfg.Data, tax)
 	if err != nil {

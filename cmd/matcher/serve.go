@@ -72,7 +72,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 			return err
 		}
 		if seeded {
-			log.Info("empty store filled with the example data", "data", cfg.Data)
+			log.Info("empty store filled with the example data", "store", cfg.Store())
 		}
 	}
 	metrics := api.NewMetrics()

@@ -7,6 +7,7 @@ import (
 	"samenspel/internal/api"
 	"samenspel/internal/jobs"
 	"samenspel/internal/lease"
+	"samenspel/internal/postgres"
 	"samenspel/internal/profiles"
 	"samenspel/internal/recompute"
 	"samenspel/internal/scaled"
@@ -19,8 +20,8 @@ import (
 
 // source is the source of truth that matcher's commands work on. Each package it
 // is handed to declares the small part it needs; source is their union, and the
-// one place that says a store must be whole to serve. The embedded store
-// implements it.
+// one place that says a store must be whole to serve. The embedded store and
+// PostgreSQL implement it.
 type source interface {
 	api.Store
 	api.JobStore
@@ -52,7 +53,10 @@ type source interface {
 	Close() error
 }
 
-var _ source = (*store.Store)(nil)
+var (
+	_ source = (*store.Store)(nil)
+	_ source = (*postgres.Store)(nil)
+)
 
 // indexedReads is the source of truth with its profile reads (a tender's
 // candidates, the profile search, and the versions that key cached answers) from

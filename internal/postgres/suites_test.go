@@ -65,3 +65,20 @@ func TestProfiles(t *testing.T) {
 		return storetest.ProfileSubject{Store: s, Other: openURL(t, url), Now: c.now, SetNow: c.set}
 	})
 }
+
+// TestSeeds: the shared seed suite, with n replicas opening one database.
+func TestSeeds(t *testing.T) {
+	storetest.Seeds(t, func(t *testing.T, n int) []storetest.SeedStore {
+		url := pgtest.Database(t)
+		var out []storetest.SeedStore
+		for range n {
+			s, err := postgres.Open(context.Background(), url, taxonomy(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			out = append(out, s)
+		}
+		return out
+	})
+}

@@ -316,6 +316,15 @@ func (s Settings) Validate() error {
 	return s.Bounds.Validate()
 }
 
+// Store names the store the settings choose, for logs: the database URL with its
+// password masked, or the data directory of the embedded store.
+func (s Settings) Store() string {
+	if s.DatabaseURL != "" {
+		return mask(s.DatabaseURL)
+	}
+	return s.Data
+}
+
 // String shows the settings with secrets masked, for the start-up log.
 func (s Settings) String() string {
 	key := ""

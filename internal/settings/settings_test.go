@@ -145,6 +145,17 @@ func TestShippedFile(t *testing.T) {
 	}
 }
 
+// TestStoreNamesTheStore: the store of the settings for logs, with no password.
+func TestStoreNamesTheStore(t *testing.T) {
+	if got := with(func(s *Settings) { s.Data = "/srv/data" }).Store(); got != "/srv/data" {
+		t.Errorf("Store() of the embedded store = %q, want its directory", got)
+	}
+	got := with(func(s *Settings) { s.DatabaseURL = "postgres://matcher:pg-secret@db/s" }).Store()
+	if got != "postgres://matcher:***@db/s" {
+		t.Errorf("Store() of PostgreSQL = %q, want the URL with its password masked", got)
+	}
+}
+
 // TestValidateDatabaseMasksPassword: a database URL that is refused is named, its
 // password never.
 func TestValidateDatabaseMasksPassword(t *testing.T) {
