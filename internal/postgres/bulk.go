@@ -207,3 +207,13 @@ func (s *Store) analyzed(ctx context.Context, n int) {
 	}
 	_, _ = s.pool.Exec(ctx, `ANALYZE profiles, profile_area_parents, profile_instruments, profile_themes`)
 }
+
+// Analyze refreshes the planner's statistics of every table of the store, as
+// autovacuum does in its own time: after a bulk copy into an empty database
+// (matcher migrate, a benchmark's data), so that its first queries plan well.
+func (s *Store) Analyze(ctx context.Context) error {
+	if _, err := s.pool.Exec(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("postgres: analyze: %w", err)
+	}
+	return nil
+}
