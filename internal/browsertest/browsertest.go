@@ -361,8 +361,13 @@ func (b *Browser) Follow(link string) int {
 	return b.press("link", link)
 }
 
+// loadedJS resolves once the page has loaded whole (its load event): a click
+// before that, on a page that a redirect has only just brought, can be lost.
+const loadedJS = `() => new Promise(done => document.readyState === "complete" ? done(true) : addEventListener("load", () => done(true), {once: true}))`
+
 func (b *Browser) press(kind, name string) int {
 	b.t.Helper()
+	eval[bool](b, "wait for the page to load", loadedJS)
 	r := eval[located](b, "find the "+kind+" "+name, findClickableJS, kind, name)
 	if r.Error != "" {
 		b.t.Fatalf("browser: %s: %s", b.Path(), r.Error)
