@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -339,4 +340,53 @@ func TestImportRefusesWhatItCannotKeep(t *testing.T) {
 	if ts, err := dst.Tenders(ctx); err != nil || len(ts) != 0 {
 		t.Errorf("tenders after refused imports: %v %v", ts, err)
 	}
+}
+
+// TestImportCompletesAnInterruptedCopy: a copy that fails in the middle leaves
+// whole batches (the events of a failed batch are not half there), and the next
+// copy completes it.
+func TestImportCompletesAnInterruptedCopy(t *testing.T) {
+	ctx := context.Background()
+	src := embeddedWithEverything(t)
+	_, dst := database(t)
+	boom := errors.New("killed")
+	err := src.Export(ctx, func(x *store.Export) error {
+		out := map[string]postgres.Imported{}
+		batches := 0
+		failing := func(ctx context.Context, rs []store.CollaborationRecord) (postgres.Imported, error) {
+			if batches++; batches == 2 {
+				ctx, cancel := context.WithCancel(ctx)
+				cancel() // the second batch dies before its commit
+				return dst.ImportCollaborations(ctx, rs)
+			}
+			return dst.ImportCollaborations(ctx, rs)
+		}
+		return errorsOf(
+			copyIn(ctx, out, "profiles", x.Profiles, dst.ImportProfiles),
+			copyIn(ctx, out, "collaborations", x.Collaborations, failing),
+			func() error { return boom },
+		)
+	})
+	if err == nil {
+		t.Fatal("the interrupted copy reported no error")
+	}
+	events, err := dst.CollaborationsOf(ctx, "a", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := src.CollaborationsOf(ctx, "a", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first batch (events 1 and 2) is there; of the second none is.
+	for _, e := range events {
+		if e.ID > 2 {
+			t.Errorf("event %d of the failed batch is in PostgreSQL", e.ID)
+		}
+	}
+	if len(events) == 0 || len(events) == len(all) {
+		t.Errorf("after the interrupted copy PostgreSQL holds %d of a's %d events, want the first batch's", len(events), len(all))
+	}
+	copyStore(t, src, dst)
+	compareStores(t, src, dst)
 }
