@@ -68,20 +68,17 @@ func migrateCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	defer dst.Close()
 
 	var bar *progressbar.ProgressBar
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		bar = progressbar.NewOptions(0, progressbar.OptionSetWriter(stderr),
-			progressbar.OptionSetDescription("migrate"), progressbar.OptionShowCount(),
-			progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish())
-	}
 	var done []migrated
 	err = src.Export(ctx, func(x *store.Export) error {
 		n, err := x.Counts(ctx)
 		if err != nil {
 			return err
 		}
-		if bar != nil {
-			bar.ChangeMax(n.Profiles + n.Tenders + n.Interests + n.Tokens + n.Awards + n.Collaborations + n.Ideas + n.Webhooks)
+		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			bar = progressbar.NewOptions(n.Profiles+n.Tenders+n.Interests+n.Tokens+n.Awards+n.Collaborations+n.Ideas+n.Webhooks,
+				progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("migrate"), progressbar.OptionShowCount(),
+				progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionClearOnFinish())
 		}
 		m := &migration{bar: bar}
 		// In the order the references go: a kind's records name only records of
