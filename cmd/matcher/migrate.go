@@ -75,7 +75,7 @@ func migrateCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 			return err
 		}
 		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			bar = progressbar.NewOptions(n.Profiles+n.Tenders+n.Interests+n.Tokens+n.Awards+n.Collaborations+n.Ideas+n.Webhooks,
+			bar = progressbar.NewOptions(n.Profiles+n.Tenders+n.Interests+n.Tokens+n.Awards+n.Collaborations+n.Ideas+n.Webhooks+n.Notifications,
 				progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("migrate"), progressbar.OptionShowCount(),
 				progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond),
 				progressbar.OptionClearOnFinish())
@@ -94,6 +94,9 @@ func migrateCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 			},
 			func() (migrated, error) { return copyKind(ctx, m, "ideas", x.Ideas, dst.ImportIdeas) },
 			func() (migrated, error) { return copyKind(ctx, m, "webhooks", x.Webhooks, dst.ImportWebhooks) },
+			func() (migrated, error) {
+				return copyKind(ctx, m, "notifications", x.Notifications, dst.ImportNotifications)
+			},
 		}
 		for _, step := range steps {
 			d, err := step()

@@ -51,6 +51,7 @@ awards 0 copied .*
 collaboration events 400 copied \(400 new, 0 replaced, 0 unchanged\)
 ideas 0 copied .*
 webhooks 0 copied .*
+notifications 0 copied .*
 $`,
 		`^profiles 320 copied \(0 new, 0 replaced, 320 unchanged\)
 tenders 6 copied \(0 new, 0 replaced, 6 unchanged\)

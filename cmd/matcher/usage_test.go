@@ -37,7 +37,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"token", "revoke", "--help"}, []string{"matcher token revoke ID"}},
 		{[]string{"token", "rotate", "-h"}, []string{"matcher token rotate ID", "-expires"}},
 		{[]string{"healthcheck", "-h"}, []string{"matcher healthcheck", "-addr"}},
-		{[]string{"migrate", "-h"}, []string{"matcher migrate --to postgres://", "is replaced by the embedded one", "-to", "-data"}},
+		{[]string{"migrate", "-h"}, []string{"matcher migrate --to postgres://", "replaced by the embedded one", "-to", "-data"}},
 		{[]string{"healthcheck", "--help"}, []string{"matcher healthcheck"}},
 	}
 	for _, tc := range tests {

@@ -338,3 +338,29 @@ func (s *Store) upsert(ctx context.Context, what, kind, query string, rows [][]a
 	}
 	return out, nil
 }
+
+// ImportNotifications stores the notifications under their ids, with their runs,
+// ranks, times and deliveries, so that a partner is not told again of a tender
+// it was told of; the notifications added afterwards get ids above them. A
+// partner has one notification a tender: one stored for the same partner and
+// tender is replaced (keeping its id).
+func (s *Store) ImportNotifications(ctx context.Context, ns []store.Notification) (Imported, error) {
+	rows := make([][]any, len(ns))
+	for i, n := range ns {
+		if n.ID < 1 {
+			return Imported{}, fmt.Errorf("postgres: import notification of %q in tender %q: no id", n.Profile, n.Tender)
+		}
+		rows[i] = []any{n.ID, n.Profile, n.Tender, n.Run, formatTime(n.Created), n.Rank, optionalTime(n.Delivered), n.Attempts}
+	}
+	return s.upsert(ctx, "notifications", "", `INSERT INTO notifications (id, profile, tender, run, created, rank, delivered, attempts)
+		OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (profile, tender) DO UPDATE SET run = EXCLUDED.run, created = EXCLUDED.created, rank = EXCLUDED.rank,
+			delivered = EXCLUDED.delivered, attempts = EXCLUDED.attempts
+		WHERE (notifications.run, notifications.created, notifications.rank, notifications.delivered, notifications.attempts)
+			IS DISTINCT FROM (EXCLUDED.run, EXCLUDED.created, EXCLUDED.rank, EXCLUDED.delivered, EXCLUDED.attempts)
+		RETURNING xmax = 0`, rows, nil, func(ctx context.Context, tx pgx.Tx) error {
+		// The ids were given: the identity goes on after the highest.
+		_, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('notifications', 'id'), max(id)) FROM notifications HAVING max(id) IS NOT NULL`)
+		return err
+	})
+}

@@ -19,7 +19,8 @@ import (
 // with a few records of every kind that migrate copies, in every state: a stale
 // profile, an updated and a closed tender, interests, tokens that expire and are
 // revoked, an award with its outcome and one without, events counted, claimed,
-// confirmed and disputed, ideas and a webhook. Its times carry nanoseconds.
+// confirmed and disputed, ideas, a webhook, and notifications delivered and
+// not. Its times carry nanoseconds.
 func embeddedWithEverything(t *testing.T) *store.Store {
 	t.Helper()
 	ctx := context.Background()
@@ -94,6 +95,14 @@ func embeddedWithEverything(t *testing.T) *store.Store {
 		must(err)
 	}
 	must(src.PutWebhook(ctx, "a", "https://buurtkamer.example.org/hook", "geheim-1234", now.Add(15*time.Hour)))
+	if _, err := src.AddNotifications(ctx, 7, now.Add(16*time.Hour), []store.Notification{
+		{Profile: "a", Tender: "t1", Rank: 1}, {Profile: "b", Tender: "t1", Rank: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	ns, err := src.Notifications(ctx, "a", 0)
+	must(err)
+	must(src.MarkAttempt(ctx, ns[0].ID))
+	must(src.MarkDelivered(ctx, ns[0].ID, now.Add(17*time.Hour)))
 	return src
 }
 
@@ -116,6 +125,7 @@ func copyStore(t *testing.T, src *store.Store, dst *postgres.Store) map[string]p
 			copyIn(ctx, out, "collaborations", x.Collaborations, dst.ImportCollaborations),
 			copyIn(ctx, out, "ideas", x.Ideas, dst.ImportIdeas),
 			copyIn(ctx, out, "webhooks", x.Webhooks, dst.ImportWebhooks),
+			copyIn(ctx, out, "notifications", x.Notifications, dst.ImportNotifications),
 		)
 	})
 	if err != nil {
@@ -206,6 +216,9 @@ func compareStores(t *testing.T, src *store.Store, dst *postgres.Store) {
 			err1, err2 = nil, nil // no webhook in either: compared as zero
 		}
 		same("webhook of "+p.ID, wantW, gotW, err1, err2)
+		wantN, err1 := src.Notifications(ctx, p.ID, 0)
+		gotN, err2 := dst.Notifications(ctx, p.ID, 0)
+		same("notifications of "+p.ID, wantN, gotN, err1, err2)
 	}
 	ts, err1 := src.Tenders(ctx)
 	gotTs, err2 := dst.Tenders(ctx)
@@ -242,6 +255,7 @@ func TestImportRoundTrip(t *testing.T) {
 	want := map[string]postgres.Imported{
 		"profiles": {Added: 3}, "tenders": {Added: 2}, "interests": {Added: 2}, "tokens": {Added: 3},
 		"awards": {Added: 2}, "collaborations": {Added: 5}, "ideas": {Added: 2}, "webhooks": {Added: 1},
+		"notifications": {Added: 2},
 	}
 	if d := cmp.Diff(want, first); d != "" {
 		t.Errorf("first copy (-want +got):\n%s", d)
@@ -312,6 +326,15 @@ func TestImportRoundTrip(t *testing.T) {
 	}
 	if r.ID <= events[0].ID {
 		t.Errorf("event recorded after the copy has id %d, the copied ones up to %d", r.ID, events[0].ID)
+	}
+	// A partner told of a tender before the copy is not told again; one told of
+	// another gets a notification with an id above the copied ones.
+	added, err := dst.AddNotifications(ctx, 8, now, []store.Notification{{Profile: "a", Tender: "t1", Rank: 1}, {Profile: "c", Tender: "t1", Rank: 3}})
+	if err != nil || added != 1 {
+		t.Errorf("AddNotifications after the copy added %d (%v), want only c's", added, err)
+	}
+	if ns, err := dst.Notifications(ctx, "c", 0); err != nil || len(ns) != 1 || ns[0].ID <= 2 {
+		t.Errorf("c's notification after the copy: %+v (%v), want one with an id above 2", ns, err)
 	}
 }
 

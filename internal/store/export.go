@@ -13,12 +13,12 @@ import (
 // The export: what another store needs to take over from this one (`matcher
 // migrate`), every stored field of each record, read in one read transaction so
 // that the records agree with each other (an interest's tender and profile, a
-// token's profile, an award's tender are all in it). It leaves out what is made
-// again or lives briefly: the index rows and the change log (the importer
-// builds its own), the job runs, leases and cursors, the stored suggestions
-// (the next recompute makes them, fenced by the new store's runs), the
-// notifications, the first answers of registrations, and the pages' sessions
-// and keys.
+// token's profile, an award's tender are all in it). The notifications go too,
+// so that a partner is not told again of a tender it was told of. It leaves out
+// what is made again or lives briefly: the index rows and the change log (the
+// importer builds its own), the job runs, leases and cursors, the stored
+// suggestions (the next recompute makes them, fenced by the new store's runs),
+// the first answers of registrations, and the pages' sessions and keys.
 
 // Exists reports whether dir holds an embedded store (its database file), without
 // creating anything: Open would create an empty one.
@@ -50,7 +50,7 @@ type Interest struct {
 
 // ExportCounts are how many records of each kind an export holds.
 type ExportCounts struct {
-	Profiles, Tenders, Interests, Tokens, Awards, Collaborations, Ideas, Webhooks int
+	Profiles, Tenders, Interests, Tokens, Awards, Collaborations, Ideas, Webhooks, Notifications int
 }
 
 // Export is one read transaction over the store (Store.Export): every method
@@ -72,8 +72,8 @@ func (x *Export) Counts(ctx context.Context) (ExportCounts, error) {
 	err := x.tx.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM profiles), (SELECT count(*) FROM tenders), (SELECT count(*) FROM interests),
 		(SELECT count(*) FROM tokens), (SELECT count(*) FROM awards), (SELECT count(*) FROM collaborations),
-		(SELECT count(*) FROM ideas), (SELECT count(*) FROM webhooks)`).
-		Scan(&c.Profiles, &c.Tenders, &c.Interests, &c.Tokens, &c.Awards, &c.Collaborations, &c.Ideas, &c.Webhooks)
+		(SELECT count(*) FROM ideas), (SELECT count(*) FROM webhooks), (SELECT count(*) FROM notifications)`).
+		Scan(&c.Profiles, &c.Tenders, &c.Interests, &c.Tokens, &c.Awards, &c.Collaborations, &c.Ideas, &c.Webhooks, &c.Notifications)
 	return c, err
 }
 
@@ -219,4 +219,19 @@ func (x *Export) Webhooks(ctx context.Context, fn func(Webhook) error) error {
 		}
 		return fn(w)
 	})
+}
+
+// Notifications hands fn every notification with its run, rank and delivery, by
+// id.
+func (x *Export) Notifications(ctx context.Context, fn func(Notification) error) error {
+	ns, err := queryNotifications(ctx, x.tx, `SELECT `+notificationColumns+` FROM notifications ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	for _, n := range ns {
+		if err := fn(n); err != nil {
+			return err
+		}
+	}
+	return nil
 }
