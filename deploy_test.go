@@ -44,7 +44,7 @@ func TestCompose(t *testing.T) {
 	if err := yaml.Unmarshal(data, &c); err != nil {
 		t.Fatalf("docker-compose.yml: %v", err)
 	}
-	for _, name := range []string{"meilisearch", "redis", "matcher", "indexer"} {
+	for _, name := range []string{"postgres", "meilisearch", "redis", "matcher", "indexer"} {
 		s, ok := c.Services[name]
 		if !ok {
 			t.Errorf("service %s is missing", name)
@@ -62,8 +62,8 @@ func TestCompose(t *testing.T) {
 			}
 		}
 	}
-	pinned := regexp.MustCompile(`^[a-z0-9./-]+:v?\d+\.\d+\.\d+(-[a-z]+)?$`)
-	for _, name := range []string{"meilisearch", "redis"} {
+	pinned := regexp.MustCompile(`^[a-z0-9./-]+:v?\d+\.\d+(\.\d+)?(-[a-z0-9]+)?$`)
+	for _, name := range []string{"postgres", "meilisearch", "redis"} {
 		if img := c.Services[name].Image; !pinned.MatchString(img) {
 			t.Errorf("service %s image %q is not pinned to a version", name, img)
 		}
@@ -72,7 +72,7 @@ func TestCompose(t *testing.T) {
 	if m.Deploy.Replicas != 2 {
 		t.Errorf("matcher replicas = %d, want 2", m.Deploy.Replicas)
 	}
-	for _, k := range []string{"SAMENSPEL_REDIS_URL", "SAMENSPEL_MEILI_URL", "SAMENSPEL_MEILI_KEY", "SAMENSPEL_DATA"} {
+	for _, k := range []string{"SAMENSPEL_DATABASE_URL", "SAMENSPEL_REDIS_URL", "SAMENSPEL_MEILI_URL", "SAMENSPEL_MEILI_KEY"} {
 		if m.Environment[k] == "" {
 			t.Errorf("matcher lacks %s", k)
 		}
@@ -80,9 +80,39 @@ func TestCompose(t *testing.T) {
 	if !strings.Contains(m.Environment["SAMENSPEL_MEILI_KEY"], "SEARCH_KEY") || !strings.Contains(ix.Environment["SAMENSPEL_MEILI_KEY"], "INDEXER_KEY") {
 		t.Errorf("matcher key %q, indexer key %q: want the search key and the indexer key", m.Environment["SAMENSPEL_MEILI_KEY"], ix.Environment["SAMENSPEL_MEILI_KEY"])
 	}
-	// The replicas and the indexer share the embedded store, the source of truth.
-	if !slices.Contains(m.Volumes, "data:/data") || !slices.Contains(ix.Volumes, "data:/data") || m.Environment["SAMENSPEL_DATA"] != "/data" {
-		t.Errorf("matcher volumes %v, indexer volumes %v: want the data volume on /data for both", m.Volumes, ix.Volumes)
+	// PostgreSQL is the source of truth of the replicas and the indexer; no service
+	// shares a volume with another, so each could run on a host of its own.
+	pg := c.Services["postgres"]
+	for name, svc := range map[string]struct {
+		env  map[string]string
+		deps string
+	}{"matcher": {m.Environment, m.DependsOn["postgres"].Condition}, "indexer": {ix.Environment, ix.DependsOn["postgres"].Condition}} {
+		url := svc.env["SAMENSPEL_DATABASE_URL"]
+		if !strings.HasPrefix(url, "postgres://samenspel:${POSTGRES_PASSWORD") || !strings.Contains(url, "@postgres:5432/samenspel") {
+			t.Errorf("%s SAMENSPEL_DATABASE_URL = %q, want the postgres service with the password from the environment", name, url)
+		}
+		if svc.deps != "service_healthy" {
+			t.Errorf("%s does not wait for a healthy PostgreSQL", name)
+		}
+		if _, ok := svc.env["SAMENSPEL_DATA"]; ok {
+			t.Errorf("%s still names a data directory", name)
+		}
+	}
+	if !strings.HasPrefix(pg.Environment["POSTGRES_PASSWORD"], "${POSTGRES_PASSWORD") || !slices.Contains(pg.Volumes, "pg:/var/lib/postgresql/data") {
+		t.Errorf("postgres password %q, volumes %v: want the password from the environment and a volume", pg.Environment["POSTGRES_PASSWORD"], pg.Volumes)
+	}
+	seen := map[string]string{}
+	for name, svc := range c.Services {
+		for _, v := range svc.Volumes {
+			vol, _, _ := strings.Cut(v, ":")
+			if other, ok := seen[vol]; ok {
+				t.Errorf("services %s and %s share the volume %s", other, name, vol)
+			}
+			seen[vol] = name
+		}
+	}
+	if _, ok := c.Volumes["data"]; ok || len(m.Volumes) > 0 || len(ix.Volumes) > 0 {
+		t.Errorf("a data volume is left: matcher %v, indexer %v", m.Volumes, ix.Volumes)
 	}
 	if _, ok := c.Volumes["meili"]; !ok || !slices.Contains(c.Services["meilisearch"].Volumes, "meili:/meili_data") {
 		t.Errorf("Meilisearch keeps no volume")

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"samenspel/config"
+	"samenspel/internal/pgtest"
+	"samenspel/internal/postgres"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/synth"
@@ -50,8 +52,46 @@ func Store(b testing.TB, n, t int) *store.Store {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
+	fill(b, st, n, t)
+	return st
+}
+
+// Postgres is Store on PostgreSQL: a new database of the test server
+// (internal/pgtest), filled with the same partners, events and tenders, so that
+// the two stores' figures compare.
+func Postgres(b testing.TB, n, t int) *postgres.Store {
+	b.Helper()
+	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := postgres.Open(context.Background(), pgtest.Database(b), tax)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	fill(b, st, n, t)
+	if err := st.Analyze(context.Background()); err != nil { // as autovacuum would, long before a nightly run
+		b.Fatal(err)
+	}
+	return st
+}
+
+// Filler is what filling a benchmark store takes.
+type Filler interface {
+	Tenders(ctx context.Context) ([]store.TenderRecord, error)
+	UpsertProfiles(ctx context.Context, ps []profiles.Profile) (created, updated int, err error)
+	AddCollaborations(ctx context.Context, cs []profiles.Collaboration) error
+	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
+}
+
+// fill puts n partners, their events and t tenders into st, unless it holds t
+// tenders already (kept from an earlier run).
+func fill(b testing.TB, st Filler, n, t int) {
+	b.Helper()
+	ctx := context.Background()
 	if recs, err := st.Tenders(ctx); err == nil && len(recs) == t {
-		return st // built by an earlier run in DirEnv
+		return // built by an earlier run in DirEnv
 	}
 	ps := synth.Profiles(1, n)
 	for batch := range slices.Chunk(ps, 1000) {
@@ -76,5 +116,4 @@ func Store(b testing.TB, n, t int) *store.Store {
 			b.Fatal(err)
 		}
 	}
-	return st
 }

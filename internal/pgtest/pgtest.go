@@ -154,7 +154,10 @@ func start() (c *cluster, missing string, err error) {
 	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port),
 		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+dir,
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-		"-c", "max_connections=200", "-c", "shared_buffers=64MB")
+		"-c", "max_connections=200", "-c", "shared_buffers=64MB",
+		// Statistics only when a test or the store asks for them, never by
+		// autovacuum at a moment of its own: plans and tests stay repeatable.
+		"-c", "autovacuum=off")
 	cmd.Dir = dir
 	log, err := os.Create(filepath.Join(dir, "postgres.log"))
 	if err != nil {

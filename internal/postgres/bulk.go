@@ -50,7 +50,7 @@ func (w *profileWriter) upsertChunk(ctx context.Context, ps []profiles.Profile, 
 	}
 	pks := make(map[string]int64, len(ps))
 	docs := map[string][]byte{}
-	query := `SELECT id, pk, NULL::jsonb FROM profiles WHERE id = ANY($1::text[])`
+	query := `SELECT id, pk, NULL::json FROM profiles WHERE id = ANY($1::text[])`
 	if keep != nil {
 		query = `SELECT id, pk, doc FROM profiles WHERE id = ANY($1::text[])`
 	}
@@ -117,7 +117,7 @@ func (w *profileWriter) upsertChunk(ctx context.Context, ps []profiles.Profile, 
 	if len(fresh.ids) > 0 {
 		rows, err := w.tx.Query(ctx, `INSERT INTO profiles (id, kind, size, doc, updated, name_words, label_words, description_words)
 			SELECT id, kind, size, doc, $5, n, l, d
-			FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $6::text[], $7::text[], $8::text[]) AS x(id, kind, size, doc, n, l, d)
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::json[], $6::text[], $7::text[], $8::text[]) AS x(id, kind, size, doc, n, l, d)
 			RETURNING id, pk`,
 			fresh.ids, fresh.kinds, fresh.sizes, fresh.docs, w.updated, fresh.names, fresh.labels, fresh.descriptions)
 		if err != nil {
@@ -141,7 +141,7 @@ func (w *profileWriter) upsertChunk(ctx context.Context, ps []profiles.Profile, 
 	if len(stored.ids) > 0 {
 		batch.Queue(`UPDATE profiles SET kind = x.kind, size = x.size, doc = x.doc, updated = $5, stale_since = NULL,
 				name_words = x.n, label_words = x.l, description_words = x.d
-			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[], $6::text[], $7::text[], $8::text[]) AS x(pk, kind, size, doc, n, l, d)
+			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::json[], $6::text[], $7::text[], $8::text[]) AS x(pk, kind, size, doc, n, l, d)
 			WHERE profiles.pk = x.pk`,
 			stored.pks, stored.kinds, stored.sizes, stored.docs, w.updated, stored.names, stored.labels, stored.descriptions)
 		for _, table := range []string{"profile_area_parents", "profile_instruments", "profile_themes"} {
@@ -190,4 +190,30 @@ func (w *profileWriter) upsertChunk(ctx context.Context, ps []profiles.Profile, 
 		return 0, 0, 0, err
 	}
 	return len(fresh.ids), len(stored.ids), kept, nil
+}
+
+// analyzeAfter is how many profiles one write must hold for the store to refresh
+// the planner's statistics of the profile tables after it: a first import of a
+// city's profiles is searched at once, before autovacuum would look, and without
+// statistics the candidates of a tender took twice as long.
+const analyzeAfter = 5000
+
+// analyzed refreshes the statistics of the profile tables after a write of n
+// profiles, when n is at least analyzeAfter. It is an optimisation: a failure is
+// no failure of the write, which has committed.
+func (s *Store) analyzed(ctx context.Context, n int) {
+	if n < analyzeAfter {
+		return
+	}
+	_, _ = s.pool.Exec(ctx, `ANALYZE profiles, profile_area_parents, profile_instruments, profile_themes`)
+}
+
+// Analyze refreshes the planner's statistics of every table of the store, as
+// autovacuum does in its own time: after a bulk copy into an empty database
+// (matcher migrate, a benchmark's data), so that its first queries plan well.
+func (s *Store) Analyze(ctx context.Context) error {
+	if _, err := s.pool.Exec(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("postgres: analyze: %w", err)
+	}
+	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"samenspel/config"
 	"samenspel/internal/pgtest"
 	"samenspel/internal/postgres"
@@ -129,5 +131,44 @@ func TestUpsertManyAsOneByOne(t *testing.T) {
 		if perr != nil || lerr != nil || pt != lt || len(ph) != len(lh) {
 			t.Errorf("SearchProfiles(%+v): postgres %d of %d, %v; embedded %d of %d, %v", q, len(ph), pt, perr, len(lh), lt, lerr)
 		}
+	}
+}
+
+// TestBigWriteAnalyzes: a write of a city's profiles refreshes the planner's
+// statistics at once (a first import is searched before autovacuum would look); a
+// small write leaves that to autovacuum.
+func TestBigWriteAnalyzes(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Database(t)
+	s, err := postgres.Open(ctx, url, taxonomy(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	analyzed := func() bool {
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL
+			AND relname IN ('profiles', 'profile_area_parents', 'profile_instruments', 'profile_themes')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n == 4
+	}
+	ps := synth.Profiles(3, 5000)
+	if _, _, err := s.UpsertProfiles(ctx, ps[:10]); err != nil {
+		t.Fatal(err)
+	}
+	if analyzed() && os.Getenv("SAMENSPEL_TEST_DATABASE_URL") == "" {
+		t.Errorf("a write of 10 profiles analyzed the tables (the private test server runs no autovacuum)")
+	}
+	if _, _, err := s.UpsertProfiles(ctx, ps); err != nil {
+		t.Fatal(err)
+	}
+	if !analyzed() {
+		t.Errorf("a write of %d profiles left the tables without statistics", len(ps))
 	}
 }

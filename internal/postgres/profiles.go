@@ -52,6 +52,7 @@ func (s *Store) UpsertProfiles(ctx context.Context, ps []profiles.Profile) (crea
 	if err != nil {
 		return 0, 0, fmt.Errorf("postgres: upsert %d profiles: %w", len(ps), err)
 	}
+	s.analyzed(ctx, len(ps))
 	return created, updated, nil
 }
 

@@ -41,7 +41,7 @@ func profileRecord(doc []byte, updated time.Time, staleSince *time.Time) (store.
 	if err != nil {
 		return store.ProfileRecord{}, err
 	}
-	encoded, err := encodeProfile(p) // jsonb keeps neither the order nor the spacing
+	encoded, err := encodeProfile(p) // as the store encodes it now (a doc stored as jsonb before migration 4 kept neither order nor spacing)
 	if err != nil {
 		return store.ProfileRecord{}, err
 	}
@@ -147,6 +147,7 @@ func (s *Store) UpsertProfilesKeeping(ctx context.Context, ps []profiles.Profile
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("postgres: upsert %d profiles: %w", len(ps), err)
 	}
+	s.analyzed(ctx, len(ps))
 	return created, updated, kept, nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"samenspel/internal/benchdata"
 	"samenspel/internal/cache"
+	"samenspel/internal/pgtest"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 )
@@ -32,9 +33,28 @@ import (
 //
 //	go test ./internal/recompute -run '^$' -bench 'Recompute1000x50k$' -benchtime 1x
 func BenchmarkRecompute1000x50k(b *testing.B) {
-	benchRecompute(b, 1000, 0, func(st *store.Store) NewSuggestions {
-		return FromSnapshot(st, cache.NewMemory(4096, time.Hour), nil)
-	})
+	benchRecompute(b, 1000, 0, benchdata.Store(b, 50_000, 1000), fromSnapshot)
+}
+
+// BenchmarkRecompute1000x50kPostgres is BenchmarkRecompute1000x50k with PostgreSQL
+// as the store (internal/pgtest's server), the same data and the same run.
+//
+//	go test ./internal/recompute -run '^$' -bench 'Recompute1000x50k(Postgres)?$' -benchtime 1x
+func BenchmarkRecompute1000x50kPostgres(b *testing.B) {
+	benchRecompute(b, 1000, 0, benchdata.Postgres(b, 50_000, 1000), fromSnapshot)
+}
+
+// fromSnapshot is the runs' suggestions as matcher serve and matcher recompute
+// make them.
+func fromSnapshot(st benchStore) NewSuggestions {
+	return FromSnapshot(st, cache.NewMemory(4096, time.Hour), nil)
+}
+
+// benchStore is a store a benchmark run reads and records in.
+type benchStore interface {
+	SnapshotSource
+	Store
+	StartRun(ctx context.Context, job, replica string, now time.Time) (store.Run, error)
 }
 
 // BenchmarkRecompute10000x50k is the goal's scale, 10,000 open tenders over 50,000
@@ -49,9 +69,7 @@ func BenchmarkRecompute10000x50k(b *testing.B) {
 		workers int
 	}{{"every-core", 0}, {"beside-requests", WorkersBesideRequests()}} {
 		b.Run(w.name, func(b *testing.B) {
-			benchRecompute(b, 10_000, w.workers, func(st *store.Store) NewSuggestions {
-				return FromSnapshot(st, cache.NewMemory(4096, time.Hour), nil)
-			})
+			benchRecompute(b, 10_000, w.workers, benchdata.Store(b, 50_000, 10_000), fromSnapshot)
 		})
 	}
 }
@@ -59,7 +77,7 @@ func BenchmarkRecompute10000x50k(b *testing.B) {
 // BenchmarkRecompute1000x50kPerTender is BenchmarkRecompute1000x50k with each
 // tender's candidates read from the store.
 func BenchmarkRecompute1000x50kPerTender(b *testing.B) {
-	benchRecompute(b, 1000, 0, func(st *store.Store) NewSuggestions {
+	benchRecompute(b, 1000, 0, benchdata.Store(b, 50_000, 1000), func(st benchStore) NewSuggestions {
 		return func(context.Context) (Suggestions, error) {
 			return suggest.New(st, cache.NewMemory(4096, time.Hour), nil), nil
 		}
@@ -68,10 +86,9 @@ func BenchmarkRecompute1000x50kPerTender(b *testing.B) {
 
 // benchRecompute runs full recomputes of the benchmark store with that many
 // tenders, on workers (0: every core), with the services that newSvc makes, one per
-// run.
-func benchRecompute(b *testing.B, tenders, workers int, newSvc func(st *store.Store) NewSuggestions) {
+// run, over st (benchdata: the embedded store or PostgreSQL).
+func benchRecompute(b *testing.B, tenders, workers int, st benchStore, newSvc func(st benchStore) NewSuggestions) {
 	ctx := context.Background()
-	st := benchdata.Store(b, 50_000, tenders)
 	debug.FreeOSMemory() // what building the store took goes back, not into the peak
 	resetPeakRSS()
 	peak := watchHeap()
@@ -153,3 +170,5 @@ func peakRSS() uint64 {
 	}
 	return 0
 }
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -327,21 +328,27 @@ func (s *Site) blockText(l Lang, name string, b match.FitBlock, names map[string
 
 // fitWarningPatterns are the warnings of a fit answer (internal/match: fit.go)
 // that are its own; a warning of the suggestions' kind is said by warningText.
-var fitWarningPatterns = []struct {
+// They are compiled when a fit page first says one.
+var fitWarningPatterns = sync.OnceValue(func() []struct {
 	re  *regexp.Regexp
 	key string
-}{
-	{regexp.MustCompile(`^the profile is stale: `), "fit.warning.stale"},
-	{regexp.MustCompile(`^(?:a search|the search) reached its (?:budget|effort) of \d+ [a-z ]+: these are the best coalitions found, not proven optimal$`), "fit.warning.inexact"},
-	{regexp.MustCompile(`^the search was stopped at its deadline: these are the best coalitions found, not proven optimal$`), "fit.warning.deadline"},
-	{regexp.MustCompile(`^(\d+) changes? to the offer (?:was|were) not weighed before the search ended$`), "fit.warning.skipped"},
-}
+} {
+	return []struct {
+		re  *regexp.Regexp
+		key string
+	}{
+		{regexp.MustCompile(`^the profile is stale: `), "fit.warning.stale"},
+		{regexp.MustCompile(`^(?:a search|the search) reached its (?:budget|effort) of \d+ [a-z ]+: these are the best coalitions found, not proven optimal$`), "fit.warning.inexact"},
+		{regexp.MustCompile(`^the search was stopped at its deadline: these are the best coalitions found, not proven optimal$`), "fit.warning.deadline"},
+		{regexp.MustCompile(`^(\d+) changes? to the offer (?:was|were) not weighed before the search ended$`), "fit.warning.skipped"},
+	}
+})
 
 // fitWarningText says a warning of a fit answer in l, with the proven bound on a
 // coalition with the partner when there is one, and the key it said it with ("" for
 // one no pattern knows, shown as the engine wrote it).
 func (s *Site) fitWarningText(l Lang, w string, bound *float64) (text, key string) {
-	for _, p := range fitWarningPatterns {
+	for _, p := range fitWarningPatterns() {
 		m := p.re.FindStringSubmatch(w)
 		if m == nil {
 			continue

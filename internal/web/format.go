@@ -103,7 +103,7 @@ func level(l Lang, x float64) string {
 // (no or one partner), else key with n filled in.
 func counted(l Lang, key string, n int) string {
 	if n <= 1 {
-		if _, ok := catalogue[key+"."+strconv.Itoa(n)]; ok {
+		if _, ok := catalogue()[key+"."+strconv.Itoa(n)]; ok {
 			return t(l, key+"."+strconv.Itoa(n))
 		}
 	}

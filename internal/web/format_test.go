@@ -47,7 +47,7 @@ func TestFormats(t *testing.T) {
 // TestCatalogueComplete: every text has both languages, and the two take the same
 // arguments.
 func TestCatalogueComplete(t *testing.T) {
-	for key, m := range catalogue {
+	for key, m := range catalogue() {
 		if m.nl == "" || m.en == "" {
 			t.Errorf("catalogue[%q] lacks a language: %+v", key, m)
 		}

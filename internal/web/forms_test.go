@@ -270,7 +270,7 @@ func TestRegistrationErrors(t *testing.T) {
 			}
 		}
 		for _, key := range []string{"form.err.name", "form.err.kind", "form.err.areas", "form.err.email", "form.err.website"} {
-			if msg := catalogue[key].nl; l == EN && !strings.Contains(html.UnescapeString(a.body), catalogue[key].en) || l == NL && !strings.Contains(html.UnescapeString(a.body), msg) {
+			if msg := catalogue()[key].nl; l == EN && !strings.Contains(html.UnescapeString(a.body), catalogue()[key].en) || l == NL && !strings.Contains(html.UnescapeString(a.body), msg) {
 				t.Errorf("in %s the page lacks the message of %s", l, key)
 			}
 		}

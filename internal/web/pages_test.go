@@ -261,7 +261,7 @@ func TestErrorPages(t *testing.T) {
 	}
 	for _, status := range []int{400, 403, 404, 405, 413, 429, 500, 503} {
 		for _, l := range langs {
-			if _, ok := catalogue["error."+strconv.Itoa(status)+".title"]; !ok {
+			if _, ok := catalogue()["error."+strconv.Itoa(status)+".title"]; !ok {
 				t.Errorf("no error page title for %d in %s", status, l)
 			}
 		}

@@ -352,7 +352,7 @@ func (s *Site) errorPage(c *gin.Context, status int) {
 	}
 	l := s.lang(c)
 	key := "error." + strconv.Itoa(status)
-	if _, ok := catalogue[key+".title"]; !ok {
+	if _, ok := catalogue()[key+".title"]; !ok {
 		key = "error.other"
 	}
 	s.render(c, status, "error", t(l, key+".title"), "", errorData{Status: status, Key: key})

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The engine's warnings are English sentences that name codes and ids
@@ -12,29 +13,35 @@ import (
 // sentence with names. A warning no pattern knows is shown as the engine wrote it,
 // so that none is lost; TestWarningsInWords holds every sentence the engine writes.
 
-// warningPatterns are the engine's warnings; each group is an argument, turned
-// into words by the matching entry of arg.
-var warningPatterns = []struct {
+// warningPattern is one of the engine's warnings; each group is an argument,
+// turned into words by the matching entry of arg.
+type warningPattern struct {
 	re  *regexp.Regexp
 	key string
 	arg []string // per group: "kind", "instrument", "member", "percent", "points"
-}{
-	{regexp.MustCompile(`^no candidates: `), "warning.nocandidates", nil},
-	{regexp.MustCompile(`^no candidate is of required kind "([a-z0-9_]+)"$`), "warning.requiredkind", []string{"kind"}},
-	{regexp.MustCompile(`^no coalition covers every must need`), "warning.infeasible", nil},
-	{regexp.MustCompile(`^the search reached its (?:budget|effort) of \d+ [a-z ]+: .*no coalition scores above ([0-9.]+)$`), "warning.inexact", []string{"points"}},
-	{regexp.MustCompile(`^the search was stopped at its deadline: .*no coalition scores above ([0-9.]+)$`), "warning.deadline", []string{"points"}},
-	{regexp.MustCompile(`^no coalition meets the size, kind, large and small rules`), "warning.norules", nil},
-	{regexp.MustCompile(`^the search was stopped before it had weighed every alternative`), "warning.alternatives", nil},
-	{regexp.MustCompile(`^no member can lead`), "warning.nolead", nil},
-	{regexp.MustCompile(`^dominant partner: ([a-z0-9-]+) holds (\d+)% of the score`), "warning.dominant", []string{"member", "percent"}},
-	{regexp.MustCompile(`^need ([a-z0-9_]+) covered for (\d+)%$`), "warning.partial", []string{"instrument", "percent"}},
 }
+
+// warningPatterns are compiled when a page first says a warning, not when the
+// package is loaded: `matcher suggest` links the pages but shows none.
+var warningPatterns = sync.OnceValue(func() []warningPattern {
+	return []warningPattern{
+		{regexp.MustCompile(`^no candidates: `), "warning.nocandidates", nil},
+		{regexp.MustCompile(`^no candidate is of required kind "([a-z0-9_]+)"$`), "warning.requiredkind", []string{"kind"}},
+		{regexp.MustCompile(`^no coalition covers every must need`), "warning.infeasible", nil},
+		{regexp.MustCompile(`^the search reached its (?:budget|effort) of \d+ [a-z ]+: .*no coalition scores above ([0-9.]+)$`), "warning.inexact", []string{"points"}},
+		{regexp.MustCompile(`^the search was stopped at its deadline: .*no coalition scores above ([0-9.]+)$`), "warning.deadline", []string{"points"}},
+		{regexp.MustCompile(`^no coalition meets the size, kind, large and small rules`), "warning.norules", nil},
+		{regexp.MustCompile(`^the search was stopped before it had weighed every alternative`), "warning.alternatives", nil},
+		{regexp.MustCompile(`^no member can lead`), "warning.nolead", nil},
+		{regexp.MustCompile(`^dominant partner: ([a-z0-9-]+) holds (\d+)% of the score`), "warning.dominant", []string{"member", "percent"}},
+		{regexp.MustCompile(`^need ([a-z0-9_]+) covered for (\d+)%$`), "warning.partial", []string{"instrument", "percent"}},
+	}
+})
 
 // warningText says an engine warning in l, and the catalogue key it said it with
 // ("" for a warning no pattern knows); names maps member ids to names.
 func (s *Site) warningText(l Lang, w string, names map[string]string) (text, key string) {
-	for _, p := range warningPatterns {
+	for _, p := range warningPatterns() {
 		m := p.re.FindStringSubmatch(w)
 		if m == nil {
 			continue
