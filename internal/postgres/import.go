@@ -49,7 +49,7 @@ func (s *Store) ImportProfiles(ctx context.Context, recs []store.ProfileRecord) 
 	err := s.write(ctx, true, func(tx pgx.Tx) error {
 		out = Imported{}
 		ids := make([]string, len(recs))
-		docs := make([][]byte, len(recs))
+		docs := make([]string, len(recs))
 		updated := make([]time.Time, len(recs))
 		stale := make([]*time.Time, len(recs))
 		for i, r := range recs {
@@ -57,15 +57,15 @@ func (s *Store) ImportProfiles(ctx context.Context, recs []store.ProfileRecord) 
 			if err != nil {
 				return fmt.Errorf("profile %q: %w", r.Profile.ID, err)
 			}
-			ids[i], docs[i], updated[i] = r.Profile.ID, doc, r.Updated.UTC().Truncate(time.Microsecond)
+			ids[i], docs[i], updated[i] = r.Profile.ID, string(doc), r.Updated.UTC().Truncate(time.Microsecond)
 			if !r.StaleSince.IsZero() {
 				t := r.StaleSince.UTC().Truncate(time.Microsecond)
 				stale[i] = &t
 			}
 		}
 		rows, err := tx.Query(ctx, `SELECT p.id FROM profiles p
-			JOIN unnest($1::text[], $2::jsonb[], $3::timestamptz[], $4::timestamptz[]) AS x(id, doc, updated, stale) ON p.id = x.id
-			WHERE p.doc = x.doc AND p.updated = x.updated AND p.stale_since IS NOT DISTINCT FROM x.stale`,
+			JOIN unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS x(id, doc, updated, stale) ON p.id = x.id
+			WHERE p.doc::text = x.doc AND p.updated = x.updated AND p.stale_since IS NOT DISTINCT FROM x.stale`,
 			ids, docs, updated, stale)
 		if err != nil {
 			return err
