@@ -2,7 +2,8 @@
 // serves the API and the pages (SPEC §8) over the embedded store, or with Redis and
 // Meilisearch in the scaled set-up; `matcher suggest` answers one tender from files,
 // with no server, store or network (SPEC §7); `matcher token` makes, lists, revokes and
-// rotates API tokens; `matcher healthcheck` is the container's health check.
+// rotates API tokens; `matcher migrate` copies the embedded store into PostgreSQL;
+// `matcher healthcheck` is the container's health check.
 package main
 
 import (
@@ -75,6 +76,8 @@ func dispatch(ctx context.Context, name string, args []string, stdout, stderr io
 		return recomputeCommand(ctx, args, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, args, stdout)
+	case "migrate":
+		return migrateCommand(ctx, args, stdout, stderr)
 	default:
 		return fmt.Errorf("%w: unknown command %q", errUsage, name)
 	}

@@ -40,6 +40,18 @@ var commands = []struct{ name, usage string }{
       Recompute the suggestions of the open tenders whose inputs changed (all with
       --full), once, now.
 `},
+	{"migrate", `  matcher migrate --to postgres://USER:PASSWORD@HOST:PORT/DB [--data DIR] [--config FILE]
+      Copy the embedded store of --data (SAMENSPEL_DATA) into PostgreSQL: the
+      profiles whole, the tenders with their owners, times and versions, their
+      interests and awards, the collaboration events with their states, the
+      tokens with their lifetimes, the ideas with their receipts, the webhooks
+      and the notifications. It can run again: what PostgreSQL holds as the
+      embedded store does is left as it is, a record it holds otherwise is
+      replaced by the embedded one, and what only PostgreSQL holds is left
+      alone. Not copied: job runs, stored suggestions (the next recompute makes
+      them), the pages' sessions (sign in again). --database is not read: the
+      copy goes to --to.
+`},
 	{"healthcheck", `  matcher healthcheck [serve's settings flags]
       Exit 0 when the server these settings start answers /readyz with 200.
 `},

@@ -37,6 +37,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"token", "revoke", "--help"}, []string{"matcher token revoke ID"}},
 		{[]string{"token", "rotate", "-h"}, []string{"matcher token rotate ID", "-expires"}},
 		{[]string{"healthcheck", "-h"}, []string{"matcher healthcheck", "-addr"}},
+		{[]string{"migrate", "-h"}, []string{"matcher migrate --to postgres://", "replaced by the embedded one", "-to", "-data"}},
 		{[]string{"healthcheck", "--help"}, []string{"matcher healthcheck"}},
 	}
 	for _, tc := range tests {
@@ -82,6 +83,7 @@ func TestWrongCommandLine(t *testing.T) {
 		{[]string{"token", "create", "--nonsense"}, "matcher token create"},
 		{[]string{"token", "create", "--role", "root", "--name", "x"}, "matcher token create"},
 		{[]string{"healthcheck", "--nonsense"}, "matcher healthcheck"},
+		{[]string{"migrate", "--nonsense"}, "matcher migrate"},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

@@ -20,7 +20,9 @@
 // and signing keys, and the profile records whose version is the embedded
 // store's digest of the same state. It passes the shared suites
 // of internal/store/storetest as the embedded store does, and gives the same
-// answers.
+// answers. It takes over an embedded store's records as they are (import.go,
+// `matcher migrate`): ids, owners, recorders, times and tender versions kept,
+// idempotently, a transaction a batch.
 //
 // Instants a caller passes are kept to the nanosecond as fixed-width UTC text
 // (the instant domain, the embedded store's layout), and documents as the bytes

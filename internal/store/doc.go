@@ -43,4 +43,7 @@
 // the weekly job marks it (MarkStale), it is no candidate for any tender until its
 // owner confirms it (ConfirmProfile) or writes it again, and GetProfileRecord says
 // since when.
+//
+// It hands over what another store needs to take its place (export.go, `matcher
+// migrate`): every stored field of its records, in one read transaction.
 package store

@@ -248,23 +248,33 @@ func queryTenders(ctx context.Context, q queryer, query string, args ...any) ([]
 	defer rows.Close()
 	out := []TenderRecord{}
 	for rows.Next() {
-		var rec TenderRecord
-		var created, updated string
+		var owner, created, updated string
+		var closed bool
 		var doc []byte
-		if err := rows.Scan(&rec.Owner, &rec.Closed, &created, &updated, &doc); err != nil {
+		if err := rows.Scan(&owner, &closed, &created, &updated, &doc); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal(doc, &rec.Tender); err != nil {
-			return nil, fmt.Errorf("decode stored tender: %w", err)
-		}
-		rec.Version = tenderVersion(rec.Owner, rec.Closed, created, updated, doc)
-		if rec.Created, err = parseTime(created); err != nil {
-			return nil, err
-		}
-		if rec.Updated, err = parseTime(updated); err != nil {
+		rec, err := tenderRecord(owner, closed, created, updated, doc)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, rec)
 	}
 	return out, rows.Err()
+}
+
+// tenderRecord is the record of a tender row's owner, state, times and document.
+func tenderRecord(owner string, closed bool, created, updated string, doc []byte) (TenderRecord, error) {
+	rec := TenderRecord{Owner: owner, Closed: closed, Version: tenderVersion(owner, closed, created, updated, doc)}
+	if err := json.Unmarshal(doc, &rec.Tender); err != nil {
+		return TenderRecord{}, fmt.Errorf("decode stored tender: %w", err)
+	}
+	var err error
+	if rec.Created, err = parseTime(created); err != nil {
+		return TenderRecord{}, err
+	}
+	if rec.Updated, err = parseTime(updated); err != nil {
+		return TenderRecord{}, err
+	}
+	return rec, nil
 }
