@@ -13,45 +13,6 @@ import (
 	"samenspel/internal/store/storetest"
 )
 
-// change is what a test expects of a store.Change: the profile it names and
-// whether it was deleted.
-type change struct {
-	ID      string
-	Deleted bool
-}
-
-// changesSince reads the changes after seq, failing the test on an error, and checks
-// that they come by sequence number and carry the stored profile.
-func changesSince(t *testing.T, s *store.Store, seq int64) ([]change, []store.Change) {
-	t.Helper()
-	ctx := context.Background()
-	cs, err := s.ChangesSince(ctx, seq, 0)
-	if err != nil {
-		t.Fatalf("ChangesSince(%d) = %v", seq, err)
-	}
-	out := []change{}
-	for i, c := range cs {
-		out = append(out, change{c.ID, c.Deleted})
-		if c.Seq <= seq || i > 0 && c.Seq <= cs[i-1].Seq {
-			t.Errorf("ChangesSince(%d)[%d].Seq = %d, not above %d and the change before it", seq, i, c.Seq, seq)
-		}
-		if c.Deleted {
-			if diff := cmp.Diff(profiles.Profile{}, c.Profile, equateEmpty); diff != "" {
-				t.Errorf("ChangesSince(%d): deleted %s carries a profile:\n%s", seq, c.ID, diff)
-			}
-			continue
-		}
-		stored, err := s.GetProfile(ctx, c.ID)
-		if err != nil {
-			t.Fatalf("GetProfile(%s) of a change = %v", c.ID, err)
-		}
-		if diff := cmp.Diff(stored, c.Profile, equateEmpty); diff != "" {
-			t.Errorf("ChangesSince(%d): %s is not the stored profile, whole (-want +got):\n%s", seq, c.ID, diff)
-		}
-	}
-	return out, cs
-}
-
 // TestChanges: the embedded store passes the shared suite of the change log, the
 // second store another Store over the same directory (another process).
 func TestChanges(t *testing.T) {
@@ -84,8 +45,8 @@ func TestChangesOfAnOlderStore(t *testing.T) {
 	db.Close()
 
 	s = open(t, dir)
-	got, _ := changesSince(t, s, 0)
-	if diff := cmp.Diff([]change{{"a", false}, {"b", false}, {"c", false}}, got); diff != "" {
+	got, _ := storetest.ChangesSince(t, s, 0)
+	if diff := cmp.Diff([]storetest.Logged{{ID: "a"}, {ID: "b"}, {ID: "c"}}, got); diff != "" {
 		t.Errorf("changes of a store from before the change log (-want +got):\n%s", diff)
 	}
 	if seq, err := s.Cursor(ctx, "meili:profiles"); err != nil || seq != 0 {

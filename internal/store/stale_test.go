@@ -203,8 +203,8 @@ func TestMarkStaleRecordsChanges(t *testing.T) {
 	if err != nil || !cmp.Equal(ids, []string{"a", "b"}) {
 		t.Fatalf("MarkStale(%v) = %v, %v; want [a b]", first, ids, err)
 	}
-	got, cs := changesSince(t, s, last)
-	if diff := cmp.Diff([]change{{"a", false}, {"b", false}}, got); diff != "" {
+	got, cs := storetest.ChangesSince(t, s, last)
+	if diff := cmp.Diff([]storetest.Logged{{ID: "a"}, {ID: "b"}}, got); diff != "" {
 		t.Errorf("changes of MarkStale (-want +got):\n%s", diff)
 	}
 	for _, c := range cs {
@@ -223,7 +223,7 @@ func TestMarkStaleRecordsChanges(t *testing.T) {
 	if err != nil || ids == nil || len(ids) != 0 {
 		t.Fatalf("MarkStale a week later = %#v, %v; want an empty list", ids, err)
 	}
-	if got, _ := changesSince(t, s, last); len(got) != 0 {
+	if got, _ := storetest.ChangesSince(t, s, last); len(got) != 0 {
 		t.Errorf("MarkStale that marked nothing recorded changes %v", got)
 	}
 	if v := profilesVersion(t, s); v != version {
@@ -258,8 +258,8 @@ func TestConfirmProfile(t *testing.T) {
 	if !isCandidate(t, s, "a") {
 		t.Error("confirmed a is no candidate")
 	}
-	got, cs := changesSince(t, s, last)
-	if diff := cmp.Diff([]change{{"a", false}}, got); diff != "" || cs[0].Profile.Stale {
+	got, cs := storetest.ChangesSince(t, s, last)
+	if diff := cmp.Diff([]storetest.Logged{{ID: "a"}}, got); diff != "" || cs[0].Profile.Stale {
 		t.Errorf("changes of ConfirmProfile = %v, want a, not stale (-want +got):\n%s", cs, diff)
 	}
 	if v := profilesVersion(t, s); v <= version {
@@ -273,7 +273,7 @@ func TestConfirmProfile(t *testing.T) {
 		t.Fatalf("ConfirmProfile(a) again = %v", err)
 	}
 	checkCurrent(t, s, "a", later)
-	if got, _ := changesSince(t, s, last); len(got) != 0 || profilesVersion(t, s) != version {
+	if got, _ := storetest.ChangesSince(t, s, last); len(got) != 0 || profilesVersion(t, s) != version {
 		t.Errorf("confirming a current profile recorded changes %v or moved the version; want neither", got)
 	}
 

@@ -51,25 +51,25 @@ func Changes(t *testing.T, open func(t *testing.T) (s, other ChangeStore)) {
 	t.Run("OneWinnerAtOnce", func(t *testing.T) { s, other := open(t); oneWinnerAtOnce(t, s, other) })
 }
 
-// change is what a test expects of a store.Change: the profile it names and
+// Logged is what a test expects of a store.Change: the profile it names and
 // whether it was deleted.
-type change struct {
+type Logged struct {
 	ID      string
 	Deleted bool
 }
 
-// changesSince reads the changes after seq, failing the test on an error, and
+// ChangesSince reads the changes after seq, failing the test on an error, and
 // checks that they come by sequence number and carry the stored profile.
-func changesSince(t *testing.T, s ChangeStore, seq int64) ([]change, []store.Change) {
+func ChangesSince(t *testing.T, s ChangeStore, seq int64) ([]Logged, []store.Change) {
 	t.Helper()
 	ctx := context.Background()
 	cs, err := s.ChangesSince(ctx, seq, 0)
 	if err != nil {
 		t.Fatalf("ChangesSince(%d) = %v", seq, err)
 	}
-	out := []change{}
+	out := []Logged{}
 	for i, c := range cs {
-		out = append(out, change{c.ID, c.Deleted})
+		out = append(out, Logged{c.ID, c.Deleted})
 		if c.Seq <= seq || i > 0 && c.Seq <= cs[i-1].Seq {
 			t.Errorf("ChangesSince(%d)[%d].Seq = %d, not above %d and the change before it", seq, i, c.Seq, seq)
 		}
@@ -99,29 +99,29 @@ func changesEveryWrite(t *testing.T, s ChangeStore) {
 	tests := []struct {
 		name string
 		op   func() error
-		want []change // the changes the write adds, in order
-		all  []change // the whole log afterwards
+		want []Logged // the changes the write adds, in order
+		all  []Logged // the whole log afterwards
 	}{
 		{"CreateProfile", func() error { return s.CreateProfile(ctx, Profile("a")) },
-			[]change{{"a", false}}, []change{{"a", false}}},
+			[]Logged{{"a", false}}, []Logged{{"a", false}}},
 		{"CreateProfile another", func() error { return s.CreateProfile(ctx, Profile("b")) },
-			[]change{{"b", false}}, []change{{"a", false}, {"b", false}}},
+			[]Logged{{"b", false}}, []Logged{{"a", false}, {"b", false}}},
 		{"PutProfile moves a past b", func() error { return s.PutProfile(ctx, renamed) },
-			[]change{{"a", false}}, []change{{"b", false}, {"a", false}}},
+			[]Logged{{"a", false}}, []Logged{{"b", false}, {"a", false}}},
 		{"UpsertProfiles creates and updates", func() error {
 			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{Profile("c"), Profile("b")})
 			return err
-		}, []change{{"c", false}, {"b", false}}, []change{{"a", false}, {"c", false}, {"b", false}}},
+		}, []Logged{{"c", false}, {"b", false}}, []Logged{{"a", false}, {"c", false}, {"b", false}}},
 		{"UpsertProfiles twice the same id", func() error {
 			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{Profile("d"), Profile("a"), Profile("d")})
 			return err
-		}, []change{{"a", false}, {"d", false}}, []change{{"c", false}, {"b", false}, {"a", false}, {"d", false}}},
+		}, []Logged{{"a", false}, {"d", false}}, []Logged{{"c", false}, {"b", false}, {"a", false}, {"d", false}}},
 		{"DeleteProfile", func() error { return s.DeleteProfile(ctx, "c") },
-			[]change{{"c", true}}, []change{{"b", false}, {"a", false}, {"d", false}, {"c", true}}},
+			[]Logged{{"c", true}}, []Logged{{"b", false}, {"a", false}, {"d", false}, {"c", true}}},
 		{"CreateProfile after delete", func() error { return s.CreateProfile(ctx, Profile("c")) },
-			[]change{{"c", false}}, []change{{"b", false}, {"a", false}, {"d", false}, {"c", false}}},
+			[]Logged{{"c", false}}, []Logged{{"b", false}, {"a", false}, {"d", false}, {"c", false}}},
 		{"UpsertProfiles none", func() error { _, _, err := s.UpsertProfiles(ctx, nil); return err },
-			[]change{}, []change{{"b", false}, {"a", false}, {"d", false}, {"c", false}}},
+			[]Logged{}, []Logged{{"b", false}, {"a", false}, {"d", false}, {"c", false}}},
 	}
 	for _, tc := range tests {
 		before, err := s.LastChange(ctx)
@@ -131,7 +131,7 @@ func changesEveryWrite(t *testing.T, s ChangeStore) {
 		if err := tc.op(); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		got, cs := changesSince(t, s, before)
+		got, cs := ChangesSince(t, s, before)
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("%s: changes (-want +got):\n%s", tc.name, diff)
 		}
@@ -142,7 +142,7 @@ func changesEveryWrite(t *testing.T, s ChangeStore) {
 		if len(cs) > 0 && after != cs[len(cs)-1].Seq || len(cs) == 0 && after != before {
 			t.Errorf("%s: LastChange() = %d, want the last change's seq", tc.name, after)
 		}
-		all, _ := changesSince(t, s, 0)
+		all, _ := ChangesSince(t, s, 0)
 		if diff := cmp.Diff(tc.all, all); diff != "" {
 			t.Errorf("%s: whole log (-want +got):\n%s", tc.name, diff)
 		}
@@ -181,7 +181,7 @@ func changesFailedWriteRecordsNothing(t *testing.T, s ChangeStore) {
 			t.Errorf("%s: LastChange() = %d, %v; want %d, nothing recorded", name, got, err, last)
 		}
 	}
-	if got, _ := changesSince(t, s, 0); !cmp.Equal(got, []change{{"a", false}}) {
+	if got, _ := ChangesSince(t, s, 0); !cmp.Equal(got, []Logged{{"a", false}}) {
 		t.Errorf("changes after failed writes = %v, want only a's creation", got)
 	}
 }
