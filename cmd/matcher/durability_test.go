@@ -19,7 +19,15 @@ import (
 // URL once it listens. env are extra NAME=value settings.
 func startServer(t *testing.T, bin, data string, env ...string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data, "--no-examples")
+	return startMatcher(t, bin, []string{"--data", data, "--no-examples"}, env...)
+}
+
+// startMatcher runs the built matcher serve on a free port with args, in a working
+// folder of its own, and returns it and its base URL once it listens. env are
+// extra NAME=value settings.
+func startMatcher(t *testing.T, bin string, args []string, env ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), env...)
 	stderr, err := cmd.StderrPipe()
@@ -31,7 +39,6 @@ func startServer(t *testing.T, bin, data string, env ...string) (*exec.Cmd, stri
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	lines := bufio.NewScanner(stderr)
-	deadline := time.After(20 * time.Second)
 	found := make(chan string, 1)
 	go func() {
 		for lines.Scan() {
@@ -47,7 +54,7 @@ func startServer(t *testing.T, bin, data string, env ...string) (*exec.Cmd, stri
 	select {
 	case addr := <-found:
 		return cmd, "http://" + addr
-	case <-deadline:
+	case <-time.After(30 * time.Second):
 		t.Fatal("matcher did not start")
 		return nil, ""
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -30,37 +29,8 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // settings in env. It returns the base URL once the replica listens.
 func startReplica(t *testing.T, bin string, env ...string) string {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir())
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), env...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	found := make(chan string, 1)
-	go func() {
-		lines := bufio.NewScanner(stderr)
-		for lines.Scan() {
-			var rec struct {
-				Msg  string `json:"msg"`
-				Addr string `json:"addr"`
-			}
-			if json.Unmarshal(lines.Bytes(), &rec) == nil && rec.Msg == "matcher listening" {
-				found <- rec.Addr
-			}
-		}
-	}()
-	select {
-	case addr := <-found:
-		return "http://" + addr
-	case <-time.After(30 * time.Second):
-		t.Fatal("matcher replica did not start")
-		return ""
-	}
+	_, url := startMatcher(t, bin, []string{"--data", t.TempDir()}, env...)
+	return url
 }
 
 // call makes a request and returns its status and body.
