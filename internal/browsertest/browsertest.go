@@ -375,7 +375,15 @@ func (b *Browser) press(kind, name string) int {
 	ctx, cancel := context.WithTimeout(b.ctx, actionTimeout)
 	defer cancel()
 	b.tab.clearConsole()
-	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(r.Selector)))
+	sel, _ := json.Marshal(r.Selector)
+	// The element's own click (what a press of Enter on it gives too): a mouse
+	// click at the coordinates of a link that a busy page is still scrolling into
+	// view was lost under the race detector.
+	click := chromedp.Action[chromedp.Void](func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[bool](`(() => { const el = document.querySelector(`+string(sel)+`); el.scrollIntoView({block: "center", behavior: "instant"}); el.click(); return true })()`)(ctx, t)
+		return chromedp.Void{}, err
+	})
+	resp, err := chromedp.RunResponse(ctx, click)
 	if err != nil {
 		b.t.Fatalf("browser: click the %s %q: %v (no page loaded?)", kind, name, err)
 	}
