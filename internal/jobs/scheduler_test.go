@@ -16,11 +16,9 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/redis/go-redis/v9"
 
-	"samenspel/config"
 	"samenspel/internal/jobs"
 	"samenspel/internal/lease"
 	"samenspel/internal/lease/leasetest"
-	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
 
@@ -29,19 +27,7 @@ import (
 const patience = 20 * time.Second
 
 // openStore opens the store in dir, as one replica's process does.
-func openStore(t *testing.T, dir string) *store.Store {
-	t.Helper()
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), dir, tax)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
+func openStore(t *testing.T, dir string) *store.Store { return leasetest.OpenStore(t, dir) }
 
 // newScheduler makes a scheduler with o (a store in a fresh directory unless o has
 // one, replica "matcher-1" unless named) and stops it, waiting, when the test ends.

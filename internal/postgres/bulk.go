@@ -17,8 +17,8 @@ import (
 const bulkChunk = 1000
 
 // upsertMany creates or replaces ps, in order, in chunks of bulkChunk profiles, each
-// chunk in five statements: find the stored ones, insert the new, update the
-// others, record the changes, rebuild the index rows. A profile whose id comes
+// chunk in a fixed few statements, whatever its size: find the stored ones, insert
+// the new, update the others, record the changes, rebuild the index rows. A profile whose id comes
 // again later in ps starts a new chunk, so that the later one wins as it would
 // written one by one.
 //
