@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -24,7 +22,21 @@ const jobLockPrefix = "samenspel:lock:job:"
 
 // afterRecompute runs after each recompute (the webhook deliveries) and returns
 // what it did, for the run's report.
-type afterRecompute func(ctx context.Context) (map[string]any, error)
+type afterRecompute func(ctx context.Context) (deliveries, error)
+
+// deliveries is what the webhook deliveries after a recompute did.
+type deliveries struct {
+	Sent   int    `json:"sent"`
+	Failed int    `json:"failed"`
+	Error  string `json:"error,omitempty"`
+}
+
+// recomputeReport is the report of a recompute run of matcher serve: the
+// recompute's, and the webhook deliveries after it.
+type recomputeReport struct {
+	recompute.Report
+	Webhooks deliveries `json:"webhooks"`
+}
 
 // recomputeSuggestions is what each recompute run computes with. When the
 // candidates are read from the embedded store, each run gets a service of its own
@@ -59,24 +71,26 @@ func newScheduler(cfg settings.Settings, st source, svc recompute.Suggestions, a
 	if cfg.RecomputeCron != settings.CronOff {
 		run := recompute.JobEach(recomputeSuggestions(cfg, st, svc, answers, obs), st,
 			recompute.Options{Log: log, Workers: recompute.WorkersBesideRequests(), Yield: giveWay(inFlight)})
-		err := sched.Add(jobs.Job{Name: recompute.JobName, Spec: cfg.RecomputeCron, Run: func(ctx context.Context, r store.Run) (store.Run, error) {
+		err := sched.Add(jobs.Job{Name: recompute.JobName, Spec: cfg.RecomputeCron, Run: func(ctx context.Context, r jobs.Run) (jobs.Run, error) {
 			r, err := run(ctx, r)
 			if err != nil || after == nil {
 				return r, err
 			}
-			extra, aerr := after(ctx)
+			sent, aerr := after(ctx)
 			if aerr != nil {
 				log.Warn("after the recompute", "err", aerr.Error())
-				extra = map[string]any{"error": aerr.Error()}
+				sent.Error = aerr.Error()
 			}
-			return withReport(r, extra)
+			rep, _ := r.Report.Details.(recompute.Report)
+			r.Report.Details = recomputeReport{Report: rep, Webhooks: sent}
+			return r, nil
 		}})
 		if err != nil {
 			return nil, err
 		}
 	}
 	if cfg.StaleCron != settings.CronOff {
-		err := sched.Add(jobs.Job{Name: StaleJobName, Spec: cfg.StaleCron, Run: func(ctx context.Context, r store.Run) (store.Run, error) {
+		err := sched.Add(jobs.Job{Name: StaleJobName, Spec: cfg.StaleCron, Run: func(ctx context.Context, r jobs.Run) (jobs.Run, error) {
 			return markStale(ctx, st, r, time.Now().UTC())
 		}})
 		if err != nil {
@@ -97,32 +111,26 @@ func giveWay(inFlight func() int64) func(context.Context) {
 
 // markStale is the weekly job: profiles not written or confirmed for 12 months
 // leave the candidates until their owner confirms them.
-func markStale(ctx context.Context, st source, r store.Run, now time.Time) (store.Run, error) {
+func markStale(ctx context.Context, st source, r jobs.Run, now time.Time) (jobs.Run, error) {
 	ids, err := st.MarkStale(ctx, store.StaleBefore(now), now)
 	if err != nil {
 		return r, err
 	}
 	r.Done = len(ids)
 	shown := ids[:min(len(ids), maxStaleReported)] // public ids; the count is whole
-	r.Report, err = json.Marshal(map[string]any{"marked_stale": len(ids), "profiles": shown, "before": store.StaleBefore(now)})
-	return r, err
+	r.Report.Details = staleReport{MarkedStale: len(ids), Profiles: shown, Before: store.StaleBefore(now)}
+	return r, nil
+}
+
+// staleReport is the report of a stale run.
+type staleReport struct {
+	// MarkedStale counts the profiles marked; Profiles names the first
+	// maxStaleReported of them (public ids).
+	MarkedStale int      `json:"marked_stale"`
+	Profiles    []string `json:"profiles"`
+	// Before is the time before which a profile not written or confirmed is stale.
+	Before time.Time `json:"before"`
 }
 
 // maxStaleReported is how many marked profiles a stale run's report names.
 const maxStaleReported = 1000
-
-// withReport adds extra's keys to the run's report object.
-func withReport(r store.Run, extra map[string]any) (store.Run, error) {
-	rep := map[string]any{}
-	if len(r.Report) > 0 {
-		if err := json.Unmarshal(r.Report, &rep); err != nil {
-			return r, fmt.Errorf("report of run %d: %w", r.ID, err)
-		}
-	}
-	for k, v := range extra {
-		rep[k] = v
-	}
-	b, err := json.Marshal(rep)
-	r.Report = b
-	return r, err
-}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,7 +20,6 @@ import (
 	"samenspel/internal/recompute"
 	"samenspel/internal/scaled"
 	"samenspel/internal/settings"
-	"samenspel/internal/store"
 	suggestions "samenspel/internal/suggest"
 )
 
@@ -107,11 +105,10 @@ func recomputeCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 }
 
 // summary is the line that tells what a run did.
-func summary(run store.Run) string {
+func summary(run jobs.Run) string {
 	line := fmt.Sprintf("recompute run %d %s: %d tenders recomputed, %d unchanged, %d failed in %v",
 		run.ID, run.Status, run.Done, run.Skipped, run.Failed, run.Ended.Sub(run.Started).Round(time.Millisecond))
-	var rep recompute.Report
-	if err := json.Unmarshal(run.Report, &rep); err == nil && rep.Fairness.Seats > 0 {
+	if rep, ok := run.Report.Details.(recompute.Report); ok && rep.Fairness.Seats > 0 {
 		line += fmt.Sprintf("; %.1f%% of %d suggested seats to small or new providers; %d partners notified",
 			100*rep.Fairness.Share, rep.Fairness.Seats, rep.Notifications)
 	}

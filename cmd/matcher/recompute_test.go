@@ -13,6 +13,7 @@ import (
 
 	"samenspel/config"
 	"samenspel/internal/cache"
+	"samenspel/internal/jobs"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
@@ -93,7 +94,8 @@ func TestRecomputeCommand(t *testing.T) {
 			PerTender map[string]any `json:"per_tender"`
 		} `json:"fairness"`
 	}
-	if err := json.Unmarshal(r.Report, &rep); err != nil || r.Status != store.RunDone || r.Job != "recompute" || len(rep.Fairness.PerTender) != 6 {
+	stored, _ := json.Marshal(r.Report)
+	if err := json.Unmarshal(stored, &rep); err != nil || r.Status != jobs.RunDone || r.Job != "recompute" || len(rep.Fairness.PerTender) != 6 {
 		t.Errorf("run 3 as recorded = %+v (%v), want a done recompute with the fairness of 6 tenders", r, err)
 	}
 	for _, tn := range tenders {

@@ -15,11 +15,11 @@ import (
 	"time"
 
 	"samenspel/config"
+	"samenspel/internal/jobs"
 	"samenspel/internal/pgtest"
 	"samenspel/internal/postgres"
 	"samenspel/internal/profiles"
 	"samenspel/internal/redistest"
-	"samenspel/internal/store"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -133,12 +133,12 @@ func TestReplicasOnPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	var runs []store.Run
+	var runs []jobs.Run
 	deadline := time.Now().Add(30 * time.Second)
 	done := func() int {
 		n := 0
 		for _, r := range runs {
-			if r.Job == "recompute" && r.Status == store.RunDone {
+			if r.Job == "recompute" && r.Status == jobs.RunDone {
 				n++
 			}
 		}
@@ -153,10 +153,10 @@ func TestReplicasOnPostgres(t *testing.T) {
 	if done() < 3 {
 		t.Fatalf("after 30 s, %d recompute runs done, want 3 or more: %+v", done(), runs)
 	}
-	slots := map[int64][]store.Run{}
+	slots := map[int64][]jobs.Run{}
 	hosts := map[string]bool{}
 	for _, r := range runs {
-		if r.Job == "recompute" && r.Status == store.RunDone {
+		if r.Job == "recompute" && r.Status == jobs.RunDone {
 			slots[r.Started.Unix()/2] = append(slots[r.Started.Unix()/2], r)
 			hosts[r.Replica] = true
 		}

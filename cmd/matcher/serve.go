@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gin-gonic/gin"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/redis/go-redis/v9"
 	"golang.org/x/time/rate"
@@ -122,9 +123,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer, listening func(
 	// the first time hear it through their webhooks (the notifications themselves
 	// are recorded by the recompute).
 	sender := webhook.NewSender(st, log)
-	deliver := func(ctx context.Context) (map[string]any, error) {
+	deliver := func(ctx context.Context) (deliveries, error) {
 		sent, failed, err := sender.Deliver(ctx)
-		return map[string]any{"webhooks": map[string]int{"sent": sent, "failed": failed}}, err
+		return deliveries{Sent: sent, Failed: failed}, err
 	}
 	sched, err := newScheduler(cfg, st, svc, answers, metrics, metrics.InFlight, jobLock, log, deliver)
 	if err != nil {

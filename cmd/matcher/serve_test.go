@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -10,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"samenspel/internal/jobs"
 	"samenspel/internal/logbuf"
-	"samenspel/internal/store"
 )
 
 // TestServeAndShutdown: matcher serve answers on its address, and a cancelled
@@ -218,11 +219,11 @@ func TestServeRunsTheJobs(t *testing.T) {
 		if r.Replica != "test-replica" {
 			t.Errorf("run %d by %q, want test-replica", r.ID, r.Replica)
 		}
-		if r.Status == store.RunRunning {
+		if r.Status == jobs.RunRunning {
 			t.Errorf("run %d of %s still running after shutdown", r.ID, r.Job)
 		}
-		recomputed = recomputed || r.Job == "recompute" && r.Status == store.RunDone && r.Done == 6 &&
-			strings.Contains(string(r.Report), `"webhooks":{"failed":0,"sent":0}`) && strings.Contains(string(r.Report), `"fairness"`)
+		recomputed = recomputed || r.Job == "recompute" && r.Status == jobs.RunDone && r.Done == 6 &&
+			strings.Contains(reportJSON(r), `"webhooks":{"sent":0,"failed":0}`) && strings.Contains(reportJSON(r), `"fairness"`)
 	}
 	if !recomputed {
 		t.Errorf("no recompute run did the 6 example tenders: %+v", runs)
@@ -230,4 +231,13 @@ func TestServeRunsTheJobs(t *testing.T) {
 	if _, _, _, body, err := st.StoredSuggestion(context.Background(), "eenzaamheid-ouderen-overvecht-2026"); err != nil || !strings.Contains(string(body), "coalitions") {
 		t.Errorf("stored suggestion of an example tender = %v, %.80s", err, body)
 	}
+}
+
+// reportJSON is the run's report as the store keeps it.
+func reportJSON(r jobs.Run) string {
+	b, err := json.Marshal(r.Report)
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"net/http"
 	"strconv"
@@ -11,14 +10,15 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/auth"
+	"samenspel/internal/jobs"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
 
 // JobStore is what GET /v1/jobs reads; *store.Store implements it.
 type JobStore interface {
-	Runs(ctx context.Context, limit int) ([]store.Run, error)
-	GetRun(ctx context.Context, id int64) (store.Run, error)
+	Runs(ctx context.Context, limit int) ([]jobs.Run, error)
+	GetRun(ctx context.Context, id int64) (jobs.Run, error)
 }
 
 // maxListOffset bounds offset on the lists read newest first (runs,
@@ -42,11 +42,11 @@ type runView struct {
 	Failed  int `json:"failed"`
 	// DurationSeconds is from start to end, to the millisecond; absent while
 	// running.
-	DurationSeconds *float64        `json:"duration_seconds,omitempty"`
-	Report          json.RawMessage `json:"report,omitempty"`
+	DurationSeconds *float64     `json:"duration_seconds,omitempty"`
+	Report          *jobs.Report `json:"report,omitempty"`
 }
 
-func runViewOf(r store.Run, withReport bool) runView {
+func runViewOf(r jobs.Run, withReport bool) runView {
 	v := runView{ID: r.ID, Job: r.Job, Replica: r.Replica, Started: r.Started.UTC(), Status: r.Status,
 		Done: r.Done, Skipped: r.Skipped, Failed: r.Failed}
 	if !r.Heartbeat.IsZero() {
@@ -59,10 +59,7 @@ func runViewOf(r store.Run, withReport bool) runView {
 		v.Ended, v.DurationSeconds = &ended, &secs
 	}
 	if withReport {
-		v.Report = r.Report
-		if len(v.Report) == 0 {
-			v.Report = json.RawMessage(`{}`)
-		}
+		v.Report = &r.Report
 	}
 	return v
 }

@@ -14,13 +14,14 @@ import (
 
 	"samenspel/config"
 	"samenspel/internal/auth"
+	"samenspel/internal/jobs"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
 
 // seedRuns records a finished recompute with its fairness report, a skip and a
 // running stale marking with a heartbeat 20 s after its start, in that order.
-func seedRuns(t *testing.T, st *store.Store) (recompute, skip, running store.Run) {
+func seedRuns(t *testing.T, st *store.Store) (recompute, skip, running jobs.Run) {
 	t.Helper()
 	ctx := context.Background()
 	start := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
@@ -28,9 +29,9 @@ func seedRuns(t *testing.T, st *store.Store) (recompute, skip, running store.Run
 	if err != nil {
 		t.Fatal(err)
 	}
-	recompute.Ended, recompute.Status = start.Add(90500*time.Millisecond), store.RunDone
+	recompute.Ended, recompute.Status = start.Add(90500*time.Millisecond), jobs.RunDone
 	recompute.Done, recompute.Skipped, recompute.Failed = 7, 2, 1
-	recompute.Report = json.RawMessage(`{"fairness":{"seats":20,"small_or_new":9,"share":0.45,"per_tender":{"t1":{"seats":4,"small_or_new":2,"share":0.5}}}}`)
+	recompute.Report = jobs.Report{Details: json.RawMessage(`{"fairness":{"seats":20,"small_or_new":9,"share":0.45,"per_tender":{"t1":{"seats":4,"small_or_new":2,"share":0.5}}}}`)}
 	if err := st.FinishRun(ctx, recompute); err != nil {
 		t.Fatal(err)
 	}
@@ -154,11 +155,11 @@ func TestJobRun(t *testing.T) {
 // failingJobs is a JobStore whose reads fail.
 type failingJobs struct{}
 
-func (failingJobs) Runs(context.Context, int) ([]store.Run, error) {
+func (failingJobs) Runs(context.Context, int) ([]jobs.Run, error) {
 	return nil, errors.New("disk /var/lib/secret gone")
 }
-func (failingJobs) GetRun(context.Context, int64) (store.Run, error) {
-	return store.Run{}, errors.New("disk /var/lib/secret gone")
+func (failingJobs) GetRun(context.Context, int64) (jobs.Run, error) {
+	return jobs.Run{}, errors.New("disk /var/lib/secret gone")
 }
 
 // TestJobsStoreFailure: a store error is a 500 without its detail; a server

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/auth"
+	"samenspel/internal/jobs"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
@@ -79,7 +80,7 @@ func problemFor(err error) Problem {
 		p := newProblem(http.StatusNotFound, fmt.Sprintf("no %s %q", missing.Field, missing.ID))
 		p.Errors = []profiles.FieldError{{Field: field, Message: fmt.Sprintf("no %s has this id", missing.Field)}}
 		return p
-	case errors.Is(err, errNotFound) || errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, errNotFound) || errors.Is(err, store.ErrNotFound) || errors.Is(err, jobs.ErrNotFound):
 		return newProblem(http.StatusNotFound, "no such resource")
 	case errors.Is(err, store.ErrDayTaken):
 		p := newProblem(http.StatusConflict, "the pair has a counted event on that day, or an open claim: at most one counted event per pair and day")

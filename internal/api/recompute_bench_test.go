@@ -20,6 +20,7 @@ import (
 	"samenspel/config"
 	"samenspel/internal/benchdata"
 	"samenspel/internal/cache"
+	"samenspel/internal/jobs"
 	"samenspel/internal/profiles"
 	"samenspel/internal/recompute"
 	"samenspel/internal/store"
@@ -73,7 +74,7 @@ func BenchmarkLiveDuringRecompute(b *testing.B) {
 
 	job := recompute.JobEach(recompute.FromSnapshot(st, answers, m), st, recompute.Options{Full: true,
 		Workers: recompute.WorkersBesideRequests(), Yield: recompute.GiveWay(m.InFlight, recompute.DefaultGiveWay)})
-	runOnce := func() store.Run {
+	runOnce := func() jobs.Run {
 		r, err := st.StartRun(ctx, recompute.JobName, "bench", time.Now())
 		if err != nil {
 			b.Fatal(err)

@@ -19,14 +19,14 @@ import (
 
 // idle is a job that does nothing, scheduled too rarely to run in a test.
 func idle(name string) jobs.Job {
-	return jobs.Job{Name: name, Spec: "@yearly", Run: func(ctx context.Context, run store.Run) (store.Run, error) {
+	return jobs.Job{Name: name, Spec: "@yearly", Run: func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 		return run, nil
 	}}
 }
 
 // deadRun records a run of job by a replica that died while it ran: started at
 // started, seen alive last at heartbeat (none when zero).
-func deadRun(t *testing.T, st *store.Store, job string, started, heartbeat time.Time) store.Run {
+func deadRun(t *testing.T, st *store.Store, job string, started, heartbeat time.Time) jobs.Run {
 	t.Helper()
 	r, err := st.StartRun(context.Background(), job, "matcher-dead", started)
 	if err != nil {
@@ -41,7 +41,7 @@ func deadRun(t *testing.T, st *store.Store, job string, started, heartbeat time.
 }
 
 // getRun reads the run id as stored.
-func getRun(t *testing.T, st *store.Store, id int64) store.Run {
+func getRun(t *testing.T, st *store.Store, id int64) jobs.Run {
 	t.Helper()
 	r, err := st.GetRun(context.Background(), id)
 	if err != nil {
@@ -52,12 +52,12 @@ func getRun(t *testing.T, st *store.Store, id int64) store.Run {
 
 // wantAbandoned fails t unless the stored run r is failed as abandoned, ended at
 // ended.
-func wantAbandoned(t *testing.T, st *store.Store, r store.Run, ended time.Time) {
+func wantAbandoned(t *testing.T, st *store.Store, r jobs.Run, ended time.Time) {
 	t.Helper()
 	got := getRun(t, st, r.ID)
-	if got.Status != store.RunFailed || !got.Ended.Equal(ended) || !strings.Contains(string(got.Report), store.AbandonedError) {
+	if got.Status != jobs.RunFailed || !got.Ended.Equal(ended) || !strings.Contains(reportJSON(got), jobs.AbandonedError) {
 		t.Errorf("run %d left running by a dead replica = %s, ended %v, report %s; want failed as abandoned, ended %v",
-			r.ID, got.Status, got.Ended, got.Report, ended)
+			r.ID, got.Status, got.Ended, reportJSON(got), ended)
 	}
 }
 
@@ -75,21 +75,21 @@ func TestNextRunAbandonsDeadReplicasRuns(t *testing.T) {
 		counting("recompute", "@yearly", new(atomic.Int64)), idle("stale"))
 
 	run, err := s.RunNow(t.Context(), "recompute")
-	if err != nil || run.Status != store.RunDone || run.ID <= silent.ID {
+	if err != nil || run.Status != jobs.RunDone || run.ID <= silent.ID {
 		t.Fatalf("RunNow(recompute) = %+v, %v; want a new run, done", run, err)
 	}
 	wantAbandoned(t, st, beating, t0.Add(40*time.Second))
 	wantAbandoned(t, st, silent, t0.Add(time.Hour))
-	if got := getRun(t, st, other.ID); got.Status != store.RunRunning {
+	if got := getRun(t, st, other.ID); got.Status != jobs.RunRunning {
 		t.Errorf("the stale run left running = %s after a recompute; want it left alone", got.Status)
 	}
-	for _, r := range []store.Run{beating, silent} {
+	for _, r := range []jobs.Run{beating, silent} {
 		if want := fmt.Sprintf("level=WARN msg=\"job: a run was left running by a replica that stopped; it is now recorded failed\" job=recompute abandoned=%d", r.ID); !strings.Contains(logs.String(), want) {
 			t.Errorf("the log does not say that run %d was abandoned:\n%s", r.ID, logs.String())
 		}
 	}
 	// Nothing is left to abandon: the next run only runs.
-	if run, err := s.RunNow(t.Context(), "recompute"); err != nil || run.Status != store.RunDone {
+	if run, err := s.RunNow(t.Context(), "recompute"); err != nil || run.Status != jobs.RunDone {
 		t.Errorf("a second RunNow(recompute) = %+v, %v; want done", run, err)
 	}
 	if n := strings.Count(logs.String(), "abandoned="); n != 2 {
@@ -137,7 +137,7 @@ func TestStartAbandonsDeadReplicasRun(t *testing.T) {
 				t.Fatal("cannot take the lock for another holder")
 			}
 			start()
-			if got := getRun(t, st, left.ID); got.Status != store.RunRunning {
+			if got := getRun(t, st, left.ID); got.Status != jobs.RunRunning {
 				t.Errorf("with the lock held elsewhere, the run left running became %s; want it left alone", got.Status)
 			}
 			other.Release(ctx)
@@ -163,7 +163,7 @@ func TestLongRunsHeartbeatAdvances(t *testing.T) {
 	const ttl = 150 * time.Millisecond
 	var beats []time.Time
 	s := newScheduler(t, jobs.Options{Store: st, LockTTL: ttl}, jobs.Job{Name: "long", Spec: "@yearly",
-		Run: func(ctx context.Context, run store.Run) (store.Run, error) {
+		Run: func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 			// Two heartbeats, one after the other: they come every ttl/3.
 			deadline := time.Now().Add(patience)
 			for len(beats) < 2 {
@@ -185,7 +185,7 @@ func TestLongRunsHeartbeatAdvances(t *testing.T) {
 			return run, nil
 		}})
 	run, err := s.RunNow(t.Context(), "long")
-	if err != nil || run.Status != store.RunDone {
+	if err != nil || run.Status != jobs.RunDone {
 		t.Fatalf("RunNow(long) = %+v, %v; want done", run, err)
 	}
 	got := getRun(t, st, run.ID)
@@ -200,7 +200,7 @@ func TestHeartbeatFailureDoesNotStopRun(t *testing.T) {
 	st := &failingBeats{Store: openStore(t, t.TempDir())}
 	const ttl = 60 * time.Millisecond
 	s := newScheduler(t, jobs.Options{Store: st, LockTTL: ttl}, jobs.Job{Name: "long", Spec: "@yearly",
-		Run: func(ctx context.Context, run store.Run) (store.Run, error) {
+		Run: func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 			deadline := time.Now().Add(patience)
 			for st.tries.Load() < 3 && time.Now().Before(deadline) && ctx.Err() == nil {
 				time.Sleep(ttl / 10)
@@ -208,7 +208,7 @@ func TestHeartbeatFailureDoesNotStopRun(t *testing.T) {
 			return run, nil
 		}})
 	run, err := s.RunNow(t.Context(), "long")
-	if err != nil || run.Status != store.RunDone || st.tries.Load() < 3 {
+	if err != nil || run.Status != jobs.RunDone || st.tries.Load() < 3 {
 		t.Errorf("RunNow(long) = %+v, %v after %d failed heartbeats; want done after at least 3", run, err, st.tries.Load())
 	}
 }

@@ -2,8 +2,6 @@ package jobs
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
-
-	"samenspel/internal/store"
 )
 
 // metrics are the scheduler's figures for /metrics: the same as GET /v1/jobs shows
@@ -40,7 +38,7 @@ func newMetrics() *metrics {
 // known shows job's figures at 0 from the start, so that rates and alerts work
 // before its first run.
 func (m *metrics) known(job string) {
-	for _, status := range []string{store.RunDone, store.RunFailed, store.RunSkipped} {
+	for _, status := range []string{RunDone, RunFailed, RunSkipped} {
 		m.runs.WithLabelValues(job, status)
 	}
 	for _, result := range []string{"done", "skipped", "failed"} {
@@ -49,16 +47,16 @@ func (m *metrics) known(job string) {
 }
 
 // observe counts a finished run or a skip.
-func (m *metrics) observe(r store.Run) {
+func (m *metrics) observe(r Run) {
 	m.runs.WithLabelValues(r.Job, r.Status).Inc()
-	if r.Status == store.RunSkipped {
+	if r.Status == RunSkipped {
 		return
 	}
 	m.duration.WithLabelValues(r.Job).Observe(r.Ended.Sub(r.Started).Seconds())
 	m.items.WithLabelValues(r.Job, "done").Set(float64(r.Done))
 	m.items.WithLabelValues(r.Job, "skipped").Set(float64(r.Skipped))
 	m.items.WithLabelValues(r.Job, "failed").Set(float64(r.Failed))
-	if r.Status == store.RunDone {
+	if r.Status == RunDone {
 		m.lastSuccess.WithLabelValues(r.Job).Set(float64(r.Ended.UnixNano()) / 1e9)
 	}
 }

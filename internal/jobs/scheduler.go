@@ -17,7 +17,6 @@ import (
 
 	"samenspel/internal/lease"
 	"samenspel/internal/settings"
-	"samenspel/internal/store"
 )
 
 // ErrBusy is returned by RunNow when another run of the job holds its lock, in this
@@ -55,11 +54,11 @@ const finishTimeout = 10 * time.Second
 
 // RunStore records the runs: *store.Store.
 type RunStore interface {
-	StartRun(ctx context.Context, job, replica string, now time.Time) (store.Run, error)
-	FinishRun(ctx context.Context, r store.Run) error
-	RecordSkip(ctx context.Context, job, replica string, now time.Time, why string) (store.Run, error)
-	RecordFailure(ctx context.Context, job, replica string, now, ended time.Time, msg string) (store.Run, error)
-	LastRun(ctx context.Context, job string) (store.Run, error)
+	StartRun(ctx context.Context, job, replica string, now time.Time) (Run, error)
+	FinishRun(ctx context.Context, r Run) error
+	RecordSkip(ctx context.Context, job, replica string, now time.Time, why string) (Run, error)
+	RecordFailure(ctx context.Context, job, replica string, now, ended time.Time, msg string) (Run, error)
+	LastRun(ctx context.Context, job string) (Run, error)
 	// Beat records that a running run was alive at now (after each renewal of its
 	// lock).
 	Beat(ctx context.Context, id int64, now time.Time) error
@@ -83,7 +82,7 @@ type Job struct {
 	// Failed and Report filled in (Report: a JSON object, or nil). ctx ends when the
 	// run's lock is lost (context.Cause is then lease.ErrLost) or the scheduler's context
 	// ends. An error, or a panic, marks the run failed.
-	Run func(ctx context.Context, run store.Run) (store.Run, error)
+	Run func(ctx context.Context, run Run) (Run, error)
 }
 
 // Options configure a Scheduler.
@@ -255,7 +254,7 @@ func (s *Scheduler) abandonLeftovers(ctx context.Context) {
 		// run abandons those before it starts. This spares other replicas the
 		// lock when nothing is left.
 		last, err := s.store.LastRun(ctx, name)
-		if errors.Is(err, store.ErrNotFound) || err == nil && last.Status != store.RunRunning {
+		if errors.Is(err, ErrNotFound) || err == nil && last.Status != RunRunning {
 			continue
 		}
 		if err != nil {
@@ -319,23 +318,23 @@ func (s *Scheduler) Collectors() []prometheus.Collector { return s.metrics.colle
 // the same lock as the scheduled runs, and returns the run as recorded. It returns
 // ErrBusy, recording nothing, when another run holds the lock; the run and the job's
 // error when the job failed; ErrStopped after Stop.
-func (s *Scheduler) RunNow(ctx context.Context, name string) (store.Run, error) {
+func (s *Scheduler) RunNow(ctx context.Context, name string) (Run, error) {
 	s.mu.Lock()
 	e, ok := s.jobs[name]
 	s.mu.Unlock()
 	if !ok {
-		return store.Run{}, fmt.Errorf("jobs: run %q: %w", name, ErrUnknownJob)
+		return Run{}, fmt.Errorf("jobs: run %q: %w", name, ErrUnknownJob)
 	}
 	if !s.begin() {
-		return store.Run{}, fmt.Errorf("jobs: run %q: %w", name, ErrStopped)
+		return Run{}, fmt.Errorf("jobs: run %q: %w", name, ErrStopped)
 	}
 	defer s.running.Done()
 	held, ok, err := s.lock.Acquire(ctx, name, s.ttl)
 	if err != nil {
-		return store.Run{}, fmt.Errorf("jobs: run %q: %w", name, err)
+		return Run{}, fmt.Errorf("jobs: run %q: %w", name, err)
 	}
 	if !ok {
-		return store.Run{}, fmt.Errorf("jobs: run %q: %w", name, ErrBusy)
+		return Run{}, fmt.Errorf("jobs: run %q: %w", name, ErrBusy)
 	}
 	defer held.Release(ctx)
 	return s.execute(ctx, e.job, held, s.log.With("job", name))
@@ -396,7 +395,7 @@ func (s *Scheduler) scheduled(ctx context.Context, e *entry) {
 	case err == nil && !last.Started.Before(slot):
 		s.skip(ctx, name, now, fmt.Sprintf("%s (%s, run %d)", ReasonSlotDone, last.Replica, last.ID))
 		return
-	case err != nil && !errors.Is(err, store.ErrNotFound):
+	case err != nil && !errors.Is(err, ErrNotFound):
 		log.Error("job: cannot read its last run, so the slot is not run here", "err", err)
 		return
 	}
@@ -406,12 +405,12 @@ func (s *Scheduler) scheduled(ctx context.Context, e *entry) {
 // execute runs j holding held: it closes the runs that replicas which stopped left
 // running, records the start, keeps the lock renewed with a heartbeat, recovers a
 // panic, and records the result.
-func (s *Scheduler) execute(ctx context.Context, j Job, held lease.Held, log *slog.Logger) (store.Run, error) {
+func (s *Scheduler) execute(ctx context.Context, j Job, held lease.Held, log *slog.Logger) (Run, error) {
 	s.abandon(ctx, j.Name, log)
 	run, err := s.store.StartRun(ctx, j.Name, s.replica, time.Now())
 	if err != nil {
 		log.Error("job: cannot record its start, so it does not run", "err", err)
-		return store.Run{}, fmt.Errorf("jobs: run %q: %w", j.Name, err)
+		return Run{}, fmt.Errorf("jobs: run %q: %w", j.Name, err)
 	}
 	log = log.With("run", run.ID)
 	log.Info("job: run starts")
@@ -435,13 +434,12 @@ func (s *Scheduler) execute(ctx context.Context, j Job, held lease.Held, log *sl
 	fin := run
 	fin.Ended = time.Now()
 	fin.Done, fin.Skipped, fin.Failed = result.Done, result.Skipped, result.Failed
-	fin.Status, fin.Report = store.RunDone, result.Report
-	if jobErr == nil && !isObject(fin.Report) {
-		jobErr = fmt.Errorf("jobs: %s returned a report that is not a JSON object: %.80s", j.Name, fin.Report)
-		fin.Report = nil
+	fin.Status, fin.Report = RunDone, result.Report
+	if _, err := json.Marshal(fin.Report); jobErr == nil && err != nil {
+		jobErr, fin.Report = fmt.Errorf("jobs: %s returned a report that cannot be stored: %w", j.Name, err), Report{}
 	}
 	if jobErr != nil {
-		fin.Status, fin.Report = store.RunFailed, withError(fin.Report, jobErr)
+		fin.Status, fin.Report.Error = RunFailed, jobErr.Error()
 	}
 	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
 	defer fcancel()
@@ -461,11 +459,11 @@ func (s *Scheduler) execute(ctx context.Context, j Job, held lease.Held, log *sl
 
 // call runs j, turning a panic into an error (logged with its stack), so that the
 // run is recorded failed and the process and the next slots go on.
-func call(ctx context.Context, j Job, run store.Run, log *slog.Logger) (result store.Run, err error) {
+func call(ctx context.Context, j Job, run Run, log *slog.Logger) (result Run, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			log.Error("job: panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			result, err = store.Run{}, fmt.Errorf("jobs: %s panicked: %v", j.Name, p)
+			result, err = Run{}, fmt.Errorf("jobs: %s panicked: %v", j.Name, p)
 		}
 	}()
 	return j.Run(ctx, run)
@@ -578,25 +576,4 @@ func slotOf(sched cron.Schedule, now time.Time) time.Time {
 		}
 	}
 	return now
-}
-
-// isObject reports whether report is empty or a JSON object.
-func isObject(report json.RawMessage) bool {
-	if len(report) == 0 {
-		return true
-	}
-	var obj map[string]json.RawMessage
-	return json.Unmarshal(report, &obj) == nil && obj != nil
-}
-
-// withError is report (a JSON object, or empty) with "error" set to err's message.
-func withError(report json.RawMessage, err error) json.RawMessage {
-	obj := map[string]json.RawMessage{}
-	if isObject(report) && len(report) > 0 {
-		_ = json.Unmarshal(report, &obj)
-	}
-	msg, _ := json.Marshal(err.Error())
-	obj["error"] = msg
-	out, _ := json.Marshal(obj)
-	return out
 }

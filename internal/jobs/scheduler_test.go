@@ -83,13 +83,13 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 // runsOf returns the recorded runs of job with status, oldest first (any status
 // when status is "").
-func runsOf(t *testing.T, st *store.Store, job, status string) []store.Run {
+func runsOf(t *testing.T, st *store.Store, job, status string) []jobs.Run {
 	t.Helper()
 	all, err := st.Runs(context.Background(), 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []store.Run
+	var out []jobs.Run
 	for i := len(all) - 1; i >= 0; i-- {
 		if all[i].Job == job && (status == "" || all[i].Status == status) {
 			out = append(out, all[i])
@@ -100,7 +100,7 @@ func runsOf(t *testing.T, st *store.Store, job, status string) []store.Run {
 
 // counting is a job that counts its runs and reports one item done each time.
 func counting(name, spec string, calls *atomic.Int64) jobs.Job {
-	return jobs.Job{Name: name, Spec: spec, Run: func(ctx context.Context, run store.Run) (store.Run, error) {
+	return jobs.Job{Name: name, Spec: spec, Run: func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 		calls.Add(1)
 		run.Done = 1
 		return run, nil
@@ -114,14 +114,14 @@ func TestScheduleWithSecondsRunsRepeatedly(t *testing.T) {
 			var calls atomic.Int64
 			s := newScheduler(t, jobs.Options{Store: st}, counting("tick", spec, &calls))
 			s.Start(t.Context())
-			waitFor(t, "three runs", func() bool { return len(runsOf(t, st, "tick", store.RunDone)) >= 3 })
+			waitFor(t, "three runs", func() bool { return len(runsOf(t, st, "tick", jobs.RunDone)) >= 3 })
 			<-s.Stop().Done()
 			runs := runsOf(t, st, "tick", "")
 			if int64(len(runs)) != calls.Load() {
 				t.Errorf("%d runs recorded for %d calls of the job", len(runs), calls.Load())
 			}
 			for _, r := range runs {
-				if r.Status != store.RunDone || r.Done != 1 || r.Replica != "matcher-1" || r.Ended.Before(r.Started) {
+				if r.Status != jobs.RunDone || r.Done != 1 || r.Replica != "matcher-1" || r.Ended.Before(r.Started) {
 					t.Errorf("run %+v; want done, 1 item, by matcher-1, ended after it started", r)
 				}
 			}
@@ -133,7 +133,7 @@ func TestPanicDoesNotStopTheSchedule(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	var calls atomic.Int64
 	s := newScheduler(t, jobs.Options{Store: st}, jobs.Job{Name: "fragile", Spec: "* * * * * *",
-		Run: func(ctx context.Context, run store.Run) (store.Run, error) {
+		Run: func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 			if calls.Add(1) == 1 {
 				panic("boom")
 			}
@@ -142,17 +142,17 @@ func TestPanicDoesNotStopTheSchedule(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(s.Collectors()...)
 	s.Start(t.Context())
-	waitFor(t, "a run after the panic", func() bool { return len(runsOf(t, st, "fragile", store.RunDone)) >= 1 })
+	waitFor(t, "a run after the panic", func() bool { return len(runsOf(t, st, "fragile", jobs.RunDone)) >= 1 })
 
-	failed := runsOf(t, st, "fragile", store.RunFailed)
+	failed := runsOf(t, st, "fragile", jobs.RunFailed)
 	if len(failed) != 1 {
 		t.Fatalf("%d failed runs, want 1 (the panic): %+v", len(failed), runsOf(t, st, "fragile", ""))
 	}
 	var report struct{ Error string }
-	if err := json.Unmarshal(failed[0].Report, &report); err != nil || !strings.Contains(report.Error, "boom") {
-		t.Errorf("the panicked run's report = %s, want the panic message", failed[0].Report)
+	if err := json.Unmarshal([]byte(reportJSON(failed[0])), &report); err != nil || !strings.Contains(report.Error, "boom") {
+		t.Errorf("the panicked run's report = %s, want the panic message", reportJSON(failed[0]))
 	}
-	if done := runsOf(t, st, "fragile", store.RunDone); done[0].ID <= failed[0].ID {
+	if done := runsOf(t, st, "fragile", jobs.RunDone); done[0].ID <= failed[0].ID {
 		t.Errorf("done run %d is not after the failed run %d", done[0].ID, failed[0].ID)
 	}
 	if got := counterValue(t, reg, "samenspel_job_runs_total", map[string]string{"job": "fragile", "status": "failed"}); got != 1 {
@@ -186,7 +186,7 @@ func testTwoReplicas(t *testing.T, work, behind time.Duration, wantReason string
 	dir := t.TempDir()
 	var mu sync.Mutex
 	calls := 0
-	job := jobs.Job{Name: "recompute", Spec: "*/2 * * * * *", Run: func(ctx context.Context, run store.Run) (store.Run, error) {
+	job := jobs.Job{Name: "recompute", Spec: "*/2 * * * * *", Run: func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 		mu.Lock()
 		calls++
 		mu.Unlock()
@@ -208,13 +208,13 @@ func testTwoReplicas(t *testing.T, work, behind time.Duration, wantReason string
 	for _, s := range scheds {
 		s.Start(t.Context())
 	}
-	waitFor(t, "five slots run", func() bool { return len(runsOf(t, st, "recompute", store.RunDone)) >= 5 })
+	waitFor(t, "five slots run", func() bool { return len(runsOf(t, st, "recompute", jobs.RunDone)) >= 5 })
 	for _, s := range scheds {
 		<-s.Stop().Done()
 	}
 
 	// Slots are even seconds: every run and skip of one slot starts within it.
-	slotOf := func(r store.Run) int64 { return r.Started.Unix() / 2 }
+	slotOf := func(r jobs.Run) int64 { return r.Started.Unix() / 2 }
 	type tally struct{ done, skipped int }
 	slots := map[int64]*tally{}
 	var first, last int64
@@ -228,12 +228,12 @@ func testTwoReplicas(t *testing.T, work, behind time.Duration, wantReason string
 			slots[k] = &tally{}
 		}
 		switch r.Status {
-		case store.RunDone:
+		case jobs.RunDone:
 			slots[k].done++
 			if behind > 0 && r.Replica != "matcher-1" {
 				t.Errorf("run %d by %s, the replica whose clock is behind", r.ID, r.Replica)
 			}
-		case store.RunSkipped:
+		case jobs.RunSkipped:
 			slots[k].skipped++
 			if !strings.HasPrefix(reason(t, r), wantReason) {
 				t.Errorf("skip %d has reason %q, want %q", r.ID, reason(t, r), wantReason)
@@ -253,7 +253,7 @@ func testTwoReplicas(t *testing.T, work, behind time.Duration, wantReason string
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if done := runsOf(t, st, "recompute", store.RunDone); calls != len(done) {
+	if done := runsOf(t, st, "recompute", jobs.RunDone); calls != len(done) {
 		t.Errorf("the job ran %d times for %d recorded runs", calls, len(done))
 	}
 }
@@ -278,11 +278,11 @@ func newClient(t *testing.T, opt *redis.Options) *redis.Client {
 }
 
 // reason is a skip's reason.
-func reason(t *testing.T, r store.Run) string {
+func reason(t *testing.T, r jobs.Run) string {
 	t.Helper()
 	var rep struct{ Reason string }
-	if err := json.Unmarshal(r.Report, &rep); err != nil {
-		t.Fatalf("report of run %d = %s: %v", r.ID, r.Report, err)
+	if err := json.Unmarshal([]byte(reportJSON(r)), &rep); err != nil {
+		t.Fatalf("report of run %d = %s: %v", r.ID, reportJSON(r), err)
 	}
 	return rep.Reason
 }
@@ -295,7 +295,7 @@ func TestSlowRunSkipsNextSlots(t *testing.T) {
 	var mu sync.Mutex
 	var starts []time.Time
 	s := newScheduler(t, jobs.Options{Store: st}, jobs.Job{Name: "slow", Spec: "* * * * * *",
-		Run: func(ctx context.Context, run store.Run) (store.Run, error) {
+		Run: func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 			mu.Lock()
 			starts = append(starts, time.Now())
 			first := len(starts) == 1
@@ -306,13 +306,13 @@ func TestSlowRunSkipsNextSlots(t *testing.T) {
 			return run, nil
 		}})
 	s.Start(t.Context())
-	waitFor(t, "two slots skipped", func() bool { return len(runsOf(t, st, "slow", store.RunSkipped)) >= 2 })
+	waitFor(t, "two slots skipped", func() bool { return len(runsOf(t, st, "slow", jobs.RunSkipped)) >= 2 })
 	released := time.Now()
 	close(release)
-	waitFor(t, "a run after the slow one", func() bool { return len(runsOf(t, st, "slow", store.RunDone)) >= 2 })
+	waitFor(t, "a run after the slow one", func() bool { return len(runsOf(t, st, "slow", jobs.RunDone)) >= 2 })
 	<-s.Stop().Done()
 
-	for _, r := range runsOf(t, st, "slow", store.RunSkipped) {
+	for _, r := range runsOf(t, st, "slow", jobs.RunSkipped) {
 		if got := reason(t, r); got != jobs.ReasonStillRunning {
 			t.Errorf("skip %d has reason %q, want %q", r.ID, got, jobs.ReasonStillRunning)
 		}
@@ -336,7 +336,7 @@ func TestStopWaitsForRunningJob(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	s := newScheduler(t, jobs.Options{Store: st}, jobs.Job{Name: "long", Spec: "* * * * * *",
-		Run: func(ctx context.Context, run store.Run) (store.Run, error) {
+		Run: func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 			once.Do(func() { close(started) })
 			<-release
 			run.Done = 7
@@ -364,7 +364,7 @@ func TestStopWaitsForRunningJob(t *testing.T) {
 		t.Fatal("Stop() never finished after the job did")
 	}
 	runs := runsOf(t, st, "long", "")
-	if len(runs) != 1 || runs[0].Status != store.RunDone || runs[0].Done != 7 {
+	if len(runs) != 1 || runs[0].Status != jobs.RunDone || runs[0].Done != 7 {
 		t.Errorf("runs after Stop = %+v; want the one run, recorded done", runs)
 	}
 }
@@ -377,7 +377,7 @@ func TestRenewalKeepsLongRunsLock(t *testing.T) {
 			a, b := k.Pair(t)
 			const ttl = 300 * time.Millisecond
 			s := newScheduler(t, jobs.Options{Lock: a, LockTTL: ttl}, jobs.Job{Name: "long", Spec: "@yearly",
-				Run: func(ctx context.Context, run store.Run) (store.Run, error) {
+				Run: func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 					end := time.Now().Add(5 * ttl)
 					for time.Now().Before(end) {
 						if ctx.Err() != nil {
@@ -394,7 +394,7 @@ func TestRenewalKeepsLongRunsLock(t *testing.T) {
 					return run, nil
 				}})
 			run, err := s.RunNow(t.Context(), "long")
-			if err != nil || run.Status != store.RunDone {
+			if err != nil || run.Status != jobs.RunDone {
 				t.Fatalf("RunNow() = %+v, %v; want done", run, err)
 			}
 		})
@@ -469,7 +469,7 @@ func TestFrozenReplicaCannotOverwriteNewerResult(t *testing.T) {
 	wokeA := make(chan woke, 1)
 	lockA := &freezingLock{Lock: lease.NewRedis(rc, "samenspel:lock:job:"), thaw: make(chan struct{})}
 	a := newScheduler(t, jobs.Options{Store: openStore(t, dir), Lock: lockA, Replica: "matcher-1", LockTTL: ttl},
-		jobs.Job{Name: "recompute", Spec: "@yearly", Run: func(ctx context.Context, run store.Run) (store.Run, error) {
+		jobs.Job{Name: "recompute", Spec: "@yearly", Run: func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 			close(frozeA)
 			<-wake // frozen: it does not look at ctx until it wakes
 			wokeA <- woke{context.Cause(ctx), result.put(run.ID, "matcher-1")}
@@ -479,7 +479,7 @@ func TestFrozenReplicaCannotOverwriteNewerResult(t *testing.T) {
 	opt := *rc.Options()
 	b := newScheduler(t, jobs.Options{Store: openStore(t, dir), Lock: lease.NewRedis(newClient(t, &opt), "samenspel:lock:job:"),
 		Replica: "matcher-2", LockTTL: ttl},
-		jobs.Job{Name: "recompute", Spec: "@yearly", Run: func(ctx context.Context, run store.Run) (store.Run, error) {
+		jobs.Job{Name: "recompute", Spec: "@yearly", Run: func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 			if !result.put(run.ID, "matcher-2") {
 				return run, errors.New("the newer run's write was refused")
 			}
@@ -488,7 +488,7 @@ func TestFrozenReplicaCannotOverwriteNewerResult(t *testing.T) {
 		}})
 
 	type outcome struct {
-		run store.Run
+		run jobs.Run
 		err error
 	}
 	doneA := make(chan outcome, 1)
@@ -497,7 +497,7 @@ func TestFrozenReplicaCannotOverwriteNewerResult(t *testing.T) {
 		doneA <- outcome{run, err}
 	}()
 	<-frozeA
-	var runB store.Run
+	var runB jobs.Run
 	waitFor(t, "matcher-2 to take the frozen replica's lock", func() bool {
 		run, err := b.RunNow(t.Context(), "recompute")
 		if errors.Is(err, jobs.ErrBusy) {
@@ -523,14 +523,14 @@ func TestFrozenReplicaCannotOverwriteNewerResult(t *testing.T) {
 	if runB.ID <= outA.run.ID {
 		t.Errorf("the newer run has id %d, not above the frozen run's %d", runB.ID, outA.run.ID)
 	}
-	if !errors.Is(outA.err, lease.ErrLost) || outA.run.Status != store.RunFailed || !strings.Contains(string(outA.run.Report), "lock lost") {
+	if !errors.Is(outA.err, lease.ErrLost) || outA.run.Status != jobs.RunFailed || !strings.Contains(reportJSON(outA.run), "lock lost") {
 		t.Errorf("the frozen replica's RunNow() = %+v, %v; want failed with ErrLost", outA.run, outA.err)
 	}
 	// matcher-2, taking the lock, found the frozen run running and recorded it
 	// failed as abandoned; the frozen replica's own result came too late.
-	if got, err := openStore(t, dir).GetRun(t.Context(), outA.run.ID); err != nil || got.Status != store.RunFailed ||
-		!strings.Contains(string(got.Report), store.AbandonedError) {
-		t.Errorf("the frozen run as stored = %+v (%s), %v; want failed as abandoned", got, got.Report, err)
+	if got, err := openStore(t, dir).GetRun(t.Context(), outA.run.ID); err != nil || got.Status != jobs.RunFailed ||
+		!strings.Contains(reportJSON(got), jobs.AbandonedError) {
+		t.Errorf("the frozen run as stored = %+v (%s), %v; want failed as abandoned", got, reportJSON(got), err)
 	}
 	lockA.mu.Lock()
 	defer lockA.mu.Unlock()
@@ -546,7 +546,7 @@ func TestLocalLockExcludesConcurrentRunNow(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
 	var calls atomic.Int64
 	s := newScheduler(t, jobs.Options{Store: st}, jobs.Job{Name: "recompute", Spec: "@yearly",
-		Run: func(ctx context.Context, run store.Run) (store.Run, error) {
+		Run: func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 			if calls.Add(1) == 1 {
 				close(started)
 				<-release
@@ -569,13 +569,13 @@ func TestLocalLockExcludesConcurrentRunNow(t *testing.T) {
 	if err := <-first; err != nil {
 		t.Fatalf("the first RunNow() = %v", err)
 	}
-	if run, err := s.RunNow(t.Context(), "recompute"); err != nil || run.Status != store.RunDone {
+	if run, err := s.RunNow(t.Context(), "recompute"); err != nil || run.Status != jobs.RunDone {
 		t.Errorf("RunNow() after the first ended = %+v, %v; want done", run, err)
 	}
 }
 
 func TestAddRefuses(t *testing.T) {
-	ok := func(ctx context.Context, run store.Run) (store.Run, error) { return run, nil }
+	ok := func(ctx context.Context, run jobs.Run) (jobs.Run, error) { return run, nil }
 	s := newScheduler(t, jobs.Options{}, jobs.Job{Name: "recompute", Spec: "30 2 * * *", Run: ok})
 	tests := []struct {
 		name string
@@ -637,16 +637,16 @@ func TestRunResultsAndMetrics(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	var mode atomic.Value
 	s := newScheduler(t, jobs.Options{Store: st}, jobs.Job{Name: "recompute", Spec: "@yearly",
-		Run: func(ctx context.Context, run store.Run) (store.Run, error) {
+		Run: func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 			run.Done, run.Skipped, run.Failed = 3, 1, 2
 			switch mode.Load() {
 			case "error":
-				run.Report = json.RawMessage(`{"tenders":6}`)
+				run.Report = jobs.Report{Details: map[string]int{"tenders": 6}}
 				return run, errors.New("meilisearch does not answer")
 			case "bad report":
-				run.Report = json.RawMessage(`[1, 2]`)
+				run.Report = jobs.Report{Details: []int{1, 2}}
 			default:
-				run.Report = json.RawMessage(`{"tenders":6}`)
+				run.Report = jobs.Report{Details: map[string]int{"tenders": 6}}
 			}
 			return run, nil
 		}})
@@ -658,20 +658,20 @@ func TestRunResultsAndMetrics(t *testing.T) {
 		wantStatus string
 		wantReport string // in the stored report
 	}{
-		{"ok", store.RunDone, `"tenders":6`},
-		{"error", store.RunFailed, `"error":"meilisearch does not answer"`},
-		{"bad report", store.RunFailed, `not a JSON object`},
+		{"ok", jobs.RunDone, `"tenders":6`},
+		{"error", jobs.RunFailed, `"error":"meilisearch does not answer"`},
+		{"bad report", jobs.RunFailed, `not a JSON object`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
 			mode.Store(tt.mode)
 			run, err := s.RunNow(t.Context(), "recompute")
-			if (err != nil) != (tt.wantStatus == store.RunFailed) {
+			if (err != nil) != (tt.wantStatus == jobs.RunFailed) {
 				t.Errorf("RunNow() error = %v, want one only for a failure", err)
 			}
 			got, gerr := st.GetRun(t.Context(), run.ID)
-			if gerr != nil || got.Status != tt.wantStatus || !strings.Contains(string(got.Report), tt.wantReport) {
-				t.Errorf("stored run = %+v (%s), %v; want %s with %s", got, got.Report, gerr, tt.wantStatus, tt.wantReport)
+			if gerr != nil || got.Status != tt.wantStatus || !strings.Contains(reportJSON(got), tt.wantReport) {
+				t.Errorf("stored run = %+v (%s), %v; want %s with %s", got, reportJSON(got), gerr, tt.wantStatus, tt.wantReport)
 			}
 			if got.Done != 3 || got.Skipped != 1 || got.Failed != 2 {
 				t.Errorf("stored counts = %d, %d, %d; want 3, 1, 2", got.Done, got.Skipped, got.Failed)
@@ -756,17 +756,26 @@ func (brokenLock) Acquire(ctx context.Context, job string, ttl time.Duration) (l
 func TestSlotWithoutLockRecordedFailed(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	s := newScheduler(t, jobs.Options{Store: st, Lock: brokenLock{}}, jobs.Job{Name: "recompute", Spec: "@every 1s",
-		Run: func(ctx context.Context, r store.Run) (store.Run, error) {
+		Run: func(ctx context.Context, r jobs.Run) (jobs.Run, error) {
 			t.Error("the job ran without its lock")
 			return r, nil
 		}})
 	s.Start(context.Background())
-	waitFor(t, "a failed slot", func() bool { return len(runsOf(t, st, "recompute", store.RunFailed)) > 0 })
-	r := runsOf(t, st, "recompute", store.RunFailed)[0]
-	if r.Ended.IsZero() || r.Replica != "matcher-1" || !strings.Contains(string(r.Report), "connection refused") {
-		t.Errorf("failed slot = %+v (report %s); want ended, by matcher-1, saying why", r, r.Report)
+	waitFor(t, "a failed slot", func() bool { return len(runsOf(t, st, "recompute", jobs.RunFailed)) > 0 })
+	r := runsOf(t, st, "recompute", jobs.RunFailed)[0]
+	if r.Ended.IsZero() || r.Replica != "matcher-1" || !strings.Contains(reportJSON(r), "connection refused") {
+		t.Errorf("failed slot = %+v (report %s); want ended, by matcher-1, saying why", r, reportJSON(r))
 	}
-	if running := runsOf(t, st, "recompute", store.RunRunning); len(running) > 0 {
+	if running := runsOf(t, st, "recompute", jobs.RunRunning); len(running) > 0 {
 		t.Errorf("runs left running: %+v", running)
 	}
+}
+
+// reportJSON is the run's report as a store keeps it.
+func reportJSON(r jobs.Run) string {
+	b, err := json.Marshal(r.Report)
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
 }

@@ -7,7 +7,6 @@ import (
 
 	"samenspel/internal/lease"
 	"samenspel/internal/settings"
-	"samenspel/internal/store"
 )
 
 func TestSlotOf(t *testing.T) {
@@ -48,18 +47,18 @@ func TestSlotOf(t *testing.T) {
 
 type nopStore struct{}
 
-func (nopStore) StartRun(ctx context.Context, job, replica string, now time.Time) (store.Run, error) {
-	return store.Run{}, nil
+func (nopStore) StartRun(ctx context.Context, job, replica string, now time.Time) (Run, error) {
+	return Run{}, nil
 }
-func (nopStore) FinishRun(ctx context.Context, r store.Run) error { return nil }
-func (nopStore) RecordSkip(ctx context.Context, job, replica string, now time.Time, why string) (store.Run, error) {
-	return store.Run{}, nil
+func (nopStore) FinishRun(ctx context.Context, r Run) error { return nil }
+func (nopStore) RecordSkip(ctx context.Context, job, replica string, now time.Time, why string) (Run, error) {
+	return Run{}, nil
 }
-func (nopStore) RecordFailure(ctx context.Context, job, replica string, now, ended time.Time, msg string) (store.Run, error) {
-	return store.Run{}, nil
+func (nopStore) RecordFailure(ctx context.Context, job, replica string, now, ended time.Time, msg string) (Run, error) {
+	return Run{}, nil
 }
-func (nopStore) LastRun(ctx context.Context, job string) (store.Run, error) {
-	return store.Run{}, store.ErrNotFound
+func (nopStore) LastRun(ctx context.Context, job string) (Run, error) {
+	return Run{}, ErrNotFound
 }
 func (nopStore) Beat(ctx context.Context, id int64, now time.Time) error { return nil }
 func (nopStore) AbandonRuns(ctx context.Context, job string, now time.Time) ([]int64, error) {

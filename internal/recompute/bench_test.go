@@ -14,8 +14,8 @@ import (
 
 	"samenspel/internal/benchdata"
 	"samenspel/internal/cache"
+	"samenspel/internal/jobs"
 	"samenspel/internal/pgtest"
-	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 )
 
@@ -54,7 +54,7 @@ func fromSnapshot(st benchStore) NewSuggestions {
 type benchStore interface {
 	SnapshotSource
 	Store
-	StartRun(ctx context.Context, job, replica string, now time.Time) (store.Run, error)
+	StartRun(ctx context.Context, job, replica string, now time.Time) (jobs.Run, error)
 }
 
 // BenchmarkRecompute10000x50k is the goal's scale, 10,000 open tenders over 50,000

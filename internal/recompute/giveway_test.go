@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"samenspel/internal/jobs"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
@@ -24,7 +25,7 @@ func TestYieldBeforeEachTender(t *testing.T) {
 	var yields atomic.Int64
 	var started []int64 // yields counted when each tender started
 	rec := recording{canned: svc, onStart: func() { started = append(started, yields.Load()) }}
-	run, err := Run(context.Background(), &rec, l, store.Run{ID: 1}, Options{Workers: 1,
+	run, err := Run(context.Background(), &rec, l, jobs.Run{ID: 1}, Options{Workers: 1,
 		Yield: func(context.Context) { yields.Add(1) }})
 	if err != nil {
 		t.Fatal(err)

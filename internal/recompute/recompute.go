@@ -22,7 +22,6 @@ package recompute
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -31,6 +30,7 @@ import (
 	"sync"
 	"time"
 
+	"samenspel/internal/jobs"
 	"samenspel/internal/snapshot"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
@@ -117,8 +117,8 @@ type NewSuggestions func(ctx context.Context) (Suggestions, error)
 // JobEach is Run as the scheduler's job (internal/jobs: Job.Run), for `matcher
 // serve`'s nightly slot and `matcher recompute`, with the Suggestions built afresh by
 // newSvc at the start of each run (FromSnapshot).
-func JobEach(newSvc NewSuggestions, st Store, opts Options) func(ctx context.Context, run store.Run) (store.Run, error) {
-	return func(ctx context.Context, run store.Run) (store.Run, error) {
+func JobEach(newSvc NewSuggestions, st Store, opts Options) func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
+	return func(ctx context.Context, run jobs.Run) (jobs.Run, error) {
 		svc, err := newSvc(ctx)
 		if err != nil {
 			return run, fmt.Errorf("recompute: %w", err)
@@ -170,7 +170,7 @@ const notifyBatch = 1000
 // returns what it did with ctx's error. Notifications not yet recorded are then
 // recorded by the next run, which records those of unchanged answers again (a
 // partner already notified for a tender is not notified twice).
-func Run(ctx context.Context, svc Suggestions, st Store, run store.Run, opts Options) (store.Run, error) {
+func Run(ctx context.Context, svc Suggestions, st Store, run jobs.Run, opts Options) (jobs.Run, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -281,9 +281,7 @@ func Run(ctx context.Context, svc Suggestions, st Store, run store.Run, opts Opt
 		flush()
 	}
 	rep.Fairness.Share = ratio(rep.Fairness.SmallOrNew, rep.Fairness.Seats)
-	if run.Report, err = json.Marshal(rep); err != nil {
-		return run, fmt.Errorf("recompute: report: %w", err)
-	}
+	run.Report.Details = rep
 	if err := ctx.Err(); err != nil {
 		return run, fmt.Errorf("recompute: stopped after %d of %d tenders: %w", finished, len(open), err)
 	}

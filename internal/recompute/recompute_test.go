@@ -14,6 +14,7 @@ import (
 
 	"samenspel/config"
 	"samenspel/internal/cache"
+	"samenspel/internal/jobs"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
@@ -58,9 +59,9 @@ func newFixture(t *testing.T) *fixture {
 }
 
 // recompute runs a recompute as run id.
-func (f *fixture) recompute(t *testing.T, id int64, opts Options) store.Run {
+func (f *fixture) recompute(t *testing.T, id int64, opts Options) jobs.Run {
 	t.Helper()
-	run, err := Run(context.Background(), f.svc, f.st, store.Run{ID: id, Job: "recompute"}, opts)
+	run, err := Run(context.Background(), f.svc, f.st, jobs.Run{ID: id, Job: "recompute"}, opts)
 	if err != nil {
 		t.Fatalf("Run(run %d) = %v", id, err)
 	}
@@ -99,7 +100,7 @@ func (f *fixture) answer(t *testing.T, tn profiles.Tender) string {
 	return string(b)
 }
 
-func counts(r store.Run) [3]int { return [3]int{r.Done, r.Skipped, r.Failed} }
+func counts(r jobs.Run) [3]int { return [3]int{r.Done, r.Skipped, r.Failed} }
 
 func TestIncremental(t *testing.T) {
 	ctx := context.Background()
@@ -183,13 +184,13 @@ func TestFrozenReplicaCannotOverwrite(t *testing.T) {
 	n := len(f.tenders)
 	p := &pausing{Store: f.st, frozen: 1, paused: make(chan struct{}, n), thaw: make(chan struct{})}
 	replicaA := suggest.New(p, cache.NewMemory(100, time.Hour), nil)
-	var runA store.Run
+	var runA jobs.Run
 	var errA error
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		runA, errA = Run(ctx, replicaA, f.st, store.Run{ID: 1}, Options{Workers: 2})
+		runA, errA = Run(ctx, replicaA, f.st, jobs.Run{ID: 1}, Options{Workers: 2})
 	}()
 	<-p.paused // A has computed an answer and is frozen before storing it
 	<-p.paused
@@ -204,9 +205,9 @@ func TestFrozenReplicaCannotOverwrite(t *testing.T) {
 	if errA != nil {
 		t.Fatalf("run 1 = %v", errA)
 	}
-	var rep Report
-	if err := json.Unmarshal(runA.Report, &rep); err != nil {
-		t.Fatal(err)
+	rep, ok := runA.Report.Details.(Report)
+	if !ok {
+		t.Fatalf("run 1's report details = %T, want a recompute.Report", runA.Report.Details)
 	}
 	if rep.Fenced < 2 || runA.Done != 0 {
 		t.Errorf("run 1 woken late: %d fenced, %d done; want at least the 2 frozen answers fenced and none stored", rep.Fenced, runA.Done)
@@ -242,7 +243,7 @@ func TestStoppedMidRun(t *testing.T) {
 	}
 	stop, cancel := context.WithCancel(ctx)
 	defer cancel()
-	run, err := Run(stop, f.svc, f.st, store.Run{ID: 2}, Options{Workers: 1, Progress: func(done, total int) {
+	run, err := Run(stop, f.svc, f.st, jobs.Run{ID: 2}, Options{Workers: 1, Progress: func(done, total int) {
 		if done == 2 {
 			cancel()
 		}
@@ -287,9 +288,9 @@ func TestNotificationsOnFirstAppearance(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	run := f.recompute(t, 1, Options{})
-	var rep Report
-	if err := json.Unmarshal(run.Report, &rep); err != nil {
-		t.Fatal(err)
+	rep, ok := run.Report.Details.(Report)
+	if !ok {
+		t.Fatalf("report details = %T, want a recompute.Report", run.Report.Details)
 	}
 	pairs := 0
 	bodies, _ := f.stored(t)
@@ -303,9 +304,7 @@ func TestNotificationsOnFirstAppearance(t *testing.T) {
 	if pairs == 0 || rep.Notifications != pairs {
 		t.Fatalf("first run notified %d partners, want %d (every member of every answer)", rep.Notifications, pairs)
 	}
-	if err := json.Unmarshal(f.recompute(t, 2, Options{Full: true}).Report, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep = reportOf(t, f.recompute(t, 2, Options{Full: true}))
 	if rep.Notifications != 0 {
 		t.Errorf("a second run with the same answers notified %d partners, want 0", rep.Notifications)
 	}
@@ -325,9 +324,7 @@ func TestNotificationsOnFirstAppearance(t *testing.T) {
 	if err := f.st.CreateProfile(ctx, star); err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(f.recompute(t, 3, Options{}).Report, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep = reportOf(t, f.recompute(t, 3, Options{}))
 	got, err := f.st.Notifications(ctx, star.ID, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -335,9 +332,7 @@ func TestNotificationsOnFirstAppearance(t *testing.T) {
 	if len(got) == 0 || got[0].Run != 3 || rep.Notifications != len(got) {
 		t.Errorf("newcomer's notifications = %+v, run 3 notified %d; want the newcomer's, by run 3", got, rep.Notifications)
 	}
-	if err := json.Unmarshal(f.recompute(t, 4, Options{Full: true}).Report, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep = reportOf(t, f.recompute(t, 4, Options{Full: true}))
 	if rep.Notifications != 0 {
 		t.Errorf("run 4 notified %d partners again, want 0", rep.Notifications)
 	}
@@ -347,10 +342,7 @@ func TestNotificationsOnFirstAppearance(t *testing.T) {
 func TestFairnessOfRealAnswers(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	var rep Report
-	if err := json.Unmarshal(f.recompute(t, 1, Options{}).Report, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := reportOf(t, f.recompute(t, 1, Options{}))
 	bodies, _ := f.stored(t)
 	var want Fairness
 	want.PerTender = map[string]TenderShare{}
@@ -445,16 +437,16 @@ func TestFairnessByHand(t *testing.T) {
 		{Tender: "closed", Members: []store.AwardMember{{Profile: "x", SmallOrNew: true}, {Profile: "bank"}, {Profile: "nieuwkomer", SmallOrNew: true}}},
 		{Tender: "eenzaamheid", Members: []store.AwardMember{{Profile: "wijkteam"}, {Profile: "zorggroep"}}},
 	}
-	run, err := Run(context.Background(), svc, l, store.Run{ID: 7}, Options{Workers: 2})
+	run, err := Run(context.Background(), svc, l, jobs.Run{ID: 7}, Options{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := counts(run), [3]int{2, 2, 1}; got != want {
 		t.Errorf("done, skipped, failed = %v, want %v", got, want)
 	}
-	var rep Report
-	if err := json.Unmarshal(run.Report, &rep); err != nil {
-		t.Fatal(err)
+	rep, ok := run.Report.Details.(Report)
+	if !ok {
+		t.Fatalf("report details = %T, want a recompute.Report", run.Report.Details)
 	}
 	want := Report{Fenced: 1, Notifications: 5, Fairness: Fairness{Seats: 7, SmallOrNew: 2, Share: 2.0 / 7,
 		PerTender: map[string]TenderShare{
@@ -528,10 +520,7 @@ func TestFairnessOfAwards(t *testing.T) {
 	if _, err := f.st.UpdateProfile(ctx, p.ID, nil, func(store.ProfileRecord) (profiles.Profile, error) { return p, nil }); err != nil {
 		t.Fatal(err)
 	}
-	var rep Report
-	if err := json.Unmarshal(f.recompute(t, 1, Options{}).Report, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := reportOf(t, f.recompute(t, 1, Options{}))
 	want := AwardedSeats{Seats: 5, SmallOrNew: 3, Share: 3.0 / 5, PerTender: map[string]TenderShare{
 		f.tenders[0].ID: {Seats: 3, SmallOrNew: 2, Share: 2.0 / 3},
 		closed:          {Seats: 2, SmallOrNew: 1, Share: 0.5},
@@ -542,4 +531,14 @@ func TestFairnessOfAwards(t *testing.T) {
 	if rep.Fairness.Seats == 0 || len(rep.Fairness.PerTender) != len(f.tenders) {
 		t.Errorf("suggested seats = %d over %d tenders; want them counted beside the awarded ones", rep.Fairness.Seats, len(rep.Fairness.PerTender))
 	}
+}
+
+// reportOf is the recompute's report of run, as the run returned it.
+func reportOf(t *testing.T, run jobs.Run) Report {
+	t.Helper()
+	rep, ok := run.Report.Details.(Report)
+	if !ok {
+		t.Fatalf("run %d's report details = %T, want a recompute.Report", run.ID, run.Report.Details)
+	}
+	return rep
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/internal/cache"
+	"samenspel/internal/jobs"
 	"samenspel/internal/match"
-	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 )
 
@@ -30,9 +30,9 @@ func (f *fixture) digests(t *testing.T) map[string]string {
 }
 
 // runWith runs a recompute as run id with svc.
-func (f *fixture) runWith(t *testing.T, svc Suggestions, id int64, opts Options) store.Run {
+func (f *fixture) runWith(t *testing.T, svc Suggestions, id int64, opts Options) jobs.Run {
 	t.Helper()
-	run, err := Run(context.Background(), svc, f.st, store.Run{ID: id, Job: JobName}, opts)
+	run, err := Run(context.Background(), svc, f.st, jobs.Run{ID: id, Job: JobName}, opts)
 	if err != nil {
 		t.Fatalf("Run(run %d) = %v", id, err)
 	}
@@ -40,13 +40,9 @@ func (f *fixture) runWith(t *testing.T, svc Suggestions, id int64, opts Options)
 }
 
 // fairness is the fairness of a run's report.
-func fairness(t *testing.T, r store.Run) Fairness {
+func fairness(t *testing.T, r jobs.Run) Fairness {
 	t.Helper()
-	var rep Report
-	if err := json.Unmarshal(r.Report, &rep); err != nil {
-		t.Fatal(err)
-	}
-	return rep.Fairness
+	return reportOf(t, r).Fairness
 }
 
 // TestSnapshotRunSameAnswers: a run over a snapshot stores the same answers, under

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"samenspel/internal/jobs"
 	"time"
 )
 
@@ -19,66 +20,25 @@ import (
 // has a larger id, and a write that carries its run's id can be refused when a later
 // run has already written (stored suggestions keep the run that wrote them).
 
-// Statuses of a run.
-const (
-	// RunRunning is a run that started and has not finished, or whose process
-	// died before it could say: the next holder of the job's lock then closes it
-	// as RunFailed (AbandonRuns).
-	RunRunning = "running"
-	// RunDone is a run that finished; some of its items may still have failed.
-	RunDone = "done"
-	// RunFailed is a run that stopped on an error or a panic.
-	RunFailed = "failed"
-	// RunSkipped is a slot this replica did not run, since another did.
-	RunSkipped = "skipped"
-)
-
-// DefaultRunsLimit is how many runs Runs returns when its limit is not positive.
-const DefaultRunsLimit = 50
-
-// Run is one run of a job by one replica.
-type Run struct {
-	// ID orders runs: a later run has a larger ID. It is the run's fencing token.
-	ID int64
-	// Job names the job (recompute, stale, digest).
-	Job string
-	// Replica names the process that ran it, or skipped it.
-	Replica string
-	// Started is when the run started; Ended when it finished (zero while running).
-	Started, Ended time.Time
-	// Heartbeat is the last sign of life of the run while it ran: when its replica
-	// last renewed the job's lock (Beat). It is zero when there was none, and kept
-	// once the run has finished.
-	Heartbeat time.Time
-	// Status is RunRunning, RunDone, RunFailed or RunSkipped.
-	Status string
-	// Done, Skipped and Failed count the items of the run (tenders, profiles,
-	// notifications) that were done, skipped as unchanged, or failed.
-	Done, Skipped, Failed int
-	// Report is a JSON object with whatever else the job tells (a failure's
-	// message, the reason of a skip); {} when nothing.
-	Report json.RawMessage
-}
-
 // StartRun records that replica starts a run of job at now and returns it, with its
-// ID and Status RunRunning.
-func (s *Store) StartRun(ctx context.Context, job, replica string, now time.Time) (Run, error) {
-	r := Run{Job: job, Replica: replica, Started: now, Status: RunRunning, Report: json.RawMessage(`{}`)}
+// ID and Status jobs.RunRunning.
+func (s *Store) StartRun(ctx context.Context, job, replica string, now time.Time) (jobs.Run, error) {
+	r := jobs.Run{Job: job, Replica: replica, Started: now, Status: jobs.RunRunning}
 	r, err := s.insertRun(ctx, r)
 	if err != nil {
-		return Run{}, fmt.Errorf("store: start run of %q: %w", job, err)
+		return jobs.Run{}, fmt.Errorf("store: start run of %q: %w", job, err)
 	}
 	return r, nil
 }
 
 // Beat records that the running run id was alive at now: its replica has just
-// renewed the job's lock. It returns ErrNotFound when there is no such run, and an
+// renewed the job's lock. It returns jobs.ErrNotFound when there is no such run, and an
 // error when the run is not running (it finished, or the next holder of the lock
 // abandoned it).
 func (s *Store) Beat(ctx context.Context, id int64, now time.Time) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE job_runs SET heartbeat = ? WHERE id = ? AND status = ?`,
-			formatTime(now), id, RunRunning)
+			formatTime(now), id, jobs.RunRunning)
 		if err != nil {
 			return err
 		}
@@ -90,14 +50,10 @@ func (s *Store) Beat(ctx context.Context, id int64, now time.Time) error {
 	return nil
 }
 
-// AbandonedError is the start of the "error" that AbandonRuns puts in the report of
-// a run it closes.
-const AbandonedError = "abandoned: its replica stopped before the run finished"
-
 // AbandonRuns closes the runs of job left running by a replica that stopped (it
-// died, or froze past its lock's time to live): each becomes RunFailed, ended at
+// died, or froze past its lock's time to live): each becomes jobs.RunFailed, ended at
 // its Heartbeat (or when it started, when it has none), its report keeping what it
-// held with "error" set to AbandonedError and the time now at which it was found.
+// held with "error" set to jobs.AbandonedError and the time now at which it was found.
 // It returns their ids, oldest first, and changes nothing when one cannot be
 // changed (one transaction).
 //
@@ -108,7 +64,7 @@ const AbandonedError = "abandoned: its replica stopped before the run finished"
 // its run is no longer running.
 func (s *Store) AbandonRuns(ctx context.Context, job string, now time.Time) ([]int64, error) {
 	var ids []int64
-	msg := fmt.Sprintf("%s (found by the next holder of the job's lock at %s)", AbandonedError, now.UTC().Format(time.RFC3339))
+	msg := fmt.Sprintf("%s (found by the next holder of the job's lock at %s)", jobs.AbandonedError, now.UTC().Format(time.RFC3339))
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		// The literal status lets SQLite use the partial index job_runs_running.
 		rows, err := tx.QueryContext(ctx, `SELECT id, started, heartbeat, report FROM job_runs
@@ -143,7 +99,7 @@ func (s *Store) AbandonRuns(ctx context.Context, job string, now time.Time) ([]i
 		}
 		for _, a := range todo {
 			if _, err := tx.ExecContext(ctx, `UPDATE job_runs SET status = ?, ended = ?, report = ? WHERE id = ?`,
-				RunFailed, a.ended, a.report, a.id); err != nil {
+				jobs.RunFailed, a.ended, a.report, a.id); err != nil {
 				return fmt.Errorf("run %d: %w", a.id, err)
 			}
 			ids = append(ids, a.id)
@@ -156,31 +112,24 @@ func (s *Store) AbandonRuns(ctx context.Context, job string, now time.Time) ([]i
 	return ids, nil
 }
 
-// withReportError is the stored report (a JSON object) with "error" set to msg.
+// withReportError is the stored report with its error set to msg.
 func withReportError(report, msg string) (string, error) {
-	obj := map[string]json.RawMessage{}
-	if report != "" {
-		if err := json.Unmarshal([]byte(report), &obj); err != nil || obj == nil {
-			return "", fmt.Errorf("report is not a JSON object: %.80s", report)
-		}
-	}
-	text, err := json.Marshal(msg)
-	if err != nil {
+	var r jobs.Report
+	if err := json.Unmarshal([]byte(report), &r); err != nil {
 		return "", err
 	}
-	obj["error"] = text
-	out, err := json.Marshal(obj)
-	return string(out), err
+	r.Error = msg
+	return reportText(r)
 }
 
-// FinishRun records the end of the run r.ID: r's Ended, Status (RunDone or
-// RunFailed), counts and Report (nil or empty for {}). It returns ErrNotFound when
+// FinishRun records the end of the run r.ID: r's Ended, Status (jobs.RunDone or
+// jobs.RunFailed), counts and Report (nil or empty for {}). It returns jobs.ErrNotFound when
 // there is no such run, and an error when the run is not running any more: a
 // run's result is written once.
-func (s *Store) FinishRun(ctx context.Context, r Run) error {
+func (s *Store) FinishRun(ctx context.Context, r jobs.Run) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if r.Status != RunDone && r.Status != RunFailed {
-			return fmt.Errorf("status %q: a run finishes %s or %s", r.Status, RunDone, RunFailed)
+		if r.Status != jobs.RunDone && r.Status != jobs.RunFailed {
+			return fmt.Errorf("status %q: a run finishes %s or %s", r.Status, jobs.RunDone, jobs.RunFailed)
 		}
 		if r.Ended.IsZero() {
 			return errors.New("no end time")
@@ -191,7 +140,7 @@ func (s *Store) FinishRun(ctx context.Context, r Run) error {
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE job_runs SET ended = ?, status = ?, done = ?, skipped = ?, failed = ?, report = ?
 			WHERE id = ? AND status = ?`,
-			formatTime(r.Ended), r.Status, r.Done, r.Skipped, r.Failed, report, r.ID, RunRunning)
+			formatTime(r.Ended), r.Status, r.Done, r.Skipped, r.Failed, report, r.ID, jobs.RunRunning)
 		if err != nil {
 			return err
 		}
@@ -204,7 +153,7 @@ func (s *Store) FinishRun(ctx context.Context, r Run) error {
 }
 
 // oneRunning explains an UPDATE of the run id that required it to be running: nil
-// when it changed the run, ErrNotFound when there is no such run, and an error
+// when it changed the run, jobs.ErrNotFound when there is no such run, and an error
 // naming the run's status otherwise.
 func oneRunning(ctx context.Context, tx *sql.Tx, res sql.Result, id int64) error {
 	if n, err := res.RowsAffected(); err != nil || n == 1 {
@@ -213,53 +162,48 @@ func oneRunning(ctx context.Context, tx *sql.Tx, res sql.Result, id int64) error
 	var status string
 	err := tx.QueryRowContext(ctx, `SELECT status FROM job_runs WHERE id = ?`, id).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
+		return jobs.ErrNotFound
 	}
 	if err != nil {
 		return err
 	}
-	return fmt.Errorf("the run is %s, not %s", status, RunRunning)
+	return fmt.Errorf("the run is %s, not %s", status, jobs.RunRunning)
 }
 
 // RecordSkip records that replica skipped a slot of job at now, and why (another
-// replica runs it), as a run with Status RunSkipped that started and ended at now and
+// replica runs it), as a run with Status jobs.RunSkipped that started and ended at now and
 // whose Report is {"reason": why}.
-func (s *Store) RecordSkip(ctx context.Context, job, replica string, now time.Time, why string) (Run, error) {
-	return s.insertEnded(ctx, "skip", Run{Job: job, Replica: replica, Started: now, Ended: now, Status: RunSkipped}, "reason", why)
+func (s *Store) RecordSkip(ctx context.Context, job, replica string, now time.Time, why string) (jobs.Run, error) {
+	return s.insertEnded(ctx, "skip", jobs.Run{Job: job, Replica: replica, Started: now, Ended: now, Status: jobs.RunSkipped, Report: jobs.Report{Reason: why}})
 }
 
 // RecordFailure records, in one write, a slot that replica could not run at all (it
-// could not take the job's lock): a run with Status RunFailed that started at now
+// could not take the job's lock): a run with Status jobs.RunFailed that started at now
 // and ended at ended, whose Report is {"error": msg}. Being written whole, it is
 // never seen running, so a holder of the job's lock never takes it for a run left
 // running (AbandonRuns).
-func (s *Store) RecordFailure(ctx context.Context, job, replica string, now, ended time.Time, msg string) (Run, error) {
-	return s.insertEnded(ctx, "failure", Run{Job: job, Replica: replica, Started: now, Ended: ended, Status: RunFailed}, "error", msg)
+func (s *Store) RecordFailure(ctx context.Context, job, replica string, now, ended time.Time, msg string) (jobs.Run, error) {
+	return s.insertEnded(ctx, "failure", jobs.Run{Job: job, Replica: replica, Started: now, Ended: ended, Status: jobs.RunFailed, Report: jobs.Report{Error: msg}})
 }
 
-// insertEnded inserts r, a run that ended as it was recorded (a skip, a failure),
-// with the report {key: value}; what names it in an error.
-func (s *Store) insertEnded(ctx context.Context, what string, r Run, key, value string) (Run, error) {
-	report, err := json.Marshal(map[string]string{key: value})
-	if err != nil {
-		return Run{}, fmt.Errorf("store: record %s of %q: %w", what, r.Job, err)
-	}
-	r.Report = report
+// insertEnded inserts r, a run that ended as it was recorded (a skip, a failure);
+// what names it in an error.
+func (s *Store) insertEnded(ctx context.Context, what string, r jobs.Run) (jobs.Run, error) {
 	out, err := s.insertRun(ctx, r)
 	if err != nil {
-		return Run{}, fmt.Errorf("store: record %s of %q: %w", what, r.Job, err)
+		return jobs.Run{}, fmt.Errorf("store: record %s of %q: %w", what, r.Job, err)
 	}
 	return out, nil
 }
 
 // insertRun inserts r as a new run and returns it with its id.
-func (s *Store) insertRun(ctx context.Context, r Run) (Run, error) {
+func (s *Store) insertRun(ctx context.Context, r jobs.Run) (jobs.Run, error) {
 	if r.Job == "" || r.Replica == "" {
-		return Run{}, errors.New("a job and a replica are required")
+		return jobs.Run{}, errors.New("a job and a replica are required")
 	}
 	report, err := reportText(r.Report)
 	if err != nil {
-		return Run{}, err
+		return jobs.Run{}, err
 	}
 	r.Started = r.Started.UTC()
 	ended := ""
@@ -280,17 +224,17 @@ func (s *Store) insertRun(ctx context.Context, r Run) (Run, error) {
 }
 
 // Runs returns the most recent runs of every job and replica, newest first, at most
-// limit of them (DefaultRunsLimit when limit is not positive).
-func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
+// limit of them (jobs.DefaultRunsLimit when limit is not positive).
+func (s *Store) Runs(ctx context.Context, limit int) ([]jobs.Run, error) {
 	if limit <= 0 {
-		limit = DefaultRunsLimit
+		limit = jobs.DefaultRunsLimit
 	}
 	rows, err := s.reader.QueryContext(ctx, `SELECT `+runColumns+` FROM job_runs ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: runs: %w", err)
 	}
 	defer rows.Close()
-	out := []Run{}
+	out := []jobs.Run{}
 	for rows.Next() {
 		r, err := scanRun(rows)
 		if err != nil {
@@ -304,29 +248,29 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
 	return out, nil
 }
 
-// GetRun returns the run id. It returns ErrNotFound when there is none.
-func (s *Store) GetRun(ctx context.Context, id int64) (Run, error) {
+// GetRun returns the run id. It returns jobs.ErrNotFound when there is none.
+func (s *Store) GetRun(ctx context.Context, id int64) (jobs.Run, error) {
 	r, err := scanRun(s.reader.QueryRowContext(ctx, `SELECT `+runColumns+` FROM job_runs WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = jobs.ErrNotFound
 	}
 	if err != nil {
-		return Run{}, fmt.Errorf("store: run %d: %w", id, err)
+		return jobs.Run{}, fmt.Errorf("store: run %d: %w", id, err)
 	}
 	return r, nil
 }
 
 // LastRun returns the newest run of job by any replica that was not a skip: the
 // scheduler asks it, holding the job's lock, whether a slot already ran. It
-// returns ErrNotFound when job never ran.
-func (s *Store) LastRun(ctx context.Context, job string) (Run, error) {
+// returns jobs.ErrNotFound when job never ran.
+func (s *Store) LastRun(ctx context.Context, job string) (jobs.Run, error) {
 	r, err := scanRun(s.reader.QueryRowContext(ctx, `SELECT `+runColumns+` FROM job_runs
-		WHERE job = ? AND status != ? ORDER BY id DESC LIMIT 1`, job, RunSkipped))
+		WHERE job = ? AND status != ? ORDER BY id DESC LIMIT 1`, job, jobs.RunSkipped))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = jobs.ErrNotFound
 	}
 	if err != nil {
-		return Run{}, fmt.Errorf("store: last run of %q: %w", job, err)
+		return jobs.Run{}, fmt.Errorf("store: last run of %q: %w", job, err)
 	}
 	return r, nil
 }
@@ -334,38 +278,34 @@ func (s *Store) LastRun(ctx context.Context, job string) (Run, error) {
 const runColumns = `id, job, replica, started, ended, status, done, skipped, failed, report, heartbeat`
 
 // scanRun reads a row of runColumns.
-func scanRun(row interface{ Scan(...any) error }) (Run, error) {
-	var r Run
+func scanRun(row interface{ Scan(...any) error }) (jobs.Run, error) {
+	var r jobs.Run
 	var started, ended, report, heartbeat string
 	if err := row.Scan(&r.ID, &r.Job, &r.Replica, &started, &ended, &r.Status, &r.Done, &r.Skipped, &r.Failed, &report, &heartbeat); err != nil {
-		return Run{}, err
+		return jobs.Run{}, err
 	}
 	var err error
 	if r.Started, err = parseTime(started); err != nil {
-		return Run{}, err
+		return jobs.Run{}, err
 	}
 	if ended != "" {
 		if r.Ended, err = parseTime(ended); err != nil {
-			return Run{}, err
+			return jobs.Run{}, err
 		}
 	}
 	if heartbeat != "" {
 		if r.Heartbeat, err = parseTime(heartbeat); err != nil {
-			return Run{}, err
+			return jobs.Run{}, err
 		}
 	}
-	r.Report = json.RawMessage(report)
+	if err := json.Unmarshal([]byte(report), &r.Report); err != nil {
+		return jobs.Run{}, err
+	}
 	return r, nil
 }
 
-// reportText is the stored form of a report: {} for none, else a JSON object.
-func reportText(report json.RawMessage) (string, error) {
-	if len(report) == 0 {
-		return "{}", nil
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(report, &obj); err != nil || obj == nil {
-		return "", fmt.Errorf("report is not a JSON object: %.80s", report)
-	}
-	return string(report), nil
+// reportText is the stored form of a report: a JSON object, {} when empty.
+func reportText(r jobs.Report) (string, error) {
+	b, err := json.Marshal(r)
+	return string(b), err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"samenspel/internal/jobs"
 	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
 )
@@ -51,7 +52,7 @@ func TestRunsOfAVersion4Store(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done.Status, done.Ended, done.Report = store.RunDone, t0.Add(time.Minute), json.RawMessage(`{"tenders":3}`)
+	done.Status, done.Ended, done.Report = jobs.RunDone, t0.Add(time.Minute), jobs.Report{Details: json.RawMessage(`{"tenders":3}`)}
 	if err := s.FinishRun(ctx, done); err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestRunsOfAVersion4Store(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]store.Run{running, done}, runs); diff != "" {
+	if diff := cmp.Diff([]jobs.Run{running, done}, runs); diff != "" {
 		t.Errorf("runs after upgrading from version 4 (-want +got):\n%s", diff)
 	}
 	if err := s.Beat(ctx, running.ID, t0.Add(24*time.Hour+time.Minute)); err != nil {

@@ -12,21 +12,21 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"samenspel/internal/store"
+	"samenspel/internal/jobs"
 )
 
 // JobStore is what the job-run suite uses of a store: the runs of the scheduled
 // jobs (store.Run).
 type JobStore interface {
-	StartRun(ctx context.Context, job, replica string, now time.Time) (store.Run, error)
+	StartRun(ctx context.Context, job, replica string, now time.Time) (jobs.Run, error)
 	Beat(ctx context.Context, id int64, now time.Time) error
 	AbandonRuns(ctx context.Context, job string, now time.Time) ([]int64, error)
-	FinishRun(ctx context.Context, r store.Run) error
-	RecordSkip(ctx context.Context, job, replica string, now time.Time, why string) (store.Run, error)
-	RecordFailure(ctx context.Context, job, replica string, now, ended time.Time, msg string) (store.Run, error)
-	Runs(ctx context.Context, limit int) ([]store.Run, error)
-	GetRun(ctx context.Context, id int64) (store.Run, error)
-	LastRun(ctx context.Context, job string) (store.Run, error)
+	FinishRun(ctx context.Context, r jobs.Run) error
+	RecordSkip(ctx context.Context, job, replica string, now time.Time, why string) (jobs.Run, error)
+	RecordFailure(ctx context.Context, job, replica string, now, ended time.Time, msg string) (jobs.Run, error)
+	Runs(ctx context.Context, limit int) ([]jobs.Run, error)
+	GetRun(ctx context.Context, id int64) (jobs.Run, error)
+	LastRun(ctx context.Context, job string) (jobs.Run, error)
 }
 
 // JobSubject is one empty store under the job-run suite: Store, Other a second
@@ -56,14 +56,14 @@ func runs(t *testing.T, s JobStore) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
 
-	if _, err := s.LastRun(ctx, "recompute"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.LastRun(ctx, "recompute"); !errors.Is(err, jobs.ErrNotFound) {
 		t.Errorf("LastRun(recompute) before any run = %v, want ErrNotFound", err)
 	}
 	started, err := s.StartRun(ctx, "recompute", "matcher-1", t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := store.Run{ID: started.ID, Job: "recompute", Replica: "matcher-1", Started: t0, Status: store.RunRunning, Report: json.RawMessage(`{}`)}
+	want := jobs.Run{ID: started.ID, Job: "recompute", Replica: "matcher-1", Started: t0, Status: jobs.RunRunning}
 	if diff := cmp.Diff(want, started); diff != "" {
 		t.Errorf("StartRun() mismatch (-want +got):\n%s", diff)
 	}
@@ -75,19 +75,18 @@ func runs(t *testing.T, s JobStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if skip.ID <= started.ID || skip.Status != store.RunSkipped || !skip.Ended.Equal(skip.Started) {
+	if skip.ID <= started.ID || skip.Status != jobs.RunSkipped || !skip.Ended.Equal(skip.Started) {
 		t.Errorf("RecordSkip() = %+v; want a later id, status skipped, ended when started", skip)
 	}
-	var reason map[string]string
-	if err := json.Unmarshal(skip.Report, &reason); err != nil || reason["reason"] != "another replica runs this slot" {
-		t.Errorf("RecordSkip() report = %s, want the reason", skip.Report)
+	if skip.Report.Reason != "another replica runs this slot" || skip.Report.Details != nil {
+		t.Errorf("RecordSkip() report = %s, want the reason", reportJSON(skip))
 	}
 
 	finished := started
 	finished.Ended = t0.Add(90 * time.Second)
-	finished.Status = store.RunDone
+	finished.Status = jobs.RunDone
 	finished.Done, finished.Skipped, finished.Failed = 5, 2, 1
-	finished.Report = json.RawMessage(`{"tenders":["a","b"]}`)
+	finished.Report = jobs.Report{Details: json.RawMessage(`{"tenders":["a","b"]}`)}
 	if err := s.FinishRun(ctx, finished); err != nil {
 		t.Fatal(err)
 	}
@@ -103,13 +102,13 @@ func runs(t *testing.T, s JobStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]store.Run{skip, finished}, runs); diff != "" {
+	if diff := cmp.Diff([]jobs.Run{skip, finished}, runs); diff != "" {
 		t.Errorf("Runs(0) mismatch, want newest first (-want +got):\n%s", diff)
 	}
 	if runs, err := s.Runs(ctx, 1); err != nil || len(runs) != 1 || runs[0].ID != skip.ID {
 		t.Errorf("Runs(1) = %+v, %v; want the skip only", runs, err)
 	}
-	if _, err := s.GetRun(ctx, 999); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.GetRun(ctx, 999); !errors.Is(err, jobs.ErrNotFound) {
 		t.Errorf("GetRun(999) = %v, want ErrNotFound", err)
 	}
 }
@@ -126,9 +125,9 @@ func recordFailure(t *testing.T, s JobStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != store.RunFailed || got.Job != "recompute" || got.Replica != "matcher-2" ||
-		!got.Started.Equal(t0) || !got.Ended.Equal(t0.Add(time.Second)) || string(got.Report) != `{"error":"redis: connection refused"}` {
-		t.Errorf("GetRun(%d) = %+v (report %s); want failed, matcher-2, started t0, ended a second later, the reason", r.ID, got, got.Report)
+	if got.Status != jobs.RunFailed || got.Job != "recompute" || got.Replica != "matcher-2" ||
+		!got.Started.Equal(t0) || !got.Ended.Equal(t0.Add(time.Second)) || got.Report.Error != "redis: connection refused" || got.Report.Details != nil {
+		t.Errorf("GetRun(%d) = %+v (report %s); want failed, matcher-2, started t0, ended a second later, the reason", r.ID, got, reportJSON(got))
 	}
 	// Never running, so the next holder of the lock has nothing to abandon.
 	if ids, err := s.AbandonRuns(ctx, "recompute", t0.Add(time.Hour)); err != nil || len(ids) != 0 {
@@ -147,22 +146,22 @@ func finishRunRefuses(t *testing.T, s JobStore) {
 		t.Fatal(err)
 	}
 	done := r
-	done.Status, done.Ended = store.RunDone, t0.Add(time.Second)
+	done.Status, done.Ended = jobs.RunDone, t0.Add(time.Second)
 	skip, err := s.RecordSkip(ctx, "stale", "matcher-2", t0, "another replica runs this slot")
 	if err != nil {
 		t.Fatal(err)
 	}
 	skipDone := skip
-	skipDone.Status, skipDone.Ended = store.RunDone, t0.Add(time.Second)
+	skipDone.Status, skipDone.Ended = jobs.RunDone, t0.Add(time.Second)
 
 	tests := []struct {
 		name     string
-		run      store.Run
+		run      jobs.Run
 		notFound bool
 	}{
-		{name: "still running", run: withStatus(done, store.RunRunning)},
-		{name: "finished as skipped", run: withStatus(done, store.RunSkipped)},
-		{name: "no end time", run: store.Run{ID: r.ID, Status: store.RunDone}},
+		{name: "still running", run: withStatus(done, jobs.RunRunning)},
+		{name: "finished as skipped", run: withStatus(done, jobs.RunSkipped)},
+		{name: "no end time", run: jobs.Run{ID: r.ID, Status: jobs.RunDone}},
 		{name: "report not an object", run: withReport(done, `[1]`)},
 		{name: "report not JSON", run: withReport(done, `{"a":`)},
 		{name: "a skip", run: skipDone},
@@ -171,7 +170,7 @@ func finishRunRefuses(t *testing.T, s JobStore) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := s.FinishRun(ctx, tt.run)
-			if err == nil || errors.Is(err, store.ErrNotFound) != tt.notFound {
+			if err == nil || errors.Is(err, jobs.ErrNotFound) != tt.notFound {
 				t.Errorf("FinishRun(%+v) = %v; want an error (not found: %t)", tt.run, err, tt.notFound)
 			}
 		})
@@ -179,11 +178,11 @@ func finishRunRefuses(t *testing.T, s JobStore) {
 	if err := s.FinishRun(ctx, done); err != nil {
 		t.Fatalf("FinishRun(done) = %v", err)
 	}
-	again := withStatus(done, store.RunFailed)
+	again := withStatus(done, jobs.RunFailed)
 	if err := s.FinishRun(ctx, again); err == nil {
 		t.Error("FinishRun of a finished run succeeded; a run's result is written once")
 	}
-	if got, err := s.GetRun(ctx, r.ID); err != nil || got.Status != store.RunDone {
+	if got, err := s.GetRun(ctx, r.ID); err != nil || got.Status != jobs.RunDone {
 		t.Errorf("GetRun(%d) = %+v, %v; want it done", r.ID, got, err)
 	}
 	if _, err := s.StartRun(ctx, "", "matcher-1", t0); err == nil {
@@ -204,30 +203,30 @@ func beat(t *testing.T, s JobStore) {
 		if err := s.Beat(ctx, r.ID, at); err != nil {
 			t.Fatalf("Beat(%d, %v) = %v", r.ID, at, err)
 		}
-		if got, err := s.GetRun(ctx, r.ID); err != nil || !got.Heartbeat.Equal(at) || got.Status != store.RunRunning {
+		if got, err := s.GetRun(ctx, r.ID); err != nil || !got.Heartbeat.Equal(at) || got.Status != jobs.RunRunning {
 			t.Errorf("GetRun(%d) after Beat(%v) = %+v, %v; want that heartbeat, still running", r.ID, at, got, err)
 		}
 	}
-	if err := s.Beat(ctx, 999, t0); !errors.Is(err, store.ErrNotFound) {
+	if err := s.Beat(ctx, 999, t0); !errors.Is(err, jobs.ErrNotFound) {
 		t.Errorf("Beat(999) = %v, want ErrNotFound", err)
 	}
 	skip, err := s.RecordSkip(ctx, "recompute", "matcher-2", t0, "another replica runs this slot")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Beat(ctx, skip.ID, t0.Add(time.Minute)); err == nil || errors.Is(err, store.ErrNotFound) {
+	if err := s.Beat(ctx, skip.ID, t0.Add(time.Minute)); err == nil || errors.Is(err, jobs.ErrNotFound) {
 		t.Errorf("Beat of a skip = %v, want an error that it is not running", err)
 	}
 	done := r
-	done.Status, done.Ended = store.RunDone, t0.Add(time.Minute)
+	done.Status, done.Ended = jobs.RunDone, t0.Add(time.Minute)
 	if err := s.FinishRun(ctx, done); err != nil {
 		t.Fatal(err)
 	}
 	err = s.Beat(ctx, r.ID, t0.Add(2*time.Minute))
-	if err == nil || errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "done") {
+	if err == nil || errors.Is(err, jobs.ErrNotFound) || !strings.Contains(err.Error(), "done") {
 		t.Errorf("Beat of a finished run = %v, want an error saying it is done", err)
 	}
-	if got, _ := s.GetRun(ctx, r.ID); !got.Heartbeat.Equal(t0.Add(40*time.Second)) || got.Status != store.RunDone {
+	if got, _ := s.GetRun(ctx, r.ID); !got.Heartbeat.Equal(t0.Add(40*time.Second)) || got.Status != jobs.RunDone {
 		t.Errorf("GetRun(%d) after it finished = %+v; want done, its last heartbeat kept", r.ID, got)
 	}
 }
@@ -263,7 +262,7 @@ func abandonRuns(t *testing.T, subject JobSubject) {
 	ctx := context.Background()
 	s := subject.Store
 	t0 := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
-	start := func(job string, at time.Time) store.Run {
+	start := func(job string, at time.Time) jobs.Run {
 		t.Helper()
 		r, err := s.StartRun(ctx, job, "matcher-1", at)
 		if err != nil {
@@ -271,9 +270,9 @@ func abandonRuns(t *testing.T, subject JobSubject) {
 		}
 		return r
 	}
-	finish := func(r store.Run, status string) store.Run {
+	finish := func(r jobs.Run, status string) jobs.Run {
 		t.Helper()
-		r.Status, r.Ended, r.Done, r.Report = status, r.Started.Add(time.Minute), 4, json.RawMessage(`{"tenders":4}`)
+		r.Status, r.Ended, r.Done, r.Report = status, r.Started.Add(time.Minute), 4, jobs.Report{Details: json.RawMessage(`{"tenders":4}`)}
 		if err := s.FinishRun(ctx, r); err != nil {
 			t.Fatal(err)
 		}
@@ -289,15 +288,15 @@ func abandonRuns(t *testing.T, subject JobSubject) {
 	if err := subject.SetReport(ctx, beating.ID, `{"tenders":12}`); err != nil {
 		t.Fatal(err)
 	}
-	done := finish(start("recompute", t0.Add(2*time.Hour)), store.RunDone)
-	failed := finish(start("recompute", t0.Add(3*time.Hour)), store.RunFailed)
+	done := finish(start("recompute", t0.Add(2*time.Hour)), jobs.RunDone)
+	failed := finish(start("recompute", t0.Add(3*time.Hour)), jobs.RunFailed)
 	skip, err := s.RecordSkip(ctx, "recompute", "matcher-2", t0.Add(3*time.Hour), "another replica runs this slot")
 	if err != nil {
 		t.Fatal(err)
 	}
 	other := start("stale", t0)
 	untouched := []int64{done.ID, failed.ID, skip.ID, other.ID}
-	before := map[int64]store.Run{}
+	before := map[int64]jobs.Run{}
 	for _, id := range untouched {
 		before[id], _ = s.GetRun(ctx, id)
 	}
@@ -311,7 +310,7 @@ func abandonRuns(t *testing.T, subject JobSubject) {
 		t.Errorf("AbandonRuns(recompute) ids (-want +got):\n%s", diff)
 	}
 	for _, tt := range []struct {
-		run        store.Run
+		run        jobs.Run
 		ended      time.Time
 		reportKeys []string
 	}{
@@ -322,20 +321,20 @@ func abandonRuns(t *testing.T, subject JobSubject) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status != store.RunFailed || !got.Ended.Equal(tt.ended) {
+		if got.Status != jobs.RunFailed || !got.Ended.Equal(tt.ended) {
 			t.Errorf("abandoned run %d = %s ended %v; want failed, ended %v", got.ID, got.Status, got.Ended, tt.ended)
 		}
 		var report map[string]any
-		if err := json.Unmarshal(got.Report, &report); err != nil {
-			t.Fatalf("report of run %d = %s: %v", got.ID, got.Report, err)
+		if err := json.Unmarshal(reportJSON(got), &report); err != nil {
+			t.Fatalf("report of run %d = %s: %v", got.ID, reportJSON(got), err)
 		}
 		keys := slices.Sorted(maps.Keys(report))
 		msg, _ := report["error"].(string)
-		if !slices.Equal(keys, tt.reportKeys) || !strings.HasPrefix(msg, store.AbandonedError) || !strings.Contains(msg, "2026-11-27T02:30:05Z") {
-			t.Errorf("report of abandoned run %d = %s; want keys %v, the error saying it was abandoned, found at now", got.ID, got.Report, tt.reportKeys)
+		if !slices.Equal(keys, tt.reportKeys) || !strings.HasPrefix(msg, jobs.AbandonedError) || !strings.Contains(msg, "2026-11-27T02:30:05Z") {
+			t.Errorf("report of abandoned run %d = %s; want keys %v, the error saying it was abandoned, found at now", got.ID, reportJSON(got), tt.reportKeys)
 		}
 		if tt.run.ID == beating.ID && report["tenders"] != 12.0 {
-			t.Errorf("report of abandoned run %d = %s; want its tenders kept", got.ID, got.Report)
+			t.Errorf("report of abandoned run %d = %s; want its tenders kept", got.ID, reportJSON(got))
 		}
 	}
 	for _, id := range untouched {
@@ -344,7 +343,7 @@ func abandonRuns(t *testing.T, subject JobSubject) {
 		}
 	}
 	// The abandoned runs' replica, if only frozen, cannot write them any more.
-	if err := s.FinishRun(ctx, withStatus(withID(done, silent.ID), store.RunDone)); err == nil || !strings.Contains(err.Error(), "failed") {
+	if err := s.FinishRun(ctx, withStatus(withID(done, silent.ID), jobs.RunDone)); err == nil || !strings.Contains(err.Error(), "failed") {
 		t.Errorf("FinishRun of an abandoned run = %v, want an error saying it failed", err)
 	}
 	if err := s.Beat(ctx, beating.ID, now); err == nil {
@@ -353,14 +352,23 @@ func abandonRuns(t *testing.T, subject JobSubject) {
 	if ids, err := s.AbandonRuns(ctx, "recompute", now.Add(time.Minute)); err != nil || len(ids) != 0 {
 		t.Errorf("AbandonRuns(recompute) again = %v, %v; want none", ids, err)
 	}
-	if got, _ := s.GetRun(ctx, silent.ID); !strings.Contains(string(got.Report), "02:30:05Z") {
-		t.Errorf("report after a second AbandonRuns = %s; want the first one's", got.Report)
+	if got, _ := s.GetRun(ctx, silent.ID); !strings.Contains(got.Report.Error, "02:30:05Z") {
+		t.Errorf("report after a second AbandonRuns = %s; want the first one's", reportJSON(got))
 	}
 }
 
-func withStatus(r store.Run, status string) store.Run { r.Status = status; return r }
-func withReport(r store.Run, report string) store.Run {
-	r.Report = json.RawMessage(report)
+func withStatus(r jobs.Run, status string) jobs.Run { r.Status = status; return r }
+func withReport(r jobs.Run, report string) jobs.Run {
+	r.Report = jobs.Report{Details: json.RawMessage(report)}
 	return r
 }
-func withID(r store.Run, id int64) store.Run { r.ID = id; return r }
+
+// reportJSON is the run's report as a store writes it.
+func reportJSON(r jobs.Run) []byte {
+	b, err := json.Marshal(r.Report)
+	if err != nil {
+		return []byte(err.Error())
+	}
+	return b
+}
+func withID(r jobs.Run, id int64) jobs.Run { r.ID = id; return r }
