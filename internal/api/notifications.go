@@ -3,17 +3,16 @@ package api
 import (
 	"context"
 	"net/http"
+	"samenspel/internal/webhook"
 	"time"
 
 	"github.com/gin-gonic/gin"
-
-	"samenspel/internal/store"
 )
 
 // NotificationStore is what GET /v1/me/notifications reads; *store.Store
 // implements it.
 type NotificationStore interface {
-	Notifications(ctx context.Context, profile string, limit int) ([]store.Notification, error)
+	Notifications(ctx context.Context, profile string, limit int) ([]webhook.Notification, error)
 }
 
 // notificationView is a notification as its partner sees it.

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"samenspel/internal/auth"
-	"samenspel/internal/store"
+	"samenspel/internal/webhook"
 )
 
 func TestMyNotifications(t *testing.T) {
@@ -16,13 +16,13 @@ func TestMyNotifications(t *testing.T) {
 	ctx := context.Background()
 	day1 := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
 	day2 := day1.Add(24 * time.Hour)
-	if _, err := e.st.AddNotifications(ctx, 7, day1, []store.Notification{
+	if _, err := e.st.AddNotifications(ctx, 7, day1, []webhook.Notification{
 		{Profile: partnerID, Tender: "t1", Rank: 2},
 		{Profile: "someone-else", Tender: "t1", Rank: 1},
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.st.AddNotifications(ctx, 8, day2, []store.Notification{{Profile: partnerID, Tender: "t2", Rank: 1}}); err != nil {
+	if _, err := e.st.AddNotifications(ctx, 8, day2, []webhook.Notification{{Profile: partnerID, Tender: "t2", Rank: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	mine, _ := e.st.Notifications(ctx, partnerID, 0)

@@ -13,6 +13,7 @@ import (
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
+	"samenspel/internal/webhook"
 )
 
 // Problem is an error response (RFC 9457), with per-field errors for invalid input.
@@ -80,7 +81,7 @@ func problemFor(err error) Problem {
 		p := newProblem(http.StatusNotFound, fmt.Sprintf("no %s %q", missing.Field, missing.ID))
 		p.Errors = []profiles.FieldError{{Field: field, Message: fmt.Sprintf("no %s has this id", missing.Field)}}
 		return p
-	case errors.Is(err, errNotFound) || errors.Is(err, store.ErrNotFound) || errors.Is(err, jobs.ErrNotFound):
+	case notFound(err):
 		return newProblem(http.StatusNotFound, "no such resource")
 	case errors.Is(err, store.ErrDayTaken):
 		p := newProblem(http.StatusConflict, "the pair has a counted event on that day, or an open claim: at most one counted event per pair and day")
@@ -162,4 +163,15 @@ func writeProblem(c *gin.Context, p Problem) {
 	}
 	c.Header("Content-Type", "application/problem+json")
 	c.AbortWithStatusJSON(p.Status, p)
+}
+
+// notFound reports whether err says that what was asked for does not exist: the
+// not-found errors of the domains the API serves, the one place they become 404.
+func notFound(err error) bool {
+	for _, sentinel := range []error{errNotFound, store.ErrNotFound, jobs.ErrNotFound, webhook.ErrNotFound} {
+		if errors.Is(err, sentinel) {
+			return true
+		}
+	}
+	return false
 }

@@ -8,14 +8,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"samenspel/internal/store"
 	"samenspel/internal/webhook"
 )
 
 // WebhookStore keeps partners' webhooks; *store.Store implements it.
 type WebhookStore interface {
 	PutWebhook(ctx context.Context, profile, url, secret string, now time.Time) error
-	Webhook(ctx context.Context, profile string) (store.Webhook, error)
+	Webhook(ctx context.Context, profile string) (webhook.Webhook, error)
 	DeleteWebhook(ctx context.Context, profile string) error
 }
 

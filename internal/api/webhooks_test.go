@@ -18,7 +18,6 @@ import (
 	"samenspel/internal/auth"
 	"samenspel/internal/cache"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 	"samenspel/internal/webhook"
 )
@@ -62,7 +61,7 @@ func TestWebhookRoles(t *testing.T) {
 			}
 		}
 	}
-	if _, err := e.st.Webhook(context.Background(), partnerID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.st.Webhook(context.Background(), partnerID); !errors.Is(err, webhook.ErrNotFound) {
 		t.Errorf("a refused PUT stored a webhook: %v", err)
 	}
 }
@@ -144,7 +143,7 @@ func TestWebhookURLRefused(t *testing.T) {
 			t.Errorf("PUT webhook %s = %d %s, want %d", body, status, b, want)
 		}
 	}
-	if _, err := e.st.Webhook(context.Background(), partnerID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.st.Webhook(context.Background(), partnerID); !errors.Is(err, webhook.ErrNotFound) {
 		t.Errorf("a refused URL was stored: %v", err)
 	}
 }
@@ -175,7 +174,7 @@ func TestWebhookDelivered(t *testing.T) {
 	mu.Lock()
 	secret = out.Secret
 	mu.Unlock()
-	if _, err := e.st.AddNotifications(ctx, 1, time.Now(), []store.Notification{{Profile: partnerID, Tender: "t1", Rank: 1}}); err != nil {
+	if _, err := e.st.AddNotifications(ctx, 1, time.Now(), []webhook.Notification{{Profile: partnerID, Tender: "t1", Rank: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	sent, failed, err := webhook.NewSender(e.st, slog.New(slog.NewTextHandler(io.Discard, nil)), webhook.WithPolicy(policy)).Deliver(ctx)

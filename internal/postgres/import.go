@@ -11,6 +11,7 @@ import (
 
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/webhook"
 )
 
 // The import: records another store exported (`matcher migrate`, from the
@@ -213,7 +214,7 @@ func (s *Store) ImportIdeas(ctx context.Context, is []store.Idea) (Imported, err
 
 // ImportWebhooks stores the partners' webhooks, secrets included. Their profiles
 // must be stored (store.ErrNotFound).
-func (s *Store) ImportWebhooks(ctx context.Context, ws []store.Webhook) (Imported, error) {
+func (s *Store) ImportWebhooks(ctx context.Context, ws []webhook.Webhook) (Imported, error) {
 	rows := make([][]any, len(ws))
 	for i, w := range ws {
 		rows[i] = []any{w.Profile, w.URL, w.Secret, formatTime(w.Created)}
@@ -344,7 +345,7 @@ func (s *Store) upsert(ctx context.Context, what, kind, query string, rows [][]a
 // it was told of; the notifications added afterwards get ids above them. A
 // partner has one notification a tender: one stored for the same partner and
 // tender is replaced (keeping its id).
-func (s *Store) ImportNotifications(ctx context.Context, ns []store.Notification) (Imported, error) {
+func (s *Store) ImportNotifications(ctx context.Context, ns []webhook.Notification) (Imported, error) {
 	rows := make([][]any, len(ns))
 	for i, n := range ns {
 		if n.ID < 1 {

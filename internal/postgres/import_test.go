@@ -13,6 +13,7 @@ import (
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
+	"samenspel/internal/webhook"
 )
 
 // embeddedWithEverything is an embedded store filled through its public methods
@@ -95,7 +96,7 @@ func embeddedWithEverything(t *testing.T) *store.Store {
 		must(err)
 	}
 	must(src.PutWebhook(ctx, "a", "https://buurtkamer.example.org/hook", "geheim-1234", now.Add(15*time.Hour)))
-	if _, err := src.AddNotifications(ctx, 7, now.Add(16*time.Hour), []store.Notification{
+	if _, err := src.AddNotifications(ctx, 7, now.Add(16*time.Hour), []webhook.Notification{
 		{Profile: "a", Tender: "t1", Rank: 1}, {Profile: "b", Tender: "t1", Rank: 2}}); err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +330,7 @@ func TestImportRoundTrip(t *testing.T) {
 	}
 	// A partner told of a tender before the copy is not told again; one told of
 	// another gets a notification with an id above the copied ones.
-	added, err := dst.AddNotifications(ctx, 8, now, []store.Notification{{Profile: "a", Tender: "t1", Rank: 1}, {Profile: "c", Tender: "t1", Rank: 3}})
+	added, err := dst.AddNotifications(ctx, 8, now, []webhook.Notification{{Profile: "a", Tender: "t1", Rank: 1}, {Profile: "c", Tender: "t1", Rank: 3}})
 	if err != nil || added != 1 {
 		t.Errorf("AddNotifications after the copy added %d (%v), want only c's", added, err)
 	}

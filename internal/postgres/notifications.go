@@ -8,13 +8,13 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"samenspel/internal/store"
+	"samenspel/internal/webhook"
 )
 
 // AddNotifications records ns (Profile, Tender and Rank are read; Run and
 // Created are run and now) in one transaction and returns how many were new: a
 // partner already notified for a tender is not notified again.
-func (s *Store) AddNotifications(ctx context.Context, run int64, now time.Time, ns []store.Notification) (added int, err error) {
+func (s *Store) AddNotifications(ctx context.Context, run int64, now time.Time, ns []webhook.Notification) (added int, err error) {
 	if len(ns) == 0 {
 		return 0, nil
 	}
@@ -46,7 +46,7 @@ func (s *Store) AddNotifications(ctx context.Context, run int64, now time.Time, 
 
 // Notifications returns profile's notifications, newest first, at most limit
 // (all when limit ≤ 0).
-func (s *Store) Notifications(ctx context.Context, profile string, limit int) ([]store.Notification, error) {
+func (s *Store) Notifications(ctx context.Context, profile string, limit int) ([]webhook.Notification, error) {
 	ns, err := s.queryNotifications(ctx, `SELECT `+notificationColumns+` FROM notifications
 		WHERE profile = $1 ORDER BY id DESC LIMIT $2`, profile, sqlLimit(limit))
 	if err != nil {
@@ -58,7 +58,7 @@ func (s *Store) Notifications(ctx context.Context, profile string, limit int) ([
 // Undelivered returns the notifications not yet delivered that were tried fewer
 // than maxAttempts times (however often when maxAttempts ≤ 0), oldest first, at
 // most limit (all when limit ≤ 0).
-func (s *Store) Undelivered(ctx context.Context, maxAttempts, limit int) ([]store.Notification, error) {
+func (s *Store) Undelivered(ctx context.Context, maxAttempts, limit int) ([]webhook.Notification, error) {
 	below := int64(math.MaxInt32)
 	if maxAttempts > 0 {
 		below = int64(maxAttempts)
@@ -72,31 +72,31 @@ func (s *Store) Undelivered(ctx context.Context, maxAttempts, limit int) ([]stor
 }
 
 // MarkDelivered records that notification id was delivered at now;
-// store.ErrNotFound when there is none.
+// webhook.ErrNotFound when there is none.
 func (s *Store) MarkDelivered(ctx context.Context, id int64, now time.Time) error {
-	if err := s.updateOne(ctx, `UPDATE notifications SET delivered = $1 WHERE id = $2`, formatTime(now), id); err != nil {
+	if err := s.updateOne(ctx, webhook.ErrNotFound, `UPDATE notifications SET delivered = $1 WHERE id = $2`, formatTime(now), id); err != nil {
 		return fmt.Errorf("postgres: mark notification %d delivered: %w", id, err)
 	}
 	return nil
 }
 
 // MarkAttempt counts one more delivery attempt of notification id;
-// store.ErrNotFound when there is none.
+// webhook.ErrNotFound when there is none.
 func (s *Store) MarkAttempt(ctx context.Context, id int64) error {
-	if err := s.updateOne(ctx, `UPDATE notifications SET attempts = attempts + 1 WHERE id = $1`, id); err != nil {
+	if err := s.updateOne(ctx, webhook.ErrNotFound, `UPDATE notifications SET attempts = attempts + 1 WHERE id = $1`, id); err != nil {
 		return fmt.Errorf("postgres: mark notification %d attempted: %w", id, err)
 	}
 	return nil
 }
 
-// updateOne runs a statement that changes one row; none is store.ErrNotFound.
-func (s *Store) updateOne(ctx context.Context, query string, args ...any) error {
+// updateOne runs a statement that changes one row; none is notFound.
+func (s *Store) updateOne(ctx context.Context, notFound error, query string, args ...any) error {
 	tag, err := s.pool.Exec(ctx, query, args...)
 	if err != nil {
 		return err
 	}
 	if tag.RowsAffected() == 0 {
-		return store.ErrNotFound
+		return notFound
 	}
 	return nil
 }
@@ -105,13 +105,13 @@ const notificationColumns = `id, profile, tender, run, created, rank, delivered,
 
 // queryNotifications runs a query of notificationColumns rows; none is an
 // empty list.
-func (s *Store) queryNotifications(ctx context.Context, query string, args ...any) ([]store.Notification, error) {
+func (s *Store) queryNotifications(ctx context.Context, query string, args ...any) ([]webhook.Notification, error) {
 	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Notification, error) {
-		var n store.Notification
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (webhook.Notification, error) {
+		var n webhook.Notification
 		var created string
 		var delivered *string
 		if err := r.Scan(&n.ID, &n.Profile, &n.Tender, &n.Run, &created, &n.Rank, &delivered, &n.Attempts); err != nil {

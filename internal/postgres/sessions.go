@@ -69,7 +69,7 @@ func (s *Store) GetWebSession(ctx context.Context, id string) (store.WebSession,
 // TouchWebSession records that the session with id was used at seen;
 // store.ErrNotFound when there is no such session.
 func (s *Store) TouchWebSession(ctx context.Context, id string, seen time.Time) error {
-	if err := s.updateOne(ctx, `UPDATE web_sessions SET seen = $1 WHERE id = $2`, formatTime(seen), id); err != nil {
+	if err := s.updateOne(ctx, store.ErrNotFound, `UPDATE web_sessions SET seen = $1 WHERE id = $2`, formatTime(seen), id); err != nil {
 		return fmt.Errorf("postgres: touch web session: %w", err)
 	}
 	return nil

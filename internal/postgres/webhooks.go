@@ -8,7 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"samenspel/internal/store"
+	"samenspel/internal/webhook"
 )
 
 // PutWebhook sets profile's webhook to url, signed with secret, as set at now,
@@ -30,26 +30,26 @@ func (s *Store) PutWebhook(ctx context.Context, profile, url, secret string, now
 	return nil
 }
 
-// Webhook returns profile's webhook, secret included; store.ErrNotFound when
+// Webhook returns profile's webhook, secret included; webhook.ErrNotFound when
 // the profile has none.
-func (s *Store) Webhook(ctx context.Context, profile string) (store.Webhook, error) {
-	w := store.Webhook{Profile: profile}
+func (s *Store) Webhook(ctx context.Context, profile string) (webhook.Webhook, error) {
+	w := webhook.Webhook{Profile: profile}
 	var created string
 	err := s.pool.QueryRow(ctx, `SELECT url, secret, created FROM webhooks WHERE profile = $1`, profile).
 		Scan(&w.URL, &w.Secret, &created)
-	if err = noRows(err, store.ErrNotFound); err == nil {
+	if err = noRows(err, webhook.ErrNotFound); err == nil {
 		w.Created, err = parseTime(created)
 	}
 	if err != nil {
-		return store.Webhook{}, fmt.Errorf("postgres: webhook of %q: %w", profile, err)
+		return webhook.Webhook{}, fmt.Errorf("postgres: webhook of %q: %w", profile, err)
 	}
 	return w, nil
 }
 
-// DeleteWebhook removes profile's webhook; store.ErrNotFound when the profile
+// DeleteWebhook removes profile's webhook; webhook.ErrNotFound when the profile
 // has none.
 func (s *Store) DeleteWebhook(ctx context.Context, profile string) error {
-	if err := s.updateOne(ctx, `DELETE FROM webhooks WHERE profile = $1`, profile); err != nil {
+	if err := s.updateOne(ctx, webhook.ErrNotFound, `DELETE FROM webhooks WHERE profile = $1`, profile); err != nil {
 		return fmt.Errorf("postgres: delete webhook of %q: %w", profile, err)
 	}
 	return nil

@@ -34,6 +34,7 @@ import (
 	"samenspel/internal/snapshot"
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
+	"samenspel/internal/webhook"
 )
 
 // Suggestions recomputes one tender's answer; *suggest.Service implements it.
@@ -46,7 +47,7 @@ type Suggestions interface {
 type Store interface {
 	Tenders(ctx context.Context) ([]store.TenderRecord, error)
 	Awards(ctx context.Context) ([]store.Award, error)
-	AddNotifications(ctx context.Context, run int64, now time.Time, ns []store.Notification) (int, error)
+	AddNotifications(ctx context.Context, run int64, now time.Time, ns []webhook.Notification) (int, error)
 }
 
 // Options tune a run. The zero value is an incremental run on every core.
@@ -233,7 +234,7 @@ func Run(ctx context.Context, svc Suggestions, st Store, run jobs.Run, opts Opti
 
 	rep := Report{Fairness: Fairness{PerTender: map[string]TenderShare{}}}
 	rep.Fairness.Awarded = awardedSeats(awards)
-	var pending []store.Notification
+	var pending []webhook.Notification
 	var notifyErr error
 	flush := func() {
 		if len(pending) == 0 || notifyErr != nil {
@@ -294,7 +295,7 @@ func Run(ctx context.Context, svc Suggestions, st Store, run jobs.Run, opts Opti
 // firstAppearances are the notifications of an answer: each member of a suggested
 // coalition, with the best rank it got. The store keeps only the first per partner
 // and tender.
-func firstAppearances(tender string, out suggest.Outcome) []store.Notification {
+func firstAppearances(tender string, out suggest.Outcome) []webhook.Notification {
 	best := map[string]int{}
 	for _, c := range out.Result.Coalitions {
 		for _, m := range c.Members {
@@ -303,9 +304,9 @@ func firstAppearances(tender string, out suggest.Outcome) []store.Notification {
 			}
 		}
 	}
-	ns := make([]store.Notification, 0, len(best))
+	ns := make([]webhook.Notification, 0, len(best))
 	for _, id := range slices.Sorted(maps.Keys(best)) {
-		ns = append(ns, store.Notification{Profile: id, Tender: tender, Rank: best[id]})
+		ns = append(ns, webhook.Notification{Profile: id, Tender: tender, Rank: best[id]})
 	}
 	return ns
 }

@@ -20,6 +20,7 @@ import (
 	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 	"samenspel/internal/synth"
+	"samenspel/internal/webhook"
 )
 
 // fixture is a store with the six example problems of Utrecht as open tenders, one
@@ -387,14 +388,14 @@ type tenderList struct {
 	recs   []store.TenderRecord
 	awards []store.Award
 	mu     sync.Mutex
-	got    []store.Notification
+	got    []webhook.Notification
 }
 
 func (l *tenderList) Tenders(ctx context.Context) ([]store.TenderRecord, error) { return l.recs, nil }
 
 func (l *tenderList) Awards(ctx context.Context) ([]store.Award, error) { return l.awards, nil }
 
-func (l *tenderList) AddNotifications(ctx context.Context, run int64, now time.Time, ns []store.Notification) (int, error) {
+func (l *tenderList) AddNotifications(ctx context.Context, run int64, now time.Time, ns []webhook.Notification) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.got = append(l.got, ns...)
@@ -461,13 +462,13 @@ func TestFairnessByHand(t *testing.T) {
 	if diff := cmp.Diff(want, rep); diff != "" {
 		t.Errorf("report (-want +got):\n%s", diff)
 	}
-	slices.SortFunc(l.got, func(a, b store.Notification) int {
+	slices.SortFunc(l.got, func(a, b webhook.Notification) int {
 		if a.Tender != b.Tender {
 			return strings.Compare(a.Tender, b.Tender)
 		}
 		return strings.Compare(a.Profile, b.Profile)
 	})
-	wantN := []store.Notification{
+	wantN := []webhook.Notification{
 		{Profile: "buurtkamer", Tender: "eenzaamheid", Rank: 1},
 		{Profile: "wijkteam", Tender: "eenzaamheid", Rank: 1},
 		{Profile: "zorggroep", Tender: "eenzaamheid", Rank: 2},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"samenspel/internal/webhook"
 	"time"
 )
 
@@ -206,9 +207,9 @@ func (x *Export) Ideas(ctx context.Context, fn func(Idea) error) error {
 }
 
 // Webhooks hands fn every partner's webhook, secret included, by profile.
-func (x *Export) Webhooks(ctx context.Context, fn func(Webhook) error) error {
+func (x *Export) Webhooks(ctx context.Context, fn func(webhook.Webhook) error) error {
 	return x.each(ctx, `SELECT profile, url, secret, created FROM webhooks ORDER BY profile`, func(rows *sql.Rows) error {
-		var w Webhook
+		var w webhook.Webhook
 		var created string
 		if err := rows.Scan(&w.Profile, &w.URL, &w.Secret, &created); err != nil {
 			return err
@@ -223,7 +224,7 @@ func (x *Export) Webhooks(ctx context.Context, fn func(Webhook) error) error {
 
 // Notifications hands fn every notification with its run, rank and delivery, by
 // id.
-func (x *Export) Notifications(ctx context.Context, fn func(Notification) error) error {
+func (x *Export) Notifications(ctx context.Context, fn func(webhook.Notification) error) error {
 	ns, err := queryNotifications(ctx, x.tx, `SELECT `+notificationColumns+` FROM notifications ORDER BY id`)
 	if err != nil {
 		return err

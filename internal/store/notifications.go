@@ -5,32 +5,14 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"samenspel/internal/webhook"
 	"time"
 )
-
-// Notification tells a partner that it appears in a tender's suggestions: recorded
-// once per partner and tender, by the run that first suggested it, whatever later
-// runs suggest. The webhook sender delivers it (Undelivered, MarkAttempt,
-// MarkDelivered); GET /v1/me/notifications lists it.
-type Notification struct {
-	ID      int64
-	Profile string
-	Tender  string
-	// Run is the job run that first suggested the partner for the tender.
-	Run     int64
-	Created time.Time
-	// Rank is the best rank of a coalition the partner was in (1 is the best).
-	Rank int
-	// Delivered is when the webhook sender delivered it; zero while it has not.
-	Delivered time.Time
-	// Attempts counts the deliveries tried.
-	Attempts int
-}
 
 // AddNotifications records ns (Profile, Tender and Rank are read; Run and Created
 // are run and now) in one transaction and returns how many were new: a partner
 // already notified for a tender is not notified again.
-func (s *Store) AddNotifications(ctx context.Context, run int64, now time.Time, ns []Notification) (added int, err error) {
+func (s *Store) AddNotifications(ctx context.Context, run int64, now time.Time, ns []webhook.Notification) (added int, err error) {
 	if len(ns) == 0 {
 		return 0, nil
 	}
@@ -63,7 +45,7 @@ func (s *Store) AddNotifications(ctx context.Context, run int64, now time.Time, 
 
 // Notifications returns profile's notifications, newest first, at most limit (all
 // when limit ≤ 0).
-func (s *Store) Notifications(ctx context.Context, profile string, limit int) ([]Notification, error) {
+func (s *Store) Notifications(ctx context.Context, profile string, limit int) ([]webhook.Notification, error) {
 	ns, err := queryNotifications(ctx, s.reader, `SELECT `+notificationColumns+` FROM notifications
 		WHERE profile = ? ORDER BY id DESC LIMIT ?`, profile, notificationsLimit(limit))
 	if err != nil {
@@ -76,7 +58,7 @@ func (s *Store) Notifications(ctx context.Context, profile string, limit int) ([
 // than maxAttempts times (however often when maxAttempts ≤ 0), oldest first, at
 // most limit (all when limit ≤ 0). The webhook sender passes the attempts after
 // which it gives up, so that it never reads again those it gave up on.
-func (s *Store) Undelivered(ctx context.Context, maxAttempts, limit int) ([]Notification, error) {
+func (s *Store) Undelivered(ctx context.Context, maxAttempts, limit int) ([]webhook.Notification, error) {
 	below := int64(math.MaxInt64)
 	if maxAttempts > 0 {
 		below = int64(maxAttempts)
@@ -90,7 +72,7 @@ func (s *Store) Undelivered(ctx context.Context, maxAttempts, limit int) ([]Noti
 }
 
 // MarkDelivered records that notification id was delivered at now. It returns
-// ErrNotFound when there is none.
+// webhook.ErrNotFound when there is none.
 func (s *Store) MarkDelivered(ctx context.Context, id int64, now time.Time) error {
 	if err := s.updateNotification(ctx, `UPDATE notifications SET delivered = ? WHERE id = ?`, formatTime(now), id); err != nil {
 		return fmt.Errorf("store: mark notification %d delivered: %w", id, err)
@@ -99,7 +81,7 @@ func (s *Store) MarkDelivered(ctx context.Context, id int64, now time.Time) erro
 }
 
 // MarkAttempt counts one more delivery attempt of notification id. It returns
-// ErrNotFound when there is none.
+// webhook.ErrNotFound when there is none.
 func (s *Store) MarkAttempt(ctx context.Context, id int64) error {
 	if err := s.updateNotification(ctx, `UPDATE notifications SET attempts = attempts + 1 WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("store: mark notification %d attempted: %w", id, err)
@@ -107,7 +89,7 @@ func (s *Store) MarkAttempt(ctx context.Context, id int64) error {
 	return nil
 }
 
-// updateNotification runs an UPDATE of one notification; no row is ErrNotFound.
+// updateNotification runs an UPDATE of one notification; no row is webhook.ErrNotFound.
 func (s *Store) updateNotification(ctx context.Context, query string, args ...any) error {
 	res, err := s.writer.ExecContext(ctx, query, args...)
 	if err != nil {
@@ -118,7 +100,7 @@ func (s *Store) updateNotification(ctx context.Context, query string, args ...an
 		return err
 	}
 	if n == 0 {
-		return ErrNotFound
+		return webhook.ErrNotFound
 	}
 	return nil
 }
@@ -126,15 +108,15 @@ func (s *Store) updateNotification(ctx context.Context, query string, args ...an
 const notificationColumns = `id, profile, tender, run, created, rank, delivered, attempts`
 
 // queryNotifications runs a query of notificationColumns rows.
-func queryNotifications(ctx context.Context, q queryer, query string, args ...any) ([]Notification, error) {
+func queryNotifications(ctx context.Context, q queryer, query string, args ...any) ([]webhook.Notification, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []Notification{}
+	out := []webhook.Notification{}
 	for rows.Next() {
-		var n Notification
+		var n webhook.Notification
 		var created, delivered string
 		if err := rows.Scan(&n.ID, &n.Profile, &n.Tender, &n.Run, &created, &n.Rank, &delivered, &n.Attempts); err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 
 	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
+	"samenspel/internal/webhook"
 )
 
 // TestNotifications: the embedded store passes the shared suite of the
@@ -25,7 +26,7 @@ func TestNotificationsOfAVersion5Store(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddNotifications(ctx, 1, day1, []store.Notification{{Profile: "a", Tender: "t1", Rank: 1}, {Profile: "b", Tender: "t1", Rank: 2}}); err != nil {
+	if _, err := s.AddNotifications(ctx, 1, day1, []webhook.Notification{{Profile: "a", Tender: "t1", Rank: 1}, {Profile: "b", Tender: "t1", Rank: 2}}); err != nil {
 		t.Fatal(err)
 	}
 	for range 5 {

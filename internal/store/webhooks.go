@@ -5,18 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"samenspel/internal/webhook"
 	"time"
 )
-
-// Webhook is where a partner wants its notifications delivered (internal/webhook),
-// with the secret that signs them. The secret is kept as is, since signing needs
-// it: the API shows it once, when the webhook is set, and never again.
-type Webhook struct {
-	Profile string
-	URL     string
-	Secret  string
-	Created time.Time
-}
 
 // PutWebhook sets profile's webhook to url, signed with secret, as set at now,
 // replacing the one it had (and so its secret). It returns ErrNotFound when there
@@ -45,33 +36,33 @@ func (s *Store) PutWebhook(ctx context.Context, profile, url, secret string, now
 	return nil
 }
 
-// Webhook returns profile's webhook, secret included. It returns ErrNotFound when
+// Webhook returns profile's webhook, secret included. It returns webhook.ErrNotFound when
 // the profile has none.
-func (s *Store) Webhook(ctx context.Context, profile string) (Webhook, error) {
-	w := Webhook{Profile: profile}
+func (s *Store) Webhook(ctx context.Context, profile string) (webhook.Webhook, error) {
+	w := webhook.Webhook{Profile: profile}
 	var created string
 	err := s.reader.QueryRowContext(ctx, `SELECT url, secret, created FROM webhooks WHERE profile = ?`, profile).
 		Scan(&w.URL, &w.Secret, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = webhook.ErrNotFound
 	}
 	if err == nil {
 		w.Created, err = parseTime(created)
 	}
 	if err != nil {
-		return Webhook{}, fmt.Errorf("store: webhook of %q: %w", profile, err)
+		return webhook.Webhook{}, fmt.Errorf("store: webhook of %q: %w", profile, err)
 	}
 	return w, nil
 }
 
 // DeleteWebhook removes profile's webhook: its notifications are no longer
-// delivered. It returns ErrNotFound when the profile has none.
+// delivered. It returns webhook.ErrNotFound when the profile has none.
 func (s *Store) DeleteWebhook(ctx context.Context, profile string) error {
 	res, err := s.writer.ExecContext(ctx, `DELETE FROM webhooks WHERE profile = ?`, profile)
 	if err == nil {
 		var n int64
 		if n, err = res.RowsAffected(); err == nil && n == 0 {
-			err = ErrNotFound
+			err = webhook.ErrNotFound
 		}
 	}
 	if err != nil {

@@ -758,7 +758,7 @@ func TestOwnersPage(t *testing.T) {
 	theirs := claim(other.ID, other.ID, me.ID, "2026-06-01")
 	disputed := claim(third.ID, me.ID, third.ID, "2026-06-02")
 	mine := claim(me.ID, me.ID, third.ID, "2026-06-03")
-	if _, err := e.st.AddNotifications(ctx, 1, now, []store.Notification{{Profile: me.ID, Tender: e.tenders[0].ID, Rank: 2}}); err != nil {
+	if _, err := e.st.AddNotifications(ctx, 1, now, []webhook.Notification{{Profile: me.ID, Tender: e.tenders[0].ID, Rank: 2}}); err != nil {
 		t.Fatal(err)
 	}
 	b := e.signedIn(t, auth.RolePartner, me.ID, me.Name)
@@ -813,7 +813,7 @@ func TestOwnersPage(t *testing.T) {
 	if a := b.do("POST", "/profiles/"+me.ID+"/webhook/delete", url.Values{CSRFField: {csrf}}); a.status != 303 {
 		t.Errorf("delete webhook = %d", a.status)
 	}
-	if _, err := e.st.Webhook(ctx, me.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.st.Webhook(ctx, me.ID); !errors.Is(err, webhook.ErrNotFound) {
 		t.Errorf("the webhook is still there (%v)", err)
 	}
 	if a := e.signedIn(t, auth.RoleAdmin, "", "Beheer").do("POST", "/profiles/"+me.ID+"/webhook", url.Values{CSRFField: {csrf}, "url": {"https://x.example.org"}}); a.status != 403 {

@@ -90,7 +90,7 @@ func (s *Site) inbox(c *gin.Context, l Lang, id string) (inboxView, error) {
 	switch {
 	case err == nil:
 		iv.Webhook, iv.WebhookSince = w.URL, date(l, w.Created)
-	case !errors.Is(err, store.ErrNotFound):
+	case !errors.Is(err, webhook.ErrNotFound):
 		return iv, err
 	}
 	return iv, nil
@@ -197,7 +197,7 @@ func (s *Site) deleteWebhook(c *gin.Context) {
 	if !s.ownProfile(c, id) {
 		return
 	}
-	if err := s.d.Forms.DeleteWebhook(c.Request.Context(), id); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := s.d.Forms.DeleteWebhook(c.Request.Context(), id); err != nil && !errors.Is(err, webhook.ErrNotFound) {
 		s.fail(c, err)
 		return
 	}

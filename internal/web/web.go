@@ -65,13 +65,13 @@ type FormStore interface {
 	ConfirmProfile(ctx context.Context, id string, now time.Time) error
 	DeleteProfile(ctx context.Context, id string) error
 	// A partner's notifications, collaborations and webhook.
-	Notifications(ctx context.Context, profile string, limit int) ([]store.Notification, error)
+	Notifications(ctx context.Context, profile string, limit int) ([]webhook.Notification, error)
 	CollaborationsOf(ctx context.Context, profile string, limit int) ([]store.CollaborationRecord, error)
 	GetCollaboration(ctx context.Context, id int64) (store.CollaborationRecord, error)
 	ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
 	DisputeCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
 	PutWebhook(ctx context.Context, profile, url, secret string, now time.Time) error
-	Webhook(ctx context.Context, profile string) (store.Webhook, error)
+	Webhook(ctx context.Context, profile string) (webhook.Webhook, error)
 	DeleteWebhook(ctx context.Context, profile string) error
 	// Interest in tenders, and a tender owner's tenders.
 	AddInterest(ctx context.Context, tender, profile string, now time.Time) error

@@ -15,8 +15,6 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-
-	"samenspel/internal/store"
 )
 
 // Limits of a delivery.
@@ -34,12 +32,12 @@ const (
 // EventType is the type of every delivery's body.
 const EventType = "coalition.suggested"
 
-// Store is what the Sender reads and writes; *store.Store implements it.
+// Store is what the Sender reads and writes; both stores implement it.
 type Store interface {
 	// Undelivered returns the undelivered notifications tried fewer than
 	// maxAttempts times, oldest first, at most limit (all when limit ≤ 0).
-	Undelivered(ctx context.Context, maxAttempts, limit int) ([]store.Notification, error)
-	Webhook(ctx context.Context, profile string) (store.Webhook, error)
+	Undelivered(ctx context.Context, maxAttempts, limit int) ([]Notification, error)
+	Webhook(ctx context.Context, profile string) (Webhook, error)
 	MarkDelivered(ctx context.Context, id int64, now time.Time) error
 	MarkAttempt(ctx context.Context, id int64) error
 }
@@ -129,8 +127,8 @@ func (s *Sender) Deliver(ctx context.Context) (sent, failed int, err error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("webhook: deliver: %w", err)
 	}
-	hooks := map[string]*store.Webhook{} // nil: the partner has none
-	down := map[string]bool{}            // partners whose receiver failed in this pass
+	hooks := map[string]*Webhook{} // nil: the partner has none
+	down := map[string]bool{}      // partners whose receiver failed in this pass
 	for _, n := range ns {
 		if err := ctx.Err(); err != nil {
 			return sent, failed, fmt.Errorf("webhook: deliver: %w", err)
@@ -144,7 +142,7 @@ func (s *Sender) Deliver(ctx context.Context) (sent, failed int, err error) {
 			switch {
 			case err == nil:
 				hook = &w
-			case !errors.Is(err, store.ErrNotFound):
+			case !errors.Is(err, ErrNotFound):
 				return sent, failed, fmt.Errorf("webhook: deliver: %w", err)
 			}
 			hooks[n.Profile] = hook
@@ -176,7 +174,7 @@ func (s *Sender) Deliver(ctx context.Context) (sent, failed int, err error) {
 }
 
 // post delivers n to hook once. Its error never carries the URL or the secret.
-func (s *Sender) post(ctx context.Context, hook store.Webhook, n store.Notification) error {
+func (s *Sender) post(ctx context.Context, hook Webhook, n Notification) error {
 	u, err := url.Parse(hook.URL)
 	if err != nil || !(u.Scheme == "https" || u.Scheme == "http" && s.policy.AllowHTTP) {
 		return errors.New("the stored url is no longer accepted")

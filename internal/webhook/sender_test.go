@@ -19,7 +19,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"samenspel/internal/store"
 	"samenspel/internal/webhook"
 )
 
@@ -28,17 +27,17 @@ var clock = time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
 // memStore is the Sender's store in memory.
 type memStore struct {
 	mu    sync.Mutex
-	ns    []store.Notification
-	hooks map[string]store.Webhook
+	ns    []webhook.Notification
+	hooks map[string]webhook.Webhook
 	// asked has the maxAttempts of every Undelivered.
 	asked []int
 }
 
-func (m *memStore) Undelivered(_ context.Context, maxAttempts, limit int) ([]store.Notification, error) {
+func (m *memStore) Undelivered(_ context.Context, maxAttempts, limit int) ([]webhook.Notification, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.asked = append(m.asked, maxAttempts)
-	var out []store.Notification
+	var out []webhook.Notification
 	for _, n := range m.ns {
 		if n.Delivered.IsZero() && (maxAttempts <= 0 || n.Attempts < maxAttempts) && (limit <= 0 || len(out) < limit) {
 			out = append(out, n)
@@ -47,17 +46,17 @@ func (m *memStore) Undelivered(_ context.Context, maxAttempts, limit int) ([]sto
 	return out, nil
 }
 
-func (m *memStore) Webhook(_ context.Context, profile string) (store.Webhook, error) {
+func (m *memStore) Webhook(_ context.Context, profile string) (webhook.Webhook, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	w, ok := m.hooks[profile]
 	if !ok {
-		return store.Webhook{}, store.ErrNotFound
+		return webhook.Webhook{}, webhook.ErrNotFound
 	}
 	return w, nil
 }
 
-func (m *memStore) update(id int64, f func(*store.Notification)) error {
+func (m *memStore) update(id int64, f func(*webhook.Notification)) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for i := range m.ns {
@@ -66,18 +65,18 @@ func (m *memStore) update(id int64, f func(*store.Notification)) error {
 			return nil
 		}
 	}
-	return store.ErrNotFound
+	return webhook.ErrNotFound
 }
 
 func (m *memStore) MarkDelivered(_ context.Context, id int64, now time.Time) error {
-	return m.update(id, func(n *store.Notification) { n.Delivered = now })
+	return m.update(id, func(n *webhook.Notification) { n.Delivered = now })
 }
 
 func (m *memStore) MarkAttempt(_ context.Context, id int64) error {
-	return m.update(id, func(n *store.Notification) { n.Attempts++ })
+	return m.update(id, func(n *webhook.Notification) { n.Attempts++ })
 }
 
-func (m *memStore) get(id int64) store.Notification {
+func (m *memStore) get(id int64) webhook.Notification {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, n := range m.ns {
@@ -85,7 +84,7 @@ func (m *memStore) get(id int64) store.Notification {
 			return n
 		}
 	}
-	return store.Notification{}
+	return webhook.Notification{}
 }
 
 // receiver is a partner's endpoint that checks signatures as a receiver would.
@@ -137,14 +136,14 @@ func TestDeliver(t *testing.T) {
 	down.status.Store(http.StatusServiceUnavailable)
 	created := clock.Add(-time.Hour)
 	st := &memStore{
-		ns: []store.Notification{
+		ns: []webhook.Notification{
 			{ID: 1, Profile: "buurtkamer", Tender: "t1", Run: 7, Created: created, Rank: 2},
 			{ID: 2, Profile: "wijkteam", Tender: "t1", Run: 7, Created: created, Rank: 1},
 			{ID: 3, Profile: "zonder-webhook", Tender: "t1", Run: 7, Created: created, Rank: 3},
 			{ID: 4, Profile: "buurtkamer", Tender: "t2", Run: 7, Created: created, Rank: 1},
 			{ID: 5, Profile: "wijkteam", Tender: "t2", Run: 7, Created: created, Rank: 4},
 		},
-		hooks: map[string]store.Webhook{
+		hooks: map[string]webhook.Webhook{
 			"buurtkamer": {Profile: "buurtkamer", URL: ok.srv.URL + "/hook?key=CANARY-QUERY", Secret: "whsec_ok"},
 			"wijkteam":   {Profile: "wijkteam", URL: down.srv.URL + "/hook", Secret: "whsec_down"},
 		},
@@ -221,8 +220,8 @@ func TestDeliverFollowsNoRedirect(t *testing.T) {
 	}))
 	defer redirect.Close()
 	st := &memStore{
-		ns:    []store.Notification{{ID: 1, Profile: "p", Tender: "t", Run: 1, Created: clock, Rank: 1}},
-		hooks: map[string]store.Webhook{"p": {Profile: "p", URL: redirect.URL, Secret: "whsec_x"}},
+		ns:    []webhook.Notification{{ID: 1, Profile: "p", Tender: "t", Run: 1, Created: clock, Rank: 1}},
+		hooks: map[string]webhook.Webhook{"p": {Profile: "p", URL: redirect.URL, Secret: "whsec_x"}},
 	}
 	s := webhook.NewSender(st, slog.New(slog.NewTextHandler(io.Discard, nil)), webhook.WithPolicy(testPolicy))
 	sent, failed, err := s.Deliver(context.Background())
@@ -239,11 +238,11 @@ func TestDeliverStrictRefusesLoopback(t *testing.T) {
 	r := newReceiver(t, "whsec_x")
 	port := r.srv.URL[strings.LastIndex(r.srv.URL, ":")+1:]
 	st := &memStore{
-		ns: []store.Notification{
+		ns: []webhook.Notification{
 			{ID: 1, Profile: "by-address", Tender: "t", Run: 1, Created: clock, Rank: 1},
 			{ID: 2, Profile: "by-name", Tender: "t", Run: 1, Created: clock, Rank: 1},
 		},
-		hooks: map[string]store.Webhook{
+		hooks: map[string]webhook.Webhook{
 			"by-address": {Profile: "by-address", URL: r.srv.URL, Secret: "whsec_x"},
 			"by-name":    {Profile: "by-name", URL: "http://localhost:" + port, Secret: "whsec_x"},
 		},
@@ -278,8 +277,8 @@ func TestDeliverStopsWithItsContext(t *testing.T) {
 	}))
 	defer slow.Close()
 	st := &memStore{
-		ns:    []store.Notification{{ID: 1, Profile: "p", Tender: "t", Run: 1, Created: clock, Rank: 1}},
-		hooks: map[string]store.Webhook{"p": {Profile: "p", URL: slow.URL, Secret: "whsec_x"}},
+		ns:    []webhook.Notification{{ID: 1, Profile: "p", Tender: "t", Run: 1, Created: clock, Rank: 1}},
+		hooks: map[string]webhook.Webhook{"p": {Profile: "p", URL: slow.URL, Secret: "whsec_x"}},
 	}
 	s := webhook.NewSender(st, slog.New(slog.NewTextHandler(io.Discard, nil)), webhook.WithPolicy(testPolicy))
 	if _, _, err := s.Deliver(ctx); !errors.Is(err, context.Canceled) || st.get(1).Attempts != 0 {

@@ -12,6 +12,7 @@ import (
 
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/webhook"
 )
 
 // NotificationStore is what the notification suite uses of a store: the
@@ -20,13 +21,13 @@ import (
 type NotificationStore interface {
 	CreateProfile(ctx context.Context, p profiles.Profile) error
 	DeleteProfile(ctx context.Context, id string) error
-	AddNotifications(ctx context.Context, run int64, now time.Time, ns []store.Notification) (added int, err error)
-	Notifications(ctx context.Context, profile string, limit int) ([]store.Notification, error)
-	Undelivered(ctx context.Context, maxAttempts, limit int) ([]store.Notification, error)
+	AddNotifications(ctx context.Context, run int64, now time.Time, ns []webhook.Notification) (added int, err error)
+	Notifications(ctx context.Context, profile string, limit int) ([]webhook.Notification, error)
+	Undelivered(ctx context.Context, maxAttempts, limit int) ([]webhook.Notification, error)
 	MarkDelivered(ctx context.Context, id int64, now time.Time) error
 	MarkAttempt(ctx context.Context, id int64) error
 	PutWebhook(ctx context.Context, profile, url, secret string, now time.Time) error
-	Webhook(ctx context.Context, profile string) (store.Webhook, error)
+	Webhook(ctx context.Context, profile string) (webhook.Webhook, error)
 	DeleteWebhook(ctx context.Context, profile string) error
 }
 
@@ -48,14 +49,14 @@ func Notifications(t *testing.T, open func(t *testing.T) NotificationStore) {
 // the run that first suggested it.
 func notificationsFirstAppearanceOnly(t *testing.T, s NotificationStore) {
 	ctx := context.Background()
-	added, err := s.AddNotifications(ctx, 1, day1, []store.Notification{
+	added, err := s.AddNotifications(ctx, 1, day1, []webhook.Notification{
 		{Profile: "buurtkamer", Tender: "t1", Rank: 2},
 		{Profile: "wijkteam", Tender: "t1", Rank: 1},
 	})
 	if err != nil || added != 2 {
 		t.Fatalf("AddNotifications(run 1) = %d, %v; want 2", added, err)
 	}
-	added, err = s.AddNotifications(ctx, 2, day2, []store.Notification{
+	added, err = s.AddNotifications(ctx, 2, day2, []webhook.Notification{
 		{Profile: "buurtkamer", Tender: "t1", Rank: 1}, // already notified for t1
 		{Profile: "buurtkamer", Tender: "t2", Rank: 4},
 	})
@@ -66,11 +67,11 @@ func notificationsFirstAppearanceOnly(t *testing.T, s NotificationStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []store.Notification{
+	want := []webhook.Notification{
 		{Profile: "buurtkamer", Tender: "t2", Run: 2, Created: day2.UTC(), Rank: 4},
 		{Profile: "buurtkamer", Tender: "t1", Run: 1, Created: day1, Rank: 2},
 	}
-	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(store.Notification{}, "ID")); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(webhook.Notification{}, "ID")); diff != "" {
 		t.Errorf("Notifications(buurtkamer) (-want +got):\n%s", diff)
 	}
 	if got, _ := s.Notifications(ctx, "buurtkamer", 1); len(got) != 1 || got[0].Tender != "t2" {
@@ -84,7 +85,7 @@ func notificationsFirstAppearanceOnly(t *testing.T, s NotificationStore) {
 // notificationDelivery: the webhook sender's view, attempts and delivery.
 func notificationDelivery(t *testing.T, s NotificationStore) {
 	ctx := context.Background()
-	if _, err := s.AddNotifications(ctx, 1, day1, []store.Notification{
+	if _, err := s.AddNotifications(ctx, 1, day1, []webhook.Notification{
 		{Profile: "a", Tender: "t1", Rank: 1}, {Profile: "b", Tender: "t1", Rank: 1}, {Profile: "c", Tender: "t1", Rank: 1},
 	}); err != nil {
 		t.Fatal(err)
@@ -112,10 +113,10 @@ func notificationDelivery(t *testing.T, s NotificationStore) {
 	if len(delivered) != 1 || !delivered[0].Delivered.Equal(day3) {
 		t.Errorf("Notifications(b) = %+v, want delivered at %v", delivered, day3)
 	}
-	if err := s.MarkDelivered(ctx, 99, day3); !errors.Is(err, store.ErrNotFound) {
+	if err := s.MarkDelivered(ctx, 99, day3); !errors.Is(err, webhook.ErrNotFound) {
 		t.Errorf("MarkDelivered(99) = %v, want ErrNotFound", err)
 	}
-	if err := s.MarkAttempt(ctx, 99); !errors.Is(err, store.ErrNotFound) {
+	if err := s.MarkAttempt(ctx, 99); !errors.Is(err, webhook.ErrNotFound) {
 		t.Errorf("MarkAttempt(99) = %v, want ErrNotFound", err)
 	}
 }
@@ -127,9 +128,9 @@ func undeliveredLeavesOutGivenUp(t *testing.T, s NotificationStore) {
 	ctx := context.Background()
 	// Notification i+1 is tried attempts[i] times; 5 is delivered after 1 attempt.
 	attempts := []int{0, 3, 2, 4, 1, 7}
-	var ns []store.Notification
+	var ns []webhook.Notification
 	for i := range attempts {
-		ns = append(ns, store.Notification{Profile: "p", Tender: fmt.Sprint("t", i), Rank: 1})
+		ns = append(ns, webhook.Notification{Profile: "p", Tender: fmt.Sprint("t", i), Rank: 1})
 	}
 	if _, err := s.AddNotifications(ctx, 1, day1, ns); err != nil {
 		t.Fatal(err)
@@ -170,7 +171,7 @@ func undeliveredLeavesOutGivenUp(t *testing.T, s NotificationStore) {
 		}
 	}
 }
-func notificationIDs(ns []store.Notification) []int64 {
+func notificationIDs(ns []webhook.Notification) []int64 {
 	ids := []int64{}
 	for _, n := range ns {
 		ids = append(ids, n.ID)
@@ -185,7 +186,7 @@ func webhooks(t *testing.T, s NotificationStore) {
 	if err := s.CreateProfile(ctx, Profile("buurtkamer")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Webhook(ctx, "buurtkamer"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Webhook(ctx, "buurtkamer"); !errors.Is(err, webhook.ErrNotFound) {
 		t.Errorf("Webhook before any = %v, want ErrNotFound", err)
 	}
 	if err := s.PutWebhook(ctx, "buurtkamer", "https://a.example.org/hook", "whsec_one", day1); err != nil {
@@ -195,7 +196,7 @@ func webhooks(t *testing.T, s NotificationStore) {
 		t.Fatal(err)
 	}
 	got, err := s.Webhook(ctx, "buurtkamer")
-	want := store.Webhook{Profile: "buurtkamer", URL: "https://b.example.org/hook", Secret: "whsec_two", Created: day2.UTC()}
+	want := webhook.Webhook{Profile: "buurtkamer", URL: "https://b.example.org/hook", Secret: "whsec_two", Created: day2.UTC()}
 	if err != nil || !cmp.Equal(got, want) {
 		t.Errorf("Webhook after two puts = %+v, %v; want %+v", got, err, want)
 	}
@@ -208,10 +209,10 @@ func webhooks(t *testing.T, s NotificationStore) {
 	if err := s.DeleteWebhook(ctx, "buurtkamer"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Webhook(ctx, "buurtkamer"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Webhook(ctx, "buurtkamer"); !errors.Is(err, webhook.ErrNotFound) {
 		t.Errorf("Webhook after delete = %v, want ErrNotFound", err)
 	}
-	if err := s.DeleteWebhook(ctx, "buurtkamer"); !errors.Is(err, store.ErrNotFound) {
+	if err := s.DeleteWebhook(ctx, "buurtkamer"); !errors.Is(err, webhook.ErrNotFound) {
 		t.Errorf("second DeleteWebhook = %v, want ErrNotFound", err)
 	}
 }
@@ -227,13 +228,13 @@ func deleteProfileTakesItsWebhookAndNotifications(t *testing.T, s NotificationSt
 	if err := s.PutWebhook(ctx, "weg", "https://weg.example.org/hook", "whsec_weg", now); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddNotifications(ctx, 1, now, []store.Notification{{Profile: "weg", Tender: "t", Rank: 1}}); err != nil {
+	if _, err := s.AddNotifications(ctx, 1, now, []webhook.Notification{{Profile: "weg", Tender: "t", Rank: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.DeleteProfile(ctx, "weg"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Webhook(ctx, "weg"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Webhook(ctx, "weg"); !errors.Is(err, webhook.ErrNotFound) {
 		t.Errorf("webhook after the profile's deletion: %v, want ErrNotFound", err)
 	}
 	if ns, err := s.Notifications(ctx, "weg", 0); err != nil || len(ns) != 0 {
