@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"samenspel/internal/api"
+	"samenspel/internal/auth"
 	"samenspel/internal/jobs"
 	"samenspel/internal/lease"
 	"samenspel/internal/postgres"
@@ -48,8 +49,8 @@ type source interface {
 	Empty(ctx context.Context) (bool, error)
 	SeedIfEmpty(ctx context.Context, seed store.Seed, now time.Time) (bool, error)
 	MarkStale(ctx context.Context, before, now time.Time) ([]string, error)
-	CreateToken(ctx context.Context, t store.Token) error
-	RotateToken(ctx context.Context, id string, next store.Token, now time.Time) (old, made store.Token, tenders int, err error)
+	CreateToken(ctx context.Context, t auth.Token) error
+	RotateToken(ctx context.Context, id string, next auth.Token, now time.Time) (old, made auth.Token, tenders int, err error)
 	Close() error
 }
 

@@ -18,7 +18,6 @@ import (
 	"samenspel/internal/api"
 	"samenspel/internal/auth"
 	"samenspel/internal/settings"
-	"samenspel/internal/store"
 )
 
 // The usages of `matcher token` and its subcommands.
@@ -149,7 +148,7 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	tok := store.Token{Hash: auth.Hash(secret), Role: *role, Name: *name, Profile: *profile, Created: time.Now().UTC()}
+	tok := auth.Token{Hash: auth.Hash(secret), Role: *role, Name: *name, Profile: *profile, Created: time.Now().UTC()}
 	if lifetime > 0 {
 		tok.Expires = tok.Created.Add(lifetime)
 	}
@@ -261,7 +260,7 @@ func tokenIDArg(fs *flag.FlagSet, args []string, usage string, stdout, stderr io
 	case len(rest) != 1:
 		fmt.Fprint(stderr, usage)
 		return "", false, fmt.Errorf("%w: %s takes one ID, not %d", errUsage, fs.Name(), len(rest))
-	case !store.ValidTokenID(rest[0]):
+	case !auth.ValidTokenID(rest[0]):
 		return "", false, fmt.Errorf("%w: %q is not a token id: tok_ and 16 hex digits, as matcher token list shows", errUsage, tokenCut(rest[0]))
 	}
 	return rest[0], false, nil
@@ -269,7 +268,7 @@ func tokenIDArg(fs *flag.FlagSet, args []string, usage string, stdout, stderr io
 
 // tokenNotFound is the error for an id no token has (exit 1).
 func tokenNotFound(id string) error {
-	return fmt.Errorf("no token has id %s (matcher token list shows them): %w", id, store.ErrNotFound)
+	return fmt.Errorf("no token has id %s (matcher token list shows them): %w", id, auth.ErrNotFound)
 }
 
 // tokenRevoke is `matcher token revoke ID`.
@@ -287,7 +286,7 @@ func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	defer st.Close()
 	now := time.Now().UTC()
 	t, err := st.RevokeToken(ctx, id, now)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, auth.ErrNotFound) {
 		return tokenNotFound(id)
 	}
 	if err != nil {
@@ -328,12 +327,12 @@ func tokenRotate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	now := time.Now().UTC()
-	next := store.Token{Hash: auth.Hash(secret), Name: *name, Created: now}
+	next := auth.Token{Hash: auth.Hash(secret), Name: *name, Created: now}
 	if lifetime > 0 {
 		next.Expires = now.Add(lifetime)
 	}
 	old, made, tenders, err := st.RotateToken(ctx, id, next, now)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, auth.ErrNotFound) {
 		return tokenNotFound(id)
 	}
 	if err != nil {

@@ -86,7 +86,7 @@ func tokenData(t *testing.T) string {
 }
 
 // storedToken is the token of secret in data.
-func storedToken(t *testing.T, data, secret string) store.Token {
+func storedToken(t *testing.T, data, secret string) auth.Token {
 	t.Helper()
 	st, _, err := openEmbedded(context.Background(), data)
 	if err != nil {
@@ -165,7 +165,7 @@ func TestTokenListAndRevoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expired := store.Token{Hash: auth.Hash("ssp_expired"), Role: "tender_owner", Name: "oud", Created: time.Now().Add(-time.Hour).UTC(),
+	expired := auth.Token{Hash: auth.Hash("ssp_expired"), Role: "tender_owner", Name: "oud", Created: time.Now().Add(-time.Hour).UTC(),
 		Expires: time.Now().Add(-time.Minute).UTC()}
 	err = st.CreateToken(ctx, expired)
 	st.Close()
@@ -202,14 +202,14 @@ func TestTokenListAndRevoke(t *testing.T) {
 	if err != nil || !strings.Contains(out, "revoked") || !strings.Contains(out, partner.ID()) {
 		t.Fatalf("matcher token revoke %s = %q, %v; want it revoked", partner.ID(), out, err)
 	}
-	if tok := storedToken(t, data, strings.TrimSpace(partnerSecret)); tok.State(time.Now()) != store.TokenRevoked {
+	if tok := storedToken(t, data, strings.TrimSpace(partnerSecret)); tok.State(time.Now()) != auth.TokenRevoked {
 		t.Errorf("after matcher token revoke the token is %+v, want it revoked", tok)
 	}
 	out, _, err = runMatcher(t, "token", "revoke", "--data", data, partner.ID())
 	if err != nil || !strings.Contains(out, "already") {
 		t.Errorf("matcher token revoke of a revoked token = %q, %v; want it said to be revoked already", out, err)
 	}
-	unknown := store.TokenID(auth.Hash("ssp_never"))
+	unknown := auth.TokenID(auth.Hash("ssp_never"))
 	_, _, err = runMatcher(t, "token", "revoke", unknown, "--data", data)
 	if !errors.Is(err, store.ErrNotFound) || errors.Is(err, errUsage) || !strings.Contains(err.Error(), unknown) {
 		t.Errorf("matcher token revoke %s (unknown) = %v, want not found (exit 1) naming the id", unknown, err)
@@ -227,7 +227,7 @@ func TestTokenListAndRevoke(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a new partner token for the profile of a revoked one: %v", err)
 	}
-	if tok := storedToken(t, data, strings.TrimSpace(out)); tok.State(time.Now()) != store.TokenActive || tok.Profile != "buurtkamer" {
+	if tok := storedToken(t, data, strings.TrimSpace(out)); tok.State(time.Now()) != auth.TokenActive || tok.Profile != "buurtkamer" {
 		t.Errorf("the new partner token = %+v, want it active for buurtkamer", tok)
 	}
 
@@ -312,7 +312,7 @@ func TestTokenRotate(t *testing.T) {
 		t.Fatalf("matcher token rotate: %v", err)
 	}
 	next := storedToken(t, data, strings.TrimSpace(out))
-	if next.Role != "tender_owner" || next.Name != "Gemeente Utrecht" || next.Expires.Sub(next.Created) != 30*24*time.Hour || next.State(time.Now()) != store.TokenActive {
+	if next.Role != "tender_owner" || next.Name != "Gemeente Utrecht" || next.Expires.Sub(next.Created) != 30*24*time.Hour || next.State(time.Now()) != auth.TokenActive {
 		t.Errorf("the rotated token = %+v, want an active tender owner's token named Gemeente Utrecht for 30 days", next)
 	}
 	if !strings.Contains(stderr, next.ID()) || !strings.Contains(stderr, old.ID()) || !strings.Contains(stderr, "tenders moved to it: 1") {
@@ -323,14 +323,14 @@ func TestTokenRotate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if got, err := st.TokenByHash(ctx, old.Hash); err != nil || got.State(time.Now()) != store.TokenRevoked {
+	if got, err := st.TokenByHash(ctx, old.Hash); err != nil || got.State(time.Now()) != auth.TokenRevoked {
 		t.Errorf("the old token after rotating = %+v, %v; want it revoked", got, err)
 	}
 	if rec, err := st.GetTender(ctx, tn.ID); err != nil || rec.Owner != next.ID() {
 		t.Errorf("the tender after rotating = owner %q, %v; want %s", rec.Owner, err, next.ID())
 	}
-	unknown := store.TokenID(auth.Hash("ssp_never"))
-	if _, _, err := runMatcher(t, "token", "rotate", unknown, "--data", data); !errors.Is(err, store.ErrNotFound) || errors.Is(err, errUsage) {
+	unknown := auth.TokenID(auth.Hash("ssp_never"))
+	if _, _, err := runMatcher(t, "token", "rotate", unknown, "--data", data); !errors.Is(err, auth.ErrNotFound) || errors.Is(err, errUsage) {
 		t.Errorf("matcher token rotate %s (unknown) = %v, want not found (exit 1)", unknown, err)
 	}
 	for _, args := range [][]string{{"token", "rotate", "--data", data}, {"token", "rotate", "nonsense", "--data", data},

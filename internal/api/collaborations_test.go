@@ -54,7 +54,7 @@ func newTrustEnv(t *testing.T) *trustEnv {
 	te.x, te.y, te.z = others[0], others[1], others[2]
 	for _, id := range []string{te.x, te.y} {
 		secret, _ := auth.NewSecret()
-		if err := e.st.CreateToken(ctx, store.Token{Hash: auth.Hash(secret), Role: auth.RolePartner, Name: id, Profile: id, Created: envNow}); err != nil {
+		if err := e.st.CreateToken(ctx, auth.Token{Hash: auth.Hash(secret), Role: auth.RolePartner, Name: id, Profile: id, Created: envNow}); err != nil {
 			t.Fatal(err)
 		}
 		e.tokens["partner:"+id] = secret

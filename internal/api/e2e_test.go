@@ -73,7 +73,7 @@ func newEnv(t *testing.T) *env {
 	gaz := gazetteer.Default() // as matcher serve loads it by default
 	for _, role := range []string{auth.RoleAdmin, auth.RoleTenderOwner, auth.RolePartner} {
 		secret, _ := auth.NewSecret()
-		tok := store.Token{Hash: auth.Hash(secret), Role: role, Name: role, Created: time.Unix(0, 0).UTC()}
+		tok := auth.Token{Hash: auth.Hash(secret), Role: role, Name: role, Created: time.Unix(0, 0).UTC()}
 		if role == auth.RolePartner {
 			tok.Profile = partnerID
 		}
@@ -98,7 +98,7 @@ func newEnv(t *testing.T) *env {
 func (e *env) addToken(t *testing.T, name, role, profile string) {
 	t.Helper()
 	secret, _ := auth.NewSecret()
-	tok := store.Token{Hash: auth.Hash(secret), Role: role, Name: name, Profile: profile, Created: time.Unix(0, 0).UTC()}
+	tok := auth.Token{Hash: auth.Hash(secret), Role: role, Name: name, Profile: profile, Created: time.Unix(0, 0).UTC()}
 	if err := e.st.CreateToken(context.Background(), tok); err != nil {
 		t.Fatal(err)
 	}

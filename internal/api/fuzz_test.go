@@ -63,7 +63,7 @@ func newFuzzServer(f *testing.F) *fuzzServer {
 	s := &fuzzServer{tokens: map[string]string{}, tender: tn.ID}
 	for _, role := range []string{auth.RoleAdmin, auth.RoleTenderOwner, auth.RolePartner} {
 		secret, _ := auth.NewSecret()
-		tok := store.Token{Hash: auth.Hash(secret), Role: role, Name: role, Created: time.Unix(0, 0).UTC()}
+		tok := auth.Token{Hash: auth.Hash(secret), Role: role, Name: role, Created: time.Unix(0, 0).UTC()}
 		if role == auth.RolePartner {
 			tok.Profile = partnerID
 		}

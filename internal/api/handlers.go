@@ -22,8 +22,8 @@ import (
 
 // Store is what the handlers read and write; *store.Store implements it.
 type Store interface {
-	TokenByHash(ctx context.Context, hash string) (store.Token, error)
-	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error
+	TokenByHash(ctx context.Context, hash string) (auth.Token, error)
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *store.IdempotentAnswer) error
 	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
 	UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error)
 	DeleteProfile(ctx context.Context, id string) error
@@ -57,7 +57,7 @@ type Suggester interface {
 type principal = auth.Principal
 
 // owner is the non-secret identity of a token: its id, the start of its hash.
-func owner(hash string) string { return store.TokenID(hash) }
+func owner(hash string) string { return auth.TokenID(hash) }
 
 // authenticate resolves a bearer token, if any. A malformed, unknown, revoked or
 // expired token is refused (401), never treated as anonymous. The token is read
@@ -70,7 +70,7 @@ func (h *handlers) authenticate(c *gin.Context) {
 	}
 	if secret != "" {
 		tok, err := h.d.Store.TokenByHash(c.Request.Context(), auth.Hash(secret))
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, auth.ErrNotFound) {
 			fail(c, errUnauthorized)
 			return
 		}

@@ -419,7 +419,7 @@ func newLimitedAPI(t *testing.T, lim Limits, st *store.Store, rdb *redis.Client)
 		t.Cleanup(func() { a.st.Close() })
 		for _, role := range []string{auth.RoleAdmin, auth.RoleTenderOwner} {
 			secret := newSecret(t)
-			if err := a.st.CreateToken(ctx, store.Token{Hash: auth.Hash(secret), Role: role, Name: role, Created: time.Unix(0, 0).UTC()}); err != nil {
+			if err := a.st.CreateToken(ctx, auth.Token{Hash: auth.Hash(secret), Role: role, Name: role, Created: time.Unix(0, 0).UTC()}); err != nil {
 				t.Fatal(err)
 			}
 			a.tokens[role] = secret

@@ -168,7 +168,7 @@ func writeProblem(c *gin.Context, p Problem) {
 // notFound reports whether err says that what was asked for does not exist: the
 // not-found errors of the domains the API serves, the one place they become 404.
 func notFound(err error) bool {
-	for _, sentinel := range []error{errNotFound, store.ErrNotFound, jobs.ErrNotFound, webhook.ErrNotFound} {
+	for _, sentinel := range []error{errNotFound, store.ErrNotFound, auth.ErrNotFound, jobs.ErrNotFound, webhook.ErrNotFound} {
 		if errors.Is(err, sentinel) {
 			return true
 		}

@@ -61,7 +61,7 @@ func (h *handlers) registerProfile(c *gin.Context) {
 		return
 	}
 	now := h.d.Now()
-	tok := store.Token{Hash: auth.Hash(secret), Role: auth.RolePartner, Name: p.Name, Profile: p.ID, Created: now}
+	tok := auth.Token{Hash: auth.Hash(secret), Role: auth.RolePartner, Name: p.Name, Profile: p.ID, Created: now}
 	answer := idempotency.Answer{Status: http.StatusCreated, Location: "/v1/profiles/" + p.ID}
 	answer.Body, err = json.Marshal(gin.H{"profile": profileView(p, principal{Role: auth.RolePartner, Profile: p.ID}), "token": secret})
 	if err != nil {

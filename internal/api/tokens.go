@@ -9,14 +9,13 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/auth"
-	"samenspel/internal/store"
 )
 
 // TokenStore is what GET and DELETE /v1/tokens read and write; *store.Store
 // implements it. A Store that does not makes both routes 503.
 type TokenStore interface {
-	Tokens(ctx context.Context, limit, offset int) ([]store.Token, int, error)
-	RevokeToken(ctx context.Context, id string, now time.Time) (store.Token, error)
+	Tokens(ctx context.Context, limit, offset int) ([]auth.Token, int, error)
+	RevokeToken(ctx context.Context, id string, now time.Time) (auth.Token, error)
 }
 
 // The 401s of a token that was once good. They say what became of it and
@@ -31,11 +30,11 @@ var (
 // nothing keeps a token's validity, so a revocation or an expiry holds on every
 // replica from the next request on. The 401 also drops the token's rate-limit
 // bucket (limiter.middleware), so a revoked token keeps no bucket of its own.
-func usable(t store.Token, now time.Time) error {
+func usable(t auth.Token, now time.Time) error {
 	switch t.State(now) {
-	case store.TokenRevoked:
+	case auth.TokenRevoked:
 		return errTokenRevoked
-	case store.TokenExpired:
+	case auth.TokenExpired:
 		return errTokenExpired
 	default:
 		return nil
@@ -66,7 +65,7 @@ type TokenView struct {
 }
 
 // TokenViewOf is the view of t at now (its state: active, expired or revoked).
-func TokenViewOf(t store.Token, now time.Time) TokenView {
+func TokenViewOf(t auth.Token, now time.Time) TokenView {
 	v := TokenView{ID: t.ID(), Role: t.Role, Name: t.Name, Profile: t.Profile, Created: t.Created.UTC(), State: t.State(now)}
 	if !t.Expires.IsZero() {
 		expires := t.Expires.UTC()
@@ -133,7 +132,7 @@ func (h *handlers) revokeToken(c *gin.Context) {
 		return
 	}
 	id := c.Param("id")
-	if !store.ValidTokenID(id) {
+	if !auth.ValidTokenID(id) {
 		fail(c, badParam("the token id is not one", "id", "must be tok_ and 16 hex digits"))
 		return
 	}

@@ -46,7 +46,7 @@ type tokenReplicas struct {
 	st      *store.Store // the first replica's
 	clock   *tokenClock
 	secrets map[string]string // role or "expiring" → secret
-	tokens  map[string]store.Token
+	tokens  map[string]auth.Token
 }
 
 var tokenStart = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -66,7 +66,7 @@ func newLimitedTokenReplicas(t *testing.T, n int, l Limits) *tokenReplicas {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	r := &tokenReplicas{t: t, clock: &tokenClock{t: tokenStart}, secrets: map[string]string{}, tokens: map[string]store.Token{}}
+	r := &tokenReplicas{t: t, clock: &tokenClock{t: tokenStart}, secrets: map[string]string{}, tokens: map[string]auth.Token{}}
 	for i := range n {
 		st, err := store.Open(ctx, dir, tax)
 		if err != nil {
@@ -89,7 +89,7 @@ func newLimitedTokenReplicas(t *testing.T, n int, l Limits) *tokenReplicas {
 	}
 	for i, name := range []string{auth.RoleAdmin, auth.RoleTenderOwner, auth.RolePartner, "expiring"} {
 		secret, _ := auth.NewSecret()
-		tok := store.Token{Hash: auth.Hash(secret), Role: name, Name: "name of " + name, Created: tokenStart.Add(time.Duration(i) * time.Minute)}
+		tok := auth.Token{Hash: auth.Hash(secret), Role: name, Name: "name of " + name, Created: tokenStart.Add(time.Duration(i) * time.Minute)}
 		switch name {
 		case auth.RolePartner:
 			tok.Profile = "buurtkamer"
@@ -155,7 +155,7 @@ func TestTokenRoutesAreForAdmins(t *testing.T) {
 			}
 		}
 	}
-	if got, _ := r.st.TokenByHash(context.Background(), r.tokens[auth.RolePartner].Hash); got.State(tokenStart) != store.TokenActive {
+	if got, _ := r.st.TokenByHash(context.Background(), r.tokens[auth.RolePartner].Hash); got.State(tokenStart) != auth.TokenActive {
 		t.Errorf("the partner's token after refused DELETEs = %+v, want it active", got)
 	}
 	if status, body := r.do(0, "GET", "/v1/tokens", auth.RoleAdmin); status != 200 {
@@ -173,7 +173,7 @@ func TestListTokens(t *testing.T) {
 	for i, name := range want {
 		tok, v := r.tokens[name], got.Tokens[i]
 		if v.ID != tok.ID() || v.Role != tok.Role || v.Name != tok.Name || v.Profile != tok.Profile || !v.Created.Equal(tok.Created) ||
-			v.State != store.TokenActive || v.Revoked != nil {
+			v.State != auth.TokenActive || v.Revoked != nil {
 			t.Errorf("GET /v1/tokens [%d] = %+v, want the %s token, active", i, v, name)
 		}
 	}
@@ -228,8 +228,8 @@ func TestListTokens(t *testing.T) {
 	for _, v := range r.list(0, "").Tokens {
 		states[v.ID] = v.State
 	}
-	if states[r.tokens["expiring"].ID()] != store.TokenExpired || states[r.tokens[auth.RolePartner].ID()] != store.TokenRevoked ||
-		states[r.tokens[auth.RoleAdmin].ID()] != store.TokenActive {
+	if states[r.tokens["expiring"].ID()] != auth.TokenExpired || states[r.tokens[auth.RolePartner].ID()] != auth.TokenRevoked ||
+		states[r.tokens[auth.RoleAdmin].ID()] != auth.TokenActive {
 		t.Errorf("states two hours on, after revoking the partner's = %v, want expiring expired, partner revoked, admin active", states)
 	}
 }
@@ -263,13 +263,13 @@ func TestRevokedTokenRefusedOnEveryReplica(t *testing.T) {
 	if status, _ := r.do(0, "DELETE", "/v1/tokens/"+partner.ID(), auth.RoleAdmin); status != 204 {
 		t.Errorf("DELETE of a revoked token again = %d, want 204", status)
 	}
-	if v := r.list(1, "").Tokens[1]; v.ID != partner.ID() || v.State != store.TokenRevoked || v.Revoked == nil || !v.Revoked.Equal(tokenStart) {
+	if v := r.list(1, "").Tokens[1]; v.ID != partner.ID() || v.State != auth.TokenRevoked || v.Revoked == nil || !v.Revoked.Equal(tokenStart) {
 		t.Errorf("the revoked token in the list = %+v, want it revoked at %v", v, tokenStart)
 	}
 	for _, tc := range []struct {
 		id   string
 		want int
-	}{{store.TokenID(auth.Hash("ssp_never")), 404}, {"tok_", 400}, {"nonsense", 400}, {partner.Hash, 400}} {
+	}{{auth.TokenID(auth.Hash("ssp_never")), 404}, {"tok_", 400}, {"nonsense", 400}, {partner.Hash, 400}} {
 		if status, body := r.do(0, "DELETE", "/v1/tokens/"+tc.id, auth.RoleAdmin); status != tc.want {
 			t.Errorf("DELETE /v1/tokens/%s = %d %.200s, want %d", tc.id, status, body, tc.want)
 		}
@@ -280,7 +280,7 @@ func TestRevokedTokenRefusedOnEveryReplica(t *testing.T) {
 		t.Errorf("admin confirming the profile of a revoked token = %d %.200s, want success", status, body)
 	}
 	secret, _ := auth.NewSecret()
-	if err := r.st.CreateToken(context.Background(), store.Token{Hash: auth.Hash(secret), Role: auth.RolePartner, Name: "new", Profile: "buurtkamer", Created: tokenStart}); err != nil {
+	if err := r.st.CreateToken(context.Background(), auth.Token{Hash: auth.Hash(secret), Role: auth.RolePartner, Name: "new", Profile: "buurtkamer", Created: tokenStart}); err != nil {
 		t.Fatal(err)
 	}
 	r.secrets["new"] = secret
@@ -357,7 +357,7 @@ func TestRotatedTokenManagesTheTenders(t *testing.T) {
 		t.Fatalf("DELETE /v1/tenders/t1 by another tender owner = %d %.200s, want 403", status, body)
 	}
 	secret, _ := auth.NewSecret()
-	if _, _, _, err := r.st.RotateToken(ctx, owner.ID(), store.Token{Hash: auth.Hash(secret), Created: tokenStart}, tokenStart); err != nil {
+	if _, _, _, err := r.st.RotateToken(ctx, owner.ID(), auth.Token{Hash: auth.Hash(secret), Created: tokenStart}, tokenStart); err != nil {
 		t.Fatal(err)
 	}
 	r.secrets["rotated"] = secret

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -22,7 +23,7 @@ import (
 // profile writes, records the profile's change and stamps it as written now; the
 // lock also makes two registrations with one key take turns, so that the second
 // learns that the key was used.
-func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error {
+func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *store.IdempotentAnswer) error {
 	err := s.write(ctx, true, func(tx pgx.Tx) error {
 		if t.Profile != p.ID {
 			return fmt.Errorf("token is for profile %q, not %q", t.Profile, p.ID)

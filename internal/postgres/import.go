@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/webhook"
@@ -149,7 +150,7 @@ func (s *Store) ImportInterests(ctx context.Context, is []store.Interest) (Impor
 // ImportTokens stores the tokens (hashes, never secrets) with their roles,
 // names, profiles and lifetimes, revocation included. A partner token's profile
 // must be stored (store.ErrNotFound).
-func (s *Store) ImportTokens(ctx context.Context, ts []store.Token) (Imported, error) {
+func (s *Store) ImportTokens(ctx context.Context, ts []auth.Token) (Imported, error) {
 	rows := make([][]any, len(ts))
 	for i, t := range ts {
 		if !isSHA256Hex(t.Hash) {

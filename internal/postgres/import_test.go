@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/postgres"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
@@ -48,12 +49,12 @@ func embeddedWithEverything(t *testing.T) *store.Store {
 		t.Fatal(err)
 	}
 
-	owner := store.Token{Hash: hash("owner"), Role: "tender_owner", Name: "Gemeente Utrecht", Created: now}
+	owner := auth.Token{Hash: hash("owner"), Role: "tender_owner", Name: "Gemeente Utrecht", Created: now}
 	must(src.CreateToken(ctx, owner))
-	must(src.CreateToken(ctx, store.Token{Hash: hash("partner"), Role: "partner", Name: "Buurtkamer a", Profile: "a",
+	must(src.CreateToken(ctx, auth.Token{Hash: hash("partner"), Role: "partner", Name: "Buurtkamer a", Profile: "a",
 		Created: now.Add(time.Minute), Expires: now.AddDate(0, 6, 0)}))
-	must(src.CreateToken(ctx, store.Token{Hash: hash("admin"), Role: "admin", Name: "beheer", Created: now.Add(2 * time.Minute)}))
-	if _, err := src.RevokeToken(ctx, store.TokenID(hash("admin")), now.Add(3*time.Minute)); err != nil {
+	must(src.CreateToken(ctx, auth.Token{Hash: hash("admin"), Role: "admin", Name: "beheer", Created: now.Add(2 * time.Minute)}))
+	if _, err := src.RevokeToken(ctx, auth.TokenID(hash("admin")), now.Add(3*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -297,7 +298,7 @@ func TestImportRoundTrip(t *testing.T) {
 
 	// Records changed in PostgreSQL are put back as the embedded store has them.
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := dst.RevokeToken(ctx, store.TokenID(hash("owner")), now); err != nil {
+	if _, err := dst.RevokeToken(ctx, auth.TokenID(hash("owner")), now); err != nil {
 		t.Fatal(err)
 	}
 	if err := dst.PutTender(ctx, storetest.Tender("t1"), now); err != nil {
@@ -351,7 +352,7 @@ func TestImportRefusesWhatItCannotKeep(t *testing.T) {
 		Doc:          []byte(`{"id":"t1"}`)}}); err == nil {
 		t.Error("a tender whose version would change was imported")
 	}
-	if _, err := dst.ImportTokens(ctx, []store.Token{{Hash: "secret", Role: "admin", Created: now}}); err == nil {
+	if _, err := dst.ImportTokens(ctx, []auth.Token{{Hash: "secret", Role: "admin", Created: now}}); err == nil {
 		t.Error("a token whose hash is no SHA-256 was imported")
 	}
 	if err := dst.CreateProfile(ctx, storetest.Profile("a")); err != nil {

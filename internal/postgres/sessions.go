@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/store"
 )
 
@@ -19,8 +20,8 @@ const sessionWrites = 0x53616d656e03 // "Samen" 3
 // CreateWebSession stores ws after making room: every session last seen before
 // idleSince or made before madeSince is removed, and then, while max or more
 // remain (max > 0), the least recently seen. store.ErrConflict when ws.ID is
-// taken, store.ErrNotFound when ws.Token is no stored token.
-func (s *Store) CreateWebSession(ctx context.Context, ws store.WebSession, idleSince, madeSince time.Time, max int) error {
+// taken, auth.ErrNotFound when ws.Token is no stored token.
+func (s *Store) CreateWebSession(ctx context.Context, ws auth.WebSession, idleSince, madeSince time.Time, max int) error {
 	err := s.write(ctx, false, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(sessionWrites)); err != nil {
 			return err
@@ -35,7 +36,9 @@ func (s *Store) CreateWebSession(ctx context.Context, ws store.WebSession, idleS
 				return err
 			}
 		}
-		if err := exists(ctx, tx, `SELECT 1 FROM tokens WHERE hash = $1`, ws.Token); err != nil {
+		if err := exists(ctx, tx, `SELECT 1 FROM tokens WHERE hash = $1`, ws.Token); errors.Is(err, store.ErrNotFound) {
+			return auth.ErrNotFound // no such token
+		} else if err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO web_sessions (id, token, csrf, created, seen) VALUES ($1, $2, $3, $4, $5)`,
@@ -48,28 +51,28 @@ func (s *Store) CreateWebSession(ctx context.Context, ws store.WebSession, idleS
 	return nil
 }
 
-// GetWebSession returns the session with id, or store.ErrNotFound.
-func (s *Store) GetWebSession(ctx context.Context, id string) (store.WebSession, error) {
-	ws := store.WebSession{ID: id}
+// GetWebSession returns the session with id, or auth.ErrNotFound.
+func (s *Store) GetWebSession(ctx context.Context, id string) (auth.WebSession, error) {
+	ws := auth.WebSession{ID: id}
 	var created, seen string
 	err := s.pool.QueryRow(ctx, `SELECT token, csrf, created, seen FROM web_sessions WHERE id = $1`, id).
 		Scan(&ws.Token, &ws.CSRF, &created, &seen)
-	if err = noRows(err, store.ErrNotFound); err == nil {
+	if err = noRows(err, auth.ErrNotFound); err == nil {
 		ws.Created, err = parseTime(created)
 	}
 	if err == nil {
 		ws.Seen, err = parseTime(seen)
 	}
 	if err != nil {
-		return store.WebSession{}, fmt.Errorf("postgres: web session: %w", err)
+		return auth.WebSession{}, fmt.Errorf("postgres: web session: %w", err)
 	}
 	return ws, nil
 }
 
 // TouchWebSession records that the session with id was used at seen;
-// store.ErrNotFound when there is no such session.
+// auth.ErrNotFound when there is no such session.
 func (s *Store) TouchWebSession(ctx context.Context, id string, seen time.Time) error {
-	if err := s.updateOne(ctx, store.ErrNotFound, `UPDATE web_sessions SET seen = $1 WHERE id = $2`, formatTime(seen), id); err != nil {
+	if err := s.updateOne(ctx, auth.ErrNotFound, `UPDATE web_sessions SET seen = $1 WHERE id = $2`, formatTime(seen), id); err != nil {
 		return fmt.Errorf("postgres: touch web session: %w", err)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/store"
 )
 
@@ -16,7 +17,7 @@ import (
 // store.ErrNotFound when Profile names a profile that does not exist, and an
 // error when Hash is not a hex SHA-256: a secret passed by mistake is never
 // stored.
-func (s *Store) CreateToken(ctx context.Context, t store.Token) error {
+func (s *Store) CreateToken(ctx context.Context, t auth.Token) error {
 	err := s.write(ctx, false, func(tx pgx.Tx) error {
 		if !isSHA256Hex(t.Hash) {
 			return errors.New("hash is not a lower-case hex SHA-256")
@@ -30,7 +31,7 @@ func (s *Store) CreateToken(ctx context.Context, t store.Token) error {
 }
 
 // insertToken stores t in tx.
-func insertToken(ctx context.Context, tx pgx.Tx, t store.Token) error {
+func insertToken(ctx context.Context, tx pgx.Tx, t auth.Token) error {
 	var profile *string
 	if t.Profile != "" {
 		profile = &t.Profile
@@ -42,11 +43,11 @@ func insertToken(ctx context.Context, tx pgx.Tx, t store.Token) error {
 }
 
 // TokenByHash returns the token with hash, revoked and expired ones too (the
-// caller tells them apart with State); store.ErrNotFound when there is none.
-func (s *Store) TokenByHash(ctx context.Context, hash string) (store.Token, error) {
+// caller tells them apart with State); auth.ErrNotFound when there is none.
+func (s *Store) TokenByHash(ctx context.Context, hash string) (auth.Token, error) {
 	t, err := scanToken(s.pool.QueryRow(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = $1`, hash))
 	if err != nil {
-		return store.Token{}, fmt.Errorf("postgres: token by hash: %w", err)
+		return auth.Token{}, fmt.Errorf("postgres: token by hash: %w", err)
 	}
 	return t, nil
 }
@@ -54,12 +55,12 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (store.Token, erro
 // Tokens returns the tokens, newest first (by creation, then hash), limit of
 // them after skipping offset (limit < 1: all), and how many there are in all.
 // Revoked and expired tokens are listed too.
-func (s *Store) Tokens(ctx context.Context, limit, offset int) ([]store.Token, int, error) {
+func (s *Store) Tokens(ctx context.Context, limit, offset int) ([]auth.Token, int, error) {
 	var lim *int
 	if limit >= 1 {
 		lim = &limit
 	}
-	var out []store.Token
+	var out []auth.Token
 	var total int
 	err := s.snapshot(ctx, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM tokens`).Scan(&total); err != nil {
@@ -70,7 +71,7 @@ func (s *Store) Tokens(ctx context.Context, limit, offset int) ([]store.Token, i
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Token, error) { return scanToken(r) })
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (auth.Token, error) { return scanToken(r) })
 		return err
 	})
 	if err != nil {
@@ -79,13 +80,13 @@ func (s *Store) Tokens(ctx context.Context, limit, offset int) ([]store.Token, i
 	return nonNil(out), total, nil
 }
 
-// RevokeToken revokes the token with id (a store.TokenID) at now, and returns it
+// RevokeToken revokes the token with id (a auth.TokenID) at now, and returns it
 // as stored. From the moment it returns, every replica over the same database
 // refuses the token. A token revoked before keeps its first revocation time.
-// store.ErrNotFound when no token has id, and store.ErrConflict in the unlikely
+// auth.ErrNotFound when no token has id, and store.ErrConflict in the unlikely
 // case that two do (their hashes share 64 bits): nothing is revoked then.
-func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (store.Token, error) {
-	var t store.Token
+func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (auth.Token, error) {
+	var t auth.Token
 	err := s.write(ctx, false, func(tx pgx.Tx) error {
 		var err error
 		if t, err = tokenByID(ctx, tx, id); err != nil {
@@ -94,7 +95,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (stor
 		return revoke(ctx, tx, &t, now)
 	})
 	if err != nil {
-		return store.Token{}, fmt.Errorf("postgres: revoke token %q: %w", id, err)
+		return auth.Token{}, fmt.Errorf("postgres: revoke token %q: %w", id, err)
 	}
 	return t, nil
 }
@@ -106,7 +107,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (stor
 // needs Hash and Created (and Expires, if it is to expire). It returns the old
 // token as stored, next as stored, and how many tenders moved; the errors are
 // RevokeToken's and CreateToken's.
-func (s *Store) RotateToken(ctx context.Context, id string, next store.Token, now time.Time) (old, made store.Token, tenders int, err error) {
+func (s *Store) RotateToken(ctx context.Context, id string, next auth.Token, now time.Time) (old, made auth.Token, tenders int, err error) {
 	err = s.write(ctx, false, func(tx pgx.Tx) error {
 		if old, err = tokenByID(ctx, tx, id); err != nil {
 			return err
@@ -129,17 +130,17 @@ func (s *Store) RotateToken(ctx context.Context, id string, next store.Token, no
 		return revoke(ctx, tx, &old, now)
 	})
 	if err != nil {
-		return store.Token{}, store.Token{}, 0, fmt.Errorf("postgres: rotate token %q: %w", id, err)
+		return auth.Token{}, auth.Token{}, 0, fmt.Errorf("postgres: rotate token %q: %w", id, err)
 	}
 	return old, made, tenders, nil
 }
 
-// tokenByID reads and locks the token with id in tx: store.ErrNotFound when
+// tokenByID reads and locks the token with id in tx: auth.ErrNotFound when
 // there is none (or id is not a token id), store.ErrConflict when two tokens
 // have it.
-func tokenByID(ctx context.Context, tx pgx.Tx, id string) (store.Token, error) {
-	if !store.ValidTokenID(id) {
-		return store.Token{}, store.ErrNotFound
+func tokenByID(ctx context.Context, tx pgx.Tx, id string) (auth.Token, error) {
+	if !auth.ValidTokenID(id) {
+		return auth.Token{}, auth.ErrNotFound
 	}
 	digits := strings.TrimPrefix(id, "tok_")
 	// Every hash starting with digits sorts from digits up to, not including,
@@ -148,24 +149,24 @@ func tokenByID(ctx context.Context, tx pgx.Tx, id string) (store.Token, error) {
 	rows, err := tx.Query(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash >= $1 AND hash < $2 LIMIT 2 FOR UPDATE`,
 		digits, digits+"g")
 	if err != nil {
-		return store.Token{}, err
+		return auth.Token{}, err
 	}
-	found, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Token, error) { return scanToken(r) })
+	found, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (auth.Token, error) { return scanToken(r) })
 	if err != nil {
-		return store.Token{}, err
+		return auth.Token{}, err
 	}
 	switch len(found) {
 	case 0:
-		return store.Token{}, store.ErrNotFound
+		return auth.Token{}, auth.ErrNotFound
 	case 1:
 		return found[0], nil
 	default:
-		return store.Token{}, fmt.Errorf("%w: two tokens have this id", store.ErrConflict)
+		return auth.Token{}, fmt.Errorf("%w: two tokens have this id", store.ErrConflict)
 	}
 }
 
 // revoke marks t revoked at now in tx, unless it is already.
-func revoke(ctx context.Context, tx pgx.Tx, t *store.Token, now time.Time) error {
+func revoke(ctx context.Context, tx pgx.Tx, t *auth.Token, now time.Time) error {
 	if !t.Revoked.IsZero() {
 		return nil
 	}
@@ -177,23 +178,23 @@ func revoke(ctx context.Context, tx pgx.Tx, t *store.Token, now time.Time) error
 // tokenColumns are the columns scanToken reads, in its order.
 const tokenColumns = `hash, role, name, coalesce(profile, ''), created, expires, revoked`
 
-// scanToken reads a row of tokenColumns; no row is store.ErrNotFound.
-func scanToken(row pgx.Row) (store.Token, error) {
-	var t store.Token
+// scanToken reads a row of tokenColumns; no row is auth.ErrNotFound.
+func scanToken(row pgx.Row) (auth.Token, error) {
+	var t auth.Token
 	var created string
 	var expires, revoked *string
 	if err := row.Scan(&t.Hash, &t.Role, &t.Name, &t.Profile, &created, &expires, &revoked); err != nil {
-		return store.Token{}, noRows(err, store.ErrNotFound)
+		return auth.Token{}, noRows(err, auth.ErrNotFound)
 	}
 	var err error
 	if t.Created, err = parseTime(created); err != nil {
-		return store.Token{}, err
+		return auth.Token{}, err
 	}
 	if t.Expires, err = parseOptionalTime(expires); err != nil {
-		return store.Token{}, err
+		return auth.Token{}, err
 	}
 	if t.Revoked, err = parseOptionalTime(revoked); err != nil {
-		return store.Token{}, err
+		return auth.Token{}, err
 	}
 	return t, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"samenspel/internal/auth"
 	"samenspel/internal/webhook"
 	"time"
 )
@@ -146,7 +147,7 @@ func (x *Export) Interests(ctx context.Context, fn func(Interest) error) error {
 
 // Tokens hands fn every token (its hash, never a secret) with its lifetime, by
 // hash.
-func (x *Export) Tokens(ctx context.Context, fn func(Token) error) error {
+func (x *Export) Tokens(ctx context.Context, fn func(auth.Token) error) error {
 	return x.each(ctx, `SELECT `+tokenColumns+` FROM `+tokenTable+` ORDER BY t.hash`, func(rows *sql.Rows) error {
 		t, err := scanToken(rows)
 		if err != nil {

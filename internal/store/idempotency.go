@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
 )
 
@@ -42,7 +43,7 @@ type IdempotentAnswer struct {
 // hash) is taken, and ErrKeyUsed when answer's key has an answer that has not
 // expired; nothing is stored then. Like CreateProfile, it records the profile's
 // change and stamps it as written now.
-func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, t Token, answer *IdempotentAnswer) error {
+func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *IdempotentAnswer) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if t.Profile != p.ID {
 			return fmt.Errorf("token is for profile %q, not %q", t.Profile, p.ID)

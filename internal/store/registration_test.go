@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
 )
@@ -19,8 +20,8 @@ func hashOf(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func partnerToken(secret, profile string) store.Token {
-	return store.Token{Hash: hashOf(secret), Role: "partner", Name: profile, Profile: profile, Created: time.Unix(0, 0).UTC()}
+func partnerToken(secret, profile string) auth.Token {
+	return auth.Token{Hash: hashOf(secret), Role: "partner", Name: profile, Profile: profile, Created: time.Unix(0, 0).UTC()}
 }
 
 // TestRegistrations: the embedded store passes the shared suite of the

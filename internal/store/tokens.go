@@ -5,34 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"samenspel/internal/auth"
 	"strings"
 	"time"
 )
 
-// Token is a stored bearer token: never the secret, only its SHA-256 hash
-// (hex, as internal/auth computes it), with the role and identity it carries.
-type Token struct {
-	Hash string
-	// Role is admin, tender_owner or partner; the caller checks it.
-	Role string
-	// Name says whose token it is, for people reading logs and lists.
-	Name string
-	// Profile is the id of the profile a partner token owns, or "". Deleting the
-	// profile deletes the token.
-	Profile string
-	Created time.Time
-	// Expires is when the token stops being accepted; zero: never (as for every
-	// token stored before tokens could expire).
-	Expires time.Time
-	// Revoked is when the token was revoked (RevokeToken); zero: it was not.
-	// A revoked token is kept, so that the list says what became of it.
-	Revoked time.Time
-}
-
 // CreateToken stores a token. It returns ErrConflict when the hash is taken,
 // ErrNotFound when Profile names a profile that does not exist, and an error when
 // Hash is not a hex SHA-256: a secret passed by mistake is never stored.
-func (s *Store) CreateToken(ctx context.Context, t Token) error {
+func (s *Store) CreateToken(ctx context.Context, t auth.Token) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if !isSHA256Hex(t.Hash) {
 			return errors.New("hash is not a lower-case hex SHA-256")
@@ -46,7 +27,7 @@ func (s *Store) CreateToken(ctx context.Context, t Token) error {
 }
 
 // insertToken stores t in tx, its lifetime beside it when it has one.
-func insertToken(ctx context.Context, tx *sql.Tx, t Token) error {
+func insertToken(ctx context.Context, tx *sql.Tx, t auth.Token) error {
 	var profile sql.NullString
 	if t.Profile != "" {
 		profile = sql.NullString{String: t.Profile, Valid: true}
@@ -62,70 +43,23 @@ func insertToken(ctx context.Context, tx *sql.Tx, t Token) error {
 }
 
 // TokenByHash returns the token with hash, revoked and expired ones too (the
-// caller tells them apart with State). It returns ErrNotFound when there is none.
-func (s *Store) TokenByHash(ctx context.Context, hash string) (Token, error) {
+// caller tells them apart with State). It returns auth.ErrNotFound when there is none.
+func (s *Store) TokenByHash(ctx context.Context, hash string) (auth.Token, error) {
 	t, err := scanToken(s.reader.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM `+tokenTable+` WHERE t.hash = ?`, hash))
 	if err != nil {
-		return Token{}, fmt.Errorf("store: token by hash: %w", err)
+		return auth.Token{}, fmt.Errorf("store: token by hash: %w", err)
 	}
 	return t, nil
-}
-
-// The states of a token at a time (Token.State).
-const (
-	TokenActive  = "active"
-	TokenExpired = "expired"
-	TokenRevoked = "revoked"
-)
-
-// State is what the token is at now: revoked, expired (its expiry is now or
-// before), or active. A revoked token that has also expired is revoked.
-func (t Token) State(now time.Time) string {
-	switch {
-	case !t.Revoked.IsZero():
-		return TokenRevoked
-	case !t.Expires.IsZero() && !now.Before(t.Expires):
-		return TokenExpired
-	default:
-		return TokenActive
-	}
-}
-
-// tokenIDPrefix starts every token id.
-const tokenIDPrefix = "tok_"
-
-// tokenIDDigits is how many hex digits of the hash a token id carries: 64 bits,
-// enough to tell tokens apart, and nothing that helps to find the secret (a
-// SHA-256 preimage of a 256-bit random secret).
-const tokenIDDigits = 16
-
-// TokenID is the id of the token with hash: "tok_" and the first 16 hex digits
-// of the hash. It is not secret: lists show it, revocation takes it, tenders are
-// recorded under a tender owner's token id.
-func TokenID(hash string) string {
-	if len(hash) < tokenIDDigits {
-		return tokenIDPrefix + hash
-	}
-	return tokenIDPrefix + hash[:tokenIDDigits]
-}
-
-// ID is t's TokenID.
-func (t Token) ID() string { return TokenID(t.Hash) }
-
-// ValidTokenID reports whether id has the form of a token id.
-func ValidTokenID(id string) bool {
-	digits, ok := strings.CutPrefix(id, tokenIDPrefix)
-	return ok && len(digits) == tokenIDDigits && isHex(digits)
 }
 
 // Tokens returns the tokens, newest first (by creation, then hash), limit of them
 // after skipping offset (limit < 1: all), and how many there are in all. Revoked
 // and expired tokens are listed too.
-func (s *Store) Tokens(ctx context.Context, limit, offset int) ([]Token, int, error) {
+func (s *Store) Tokens(ctx context.Context, limit, offset int) ([]auth.Token, int, error) {
 	if limit < 1 {
 		limit = -1 // SQLite: no limit
 	}
-	var out []Token
+	var out []auth.Token
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tokens`).Scan(&total); err != nil {
@@ -136,7 +70,7 @@ func (s *Store) Tokens(ctx context.Context, limit, offset int) ([]Token, int, er
 			return err
 		}
 		defer rows.Close()
-		out = []Token{}
+		out = []auth.Token{}
 		for rows.Next() {
 			t, err := scanToken(rows)
 			if err != nil {
@@ -155,10 +89,10 @@ func (s *Store) Tokens(ctx context.Context, limit, offset int) ([]Token, int, er
 // RevokeToken revokes the token with id (a TokenID) at now, and returns it as
 // stored. From the moment it returns, every store over the same data refuses
 // the token. A token revoked before keeps its first revocation time. It returns
-// ErrNotFound when no token has id, and ErrConflict in the unlikely case that two
+// auth.ErrNotFound when no token has id, and ErrConflict in the unlikely case that two
 // do (their hashes share 64 bits): nothing is revoked then.
-func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (Token, error) {
-	var t Token
+func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (auth.Token, error) {
+	var t auth.Token
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
 		if t, err = tokenByID(ctx, tx, id); err != nil {
@@ -167,7 +101,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (Toke
 		return revoke(ctx, tx, &t, now)
 	})
 	if err != nil {
-		return Token{}, fmt.Errorf("store: revoke token %q: %w", id, err)
+		return auth.Token{}, fmt.Errorf("store: revoke token %q: %w", id, err)
 	}
 	return t, nil
 }
@@ -180,7 +114,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (Toke
 // a new token. next needs Hash and Created (and Expires, if it is to expire). It
 // returns the old token as stored, next as stored, and how many tenders moved;
 // the errors are RevokeToken's and CreateToken's.
-func (s *Store) RotateToken(ctx context.Context, id string, next Token, now time.Time) (old, made Token, tenders int, err error) {
+func (s *Store) RotateToken(ctx context.Context, id string, next auth.Token, now time.Time) (old, made auth.Token, tenders int, err error) {
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		if old, err = tokenByID(ctx, tx, id); err != nil {
 			return err
@@ -207,48 +141,48 @@ func (s *Store) RotateToken(ctx context.Context, id string, next Token, now time
 		return revoke(ctx, tx, &old, now)
 	})
 	if err != nil {
-		return Token{}, Token{}, 0, fmt.Errorf("store: rotate token %q: %w", id, err)
+		return auth.Token{}, auth.Token{}, 0, fmt.Errorf("store: rotate token %q: %w", id, err)
 	}
 	return old, made, tenders, nil
 }
 
-// tokenByID reads the token with id in tx: ErrNotFound when there is none (or id
+// tokenByID reads the token with id in tx: auth.ErrNotFound when there is none (or id
 // is not a token id), ErrConflict when two tokens have it.
-func tokenByID(ctx context.Context, tx *sql.Tx, id string) (Token, error) {
-	if !ValidTokenID(id) {
-		return Token{}, ErrNotFound
+func tokenByID(ctx context.Context, tx *sql.Tx, id string) (auth.Token, error) {
+	if !auth.ValidTokenID(id) {
+		return auth.Token{}, auth.ErrNotFound
 	}
-	digits := strings.TrimPrefix(id, tokenIDPrefix)
+	digits := strings.TrimPrefix(id, auth.TokenIDPrefix)
 	// Every hash starting with digits sorts from digits up to, not including,
 	// digits+"g" ('g' comes after every hex digit): a range on the primary key.
 	rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM `+tokenTable+` WHERE t.hash >= ? AND t.hash < ? LIMIT 2`, digits, digits+"g")
 	if err != nil {
-		return Token{}, err
+		return auth.Token{}, err
 	}
 	defer rows.Close()
-	var found []Token
+	var found []auth.Token
 	for rows.Next() {
 		t, err := scanToken(rows)
 		if err != nil {
-			return Token{}, err
+			return auth.Token{}, err
 		}
 		found = append(found, t)
 	}
 	if err := rows.Err(); err != nil {
-		return Token{}, err
+		return auth.Token{}, err
 	}
 	switch len(found) {
 	case 0:
-		return Token{}, ErrNotFound
+		return auth.Token{}, auth.ErrNotFound
 	case 1:
 		return found[0], nil
 	default:
-		return Token{}, fmt.Errorf("%w: two tokens have this id", ErrConflict)
+		return auth.Token{}, fmt.Errorf("%w: two tokens have this id", ErrConflict)
 	}
 }
 
 // revoke marks t revoked at now in tx, unless it is already.
-func revoke(ctx context.Context, tx *sql.Tx, t *Token, now time.Time) error {
+func revoke(ctx context.Context, tx *sql.Tx, t *auth.Token, now time.Time) error {
 	if !t.Revoked.IsZero() {
 		return nil
 	}
@@ -265,25 +199,25 @@ const tokenColumns = `t.hash, t.role, t.name, coalesce(t.profile, ''), t.created
 // token_lifetimes never expires and is not revoked.
 const tokenTable = `tokens t LEFT JOIN token_lifetimes l ON l.hash = t.hash`
 
-// scanToken reads a row of tokenColumns; no row is ErrNotFound.
-func scanToken(row interface{ Scan(...any) error }) (Token, error) {
-	var t Token
+// scanToken reads a row of tokenColumns; no row is auth.ErrNotFound.
+func scanToken(row interface{ Scan(...any) error }) (auth.Token, error) {
+	var t auth.Token
 	var created, expires, revoked string
 	err := row.Scan(&t.Hash, &t.Role, &t.Name, &t.Profile, &created, &expires, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Token{}, ErrNotFound
+		return auth.Token{}, auth.ErrNotFound
 	}
 	if err != nil {
-		return Token{}, err
+		return auth.Token{}, err
 	}
 	if t.Created, err = parseTime(created); err != nil {
-		return Token{}, err
+		return auth.Token{}, err
 	}
 	if t.Expires, err = parseOptionalTime(expires); err != nil {
-		return Token{}, err
+		return auth.Token{}, err
 	}
 	if t.Revoked, err = parseOptionalTime(revoked); err != nil {
-		return Token{}, err
+		return auth.Token{}, err
 	}
 	return t, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"samenspel/internal/auth"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ func TestTokensBeforeExpiryNeverExpire(t *testing.T) {
 	ctx := context.Background()
 	s := openInternal(t, dir)
 	tok, err := s.TokenByHash(ctx, strings.Repeat("ab", 32))
-	if err != nil || !tok.Expires.IsZero() || !tok.Revoked.IsZero() || tok.State(time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC)) != TokenActive {
+	if err != nil || !tok.Expires.IsZero() || !tok.Revoked.IsZero() || tok.State(time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC)) != auth.TokenActive {
 		t.Errorf("old token after upgrading = %+v, %v; want it active and never expiring", tok, err)
 	}
 	if list, total, err := s.Tokens(ctx, 0, 0); err != nil || total != 1 || len(list) != 1 {

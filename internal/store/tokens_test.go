@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"samenspel/internal/store"
+	"samenspel/internal/auth"
 	"samenspel/internal/store/storetest"
 )
 
@@ -29,16 +29,16 @@ func TestTokens(t *testing.T) {
 func TestTokenState(t *testing.T) {
 	tests := []struct {
 		name string
-		tok  store.Token
+		tok  auth.Token
 		at   time.Time
 		want string
 	}{
-		{"never expires", store.Token{Created: day1}, day3.AddDate(50, 0, 0), store.TokenActive},
-		{"before expiry", store.Token{Created: day1, Expires: day2}, day2.Add(-time.Nanosecond), store.TokenActive},
-		{"at expiry", store.Token{Created: day1, Expires: day2}, day2, store.TokenExpired},
-		{"after expiry", store.Token{Created: day1, Expires: day2}, day3, store.TokenExpired},
-		{"revoked", store.Token{Created: day1, Revoked: day2}, day1, store.TokenRevoked},
-		{"revoked and expired", store.Token{Created: day1, Expires: day2, Revoked: day2}, day3, store.TokenRevoked},
+		{"never expires", auth.Token{Created: day1}, day3.AddDate(50, 0, 0), auth.TokenActive},
+		{"before expiry", auth.Token{Created: day1, Expires: day2}, day2.Add(-time.Nanosecond), auth.TokenActive},
+		{"at expiry", auth.Token{Created: day1, Expires: day2}, day2, auth.TokenExpired},
+		{"after expiry", auth.Token{Created: day1, Expires: day2}, day3, auth.TokenExpired},
+		{"revoked", auth.Token{Created: day1, Revoked: day2}, day1, auth.TokenRevoked},
+		{"revoked and expired", auth.Token{Created: day1, Expires: day2, Revoked: day2}, day3, auth.TokenRevoked},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,15 +51,15 @@ func TestTokenState(t *testing.T) {
 
 func TestTokenID(t *testing.T) {
 	h := hash("ssp_admin")
-	id := store.TokenID(h)
-	if id != "tok_"+h[:16] || !store.ValidTokenID(id) {
-		t.Errorf("TokenID(%s) = %s (valid %v), want tok_ and its first 16 hex digits", h, id, store.ValidTokenID(id))
+	id := auth.TokenID(h)
+	if id != "tok_"+h[:16] || !auth.ValidTokenID(id) {
+		t.Errorf("TokenID(%s) = %s (valid %v), want tok_ and its first 16 hex digits", h, id, auth.ValidTokenID(id))
 	}
-	if (store.Token{Hash: h}).ID() != id {
-		t.Errorf("Token.ID() = %s, want %s", (store.Token{Hash: h}).ID(), id)
+	if (auth.Token{Hash: h}).ID() != id {
+		t.Errorf("Token.ID() = %s, want %s", (auth.Token{Hash: h}).ID(), id)
 	}
 	for _, bad := range []string{"", "tok_", h[:16], "tok_" + h[:15], "tok_" + h[:17], "tok_" + h, "TOK_" + h[:16], "tok_" + strings.ToUpper(h[:16]), "tok_" + h[:15] + "g"} {
-		if store.ValidTokenID(bad) {
+		if auth.ValidTokenID(bad) {
 			t.Errorf("ValidTokenID(%q) = true, want false", bad)
 		}
 	}

@@ -5,29 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"samenspel/internal/auth"
 	"time"
 )
-
-// WebSession is a signed-in session of the pages (internal/web/session), as the
-// store keeps it so that every replica over the store sees it. It never holds the
-// cookie's secret or a bearer token: only digests of both.
-type WebSession struct {
-	// ID is the digest of the session's secret, the value of its cookie.
-	ID string
-	// Token is the hash of the bearer token the session signed in with (as
-	// Token.Hash): the session ends with it.
-	Token string
-	// CSRF is the session's token for its forms.
-	CSRF string
-	// Created is when the session was made, Seen when it was last used.
-	Created, Seen time.Time
-}
 
 // CreateWebSession stores ws after making room: every session last seen before
 // idleSince or made before madeSince is removed, and then, while max or more
 // remain (max > 0), the least recently seen. It returns ErrConflict when ws.ID is
-// taken and ErrNotFound when ws.Token is no stored token.
-func (s *Store) CreateWebSession(ctx context.Context, ws WebSession, idleSince, madeSince time.Time, max int) error {
+// taken and auth.ErrNotFound when ws.Token is no stored token.
+func (s *Store) CreateWebSession(ctx context.Context, ws auth.WebSession, idleSince, madeSince time.Time, max int) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE seen < ? OR created < ?`,
 			formatTime(idleSince), formatTime(madeSince)); err != nil {
@@ -40,7 +26,9 @@ func (s *Store) CreateWebSession(ctx context.Context, ws WebSession, idleSince, 
 				return err
 			}
 		}
-		if err := exists(ctx, tx, `SELECT 1 FROM tokens WHERE hash = ?`, ws.Token); err != nil {
+		if err := exists(ctx, tx, `SELECT 1 FROM tokens WHERE hash = ?`, ws.Token); errors.Is(err, ErrNotFound) {
+			return auth.ErrNotFound // no such token
+		} else if err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO web_sessions (id, token, csrf, created, seen) VALUES (?, ?, ?, ?, ?)`,
@@ -53,14 +41,14 @@ func (s *Store) CreateWebSession(ctx context.Context, ws WebSession, idleSince, 
 	return nil
 }
 
-// GetWebSession returns the session with id, or ErrNotFound.
-func (s *Store) GetWebSession(ctx context.Context, id string) (WebSession, error) {
-	ws := WebSession{ID: id}
+// GetWebSession returns the session with id, or auth.ErrNotFound.
+func (s *Store) GetWebSession(ctx context.Context, id string) (auth.WebSession, error) {
+	ws := auth.WebSession{ID: id}
 	var created, seen string
 	err := s.reader.QueryRowContext(ctx, `SELECT token, csrf, created, seen FROM web_sessions WHERE id = ?`, id).
 		Scan(&ws.Token, &ws.CSRF, &created, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = auth.ErrNotFound
 	}
 	if err == nil {
 		ws.Created, err = parseTime(created)
@@ -69,13 +57,13 @@ func (s *Store) GetWebSession(ctx context.Context, id string) (WebSession, error
 		ws.Seen, err = parseTime(seen)
 	}
 	if err != nil {
-		return WebSession{}, fmt.Errorf("store: web session: %w", err)
+		return auth.WebSession{}, fmt.Errorf("store: web session: %w", err)
 	}
 	return ws, nil
 }
 
 // TouchWebSession records that the session with id was used at seen. It returns
-// ErrNotFound when there is no such session.
+// auth.ErrNotFound when there is no such session.
 func (s *Store) TouchWebSession(ctx context.Context, id string, seen time.Time) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE web_sessions SET seen = ? WHERE id = ?`, formatTime(seen), id)
@@ -83,7 +71,7 @@ func (s *Store) TouchWebSession(ctx context.Context, id string, seen time.Time) 
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errors.Join(err, ErrNotFound)
+			return errors.Join(err, auth.ErrNotFound)
 		}
 		return nil
 	})

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
 )
@@ -33,7 +34,7 @@ func TestWebSessionStepReplays(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
-	if err := s.CreateWebSession(ctx, store.WebSession{ID: "s", Token: hashOf("sa"), CSRF: "c", Created: at, Seen: at}, at, at, 0); err != nil {
+	if err := s.CreateWebSession(ctx, auth.WebSession{ID: "s", Token: hashOf("sa"), CSRF: "c", Created: at, Seen: at}, at, at, 0); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

@@ -50,10 +50,10 @@ func (f *fakeSessions) SignIn(w http.ResponseWriter, r *http.Request, secret str
 	if err != nil {
 		return Visitor{}, err
 	}
-	if tok.State(time.Now()) != store.TokenActive {
+	if tok.State(time.Now()) != auth.TokenActive {
 		return Visitor{}, errors.New("not active")
 	}
-	v := Visitor{Principal: auth.Principal{Role: tok.Role, Profile: tok.Profile, Owner: store.TokenID(tok.Hash)}, Name: tok.Name}
+	v := Visitor{Principal: auth.Principal{Role: tok.Role, Profile: tok.Profile, Owner: auth.TokenID(tok.Hash)}, Name: tok.Name}
 	sid := randomHex()
 	f.mu.Lock()
 	f.by[sid] = v
@@ -319,7 +319,7 @@ func TestSignIn(t *testing.T) {
 	e := newEnv(t, nil)
 	e.withForms(t)
 	secret, _ := auth.NewSecret()
-	if err := e.st.CreateToken(context.Background(), store.Token{Hash: auth.Hash(secret), Role: auth.RoleTenderOwner, Name: "Programma Wonen",
+	if err := e.st.CreateToken(context.Background(), auth.Token{Hash: auth.Hash(secret), Role: auth.RoleTenderOwner, Name: "Programma Wonen",
 		Created: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
@@ -408,7 +408,7 @@ func (e *env) signedIn(t *testing.T, role, profile, name string) *browser {
 func (e *env) signedInAs(t *testing.T, role, profile, name string) (*browser, string) {
 	t.Helper()
 	secret, _ := auth.NewSecret()
-	if err := e.st.CreateToken(context.Background(), store.Token{Hash: auth.Hash(secret), Role: role, Profile: profile, Name: name,
+	if err := e.st.CreateToken(context.Background(), auth.Token{Hash: auth.Hash(secret), Role: role, Profile: profile, Name: name,
 		Created: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
@@ -417,7 +417,7 @@ func (e *env) signedInAs(t *testing.T, role, profile, name string) (*browser, st
 	if a := b.do("POST", "/signin", url.Values{CSRFField: {hidden(page.body, CSRFField)}, "token": {secret}}); a.status != 303 {
 		t.Fatalf("sign in as %s = %d", name, a.status)
 	}
-	return b, store.TokenID(auth.Hash(secret))
+	return b, auth.TokenID(auth.Hash(secret))
 }
 
 // formValues are the values a page's form would send as it stands: its text

@@ -298,7 +298,7 @@ func (s *Site) register(c *gin.Context) {
 		if try > 1 {
 			p.ID = withSuffix(base, try)
 		}
-		tok := store.Token{Hash: auth.Hash(secret), Role: auth.RolePartner, Name: p.Name, Profile: p.ID, Created: now}
+		tok := auth.Token{Hash: auth.Hash(secret), Role: auth.RolePartner, Name: p.Name, Profile: p.ID, Created: now}
 		var kept *store.IdempotentAnswer
 		if keyErr == nil {
 			kept, err = sealRegistration(key, form, registered{ID: p.ID, Name: p.Name, Token: secret}, now)

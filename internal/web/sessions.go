@@ -37,7 +37,7 @@ const CSRFField = "csrf"
 
 // Visitor is who a browser acts as: a principal of internal/auth (the role of a
 // token, for a partner its profile, the identity a tender owner's tenders are
-// recorded under: store.TokenID of its hash), and the token's name for the
+// recorded under: auth.TokenID of its hash), and the token's name for the
 // header. What it may do is internal/auth's rules, the same as the API's.
 type Visitor struct {
 	auth.Principal

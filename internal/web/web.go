@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/gazetteer"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
@@ -59,7 +60,7 @@ type Areas interface {
 // index).
 type FormStore interface {
 	// Registration and a partner's own profile.
-	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *store.IdempotentAnswer) error
 	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
 	UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error)
 	ConfirmProfile(ctx context.Context, id string, now time.Time) error

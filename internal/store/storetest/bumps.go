@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -14,14 +15,14 @@ import (
 // BumpStore is what the suite of change counters uses of a store: the writes of
 // tenders, interests, registrations, tokens, stored suggestions, awards and ideas.
 type BumpStore interface {
-	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *store.IdempotentAnswer) error
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
 	PutTender(ctx context.Context, t profiles.Tender, now time.Time) error
 	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(store.TenderRecord) (profiles.Tender, error)) (store.TenderRecord, error)
 	CloseTender(ctx context.Context, id string, now time.Time) error
 	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
-	CreateToken(ctx context.Context, t store.Token) error
-	RevokeToken(ctx context.Context, id string, now time.Time) (store.Token, error)
+	CreateToken(ctx context.Context, t auth.Token) error
+	RevokeToken(ctx context.Context, id string, now time.Time) (auth.Token, error)
 	PutSuggestion(ctx context.Context, tender, digest string, run int64, body []byte, now time.Time) (bool, error)
 	AwardTender(ctx context.Context, tender string, members []string, role, recorder string, now time.Time) (store.Award, bool, error)
 	AddIdea(ctx context.Context, profile, text string, now time.Time) (store.Idea, error)
@@ -48,7 +49,7 @@ func bumps(t *testing.T, subject BumpSubject) {
 	ctx := context.Background()
 	s := subject.Store
 	retitle := func(r store.TenderRecord) (profiles.Tender, error) { r.Tender.Title = "Nieuw"; return r.Tender, nil }
-	admin := store.Token{Hash: hash("ssp_admin"), Role: "admin", Name: "beheer", Created: day1}
+	admin := auth.Token{Hash: hash("ssp_admin"), Role: "admin", Name: "beheer", Created: day1}
 	const none, profilesMove, tendersMove = 0, 1, 2
 	steps := []struct {
 		name  string

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -41,8 +42,8 @@ type ProfileStore interface {
 	Tenders(ctx context.Context) ([]store.TenderRecord, error)
 	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
 	Interests(ctx context.Context, tender string) ([]string, error)
-	CreateToken(ctx context.Context, t store.Token) error
-	TokenByHash(ctx context.Context, hash string) (store.Token, error)
+	CreateToken(ctx context.Context, t auth.Token) error
+	TokenByHash(ctx context.Context, hash string) (auth.Token, error)
 	AddCollaboration(ctx context.Context, c profiles.Collaboration) error
 	AddCollaborations(ctx context.Context, cs []profiles.Collaboration) error
 	Collaborations(ctx context.Context) ([]profiles.Collaboration, error)
@@ -201,7 +202,7 @@ func deleteProfile(t *testing.T, s ProfileStore) {
 			t.Fatal(err)
 		}
 	}
-	tok := store.Token{Hash: hash("a"), Role: "partner", Name: "a", Profile: "a", Created: now}
+	tok := auth.Token{Hash: hash("a"), Role: "partner", Name: "a", Profile: "a", Created: now}
 	if err := s.CreateToken(ctx, tok); err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +235,7 @@ func deleteProfile(t *testing.T, s ProfileStore) {
 	}
 	// A partner token names its profile: once the profile is gone, so is the token,
 	// or whoever registers the id next would find it already owned.
-	if _, err := s.TokenByHash(ctx, tok.Hash); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.TokenByHash(ctx, tok.Hash); !errors.Is(err, auth.ErrNotFound) {
 		t.Errorf("TokenByHash(token of a) after delete = %v, want ErrNotFound", err)
 	}
 	if err := s.CreateProfile(ctx, Profile("a")); err != nil {
@@ -376,7 +377,7 @@ func empty(t *testing.T, open func(t *testing.T) ProfileSubject) {
 			if err := s.AddCollaboration(ctx, profiles.Collaboration{A: "a", B: "b", Outcome: "positive", At: "2026-03-01"}); err != nil {
 				return err
 			}
-			return s.CreateToken(ctx, store.Token{Hash: hash("x"), Role: "admin", Name: "root", Created: time.Now()})
+			return s.CreateToken(ctx, auth.Token{Hash: hash("x"), Role: "admin", Name: "root", Created: time.Now()})
 		}, true},
 	}
 	for _, tc := range tests {
@@ -430,7 +431,7 @@ func versions(t *testing.T, s ProfileStore) {
 			return s.AddCollaborations(ctx, []profiles.Collaboration{{A: "a", B: "base", Outcome: "negative", At: "2026-03-02"}})
 		}, c},
 		{"CreateToken", func() error {
-			return s.CreateToken(ctx, store.Token{Hash: hash("t"), Role: "admin", Name: "n", Created: now})
+			return s.CreateToken(ctx, auth.Token{Hash: hash("t"), Role: "admin", Name: "n", Created: now})
 		}, none},
 		{"failed PutProfile", func() error { s.PutProfile(ctx, Profile("missing")); return nil }, none},
 		{"failed CreateTender", func() error { s.CreateTender(ctx, Tender("t"), "owner", now); return nil }, none},

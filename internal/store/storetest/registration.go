@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -17,11 +18,11 @@ import (
 // RegistrationStore is what the registration suite uses of a store: a partner's
 // registration (its profile and token in one write) with its idempotent answer.
 type RegistrationStore interface {
-	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *store.IdempotentAnswer) error
 	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
 	DeleteProfile(ctx context.Context, id string) error
-	TokenByHash(ctx context.Context, hash string) (store.Token, error)
+	TokenByHash(ctx context.Context, hash string) (auth.Token, error)
 }
 
 // RegistrationSubject is one empty store under the registration suite, with
@@ -45,8 +46,8 @@ func Registrations(t *testing.T, open func(t *testing.T) RegistrationSubject) {
 	t.Run("SameKeyRace", func(t *testing.T) { sameKeyRace(t, open(t).Store) })
 }
 
-func partnerToken(secret, profile string) store.Token {
-	return store.Token{Hash: hash(secret), Role: "partner", Name: profile, Profile: profile, Created: time.Unix(0, 0).UTC()}
+func partnerToken(secret, profile string) auth.Token {
+	return auth.Token{Hash: hash(secret), Role: "partner", Name: profile, Profile: profile, Created: time.Unix(0, 0).UTC()}
 }
 
 // createProfileWithToken: a registration stores the profile and its token
@@ -68,7 +69,7 @@ func createProfileWithToken(t *testing.T, s RegistrationStore) {
 	if err := s.CreateProfileWithToken(ctx, p, partnerToken("s2", p.ID), nil); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("CreateProfileWithToken(taken id) = %v, want ErrConflict", err)
 	}
-	if _, err := s.TokenByHash(ctx, hash("s2")); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.TokenByHash(ctx, hash("s2")); !errors.Is(err, auth.ErrNotFound) {
 		t.Errorf("the token of a refused registration was stored: %v", err)
 	}
 	// A token hash taken: the profile is not written either.
@@ -80,7 +81,7 @@ func createProfileWithToken(t *testing.T, s RegistrationStore) {
 		t.Errorf("a profile whose token was refused was stored: %v", err)
 	}
 	// A token for another profile, or a secret instead of a hash, is refused.
-	for name, tok := range map[string]store.Token{
+	for name, tok := range map[string]auth.Token{
 		"another profile": partnerToken("s3", "iemand-anders"),
 		"not a hash":      {Hash: "s3", Role: "partner", Profile: q.ID},
 	} {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -28,11 +29,11 @@ type TokenStore interface {
 	DeleteProfile(ctx context.Context, id string) error
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
 	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
-	CreateToken(ctx context.Context, t store.Token) error
-	TokenByHash(ctx context.Context, hash string) (store.Token, error)
-	Tokens(ctx context.Context, limit, offset int) ([]store.Token, int, error)
-	RevokeToken(ctx context.Context, id string, now time.Time) (store.Token, error)
-	RotateToken(ctx context.Context, id string, next store.Token, now time.Time) (old, made store.Token, tenders int, err error)
+	CreateToken(ctx context.Context, t auth.Token) error
+	TokenByHash(ctx context.Context, hash string) (auth.Token, error)
+	Tokens(ctx context.Context, limit, offset int) ([]auth.Token, int, error)
+	RevokeToken(ctx context.Context, id string, now time.Time) (auth.Token, error)
+	RotateToken(ctx context.Context, id string, next auth.Token, now time.Time) (old, made auth.Token, tenders int, err error)
 }
 
 // Tokens is the shared suite of the tokens: only a hash is stored, with its role,
@@ -51,17 +52,17 @@ func tokens(t *testing.T, s TokenStore) {
 	if err := s.CreateProfile(ctx, Profile("buurtkamer")); err != nil {
 		t.Fatal(err)
 	}
-	admin := store.Token{Hash: hash("ssp_admin"), Role: "admin", Name: "beheer", Created: day1}
-	partner := store.Token{Hash: hash("ssp_partner"), Role: "partner", Name: "buurtkamer", Profile: "buurtkamer", Created: day2}
+	admin := auth.Token{Hash: hash("ssp_admin"), Role: "admin", Name: "beheer", Created: day1}
+	partner := auth.Token{Hash: hash("ssp_partner"), Role: "partner", Name: "buurtkamer", Profile: "buurtkamer", Created: day2}
 	tests := []struct {
 		name string
-		tok  store.Token
+		tok  auth.Token
 		want error
 	}{
 		{"admin", admin, nil},
 		{"partner", partner, nil},
-		{"same hash", store.Token{Hash: admin.Hash, Role: "partner", Name: "x", Created: day3}, store.ErrConflict},
-		{"unknown profile", store.Token{Hash: hash("x"), Role: "partner", Name: "x", Profile: "missing", Created: day3}, store.ErrNotFound},
+		{"same hash", auth.Token{Hash: admin.Hash, Role: "partner", Name: "x", Created: day3}, store.ErrConflict},
+		{"unknown profile", auth.Token{Hash: hash("x"), Role: "partner", Name: "x", Profile: "missing", Created: day3}, store.ErrNotFound},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -72,11 +73,11 @@ func tokens(t *testing.T, s TokenStore) {
 	}
 	// A secret passed by mistake must not be stored: only a hex SHA-256 is.
 	for _, h := range []string{"ssp_" + hash("x")[:43], "", hash("x")[:63], "AB" + hash("x")[2:]} {
-		if err := s.CreateToken(ctx, store.Token{Hash: h, Role: "admin", Name: "x", Created: day3}); err == nil {
+		if err := s.CreateToken(ctx, auth.Token{Hash: h, Role: "admin", Name: "x", Created: day3}); err == nil {
 			t.Errorf("CreateToken(hash %q) = nil, want an error: not a hex SHA-256", h)
 		}
 	}
-	for _, want := range []store.Token{admin, partner} {
+	for _, want := range []auth.Token{admin, partner} {
 		got, err := s.TokenByHash(ctx, want.Hash)
 		if err != nil {
 			t.Fatalf("TokenByHash(%s) = %v", want.Name, err)
@@ -85,7 +86,7 @@ func tokens(t *testing.T, s TokenStore) {
 			t.Errorf("TokenByHash(%s) (-want +got):\n%s", want.Name, diff)
 		}
 	}
-	if _, err := s.TokenByHash(ctx, hash("never made")); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.TokenByHash(ctx, hash("never made")); !errors.Is(err, auth.ErrNotFound) {
 		t.Errorf("TokenByHash(unknown) = %v, want ErrNotFound", err)
 	}
 }
@@ -98,16 +99,16 @@ func tokenExpiryListAndRevoke(t *testing.T, s, other TokenStore) {
 	if err := s.CreateProfile(ctx, Profile("buurtkamer")); err != nil {
 		t.Fatal(err)
 	}
-	admin := store.Token{Hash: hash("ssp_admin"), Role: "admin", Name: "beheer", Created: day1}
-	owner := store.Token{Hash: hash("ssp_owner"), Role: "tender_owner", Name: "gemeente", Created: day2, Expires: day3}
-	partner := store.Token{Hash: hash("ssp_partner"), Role: "partner", Name: "buurtkamer", Profile: "buurtkamer", Created: day3}
-	for _, tok := range []store.Token{admin, owner, partner} {
+	admin := auth.Token{Hash: hash("ssp_admin"), Role: "admin", Name: "beheer", Created: day1}
+	owner := auth.Token{Hash: hash("ssp_owner"), Role: "tender_owner", Name: "gemeente", Created: day2, Expires: day3}
+	partner := auth.Token{Hash: hash("ssp_partner"), Role: "partner", Name: "buurtkamer", Profile: "buurtkamer", Created: day3}
+	for _, tok := range []auth.Token{admin, owner, partner} {
 		if err := s.CreateToken(ctx, tok); err != nil {
 			t.Fatal(err)
 		}
 	}
 	got, err := other.TokenByHash(ctx, owner.Hash)
-	if err != nil || !got.Expires.Equal(day3) || got.State(day3) != store.TokenExpired {
+	if err != nil || !got.Expires.Equal(day3) || got.State(day3) != auth.TokenExpired {
 		t.Errorf("TokenByHash(owner) = %+v, %v; want it expiring at %v", got, err, day3)
 	}
 
@@ -115,16 +116,16 @@ func tokenExpiryListAndRevoke(t *testing.T, s, other TokenStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]store.Token{partner, owner, admin}, list); diff != "" || total != 3 {
+	if diff := cmp.Diff([]auth.Token{partner, owner, admin}, list); diff != "" || total != 3 {
 		t.Errorf("Tokens(all) = %d in all (-want +got):\n%s", total, diff)
 	}
 	pages := []struct {
 		limit, offset int
-		want          []store.Token
+		want          []auth.Token
 	}{
-		{1, 0, []store.Token{partner}},
-		{2, 1, []store.Token{owner, admin}},
-		{5, 3, []store.Token{}},
+		{1, 0, []auth.Token{partner}},
+		{2, 1, []auth.Token{owner, admin}},
+		{5, 3, []auth.Token{}},
 	}
 	for _, p := range pages {
 		got, total, err := s.Tokens(ctx, p.limit, p.offset)
@@ -136,8 +137,8 @@ func tokenExpiryListAndRevoke(t *testing.T, s, other TokenStore) {
 		}
 	}
 
-	for _, id := range []string{store.TokenID(hash("never made")), "tok_", "nonsense", partner.Hash} {
-		if _, err := s.RevokeToken(ctx, id, day3); !errors.Is(err, store.ErrNotFound) {
+	for _, id := range []string{auth.TokenID(hash("never made")), "tok_", "nonsense", partner.Hash} {
+		if _, err := s.RevokeToken(ctx, id, day3); !errors.Is(err, auth.ErrNotFound) {
 			t.Errorf("RevokeToken(%q) = %v, want ErrNotFound", id, err)
 		}
 	}
@@ -147,7 +148,7 @@ func tokenExpiryListAndRevoke(t *testing.T, s, other TokenStore) {
 	}
 	for name, st := range map[string]TokenStore{"same store": s, "second store": other} {
 		got, err := st.TokenByHash(ctx, partner.Hash)
-		if err != nil || got.State(day3) != store.TokenRevoked {
+		if err != nil || got.State(day3) != auth.TokenRevoked {
 			t.Errorf("%s: TokenByHash(revoked partner) = %+v, %v; want it revoked", name, got, err)
 		}
 	}
@@ -155,18 +156,18 @@ func tokenExpiryListAndRevoke(t *testing.T, s, other TokenStore) {
 	if err != nil || !again.Revoked.Equal(day3) {
 		t.Errorf("RevokeToken(partner) again = %+v, %v; want it revoked still at %v", again, err, day3)
 	}
-	if got, _ := s.TokenByHash(ctx, admin.Hash); got.State(day3) != store.TokenActive {
+	if got, _ := s.TokenByHash(ctx, admin.Hash); got.State(day3) != auth.TokenActive {
 		t.Errorf("revoking the partner's token changed the admin's: %+v", got)
 	}
 	list, total, err = s.Tokens(ctx, 0, 0)
-	if err != nil || total != 3 || len(list) != 3 || list[0].State(day3) != store.TokenRevoked {
+	if err != nil || total != 3 || len(list) != 3 || list[0].State(day3) != auth.TokenRevoked {
 		t.Errorf("Tokens after revoking = %+v, %d, %v; want all three, the partner's revoked", list, total, err)
 	}
 	// The profile stays, and a new token can be made for it.
 	if _, err := s.GetProfile(ctx, "buurtkamer"); err != nil {
 		t.Errorf("GetProfile after revoking its token = %v", err)
 	}
-	if err := s.CreateToken(ctx, store.Token{Hash: hash("ssp_partner2"), Role: "partner", Name: "buurtkamer", Profile: "buurtkamer", Created: day3}); err != nil {
+	if err := s.CreateToken(ctx, auth.Token{Hash: hash("ssp_partner2"), Role: "partner", Name: "buurtkamer", Profile: "buurtkamer", Created: day3}); err != nil {
 		t.Errorf("CreateToken(a new partner token for buurtkamer) = %v", err)
 	}
 	// Deleting the profile takes its tokens, revoked or not, with it.
@@ -176,7 +177,7 @@ func tokenExpiryListAndRevoke(t *testing.T, s, other TokenStore) {
 	if list, total, err := other.Tokens(ctx, 0, 0); err != nil || total != 2 || len(list) != 2 {
 		t.Errorf("Tokens after deleting the profile = %+v, %d, %v; want the admin's and the owner's", list, total, err)
 	}
-	if _, err := s.TokenByHash(ctx, partner.Hash); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.TokenByHash(ctx, partner.Hash); !errors.Is(err, auth.ErrNotFound) {
 		t.Errorf("TokenByHash(revoked partner) after deleting its profile = %v, want ErrNotFound", err)
 	}
 }
@@ -186,9 +187,9 @@ func tokenExpiryListAndRevoke(t *testing.T, s, other TokenStore) {
 // can be rotated too.
 func rotateToken(t *testing.T, s TokenStore) {
 	ctx := context.Background()
-	owner := store.Token{Hash: hash("ssp_owner"), Role: "tender_owner", Name: "gemeente", Created: day1}
-	other := store.Token{Hash: hash("ssp_other"), Role: "tender_owner", Name: "buurgemeente", Created: day1}
-	for _, tok := range []store.Token{owner, other} {
+	owner := auth.Token{Hash: hash("ssp_owner"), Role: "tender_owner", Name: "gemeente", Created: day1}
+	other := auth.Token{Hash: hash("ssp_other"), Role: "tender_owner", Name: "buurgemeente", Created: day1}
+	for _, tok := range []auth.Token{owner, other} {
 		if err := s.CreateToken(ctx, tok); err != nil {
 			t.Fatal(err)
 		}
@@ -198,7 +199,7 @@ func rotateToken(t *testing.T, s TokenStore) {
 			t.Fatal(err)
 		}
 	}
-	next := store.Token{Hash: hash("ssp_next"), Created: day2, Expires: day3}
+	next := auth.Token{Hash: hash("ssp_next"), Created: day2, Expires: day3}
 	old, made, moved, err := s.RotateToken(ctx, owner.ID(), next, day2)
 	if err != nil {
 		t.Fatal(err)
@@ -206,7 +207,7 @@ func rotateToken(t *testing.T, s TokenStore) {
 	if !old.Revoked.Equal(day2) || old.Hash != owner.Hash || moved != 2 {
 		t.Errorf("RotateToken(owner) = old %+v, %d tenders moved; want the owner's revoked at %v, 2 moved", old, moved, day2)
 	}
-	want := store.Token{Hash: next.Hash, Role: "tender_owner", Name: "gemeente", Created: day2, Expires: day3}
+	want := auth.Token{Hash: next.Hash, Role: "tender_owner", Name: "gemeente", Created: day2, Expires: day3}
 	got, err := s.TokenByHash(ctx, next.Hash)
 	if err != nil {
 		t.Fatal(err)
@@ -219,33 +220,33 @@ func rotateToken(t *testing.T, s TokenStore) {
 	}
 	for id, by := range map[string]string{"t1": next.Hash, "t2": next.Hash, "t3": other.Hash} {
 		rec, err := s.GetTender(ctx, id)
-		if err != nil || rec.Owner != store.TokenID(by) {
-			t.Errorf("tender %s after rotating = owner %q, %v; want %s", id, rec.Owner, err, store.TokenID(by))
+		if err != nil || rec.Owner != auth.TokenID(by) {
+			t.Errorf("tender %s after rotating = owner %q, %v; want %s", id, rec.Owner, err, auth.TokenID(by))
 		}
 	}
 
 	// Rotating the revoked one again keeps its revocation; its tenders are gone.
-	again := store.Token{Hash: hash("ssp_again"), Name: "nieuwe naam", Created: day3}
+	again := auth.Token{Hash: hash("ssp_again"), Name: "nieuwe naam", Created: day3}
 	old, made, moved, err = s.RotateToken(ctx, owner.ID(), again, day3)
 	if err != nil || !old.Revoked.Equal(day2) || moved != 0 || made.Name != "nieuwe naam" || made.Role != "tender_owner" {
 		t.Errorf("RotateToken(revoked owner) = %+v, %+v, %d, %v; want revoked at %v, named nieuwe naam, 0 moved", old, made, moved, err, day2)
 	}
 	for _, tc := range []struct {
 		id   string
-		next store.Token
+		next auth.Token
 		want error
 	}{
-		{store.TokenID(hash("never made")), store.Token{Hash: hash("ssp_x"), Created: day3}, store.ErrNotFound},
-		{other.ID(), store.Token{Hash: next.Hash, Created: day3}, store.ErrConflict},
+		{auth.TokenID(hash("never made")), auth.Token{Hash: hash("ssp_x"), Created: day3}, auth.ErrNotFound},
+		{other.ID(), auth.Token{Hash: next.Hash, Created: day3}, store.ErrConflict},
 	} {
 		if _, _, _, err := s.RotateToken(ctx, tc.id, tc.next, day3); !errors.Is(err, tc.want) {
 			t.Errorf("RotateToken(%s) = %v, want %v", tc.id, err, tc.want)
 		}
 	}
-	if got, _ := s.TokenByHash(ctx, other.Hash); got.State(day3) != store.TokenActive {
+	if got, _ := s.TokenByHash(ctx, other.Hash); got.State(day3) != auth.TokenActive {
 		t.Errorf("a failed rotation revoked the token: %+v", got)
 	}
-	if _, _, _, err := s.RotateToken(ctx, other.ID(), store.Token{Hash: "ssp_secret", Created: day3}, day3); err == nil {
+	if _, _, _, err := s.RotateToken(ctx, other.ID(), auth.Token{Hash: "ssp_secret", Created: day3}, day3); err == nil {
 		t.Errorf("RotateToken with a secret for a hash = nil, want an error")
 	}
 }

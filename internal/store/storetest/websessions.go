@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -16,10 +17,10 @@ import (
 // sessions of the pages and the keys they sign with, with the registration that
 // makes the token a session signs in with.
 type WebSessionStore interface {
-	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t store.Token, answer *store.IdempotentAnswer) error
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *store.IdempotentAnswer) error
 	DeleteProfile(ctx context.Context, id string) error
-	CreateWebSession(ctx context.Context, ws store.WebSession, idleSince, madeSince time.Time, max int) error
-	GetWebSession(ctx context.Context, id string) (store.WebSession, error)
+	CreateWebSession(ctx context.Context, ws auth.WebSession, idleSince, madeSince time.Time, max int) error
+	GetWebSession(ctx context.Context, id string) (auth.WebSession, error)
 	TouchWebSession(ctx context.Context, id string, seen time.Time) error
 	DeleteWebSession(ctx context.Context, id string) error
 	WebKey(ctx context.Context, name string, fresh []byte) ([]byte, error)
@@ -47,7 +48,7 @@ func webSessions(t *testing.T, s WebSessionStore) {
 	at := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
 	create := func(id string, made, seen time.Time, idleSince, madeSince time.Time, max int) {
 		t.Helper()
-		if err := s.CreateWebSession(ctx, store.WebSession{ID: id, Token: tok, CSRF: "c-" + id, Created: made, Seen: seen}, idleSince, madeSince, max); err != nil {
+		if err := s.CreateWebSession(ctx, auth.WebSession{ID: id, Token: tok, CSRF: "c-" + id, Created: made, Seen: seen}, idleSince, madeSince, max); err != nil {
 			t.Fatalf("CreateWebSession(%s) = %v", id, err)
 		}
 	}
@@ -59,7 +60,7 @@ func webSessions(t *testing.T, s WebSessionStore) {
 			for _, w := range ids {
 				want = want || w == id
 			}
-			if got := err == nil; got != want || (err != nil && !errors.Is(err, store.ErrNotFound)) {
+			if got := err == nil; got != want || (err != nil && !errors.Is(err, auth.ErrNotFound)) {
 				t.Errorf("GetWebSession(%s) = %v; want it there: %v", id, err, want)
 			}
 		}
@@ -68,7 +69,7 @@ func webSessions(t *testing.T, s WebSessionStore) {
 	create("old", long, at, long, long, 0)
 	create("idle", at.Add(-10*time.Hour), at.Add(-9*time.Hour), long, long, 0)
 	got, err := s.GetWebSession(ctx, "old")
-	if want := (store.WebSession{ID: "old", Token: tok, CSRF: "c-old", Created: long, Seen: at}); err != nil || !cmp.Equal(got, want) {
+	if want := (auth.WebSession{ID: "old", Token: tok, CSRF: "c-old", Created: long, Seen: at}); err != nil || !cmp.Equal(got, want) {
 		t.Errorf("GetWebSession(old) = %+v, %v; want %+v", got, err, want)
 	}
 	// Making s1 removes old (made before madeSince) and idle (seen before idleSince).
@@ -82,7 +83,7 @@ func webSessions(t *testing.T, s WebSessionStore) {
 	// Three are there, the bound: s2, now the least recently seen, makes room.
 	create("s4", at, at.Add(4*time.Minute), at.Add(-8*time.Hour), at.Add(-24*time.Hour), 3)
 	has("s1", "s3", "s4")
-	if err := s.TouchWebSession(ctx, "s2", at); !errors.Is(err, store.ErrNotFound) {
+	if err := s.TouchWebSession(ctx, "s2", at); !errors.Is(err, auth.ErrNotFound) {
 		t.Errorf("TouchWebSession of a removed session = %v, want ErrNotFound", err)
 	}
 	if err := s.DeleteWebSession(ctx, "s3"); err != nil {
@@ -92,10 +93,10 @@ func webSessions(t *testing.T, s WebSessionStore) {
 		t.Errorf("DeleteWebSession of a removed session = %v, want nil", err)
 	}
 	has("s1", "s4")
-	if err := s.CreateWebSession(ctx, store.WebSession{ID: "s1", Token: tok, Created: at, Seen: at}, long, long, 0); !errors.Is(err, store.ErrConflict) {
+	if err := s.CreateWebSession(ctx, auth.WebSession{ID: "s1", Token: tok, Created: at, Seen: at}, long, long, 0); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("CreateWebSession of a taken id = %v, want ErrConflict", err)
 	}
-	if err := s.CreateWebSession(ctx, store.WebSession{ID: "x", Token: hash("nobody"), Created: at, Seen: at}, long, long, 0); !errors.Is(err, store.ErrNotFound) {
+	if err := s.CreateWebSession(ctx, auth.WebSession{ID: "x", Token: hash("nobody"), Created: at, Seen: at}, long, long, 0); !errors.Is(err, auth.ErrNotFound) {
 		t.Errorf("CreateWebSession for no stored token = %v, want ErrNotFound", err)
 	}
 	// Deleting the profile deletes its token, and the token its sessions.

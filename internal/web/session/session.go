@@ -16,7 +16,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/auth"
-	"samenspel/internal/store"
 )
 
 // CookieName is the session cookie's name; its value is the session's secret.
@@ -37,15 +36,15 @@ var (
 )
 
 // Tokens finds a bearer token by its hash; *store.Store implements it. It returns
-// store.ErrNotFound when there is none.
+// auth.ErrNotFound when there is none.
 type Tokens interface {
-	TokenByHash(ctx context.Context, hash string) (store.Token, error)
+	TokenByHash(ctx context.Context, hash string) (auth.Token, error)
 }
 
 // Session is who a signed-in request acts as: what the token it signed in with
 // carries, read again on every request.
 type Session struct {
-	// TokenID is the token's id (store.TokenID), not secret: a tender owner's
+	// TokenID is the token's id (auth.TokenID), not secret: a tender owner's
 	// tenders are recorded under it, as the API records them.
 	TokenID string
 	// Role is admin, tender_owner or partner (internal/auth).
@@ -203,13 +202,13 @@ func (m *Manager) load(ctx context.Context, secret string) (*Session, error) {
 		return nil, m.end(ctx, id)
 	}
 	tok, err := m.tokens.TokenByHash(ctx, r.Token)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, auth.ErrNotFound) {
 		return nil, m.end(ctx, id)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if tok.State(now) != store.TokenActive {
+	if tok.State(now) != auth.TokenActive {
 		return nil, m.end(ctx, id)
 	}
 	if now.Sub(r.Seen) >= touchEvery {
@@ -231,7 +230,7 @@ func (m *Manager) end(ctx context.Context, id string) error {
 	return errEnded
 }
 
-func newSession(r Record, tok store.Token) *Session {
+func newSession(r Record, tok auth.Token) *Session {
 	return &Session{TokenID: tok.ID(), Role: tok.Role, Profile: tok.Profile, Name: tok.Name,
 		Created: r.Created, Seen: r.Seen, id: r.ID, csrf: r.CSRF}
 }
@@ -271,7 +270,7 @@ func SignIn(c *gin.Context, token string) error {
 		return ErrBadToken
 	}
 	tok, err := m.tokens.TokenByHash(ctx, auth.Hash(secret))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, auth.ErrNotFound) {
 		return ErrBadToken
 	}
 	if err != nil {
@@ -279,9 +278,9 @@ func SignIn(c *gin.Context, token string) error {
 	}
 	now := m.now()
 	switch tok.State(now) {
-	case store.TokenRevoked:
+	case auth.TokenRevoked:
 		return ErrTokenRevoked
-	case store.TokenExpired:
+	case auth.TokenExpired:
 		return ErrTokenExpired
 	}
 	// A new session every time: a session id planted before signing in is worth

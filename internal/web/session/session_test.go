@@ -138,7 +138,7 @@ func (e *env) token(name, role string, expires time.Time) string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	tok := store.Token{Hash: auth.Hash(secret), Role: role, Name: name, Created: start, Expires: expires}
+	tok := auth.Token{Hash: auth.Hash(secret), Role: role, Name: name, Created: start, Expires: expires}
 	ctx := context.Background()
 	if role == auth.RolePartner {
 		tok.Profile = name
@@ -245,7 +245,7 @@ func TestSignIn(t *testing.T) {
 			t.Errorf("before signing in, /me = %q, want anonymous", got)
 		}
 		b.signIn("wijkteam")
-		id := store.TokenID(auth.Hash(e.tokens["wijkteam"]))
+		id := auth.TokenID(auth.Hash(e.tokens["wijkteam"]))
 		if got, want := b.me(), "partner wijkteam "+id+" wijkteam"; got != want {
 			t.Errorf("signed in, /me = %q, want %q", got, want)
 		}
@@ -527,7 +527,7 @@ func TestTokenEndsTheSession(t *testing.T) {
 			browsers[name] = e.browser()
 			browsers[name].signIn(name)
 		}
-		if _, err := e.st.RevokeToken(ctx, store.TokenID(auth.Hash(e.tokens["revoked"])), start); err != nil {
+		if _, err := e.st.RevokeToken(ctx, auth.TokenID(auth.Hash(e.tokens["revoked"])), start); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.st.DeleteProfile(ctx, "deleted"); err != nil { // and its token

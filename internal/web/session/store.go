@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"samenspel/internal/store"
+	"samenspel/internal/auth"
 )
 
 // ErrNotFound is a session a Store does not have.
@@ -21,7 +21,7 @@ type Record struct {
 	// ID is the digest (SHA-256, hex) of the session's secret, the cookie's value.
 	ID string
 	// Token is the hash of the bearer token the session signed in with
-	// (store.Token.Hash), by which each request finds the token again.
+	// (auth.Token.Hash), by which each request finds the token again.
 	Token string
 	// CSRF is the session's token for its forms.
 	CSRF string
@@ -149,17 +149,17 @@ func (m *MemoryStore) Len() int {
 	return m.seen.Len()
 }
 
-// SessionKeeper is a store that keeps web sessions and keys (store.WebSession):
+// SessionKeeper is a store that keeps web sessions and keys (auth.WebSession):
 // the embedded store, PostgreSQL.
 type SessionKeeper interface {
-	CreateWebSession(ctx context.Context, ws store.WebSession, idleSince, madeSince time.Time, max int) error
-	GetWebSession(ctx context.Context, id string) (store.WebSession, error)
+	CreateWebSession(ctx context.Context, ws auth.WebSession, idleSince, madeSince time.Time, max int) error
+	GetWebSession(ctx context.Context, id string) (auth.WebSession, error)
 	TouchWebSession(ctx context.Context, id string, seen time.Time) error
 	DeleteWebSession(ctx context.Context, id string) error
 	WebKey(ctx context.Context, name string, fresh []byte) ([]byte, error)
 }
 
-// SharedStore keeps sessions in the store (store.WebSession), so that every
+// SharedStore keeps sessions in the store (auth.WebSession), so that every
 // replica over the same data shares them and the key of the anonymous forms.
 type SharedStore struct{ st SessionKeeper }
 
@@ -171,14 +171,14 @@ const keyName = "csrf"
 
 // Create implements Store.
 func (s *SharedStore) Create(ctx context.Context, r Record, l Limits) error {
-	return s.st.CreateWebSession(ctx, store.WebSession{ID: r.ID, Token: r.Token, CSRF: r.CSRF, Created: r.Created, Seen: r.Seen},
+	return s.st.CreateWebSession(ctx, auth.WebSession{ID: r.ID, Token: r.Token, CSRF: r.CSRF, Created: r.Created, Seen: r.Seen},
 		r.Created.Add(-l.Idle), r.Created.Add(-l.Absolute), l.Max)
 }
 
 // Get implements Store.
 func (s *SharedStore) Get(ctx context.Context, id string) (Record, error) {
 	ws, err := s.st.GetWebSession(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, auth.ErrNotFound) {
 		return Record{}, ErrNotFound
 	}
 	if err != nil {
@@ -190,7 +190,7 @@ func (s *SharedStore) Get(ctx context.Context, id string) (Record, error) {
 // Touch implements Store.
 func (s *SharedStore) Touch(ctx context.Context, id string, seen time.Time) error {
 	err := s.st.TouchWebSession(ctx, id, seen)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, auth.ErrNotFound) {
 		return ErrNotFound
 	}
 	return err
