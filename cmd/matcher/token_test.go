@@ -211,7 +211,7 @@ func TestTokenListAndRevoke(t *testing.T) {
 	}
 	unknown := auth.TokenID(auth.Hash("ssp_never"))
 	_, _, err = runMatcher(t, "token", "revoke", unknown, "--data", data)
-	if !errors.Is(err, store.ErrNotFound) || errors.Is(err, errUsage) || !strings.Contains(err.Error(), unknown) {
+	if !errors.Is(err, auth.ErrNotFound) || errors.Is(err, errUsage) || !strings.Contains(err.Error(), unknown) {
 		t.Errorf("matcher token revoke %s (unknown) = %v, want not found (exit 1) naming the id", unknown, err)
 	}
 	for _, args := range [][]string{{"token", "revoke", "--data", data}, {"token", "revoke", "nonsense", "--data", data},
