@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/auth"
+	"samenspel/internal/idempotency"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
@@ -23,8 +24,8 @@ import (
 // Store is what the handlers read and write; *store.Store implements it.
 type Store interface {
 	TokenByHash(ctx context.Context, hash string) (auth.Token, error)
-	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *store.IdempotentAnswer) error
-	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *idempotency.Stored) error
+	IdempotentAnswer(ctx context.Context, key string, now time.Time) (idempotency.Stored, error)
 	UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error)
 	DeleteProfile(ctx context.Context, id string) error
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)

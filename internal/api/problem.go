@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/auth"
+	"samenspel/internal/idempotency"
 	"samenspel/internal/jobs"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
@@ -97,7 +98,7 @@ func problemFor(err error) Problem {
 		return newProblem(http.StatusConflict, fmt.Sprintf("a partner keeps at most %d ideas", store.MaxIdeas))
 	case errors.Is(err, store.ErrConflict):
 		return newProblem(http.StatusConflict, "the id is taken")
-	case errors.Is(err, store.ErrKeyUsed):
+	case errors.Is(err, idempotency.ErrKeyUsed):
 		return newProblem(http.StatusConflict, "a request with this Idempotency-Key was answered already")
 	case errors.Is(err, store.ErrChanged):
 		return newProblem(http.StatusPreconditionFailed, "the document changed since the version in If-Match: read it again, and apply the change to what it is now")

@@ -10,7 +10,6 @@ import (
 	"samenspel/internal/auth"
 	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // registerScope names the route an Idempotency-Key of a registration belongs to.
@@ -68,18 +67,18 @@ func (h *handlers) registerProfile(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	var kept *store.IdempotentAnswer
+	var kept *idempotency.Stored
 	if key != nil {
 		sealed, err := key.Seal(answer)
 		if err != nil {
 			fail(c, err)
 			return
 		}
-		kept = &store.IdempotentAnswer{Key: key.ID(), Fingerprint: key.Fingerprint(b), Sealed: sealed,
+		kept = &idempotency.Stored{Key: key.ID(), Fingerprint: key.Fingerprint(b), Sealed: sealed,
 			Created: now, Expires: now.Add(idempotency.Lifetime)}
 	}
 	err = h.d.Store.CreateProfileWithToken(ctx, p, tok, kept)
-	if errors.Is(err, store.ErrKeyUsed) && h.replay(c, *key, b) {
+	if errors.Is(err, idempotency.ErrKeyUsed) && h.replay(c, *key, b) {
 		return // a request with the same key got in first
 	}
 	if err != nil {
@@ -94,7 +93,7 @@ func (h *handlers) registerProfile(c *gin.Context) {
 // not. It reports whether it wrote the response.
 func (h *handlers) replay(c *gin.Context, key idempotency.Key, body []byte) bool {
 	kept, err := h.d.Store.IdempotentAnswer(c.Request.Context(), key.ID(), h.d.Now())
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, idempotency.ErrNotFound) {
 		return false
 	}
 	if err != nil {

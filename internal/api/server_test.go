@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/config"
+	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -196,7 +197,7 @@ func TestProblemFor(t *testing.T) {
 		{errForbidden, 403},
 		{&http.MaxBytesError{Limit: maxBody}, 413},
 		{fmt.Errorf("store: put profile %q: %w", "a", store.ErrChanged), 412},
-		{store.ErrKeyUsed, 409},
+		{idempotency.ErrKeyUsed, 409},
 		{errors.New("database is locked"), 500},
 	}
 	for _, tc := range tests {

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"samenspel/internal/auth"
+	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -18,12 +19,12 @@ import (
 // manage. t.Profile must be p.ID. When answer is not nil, the registration's
 // answer is stored in the same transaction, after every answer expired at
 // answer.Created is removed. store.ErrConflict when the id (or the token hash) is
-// taken, and store.ErrKeyUsed when answer's key has an answer that has not
+// taken, and idempotency.ErrKeyUsed when answer's key has an answer that has not
 // expired; nothing is stored then. Like CreateProfile it runs under the lock of
 // profile writes, records the profile's change and stamps it as written now; the
 // lock also makes two registrations with one key take turns, so that the second
 // learns that the key was used.
-func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *store.IdempotentAnswer) error {
+func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *idempotency.Stored) error {
 	err := s.write(ctx, true, func(tx pgx.Tx) error {
 		if t.Profile != p.ID {
 			return fmt.Errorf("token is for profile %q, not %q", t.Profile, p.ID)
@@ -39,7 +40,7 @@ func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, 
 			}
 			switch err := exists(ctx, tx, `SELECT 1 FROM idempotent_answers WHERE key = $1`, answer.Key); {
 			case err == nil:
-				return store.ErrKeyUsed
+				return idempotency.ErrKeyUsed
 			case !errors.Is(err, store.ErrNotFound):
 				return err
 			}
@@ -55,7 +56,7 @@ func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, 
 				VALUES ($1, $2, $3, $4, $5, $6)`, answer.Key, answer.Fingerprint, nonNil(answer.Sealed), p.ID,
 				formatTime(answer.Created), formatTime(answer.Expires))
 			if err := constraint(err); errors.Is(err, store.ErrConflict) {
-				return store.ErrKeyUsed
+				return idempotency.ErrKeyUsed
 			} else if err != nil {
 				return err
 			}
@@ -69,13 +70,13 @@ func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, 
 }
 
 // IdempotentAnswer returns the answer stored under key that has not expired at
-// now; store.ErrNotFound when there is none.
-func (s *Store) IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error) {
-	a := store.IdempotentAnswer{Key: key}
+// now; idempotency.ErrNotFound when there is none.
+func (s *Store) IdempotentAnswer(ctx context.Context, key string, now time.Time) (idempotency.Stored, error) {
+	a := idempotency.Stored{Key: key}
 	var created, expires string
 	err := s.pool.QueryRow(ctx, `SELECT fingerprint, sealed, profile, created, expires FROM idempotent_answers
 		WHERE key = $1 AND expires > $2`, key, formatTime(now)).Scan(&a.Fingerprint, &a.Sealed, &a.Profile, &created, &expires)
-	err = noRows(err, store.ErrNotFound)
+	err = noRows(err, idempotency.ErrNotFound)
 	if err == nil {
 		a.Created, err = parseTime(created)
 	}
@@ -83,7 +84,7 @@ func (s *Store) IdempotentAnswer(ctx context.Context, key string, now time.Time)
 		a.Expires, err = parseTime(expires)
 	}
 	if err != nil {
-		return store.IdempotentAnswer{}, fmt.Errorf("postgres: idempotent answer: %w", err)
+		return idempotency.Stored{}, fmt.Errorf("postgres: idempotent answer: %w", err)
 	}
 	return a, nil
 }

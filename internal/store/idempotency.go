@@ -8,32 +8,9 @@ import (
 	"time"
 
 	"samenspel/internal/auth"
+	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
 )
-
-// ErrKeyUsed is returned when a registration comes with an idempotency key whose
-// answer is already stored (and not expired): the caller answers with that one.
-var ErrKeyUsed = errors.New("store: idempotency key already used")
-
-// IdempotentAnswer is the stored first answer to a registration made with an
-// Idempotency-Key, which a retry with the same key gets again until Expires.
-// The store keeps it as given and never reads Sealed: the caller seals the answer
-// (it carries the partner's token) so that only the holder of the key can open
-// it, and names it by a digest of the key, never the key itself.
-type IdempotentAnswer struct {
-	// Key is the digest of the idempotency key that names the answer.
-	Key string
-	// Fingerprint identifies the request that got the answer, so that the same
-	// key with another request is told apart.
-	Fingerprint string
-	// Sealed is the answer, sealed by the caller.
-	Sealed []byte
-	// Profile is the id of the profile the registration stored: the answer goes
-	// when the profile does.
-	Profile string
-	// Created is when the answer was given; Expires when a retry no longer gets it.
-	Created, Expires time.Time
-}
 
 // CreateProfileWithToken registers a partner: it stores the new profile p and its
 // token t in one transaction, so that no crash can leave a profile nobody can
@@ -43,7 +20,7 @@ type IdempotentAnswer struct {
 // hash) is taken, and ErrKeyUsed when answer's key has an answer that has not
 // expired; nothing is stored then. Like CreateProfile, it records the profile's
 // change and stamps it as written now.
-func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *IdempotentAnswer) error {
+func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *idempotency.Stored) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if t.Profile != p.ID {
 			return fmt.Errorf("token is for profile %q, not %q", t.Profile, p.ID)
@@ -59,7 +36,7 @@ func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, 
 			}
 			switch err := exists(ctx, tx, `SELECT 1 FROM idempotent_answers WHERE key = ?`, answer.Key); {
 			case err == nil:
-				return ErrKeyUsed
+				return idempotency.ErrKeyUsed
 			case !errors.Is(err, ErrNotFound):
 				return err
 			}
@@ -83,7 +60,7 @@ func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, 
 				VALUES (?, ?, ?, ?, ?, ?)`, answer.Key, answer.Fingerprint, answer.Sealed, p.ID,
 				formatTime(answer.Created), formatTime(answer.Expires))
 			if err := constraint(err); errors.Is(err, ErrConflict) {
-				return ErrKeyUsed
+				return idempotency.ErrKeyUsed
 			} else if err != nil {
 				return err
 			}
@@ -97,14 +74,14 @@ func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, 
 }
 
 // IdempotentAnswer returns the answer stored under key that has not expired at
-// now. It returns ErrNotFound when there is none.
-func (s *Store) IdempotentAnswer(ctx context.Context, key string, now time.Time) (IdempotentAnswer, error) {
-	a := IdempotentAnswer{Key: key}
+// now. It returns idempotency.ErrNotFound when there is none.
+func (s *Store) IdempotentAnswer(ctx context.Context, key string, now time.Time) (idempotency.Stored, error) {
+	a := idempotency.Stored{Key: key}
 	var created, expires string
 	err := s.reader.QueryRowContext(ctx, `SELECT fingerprint, sealed, profile, created, expires FROM idempotent_answers
 		WHERE key = ? AND expires > ?`, key, formatTime(now)).Scan(&a.Fingerprint, &a.Sealed, &a.Profile, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = idempotency.ErrNotFound
 	}
 	if err == nil {
 		a.Created, err = parseTime(created)
@@ -113,7 +90,7 @@ func (s *Store) IdempotentAnswer(ctx context.Context, key string, now time.Time)
 		a.Expires, err = parseTime(expires)
 	}
 	if err != nil {
-		return IdempotentAnswer{}, fmt.Errorf("store: idempotent answer: %w", err)
+		return idempotency.Stored{}, fmt.Errorf("store: idempotent answer: %w", err)
 	}
 	return a, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"samenspel/internal/auth"
+	"samenspel/internal/idempotency"
 	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
 )
@@ -56,7 +57,7 @@ func TestIdempotencyStepReplays(t *testing.T) {
 	}
 	a := storetest.Profile("a")
 	at := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
-	if err := s.CreateProfileWithToken(ctx, a, partnerToken("sa", "a"), &store.IdempotentAnswer{Key: "k1", Fingerprint: "f", Sealed: []byte{1}, Created: at, Expires: at.Add(time.Hour)}); err != nil {
+	if err := s.CreateProfileWithToken(ctx, a, partnerToken("sa", "a"), &idempotency.Stored{Key: "k1", Fingerprint: "f", Sealed: []byte{1}, Created: at, Expires: at.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

@@ -264,7 +264,7 @@ func (s *Site) register(c *gin.Context) {
 		case err == nil:
 			s.replayRegistration(c, key, kept)
 			return
-		case !errors.Is(err, store.ErrNotFound):
+		case !errors.Is(err, idempotency.ErrNotFound):
 			s.fail(c, err)
 			return
 		}
@@ -299,7 +299,7 @@ func (s *Site) register(c *gin.Context) {
 			p.ID = withSuffix(base, try)
 		}
 		tok := auth.Token{Hash: auth.Hash(secret), Role: auth.RolePartner, Name: p.Name, Profile: p.ID, Created: now}
-		var kept *store.IdempotentAnswer
+		var kept *idempotency.Stored
 		if keyErr == nil {
 			kept, err = sealRegistration(key, form, registered{ID: p.ID, Name: p.Name, Token: secret}, now)
 			if err != nil {
@@ -311,7 +311,7 @@ func (s *Site) register(c *gin.Context) {
 		if errors.Is(err, store.ErrConflict) {
 			continue // the id is taken: the next
 		}
-		if errors.Is(err, store.ErrKeyUsed) {
+		if errors.Is(err, idempotency.ErrKeyUsed) {
 			if answer, err := s.d.Forms.IdempotentAnswer(ctx, key.ID(), now); err == nil {
 				s.replayRegistration(c, key, answer) // the same form, sent at the same moment, got in first
 				return
@@ -331,7 +331,7 @@ func (s *Site) register(c *gin.Context) {
 
 // sealRegistration is the idempotent answer a registration keeps under key: the
 // first answer, sealed, for a day.
-func sealRegistration(key idempotency.Key, form url.Values, r registered, now time.Time) (*store.IdempotentAnswer, error) {
+func sealRegistration(key idempotency.Key, form url.Values, r registered, now time.Time) (*idempotency.Stored, error) {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return nil, err
@@ -346,12 +346,12 @@ func sealRegistration(key idempotency.Key, form url.Values, r registered, now ti
 			sent[k] = v
 		}
 	}
-	return &store.IdempotentAnswer{Key: key.ID(), Fingerprint: key.Fingerprint([]byte(sent.Encode())), Sealed: sealed,
+	return &idempotency.Stored{Key: key.ID(), Fingerprint: key.Fingerprint([]byte(sent.Encode())), Sealed: sealed,
 		Created: now, Expires: now.Add(idempotency.Lifetime)}, nil
 }
 
 // replayRegistration shows the page of the registration kept under key again.
-func (s *Site) replayRegistration(c *gin.Context, key idempotency.Key, kept store.IdempotentAnswer) {
+func (s *Site) replayRegistration(c *gin.Context, key idempotency.Key, kept idempotency.Stored) {
 	l := s.lang(c)
 	answer, err := key.Open(kept.Sealed)
 	if err != nil {

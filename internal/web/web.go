@@ -17,6 +17,7 @@ import (
 
 	"samenspel/internal/auth"
 	"samenspel/internal/gazetteer"
+	"samenspel/internal/idempotency"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
@@ -60,8 +61,8 @@ type Areas interface {
 // index).
 type FormStore interface {
 	// Registration and a partner's own profile.
-	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *store.IdempotentAnswer) error
-	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *idempotency.Stored) error
+	IdempotentAnswer(ctx context.Context, key string, now time.Time) (idempotency.Stored, error)
 	UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error)
 	ConfirmProfile(ctx context.Context, id string, now time.Time) error
 	DeleteProfile(ctx context.Context, id string) error

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"samenspel/internal/auth"
+	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -15,7 +16,7 @@ import (
 // BumpStore is what the suite of change counters uses of a store: the writes of
 // tenders, interests, registrations, tokens, stored suggestions, awards and ideas.
 type BumpStore interface {
-	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *store.IdempotentAnswer) error
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *idempotency.Stored) error
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
 	PutTender(ctx context.Context, t profiles.Tender, now time.Time) error
 	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(store.TenderRecord) (profiles.Tender, error)) (store.TenderRecord, error)

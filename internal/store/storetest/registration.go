@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/internal/auth"
+	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -18,8 +19,8 @@ import (
 // RegistrationStore is what the registration suite uses of a store: a partner's
 // registration (its profile and token in one write) with its idempotent answer.
 type RegistrationStore interface {
-	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *store.IdempotentAnswer) error
-	IdempotentAnswer(ctx context.Context, key string, now time.Time) (store.IdempotentAnswer, error)
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *idempotency.Stored) error
+	IdempotentAnswer(ctx context.Context, key string, now time.Time) (idempotency.Stored, error)
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
 	DeleteProfile(ctx context.Context, id string) error
 	TokenByHash(ctx context.Context, hash string) (auth.Token, error)
@@ -101,8 +102,8 @@ func idempotentAnswers(t *testing.T, subject RegistrationSubject) {
 	ctx := context.Background()
 	s := subject.Store
 	day := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
-	answer := func(key, profile string, at time.Time) *store.IdempotentAnswer {
-		return &store.IdempotentAnswer{Key: key, Fingerprint: "fp-" + profile, Sealed: []byte("sealed " + profile),
+	answer := func(key, profile string, at time.Time) *idempotency.Stored {
+		return &idempotency.Stored{Key: key, Fingerprint: "fp-" + profile, Sealed: []byte("sealed " + profile),
 			Created: at, Expires: at.Add(24 * time.Hour)}
 	}
 	a := Profile("a")
@@ -110,20 +111,20 @@ func idempotentAnswers(t *testing.T, subject RegistrationSubject) {
 		t.Fatal(err)
 	}
 	got, err := s.IdempotentAnswer(ctx, "k1", day.Add(time.Hour))
-	want := store.IdempotentAnswer{Key: "k1", Fingerprint: "fp-a", Sealed: []byte("sealed a"), Profile: "a", Created: day, Expires: day.Add(24 * time.Hour)}
+	want := idempotency.Stored{Key: "k1", Fingerprint: "fp-a", Sealed: []byte("sealed a"), Profile: "a", Created: day, Expires: day.Add(24 * time.Hour)}
 	if err != nil || !cmp.Equal(got, want) {
 		t.Errorf("IdempotentAnswer(k1) = %+v, %v; want %+v", got, err, want)
 	}
-	if _, err := s.IdempotentAnswer(ctx, "k2", day); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.IdempotentAnswer(ctx, "k2", day); !errors.Is(err, idempotency.ErrNotFound) {
 		t.Errorf("IdempotentAnswer(unknown key) = %v, want ErrNotFound", err)
 	}
-	if _, err := s.IdempotentAnswer(ctx, "k1", day.Add(24*time.Hour)); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.IdempotentAnswer(ctx, "k1", day.Add(24*time.Hour)); !errors.Is(err, idempotency.ErrNotFound) {
 		t.Errorf("IdempotentAnswer(k1) a day later = %v, want ErrNotFound", err)
 	}
 
 	// The key used again within the day: nothing is stored.
 	b := Profile("b")
-	if err := s.CreateProfileWithToken(ctx, b, partnerToken("sb", "b"), answer("k1", "b", day.Add(time.Hour))); !errors.Is(err, store.ErrKeyUsed) {
+	if err := s.CreateProfileWithToken(ctx, b, partnerToken("sb", "b"), answer("k1", "b", day.Add(time.Hour))); !errors.Is(err, idempotency.ErrKeyUsed) {
 		t.Errorf("CreateProfileWithToken(used key) = %v, want ErrKeyUsed", err)
 	}
 	if _, err := s.GetProfile(ctx, "b"); !errors.Is(err, store.ErrNotFound) {
@@ -141,7 +142,7 @@ func idempotentAnswers(t *testing.T, subject RegistrationSubject) {
 	if err := s.DeleteProfile(ctx, "b"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.IdempotentAnswer(ctx, "k2", later); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.IdempotentAnswer(ctx, "k2", later); !errors.Is(err, idempotency.ErrNotFound) {
 		t.Errorf("IdempotentAnswer(k2) after its profile was deleted = %v, want ErrNotFound", err)
 	}
 }
@@ -152,12 +153,12 @@ func idempotentAnswers(t *testing.T, subject RegistrationSubject) {
 func keyUsedBeforeIDTaken(t *testing.T, s RegistrationStore) {
 	ctx := context.Background()
 	at := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
-	answer := &store.IdempotentAnswer{Key: "k", Fingerprint: "f", Sealed: []byte{1}, Created: at, Expires: at.Add(time.Hour)}
+	answer := &idempotency.Stored{Key: "k", Fingerprint: "f", Sealed: []byte{1}, Created: at, Expires: at.Add(time.Hour)}
 	p := Profile("a")
 	if err := s.CreateProfileWithToken(ctx, p, partnerToken("s1", "a"), answer); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateProfileWithToken(ctx, p, partnerToken("s2", "a"), answer); !errors.Is(err, store.ErrKeyUsed) {
+	if err := s.CreateProfileWithToken(ctx, p, partnerToken("s2", "a"), answer); !errors.Is(err, idempotency.ErrKeyUsed) {
 		t.Errorf("CreateProfileWithToken(same key, same id) = %v, want ErrKeyUsed", err)
 	}
 }
@@ -176,7 +177,7 @@ func sameKeyRace(t *testing.T, s RegistrationStore) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprint("p", i)
-			answer := &store.IdempotentAnswer{Key: "k", Fingerprint: "f", Sealed: []byte(id), Created: at, Expires: at.Add(time.Hour)}
+			answer := &idempotency.Stored{Key: "k", Fingerprint: "f", Sealed: []byte(id), Created: at, Expires: at.Add(time.Hour)}
 			errs[i] = s.CreateProfileWithToken(ctx, Profile(id), partnerToken("s"+id, id), answer)
 		}()
 	}
@@ -188,7 +189,7 @@ func sameKeyRace(t *testing.T, s RegistrationStore) {
 			t.Errorf("registrations %d and %d both went through with one key", winner, i)
 		case err == nil:
 			winner = i
-		case !errors.Is(err, store.ErrKeyUsed):
+		case !errors.Is(err, idempotency.ErrKeyUsed):
 			t.Errorf("registration %d = %v, want nil or ErrKeyUsed", i, err)
 		}
 	}

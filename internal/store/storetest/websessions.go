@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/internal/auth"
+	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 )
@@ -17,7 +18,7 @@ import (
 // sessions of the pages and the keys they sign with, with the registration that
 // makes the token a session signs in with.
 type WebSessionStore interface {
-	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *store.IdempotentAnswer) error
+	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *idempotency.Stored) error
 	DeleteProfile(ctx context.Context, id string) error
 	CreateWebSession(ctx context.Context, ws auth.WebSession, idleSince, madeSince time.Time, max int) error
 	GetWebSession(ctx context.Context, id string) (auth.WebSession, error)
