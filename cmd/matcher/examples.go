@@ -8,7 +8,6 @@ import (
 
 	"samenspel/config"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // exampleOwner owns the shipped example tenders: no token has it, so only admins can
@@ -42,5 +41,5 @@ func loadExamples(ctx context.Context, st source, tax *profiles.Taxonomy, now ti
 	if err != nil || len(bad) > 0 {
 		return false, fmt.Errorf("examples: %v %v", err, bad)
 	}
-	return st.SeedIfEmpty(ctx, store.Seed{Profiles: ps, Collaborations: events, Tenders: tenders, Owner: exampleOwner}, now)
+	return st.SeedIfEmpty(ctx, profiles.Seed{Profiles: ps, Collaborations: events, Tenders: tenders, Owner: exampleOwner}, now)
 }

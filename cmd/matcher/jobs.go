@@ -7,9 +7,9 @@ import (
 
 	"samenspel/internal/jobs"
 	"samenspel/internal/lease"
+	"samenspel/internal/profiles"
 	"samenspel/internal/recompute"
 	"samenspel/internal/settings"
-	"samenspel/internal/store"
 	suggestions "samenspel/internal/suggest"
 )
 
@@ -112,13 +112,13 @@ func giveWay(inFlight func() int64) func(context.Context) {
 // markStale is the weekly job: profiles not written or confirmed for 12 months
 // leave the candidates until their owner confirms them.
 func markStale(ctx context.Context, st source, r jobs.Run, now time.Time) (jobs.Run, error) {
-	ids, err := st.MarkStale(ctx, store.StaleBefore(now), now)
+	ids, err := st.MarkStale(ctx, profiles.StaleBefore(now), now)
 	if err != nil {
 		return r, err
 	}
 	r.Done = len(ids)
 	shown := ids[:min(len(ids), maxStaleReported)] // public ids; the count is whole
-	r.Report.Details = staleReport{MarkedStale: len(ids), Profiles: shown, Before: store.StaleBefore(now)}
+	r.Report.Details = staleReport{MarkedStale: len(ids), Profiles: shown, Before: profiles.StaleBefore(now)}
 	return r, nil
 }
 

@@ -15,7 +15,7 @@ import (
 
 	"samenspel/internal/pgtest"
 	"samenspel/internal/postgres"
-	"samenspel/internal/store"
+	"samenspel/internal/profiles"
 )
 
 // TestMigrateCommand: `matcher migrate` copies the shipped examples from a data
@@ -81,7 +81,7 @@ tenders 6 copied \(0 new, 0 replaced, 6 unchanged\)
 	if got.Profile.Contact == nil || len(got.Profile.Private) == 0 {
 		t.Errorf("the copied profile lost its contact or private fields: %+v", got.Profile)
 	}
-	if d := cmp.Diff(want, got, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(store.ProfileRecord{}, "Version", "Updated")); d != "" {
+	if d := cmp.Diff(want, got, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(profiles.Record{}, "Version", "Updated")); d != "" {
 		t.Errorf("profile %s after migrate (-embedded +postgres):\n%s", want.Profile.ID, d)
 	}
 	if !got.Updated.Equal(want.Updated.Truncate(time.Microsecond)) {

@@ -47,7 +47,7 @@ type source interface {
 	// nightly marking of stale profiles, the token commands, closing.
 	Ping(ctx context.Context) error
 	Empty(ctx context.Context) (bool, error)
-	SeedIfEmpty(ctx context.Context, seed store.Seed, now time.Time) (bool, error)
+	SeedIfEmpty(ctx context.Context, seed profiles.Seed, now time.Time) (bool, error)
 	MarkStale(ctx context.Context, before, now time.Time) ([]string, error)
 	CreateToken(ctx context.Context, t auth.Token) error
 	RotateToken(ctx context.Context, id string, next auth.Token, now time.Time) (old, made auth.Token, tenders int, err error)
@@ -71,10 +71,10 @@ func (r indexedReads) Candidates(ctx context.Context, t profiles.Tender) ([]prof
 	return r.index.Candidates(ctx, t)
 }
 
-func (r indexedReads) SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error) {
+func (r indexedReads) SearchProfiles(ctx context.Context, q profiles.Query) ([]profiles.Profile, int, error) {
 	return r.index.SearchProfiles(ctx, q)
 }
 
-func (r indexedReads) Versions(ctx context.Context) (store.Versions, error) {
+func (r indexedReads) Versions(ctx context.Context) (profiles.Versions, error) {
 	return r.index.Versions(ctx)
 }

@@ -63,7 +63,7 @@ func TestTokenCreate(t *testing.T) {
 			t.Errorf("matcher %v = %v, want a usage error", args, err)
 		}
 	}
-	if _, _, err := runMatcher(t, "token", "create", "--role", "partner", "--name", "x", "--profile", "nobody", "--data", data); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := runMatcher(t, "token", "create", "--role", "partner", "--name", "x", "--profile", "nobody", "--data", data); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("token for a missing profile = %v, want ErrNotFound", err)
 	}
 }

@@ -11,7 +11,6 @@ import (
 
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 )
 
@@ -38,9 +37,9 @@ import (
 
 // AwardStore keeps the awards of tenders; *store.Store implements it.
 type AwardStore interface {
-	AwardTender(ctx context.Context, tender string, members []string, role, recorder string, now time.Time) (store.Award, bool, error)
-	Award(ctx context.Context, tender string) (store.Award, error)
-	RecordAwardOutcome(ctx context.Context, tender, outcome, at, role, recorder string, now time.Time) (store.AwardOutcome, error)
+	AwardTender(ctx context.Context, tender string, members []string, role, recorder string, now time.Time) (profiles.Award, bool, error)
+	Award(ctx context.Context, tender string) (profiles.Award, error)
+	RecordAwardOutcome(ctx context.Context, tender, outcome, at, role, recorder string, now time.Time) (profiles.AwardOutcome, error)
 }
 
 // awardView is an award as the API shows it.
@@ -76,14 +75,14 @@ type outcomeAnswer struct {
 }
 
 // skippedPairView is a pair the outcome recorded no event for, and why:
-// store.SkipDayTaken or store.SkipNoProfile.
+// profiles.SkipDayTaken or profiles.SkipNoProfile.
 type skippedPairView struct {
 	A      string `json:"a"`
 	B      string `json:"b"`
 	Reason string `json:"reason"`
 }
 
-func awardViewOf(a store.Award, scored *match.Scored) awardView {
+func awardViewOf(a profiles.Award, scored *match.Scored) awardView {
 	v := awardView{Tender: a.Tender, Members: a.IDs(), Awarded: a.Awarded.UTC(), Coalition: scored}
 	if a.Outcome != "" {
 		o := outcomeViewOf(a)
@@ -93,7 +92,7 @@ func awardViewOf(a store.Award, scored *match.Scored) awardView {
 }
 
 // outcomeViewOf is the outcome of an award that has one.
-func outcomeViewOf(a store.Award) outcomeView {
+func outcomeViewOf(a profiles.Award) outcomeView {
 	return outcomeView{Outcome: a.Outcome, At: a.OutcomeAt, Recorded: a.OutcomeRecorded.UTC(), Events: a.OutcomeEvents, Skipped: a.OutcomeSkipped}
 }
 
@@ -158,7 +157,7 @@ func (h *handlers) award(c *gin.Context, as AwardStore, tender string, raw []str
 	ctx := c.Request.Context()
 	var missing []string
 	for _, id := range ids {
-		if _, err := h.d.Store.GetProfile(ctx, id); errors.Is(err, store.ErrNotFound) {
+		if _, err := h.d.Store.GetProfile(ctx, id); errors.Is(err, profiles.ErrNotFound) {
 			missing = append(missing, id)
 		} else if err != nil {
 			fail(c, err)
@@ -181,7 +180,7 @@ func (h *handlers) award(c *gin.Context, as AwardStore, tender string, raw []str
 	}
 	pr := who(c)
 	a, replaced, err := as.AwardTender(ctx, tender, ids, pr.Role, pr.Owner, h.d.Now())
-	var gone *store.MissingProfilesError
+	var gone *profiles.MissingProfilesError
 	if errors.As(err, &gone) { // deleted since they were looked up
 		err = noProfiles(gone.IDs, first)
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/auth"
-	"samenspel/internal/store"
+	"samenspel/internal/profiles"
 )
 
 // Which collaboration events count (SPEC §4): one recorded by an admin or a tender
@@ -42,7 +42,7 @@ type recorderView struct {
 	Profile string `json:"profile,omitempty"`
 }
 
-func collaborationViewOf(r store.CollaborationRecord) collaborationView {
+func collaborationViewOf(r profiles.CollaborationRecord) collaborationView {
 	v := collaborationView{ID: r.ID, A: r.A, B: r.B, Outcome: r.Outcome, At: r.At, State: r.State}
 	if r.RecorderRole != "" {
 		v.Recorder = &recorderView{Role: r.RecorderRole}
@@ -65,17 +65,17 @@ func instant(t time.Time) *time.Time {
 
 // recordOf is the event of rec as pr records it: counted for an admin or a tender
 // owner, a claim for a partner (SPEC §4).
-func recordOf(pr principal, rec store.CollaborationRecord) store.CollaborationRecord {
-	rec.State, rec.RecorderRole, rec.Recorder = store.CollaborationCounted, pr.Role, pr.Owner
+func recordOf(pr principal, rec profiles.CollaborationRecord) profiles.CollaborationRecord {
+	rec.State, rec.RecorderRole, rec.Recorder = profiles.CollaborationCounted, pr.Role, pr.Owner
 	if pr.Role == auth.RolePartner {
-		rec.State, rec.Recorder = store.CollaborationClaim, pr.Profile
+		rec.State, rec.Recorder = profiles.CollaborationClaim, pr.Profile
 	}
 	return rec
 }
 
 // maySettle: only the other partner of the pair confirms or disputes an event
 // (auth.Principal.SettleClaim).
-func maySettle(pr principal, r store.CollaborationRecord) error {
+func maySettle(pr principal, r profiles.CollaborationRecord) error {
 	return pr.SettleClaim(r.A, r.B, r.RecorderRole, r.Recorder)
 }
 
@@ -94,7 +94,7 @@ func (h *handlers) disputeCollaboration(c *gin.Context) {
 // settleCollaboration checks who asks and settles the claim of the path with
 // settle: 401 anonymous, 400 an id that is no number, 404 no such event, 403 not
 // the other partner, 409 no claim (any more) or a day that has its counted event.
-func (h *handlers) settleCollaboration(c *gin.Context, settle func(context.Context, int64, time.Time) (store.CollaborationRecord, error)) {
+func (h *handlers) settleCollaboration(c *gin.Context, settle func(context.Context, int64, time.Time) (profiles.CollaborationRecord, error)) {
 	pr := who(c)
 	if pr.Role == "" {
 		fail(c, errUnauthorized)

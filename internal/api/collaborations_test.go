@@ -15,7 +15,6 @@ import (
 	"samenspel/internal/auth"
 	"samenspel/internal/cache"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 )
 
@@ -126,7 +125,7 @@ func TestClaimMovesNoTrustUntilConfirmed(t *testing.T) {
 	var claims []collaborationView
 	for n := range 40 {
 		v := e.record(auth.RolePartner, event(partnerID, e.x, "positive", day(n+1)))
-		if v.ID == 0 || v.State != store.CollaborationClaim || v.Recorder == nil || v.Recorder.Role != auth.RolePartner || v.Recorder.Profile != partnerID {
+		if v.ID == 0 || v.State != profiles.CollaborationClaim || v.Recorder == nil || v.Recorder.Role != auth.RolePartner || v.Recorder.Profile != partnerID {
 			t.Fatalf("a partner's event = %+v; want an id, state claim, recorded by partner %s", v, partnerID)
 		}
 		claims = append(claims, v)
@@ -246,7 +245,7 @@ func TestOwnersAndAdminsCountAtOnce(t *testing.T) {
 	e := newTrustEnv(t)
 	for i, role := range []string{auth.RoleTenderOwner, auth.RoleAdmin} {
 		v := e.record(role, event(e.x, e.z, "negative", day(i+1)))
-		if v.State != store.CollaborationCounted || v.Recorder == nil || v.Recorder.Role != role || v.Recorder.Profile != "" {
+		if v.State != profiles.CollaborationCounted || v.Recorder == nil || v.Recorder.Role != role || v.Recorder.Profile != "" {
 			t.Errorf("an event recorded by a %s = %+v; want counted, recorder role %s and no profile", role, v, role)
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // Conditional writes and merge patches (SPEC §8): GETs of a profile or a tender
@@ -22,7 +21,7 @@ import (
 // An ETag names a representation, and a profile has several (what its owner and
 // admins see, what tender owners see, the public fields). The tag of the view that
 // shows the whole record, the owner's and an admin's, is the stored record's
-// version (store.ProfileRecord.Version), and If-Match compares against that
+// version (profiles.Record.Version), and If-Match compares against that
 // version, inside the write's transaction: only the profile's owner and admins
 // write it, and they see it whole. The other views are tagged by a digest of
 // their own body, so that their tag says nothing about fields they do not show;
@@ -57,7 +56,7 @@ func ifMatch(c *gin.Context) (versions []string, ok bool) {
 
 // writeProfile answers with rec as pr may see it, with its ETag. An answer that
 // shows contact or private fields is no-store.
-func writeProfile(c *gin.Context, status int, rec store.ProfileRecord, pr principal) {
+func writeProfile(c *gin.Context, status int, rec profiles.Record, pr principal) {
 	view := recordView(rec, pr)
 	b, err := json.Marshal(view)
 	if err != nil {
@@ -78,7 +77,7 @@ func writeProfile(c *gin.Context, status int, rec store.ProfileRecord, pr princi
 }
 
 // writeTender answers with rec and its ETag, its version.
-func writeTender(c *gin.Context, status int, rec store.TenderRecord) {
+func writeTender(c *gin.Context, status int, rec profiles.TenderRecord) {
 	c.Header("ETag", `"`+rec.Version+`"`)
 	c.JSON(status, viewOf(rec))
 }

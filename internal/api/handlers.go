@@ -17,7 +17,6 @@ import (
 	"samenspel/internal/idempotency"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 )
 
@@ -26,22 +25,22 @@ type Store interface {
 	TokenByHash(ctx context.Context, hash string) (auth.Token, error)
 	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *idempotency.Stored) error
 	IdempotentAnswer(ctx context.Context, key string, now time.Time) (idempotency.Stored, error)
-	UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error)
+	UpdateProfile(ctx context.Context, id string, match []string, change func(profiles.Record) (profiles.Profile, error)) (profiles.Record, error)
 	DeleteProfile(ctx context.Context, id string) error
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
-	GetProfileRecord(ctx context.Context, id string) (store.ProfileRecord, error)
+	GetProfileRecord(ctx context.Context, id string) (profiles.Record, error)
 	ConfirmProfile(ctx context.Context, id string, now time.Time) error
-	SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error)
+	SearchProfiles(ctx context.Context, q profiles.Query) ([]profiles.Profile, int, error)
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
-	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
-	Tenders(ctx context.Context) ([]store.TenderRecord, error)
-	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(store.TenderRecord) (profiles.Tender, error)) (store.TenderRecord, error)
+	GetTender(ctx context.Context, id string) (profiles.TenderRecord, error)
+	Tenders(ctx context.Context) ([]profiles.TenderRecord, error)
+	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(profiles.TenderRecord) (profiles.Tender, error)) (profiles.TenderRecord, error)
 	CloseTender(ctx context.Context, id string, now time.Time) error
-	RecordCollaboration(ctx context.Context, r store.CollaborationRecord) (store.CollaborationRecord, error)
-	GetCollaboration(ctx context.Context, id int64) (store.CollaborationRecord, error)
-	ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
-	DisputeCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
-	CollaborationsOf(ctx context.Context, profile string, limit int) ([]store.CollaborationRecord, error)
+	RecordCollaboration(ctx context.Context, r profiles.CollaborationRecord) (profiles.CollaborationRecord, error)
+	GetCollaboration(ctx context.Context, id int64) (profiles.CollaborationRecord, error)
+	ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (profiles.CollaborationRecord, error)
+	DisputeCollaboration(ctx context.Context, id int64, now time.Time) (profiles.CollaborationRecord, error)
+	CollaborationsOf(ctx context.Context, profile string, limit int) ([]profiles.CollaborationRecord, error)
 	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
 	Interests(ctx context.Context, tender string) ([]string, error)
 }
@@ -218,7 +217,7 @@ type profileRecord struct {
 var readOnlyMembers = []string{"updated", "stale_since"}
 
 // recordView is rec as principal pr may see it.
-func recordView(rec store.ProfileRecord, pr principal) profileRecord {
+func recordView(rec profiles.Record, pr principal) profileRecord {
 	out := profileRecord{Profile: profileView(rec.Profile, pr)}
 	if !rec.Updated.IsZero() {
 		t := rec.Updated.UTC()
@@ -233,7 +232,7 @@ func recordView(rec store.ProfileRecord, pr principal) profileRecord {
 
 // searchProfiles is GET /v1/profiles: full text and filters, public fields only.
 func (h *handlers) searchProfiles(c *gin.Context) {
-	q := store.Query{Text: c.Query("q"), Kind: c.Query("kind"), Size: c.Query("size"), Area: c.Query("area"),
+	q := profiles.Query{Text: c.Query("q"), Kind: c.Query("kind"), Size: c.Query("size"), Area: c.Query("area"),
 		Instrument: c.Query("instrument"), Theme: c.Query("theme")}
 	var errs []profiles.FieldError
 	check := func(field, v string, ok bool, msg string) {
@@ -247,7 +246,7 @@ func (h *handlers) searchProfiles(c *gin.Context) {
 	check("instrument", q.Instrument, h.d.Taxonomy.HasInstrument(q.Instrument), "unknown instrument "+profiles.Quote(q.Instrument))
 	check("theme", q.Theme, h.d.Taxonomy.HasTheme(q.Theme), "unknown theme "+profiles.Quote(q.Theme))
 	var err error
-	if q.Limit, err = intParam(c, "limit", store.DefaultLimit, 1, store.MaxLimit); err != nil {
+	if q.Limit, err = intParam(c, "limit", profiles.DefaultLimit, 1, profiles.MaxLimit); err != nil {
 		errs = append(errs, profiles.FieldError{Field: "limit", Message: err.Error()})
 	}
 	if q.Offset, err = intParam(c, "offset", 0, 0, 1<<30); err != nil {
@@ -299,7 +298,7 @@ type tenderView struct {
 	Updated time.Time       `json:"updated"`
 }
 
-func viewOf(r store.TenderRecord) tenderView {
+func viewOf(r profiles.TenderRecord) tenderView {
 	return tenderView{Tender: r.Tender, Closed: r.Closed, Created: r.Created, Updated: r.Updated}
 }
 

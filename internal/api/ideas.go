@@ -13,7 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // A partner's ideas, registered so that it can show it had them first: the source
@@ -37,9 +36,9 @@ import (
 
 // IdeaStore keeps the partners' ideas; *store.Store implements it.
 type IdeaStore interface {
-	AddIdea(ctx context.Context, profile, text string, now time.Time) (store.Idea, error)
-	Ideas(ctx context.Context, profile string, limit, offset int) ([]store.Idea, int, error)
-	IdeaByReceipt(ctx context.Context, id string) (store.Idea, error)
+	AddIdea(ctx context.Context, profile, text string, now time.Time) (profiles.Idea, error)
+	Ideas(ctx context.Context, profile string, limit, offset int) ([]profiles.Idea, int, error)
+	IdeaByReceipt(ctx context.Context, id string) (profiles.Idea, error)
 }
 
 // maxIdeaText is the longest text of an idea, in characters.
@@ -157,9 +156,9 @@ func (h *handlers) verifyIdea(c *gin.Context) {
 	switch {
 	case req.Receipt == "":
 		errs = append(errs, profiles.FieldError{Field: "receipt", Message: "required: the id of the receipt"})
-	case !store.ValidIdeaID(req.Receipt):
+	case !profiles.ValidIdeaID(req.Receipt):
 		errs = append(errs, profiles.FieldError{Field: "receipt",
-			Message: fmt.Sprintf("%s is not a receipt id: %s and 32 hex digits", profiles.Quote(req.Receipt), store.IdeaIDPrefix)})
+			Message: fmt.Sprintf("%s is not a receipt id: %s and 32 hex digits", profiles.Quote(req.Receipt), profiles.IdeaIDPrefix)})
 	}
 	if fe := ideaTextError("text", req.Text); fe != nil {
 		errs = append(errs, *fe)
@@ -171,7 +170,7 @@ func (h *handlers) verifyIdea(c *gin.Context) {
 	ctx := c.Request.Context()
 	idea, err := is.IdeaByReceipt(ctx, req.Receipt)
 	known := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err != nil && !errors.Is(err, profiles.ErrNotFound) {
 		fail(c, err)
 		return
 	}
@@ -180,11 +179,11 @@ func (h *handlers) verifyIdea(c *gin.Context) {
 		want = idea.SHA256
 	}
 	out := verification{Receipt: req.Receipt}
-	out.Match = subtle.ConstantTimeCompare([]byte(store.IdeaDigest(req.Text)), []byte(want)) == 1 && known
+	out.Match = subtle.ConstantTimeCompare([]byte(profiles.IdeaDigest(req.Text)), []byte(want)) == 1 && known
 	if out.Match {
 		p, err := h.d.Store.GetProfile(ctx, idea.Profile)
 		switch {
-		case errors.Is(err, store.ErrNotFound): // deleted since, and its ideas with it
+		case errors.Is(err, profiles.ErrNotFound): // deleted since, and its ideas with it
 			out.Match = false
 		case err != nil:
 			fail(c, err)

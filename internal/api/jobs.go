@@ -12,7 +12,6 @@ import (
 	"samenspel/internal/auth"
 	"samenspel/internal/jobs"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // JobStore is what GET /v1/jobs reads; *store.Store implements it.
@@ -81,7 +80,7 @@ func mayReadJobs(pr principal) error {
 // 20), with offset at most maxListOffset; invalid values are 422.
 func page(c *gin.Context) (limit, offset int, err error) {
 	var errs []profiles.FieldError
-	if limit, err = intParam(c, "limit", store.DefaultLimit, 1, store.MaxLimit); err != nil {
+	if limit, err = intParam(c, "limit", profiles.DefaultLimit, 1, profiles.MaxLimit); err != nil {
 		errs = append(errs, profiles.FieldError{Field: "limit", Message: err.Error()})
 	}
 	if offset, err = intParam(c, "offset", 0, 0, maxListOffset); err != nil {

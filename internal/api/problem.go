@@ -12,7 +12,6 @@ import (
 	"samenspel/internal/idempotency"
 	"samenspel/internal/jobs"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 	"samenspel/internal/webhook"
 )
@@ -84,25 +83,25 @@ func problemFor(err error) Problem {
 		return p
 	case notFound(err):
 		return newProblem(http.StatusNotFound, "no such resource")
-	case errors.Is(err, store.ErrDayTaken):
+	case errors.Is(err, profiles.ErrDayTaken):
 		p := newProblem(http.StatusConflict, "the pair has a counted event on that day, or an open claim: at most one counted event per pair and day")
 		p.Errors = []profiles.FieldError{{Field: "at", Message: "the pair has an event on this day already"}}
 		return p
-	case errors.Is(err, store.ErrNotClaim):
+	case errors.Is(err, profiles.ErrNotClaim):
 		return newProblem(http.StatusConflict, "the event is no claim (any more): it counts already, or was disputed")
-	case errors.Is(err, store.ErrAwardFinal):
+	case errors.Is(err, profiles.ErrAwardFinal):
 		return newProblem(http.StatusConflict, "the award has its outcome recorded: it is final, and has one outcome")
-	case errors.Is(err, store.ErrNoAward):
+	case errors.Is(err, profiles.ErrNoAward):
 		return newProblem(http.StatusConflict, `the tender has no award: award a coalition first, {"members": [ids]}`)
-	case errors.Is(err, store.ErrTooManyIdeas):
-		return newProblem(http.StatusConflict, fmt.Sprintf("a partner keeps at most %d ideas", store.MaxIdeas))
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, profiles.ErrTooManyIdeas):
+		return newProblem(http.StatusConflict, fmt.Sprintf("a partner keeps at most %d ideas", profiles.MaxIdeas))
+	case errors.Is(err, profiles.ErrConflict):
 		return newProblem(http.StatusConflict, "the id is taken")
 	case errors.Is(err, idempotency.ErrKeyUsed):
 		return newProblem(http.StatusConflict, "a request with this Idempotency-Key was answered already")
-	case errors.Is(err, store.ErrChanged):
+	case errors.Is(err, profiles.ErrChanged):
 		return newProblem(http.StatusPreconditionFailed, "the document changed since the version in If-Match: read it again, and apply the change to what it is now")
-	case errors.Is(err, store.ErrClosed):
+	case errors.Is(err, profiles.ErrClosed):
 		return newProblem(http.StatusConflict, "the tender is closed")
 	case errors.Is(err, errUnauthorized):
 		return newProblem(http.StatusUnauthorized, err.Error())
@@ -169,7 +168,7 @@ func writeProblem(c *gin.Context, p Problem) {
 // notFound reports whether err says that what was asked for does not exist: the
 // not-found errors of the domains the API serves, the one place they become 404.
 func notFound(err error) bool {
-	for _, sentinel := range []error{errNotFound, store.ErrNotFound, auth.ErrNotFound, jobs.ErrNotFound, webhook.ErrNotFound} {
+	for _, sentinel := range []error{errNotFound, profiles.ErrNotFound, auth.ErrNotFound, jobs.ErrNotFound, webhook.ErrNotFound} {
 		if errors.Is(err, sentinel) {
 			return true
 		}

@@ -131,7 +131,7 @@ func liveMix(b *testing.B, st *store.Store, base string) []string {
 			continue
 		}
 		q := url.Values{"instrument": {tn.Needs[0].Instrument}, "area": {tn.Area[0]}}
-		hits, _, err := st.SearchProfiles(context.Background(), store.Query{Instrument: tn.Needs[0].Instrument, Area: tn.Area[0], Limit: 1})
+		hits, _, err := st.SearchProfiles(context.Background(), profiles.Query{Instrument: tn.Needs[0].Instrument, Area: tn.Area[0], Limit: 1})
 		if err != nil {
 			b.Fatal(err)
 		}

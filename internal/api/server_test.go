@@ -20,7 +20,6 @@ import (
 	"samenspel/config"
 	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 func newTestServer(t *testing.T, ready func(context.Context) error) *httptest.Server {
@@ -196,7 +195,7 @@ func TestProblemFor(t *testing.T) {
 		{errUnauthorized, 401},
 		{errForbidden, 403},
 		{&http.MaxBytesError{Limit: maxBody}, 413},
-		{fmt.Errorf("store: put profile %q: %w", "a", store.ErrChanged), 412},
+		{fmt.Errorf("store: put profile %q: %w", "a", profiles.ErrChanged), 412},
 		{idempotency.ErrKeyUsed, 409},
 		{errors.New("database is locked"), 500},
 	}

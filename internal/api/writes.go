@@ -9,7 +9,6 @@ import (
 
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 )
 
@@ -52,7 +51,7 @@ func (h *handlers) putProfile(c *gin.Context) {
 		fail(c, idMismatch(id, p.ID))
 		return
 	}
-	rec, err := h.d.Store.UpdateProfile(c.Request.Context(), id, match, func(store.ProfileRecord) (profiles.Profile, error) { return p, nil })
+	rec, err := h.d.Store.UpdateProfile(c.Request.Context(), id, match, func(profiles.Record) (profiles.Profile, error) { return p, nil })
 	if err != nil {
 		fail(c, err)
 		return
@@ -78,7 +77,7 @@ func (h *handlers) patchProfile(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rec, err := h.d.Store.UpdateProfile(c.Request.Context(), id, match, func(stored store.ProfileRecord) (profiles.Profile, error) {
+	rec, err := h.d.Store.UpdateProfile(c.Request.Context(), id, match, func(stored profiles.Record) (profiles.Profile, error) {
 		merged, err := applyPatch(stored.Profile, patch)
 		if err != nil {
 			return profiles.Profile{}, err
@@ -111,14 +110,14 @@ func (h *handlers) deleteProfile(c *gin.Context) {
 
 // tenderFor loads the tender of the path and checks that the principal may manage
 // it; on failure the response is written.
-func (h *handlers) tenderFor(c *gin.Context) (store.TenderRecord, bool) {
+func (h *handlers) tenderFor(c *gin.Context) (profiles.TenderRecord, bool) {
 	if !validID(c) {
-		return store.TenderRecord{}, false
+		return profiles.TenderRecord{}, false
 	}
 	pr := who(c)
 	if pr.Role == "" {
 		fail(c, errUnauthorized)
-		return store.TenderRecord{}, false
+		return profiles.TenderRecord{}, false
 	}
 	rec, err := h.d.Store.GetTender(c.Request.Context(), c.Param("id"))
 	if err == nil {
@@ -126,7 +125,7 @@ func (h *handlers) tenderFor(c *gin.Context) (store.TenderRecord, bool) {
 	}
 	if err != nil {
 		fail(c, err)
-		return store.TenderRecord{}, false
+		return profiles.TenderRecord{}, false
 	}
 	return rec, true
 }
@@ -150,7 +149,7 @@ func (h *handlers) putTender(c *gin.Context) {
 		return
 	}
 	pr := who(c)
-	rec, err := h.d.Store.UpdateTender(c.Request.Context(), t.ID, match, h.d.Now(), func(stored store.TenderRecord) (profiles.Tender, error) {
+	rec, err := h.d.Store.UpdateTender(c.Request.Context(), t.ID, match, h.d.Now(), func(stored profiles.TenderRecord) (profiles.Tender, error) {
 		return t, pr.ManageTender(stored.Owner) // as stored now, in the write's transaction
 	})
 	if err != nil {
@@ -177,7 +176,7 @@ func (h *handlers) patchTender(c *gin.Context) {
 		return
 	}
 	pr, id := who(c), c.Param("id")
-	rec, err := h.d.Store.UpdateTender(c.Request.Context(), id, match, h.d.Now(), func(stored store.TenderRecord) (profiles.Tender, error) {
+	rec, err := h.d.Store.UpdateTender(c.Request.Context(), id, match, h.d.Now(), func(stored profiles.TenderRecord) (profiles.Tender, error) {
 		if err := pr.ManageTender(stored.Owner); err != nil {
 			return profiles.Tender{}, err
 		}
@@ -238,7 +237,7 @@ func (h *handlers) addCollaboration(c *gin.Context) {
 	ctx := c.Request.Context()
 	var missing []profiles.FieldError
 	for field, id := range map[string]string{"a": ev.A, "b": ev.B} {
-		if _, err := h.d.Store.GetProfile(ctx, id); errors.Is(err, store.ErrNotFound) {
+		if _, err := h.d.Store.GetProfile(ctx, id); errors.Is(err, profiles.ErrNotFound) {
 			missing = append(missing, profiles.FieldError{Field: field, Message: "no profile " + profiles.Quote(id)})
 		} else if err != nil {
 			fail(c, err)
@@ -252,7 +251,7 @@ func (h *handlers) addCollaboration(c *gin.Context) {
 		fail(c, &profiles.ValidationError{Errors: missing})
 		return
 	}
-	rec, err := h.d.Store.RecordCollaboration(ctx, recordOf(pr, store.CollaborationRecord{Collaboration: ev, Recorded: h.d.Now()}))
+	rec, err := h.d.Store.RecordCollaboration(ctx, recordOf(pr, profiles.CollaborationRecord{Collaboration: ev, Recorded: h.d.Now()}))
 	if err != nil {
 		fail(c, err)
 		return
@@ -275,7 +274,7 @@ func (h *handlers) addInterest(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := h.d.Store.AddInterest(ctx, rec.Tender.ID, profile, h.d.Now()); err != nil { // store.ErrClosed: 409
+	if err := h.d.Store.AddInterest(ctx, rec.Tender.ID, profile, h.d.Now()); err != nil { // profiles.ErrClosed: 409
 		fail(c, err)
 		return
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"samenspel/internal/auth"
-	"samenspel/internal/store"
+	"samenspel/internal/profiles"
 )
 
 func TestProfileWrites(t *testing.T) {
@@ -175,7 +175,7 @@ func TestStaleProfile(t *testing.T) {
 		t.Fatalf("GET a current profile = %d %s; want updated, no stale_since", status, body)
 	}
 	future := time.Now().AddDate(2, 0, 0)
-	if ids, err := e.st.MarkStale(ctx, store.StaleBefore(future), future); err != nil || len(ids) == 0 {
+	if ids, err := e.st.MarkStale(ctx, profiles.StaleBefore(future), future); err != nil || len(ids) == 0 {
 		t.Fatalf("MarkStale = %v, %v", ids, err)
 	}
 	if candidate() {
@@ -193,7 +193,7 @@ func TestStaleProfile(t *testing.T) {
 	if !candidate() {
 		t.Errorf("a rewritten profile is not a candidate again")
 	}
-	if _, err := e.st.MarkStale(ctx, store.StaleBefore(future), future); err != nil {
+	if _, err := e.st.MarkStale(ctx, profiles.StaleBefore(future), future); err != nil {
 		t.Fatal(err)
 	}
 	for role, want := range map[string]int{"": 401, auth.RoleTenderOwner: 403} {

@@ -79,7 +79,7 @@ func Postgres(b testing.TB, n, t int) *postgres.Store {
 
 // Filler is what filling a benchmark store takes.
 type Filler interface {
-	Tenders(ctx context.Context) ([]store.TenderRecord, error)
+	Tenders(ctx context.Context) ([]profiles.TenderRecord, error)
 	UpsertProfiles(ctx context.Context, ps []profiles.Profile) (created, updated int, err error)
 	AddCollaborations(ctx context.Context, cs []profiles.Collaboration) error
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error

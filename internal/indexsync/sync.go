@@ -9,13 +9,12 @@ import (
 
 	"samenspel/internal/lease"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // Source is the store's change log and the consumers' cursors; *store.Store
 // implements it.
 type Source interface {
-	ChangesSince(ctx context.Context, seq int64, limit int) ([]store.Change, error)
+	ChangesSince(ctx context.Context, seq int64, limit int) ([]profiles.Change, error)
 	LastChange(ctx context.Context) (int64, error)
 	Profiles(ctx context.Context) ([]profiles.Profile, error)
 	ResetCursor(ctx context.Context, name string, seq int64) error
@@ -152,7 +151,7 @@ func (s *Syncer) apply(ctx context.Context, renew func() error) (int, error) {
 		}
 		if len(dels) > 0 {
 			// A profile created and deleted between two passes was never indexed.
-			if err := s.dst.Delete(ctx, dels); err != nil && !errors.Is(err, store.ErrNotFound) {
+			if err := s.dst.Delete(ctx, dels); err != nil && !errors.Is(err, profiles.ErrNotFound) {
 				return applied, fmt.Errorf("indexsync: delete %d profiles: %w", len(dels), err)
 			}
 		}

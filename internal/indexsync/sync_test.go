@@ -67,7 +67,7 @@ func (m *memIndex) Delete(ctx context.Context, ids []string) error {
 		delete(m.docs, id)
 	}
 	if len(missing) > 0 { // as meili.Index does: the rest is deleted
-		return fmt.Errorf("no profiles %v: %w", missing, store.ErrNotFound)
+		return fmt.Errorf("no profiles %v: %w", missing, profiles.ErrNotFound)
 	}
 	return nil
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // The contract tests check the exact requests the index sends to Meilisearch and
@@ -202,7 +201,7 @@ func TestRetriesStopAtTheLimit(t *testing.T) {
 		exchange{method: "POST", path: "/indexes/profiles/search", reply: "internal.json"},
 	)
 	m := f.index(WithRetries(2, time.Millisecond, time.Millisecond))
-	_, _, err := m.SearchProfiles(context.Background(), store.Query{})
+	_, _, err := m.SearchProfiles(context.Background(), profiles.Query{})
 	var me *Error
 	if !errors.As(err, &me) || me.Status != 500 || me.Code != "internal" {
 		t.Fatalf("SearchProfiles after 3 × 500 = %v, want the 500's *Error", err)
@@ -213,7 +212,7 @@ func TestValidationErrorsAreNotTriedAgain(t *testing.T) {
 	f := newFake(t,
 		exchange{method: "POST", path: "/indexes/profiles/search", reply: "invalid_search_filter.json"},
 	)
-	_, _, err := f.index().SearchProfiles(context.Background(), store.Query{Kind: "welfare"})
+	_, _, err := f.index().SearchProfiles(context.Background(), profiles.Query{Kind: "welfare"})
 	var me *Error
 	if !errors.As(err, &me) || me.Status != 400 || me.Code != "invalid_search_filter" || !strings.Contains(me.Message, "not filterable") {
 		t.Fatalf("SearchProfiles = %v, want one try and the 400 invalid_search_filter *Error", err)
@@ -254,7 +253,7 @@ func TestDelete(t *testing.T) {
 				exchange{method: "GET", path: "/tasks/3", reply: tt.reply},
 			)
 			err := f.index().Delete(context.Background(), []string{"wijkteam-noord", "buurtkamer-overvecht", "wijkteam-noord"})
-			if got := errors.Is(err, store.ErrNotFound); got != tt.notFound || (err != nil && !tt.notFound) {
+			if got := errors.Is(err, profiles.ErrNotFound); got != tt.notFound || (err != nil && !tt.notFound) {
 				t.Fatalf("Delete = %v, want ErrNotFound %v", err, tt.notFound)
 			}
 		})
@@ -283,11 +282,11 @@ func TestGet(t *testing.T) {
 	if diff := cmp.Diff(specProfile().Public(), got); diff != "" {
 		t.Errorf("Get (-want +got):\n%s", diff)
 	}
-	if _, err := m.Get(context.Background(), "nobody"); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("Get(nobody) = %v, want store.ErrNotFound", err)
+	if _, err := m.Get(context.Background(), "nobody"); !errors.Is(err, profiles.ErrNotFound) {
+		t.Errorf("Get(nobody) = %v, want profiles.ErrNotFound", err)
 	}
-	if _, err := m.Get(context.Background(), "../keys"); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("Get(../keys) = %v, want store.ErrNotFound without a request", err)
+	if _, err := m.Get(context.Background(), "../keys"); !errors.Is(err, profiles.ErrNotFound) {
+		t.Errorf("Get(../keys) = %v, want profiles.ErrNotFound without a request", err)
 	}
 }
 
@@ -358,7 +357,7 @@ func TestSearchProfilesWithTextAndFilters(t *testing.T) {
 			"hitsPerPage": 20, "page": 1, "hybrid": null}`,
 			reply: "search_page.json"},
 	)
-	hits, total, err := f.index().SearchProfiles(context.Background(), store.Query{
+	hits, total, err := f.index().SearchProfiles(context.Background(), profiles.Query{
 		Text: ` "schuldhulp* `, Kind: "welfare", Size: "small", Instrument: "debt_counseling",
 		Theme: "poverty", Area: "BU03441205"})
 	if err != nil {
@@ -390,7 +389,7 @@ func TestSearchProfilesEveryWordIsAPrefix(t *testing.T) {
 			"hitsPerPage": 20, "page": 1, "hybrid": null}`,
 			reply: "search_page.json"},
 	)
-	_, total, err := f.index().SearchProfiles(context.Background(), store.Query{Text: "schuld noo", Kind: "welfare"})
+	_, total, err := f.index().SearchProfiles(context.Background(), profiles.Query{Text: "schuld noo", Kind: "welfare"})
 	if err != nil || total != 1 {
 		t.Fatalf("SearchProfiles(schuld noo) = total %d, %v", total, err)
 	}
@@ -402,7 +401,7 @@ func TestSearchProfilesWithoutCommonMatchesSendsNoRankedSearch(t *testing.T) {
 			"matchingStrategy": "all", "attributesToRetrieve": ["id"], "limit": 100000, "hybrid": null}`, reply: reply}
 	}
 	f := newFake(t, word("geldzorgen", "search_word_geldzorgen.json"), word("noo", "search_word_noo.json"))
-	hits, total, err := f.index().SearchProfiles(context.Background(), store.Query{Text: "geldzorgen noo"})
+	hits, total, err := f.index().SearchProfiles(context.Background(), profiles.Query{Text: "geldzorgen noo"})
 	if err != nil || total != 0 || hits == nil || len(hits) != 0 {
 		t.Fatalf("SearchProfiles(geldzorgen noo) = %v, %d, %v; want no hits", hits, total, err)
 	}
@@ -415,7 +414,7 @@ func TestSearchProfilesPageInsideALargerPage(t *testing.T) {
 			"matchingStrategy": "all", "attributesToRetrieve": ` + publicFieldsJSON + `, "hitsPerPage": 3, "page": 1, "hybrid": null}`,
 			reply: "search_page_of_three.json"},
 	)
-	hits, total, err := f.index().SearchProfiles(context.Background(), store.Query{Limit: 2, Offset: 1})
+	hits, total, err := f.index().SearchProfiles(context.Background(), profiles.Query{Limit: 2, Offset: 1})
 	if err != nil {
 		t.Fatalf("SearchProfiles = %v", err)
 	}
@@ -450,7 +449,7 @@ func TestSearchProfilesCountsSeparatelyWhenNoSmallPageFits(t *testing.T) {
 			"attributesToRetrieve": ["id"], "hitsPerPage": 1, "page": 1, "hybrid": null}`,
 			reply: "search_count.json"},
 	)
-	hits, total, err := f.index().SearchProfiles(context.Background(), store.Query{Limit: 2, Offset: offset})
+	hits, total, err := f.index().SearchProfiles(context.Background(), profiles.Query{Limit: 2, Offset: offset})
 	if err != nil {
 		t.Fatalf("SearchProfiles = %v", err)
 	}
@@ -479,7 +478,7 @@ func TestPageFor(t *testing.T) {
 // profile, and no filter is built from it.
 func TestSearchProfilesUnknownCodesMatchNothing(t *testing.T) {
 	f := newFake(t)
-	for _, q := range []store.Query{
+	for _, q := range []profiles.Query{
 		{Kind: "gemeente"}, {Area: "0344"}, {Theme: `poverty" OR themes = "youth`}, {Size: "Small"},
 		{Instrument: "welfare' OR 1=1 --", Text: "schuldhulp"},
 	} {

@@ -1,4 +1,4 @@
-// Package meili is the Meilisearch implementation of the profile index (store.Index):
+// Package meili is the Meilisearch implementation of the profile index (scaled.Index):
 // the candidates of a tender (SPEC §3) and the public profile search of
 // GET /v1/profiles, answered from a Meilisearch index instead of the embedded
 // store's index tables, for deployments that run Meilisearch beside the service

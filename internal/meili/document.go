@@ -141,12 +141,12 @@ const maxTotalHits = 100000
 // from Meilisearch (and the scaled set-up falls back to the embedded store), so
 // start the indexer of a new version first.
 //
-// Typo tolerance is off. store.Query defines what text matches ("every word must occur
+// Typo tolerance is off. profiles.Query defines what text matches ("every word must occur
 // as the start of a word"), the embedded store implements exactly that, and the
 // shared suite holds both stores to the same answers. A typo-tolerant index would
 // return partners the embedded store does not, so the same search would answer
 // differently depending on how Samenspel is deployed.
-// Turning typos on is a change of store.Query for both stores, not a setting here.
+// Turning typos on is a change of profiles.Query for both stores, not a setting here.
 //
 // Synonyms tie each instrument's and theme's code, Dutch label and English label
 // together, so that a search in one language finds a description written in the

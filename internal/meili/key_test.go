@@ -14,7 +14,6 @@ import (
 	"github.com/meilisearch/meilisearch-go"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 func TestCreateKey(t *testing.T) {
@@ -105,7 +104,7 @@ func TestKeysCoverTheirCommands(t *testing.T) {
 			_, gerr := live.Get(ctx, "buurtkamer-overvecht")
 			_, cerr := live.Candidates(ctx, profiles.Tender{ID: "t", Area: []string{"GM0344"},
 				Needs: []profiles.Need{{Instrument: "home_visits"}}})
-			_, _, serr := live.SearchProfiles(ctx, store.Query{Kind: "welfare"})
+			_, _, serr := live.SearchProfiles(ctx, profiles.Query{Kind: "welfare"})
 			return errors.Join(err, gerr, cerr, serr)
 		}},
 		{"indexer", IndexerKey("profiles"), []exchange{

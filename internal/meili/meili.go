@@ -10,7 +10,6 @@ import (
 	"github.com/meilisearch/meilisearch-go"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // DefaultIndexName is the uid of the profiles index.
@@ -25,7 +24,7 @@ const (
 	defaultMaxBackoff     = 2 * time.Second
 )
 
-// Index is the profile index in Meilisearch. It implements store.Index and the writes
+// Index is the profile index in Meilisearch. It implements scaled.Index and the writes
 // that keep it in step with the durable store. It is safe for concurrent use.
 type Index struct {
 	client meilisearch.ServiceManager
@@ -41,8 +40,6 @@ type Index struct {
 	pollInterval   time.Duration
 	httpClient     *http.Client
 }
-
-var _ store.Index = (*Index)(nil)
 
 // Option configures an Index.
 type Option func(*Index)
@@ -217,11 +214,11 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("meili: %s: %s: %s: %s", e.Op, where, code, e.Message)
 }
 
-// Is makes Meilisearch's document_not_found match store.ErrNotFound. A missing index
+// Is makes Meilisearch's document_not_found match profiles.ErrNotFound. A missing index
 // does not: that is a deployment fault (EnsureIndex has not run), not a missing
 // profile.
 func (e *Error) Is(target error) bool {
-	return target == store.ErrNotFound && e.Code == "document_not_found"
+	return target == profiles.ErrNotFound && e.Code == "document_not_found"
 }
 
 // hasCode reports whether err is a Meilisearch error with the given code.

@@ -11,7 +11,6 @@ import (
 	"github.com/meilisearch/meilisearch-go"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // fetchPage is how many documents one request of Candidates reads.
@@ -76,7 +75,7 @@ func (m *Index) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.P
 }
 
 // SearchProfiles returns a page of the profiles matching q, public fields only, and
-// the number of matches in all, with the semantics of store.Query: every word of the
+// the number of matches in all, with the semantics of profiles.Query: every word of the
 // text must occur as the start of a word, Kind, Size, Instrument and Theme match
 // exactly, and Area overlaps. Matches come by relevance when q has text (name, then
 // labels, then description), else by id; ties by id. Stale profiles are found too,
@@ -94,7 +93,7 @@ func (m *Index) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.P
 // is exhaustive (up to maxTotalHits), choosing a page size that holds
 // [Offset, Offset+Limit) in one page, or asking for the count separately when no
 // small page does.
-func (m *Index) SearchProfiles(ctx context.Context, q store.Query) (hits []profiles.Profile, total int, err error) {
+func (m *Index) SearchProfiles(ctx context.Context, q profiles.Query) (hits []profiles.Profile, total int, err error) {
 	f := newFilter(m.tax)
 	if q.Kind != "" {
 		f.Eq("kind", attrKind, vKind, q.Kind)
@@ -138,9 +137,9 @@ func (m *Index) SearchProfiles(ctx context.Context, q store.Query) (hits []profi
 	}
 	limit := q.Limit
 	if limit <= 0 {
-		limit = store.DefaultLimit
+		limit = profiles.DefaultLimit
 	}
-	limit = min(limit, store.MaxLimit)
+	limit = min(limit, profiles.MaxLimit)
 	offset := max(q.Offset, 0)
 	var expr any // nil, not "", when there is no filter
 	if f.String() != "" {

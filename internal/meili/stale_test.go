@@ -26,7 +26,7 @@ func TestSyncCarriesStaleness(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := written.AddDate(1, 0, 7)
-	if ids, err := st.MarkStale(ctx, store.StaleBefore(now), now); err != nil || len(ids) != 2 {
+	if ids, err := st.MarkStale(ctx, profiles.StaleBefore(now), now); err != nil || len(ids) != 2 {
 		t.Fatalf("MarkStale = %v, %v; want both profiles", ids, err)
 	}
 	if err := st.ConfirmProfile(ctx, "wijkteam-noord", now.Add(time.Hour)); err != nil {

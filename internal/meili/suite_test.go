@@ -12,9 +12,12 @@ import (
 	"github.com/meilisearch/meilisearch-go"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
+	"samenspel/internal/scaled"
 	"samenspel/internal/store/storetest"
 )
+
+// The index reads what scaled.Index asks of a search index.
+var _ scaled.Index = (*Index)(nil)
 
 // TestIndexSuite runs the profile index's shared suite against a live Meilisearch,
 // one new index per subtest, deleted after it.
@@ -104,7 +107,7 @@ func TestReindexLive(t *testing.T) {
 	if _, err := current.Get(ctx, fresh.ID); err != nil {
 		t.Errorf("after the swap, Get(%s) on %s = %v, want the rebuilt profile", fresh.ID, name, err)
 	}
-	if _, err := current.Get(ctx, old.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := current.Get(ctx, old.ID); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("after the swap, Get(%s) on %s = %v, want ErrNotFound", old.ID, name, err)
 	}
 	if _, err := rebuild.Get(ctx, old.ID); err != nil {

@@ -10,7 +10,6 @@ import (
 	"github.com/meilisearch/meilisearch-go"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // putBatch is how many documents go in one request: far below Meilisearch's payload
@@ -78,7 +77,7 @@ func (m *Index) Put(ctx context.Context, ps []profiles.Profile) error {
 
 // Delete removes the profiles with the given ids and returns once they are gone from
 // the index. When some ids had no profile it still removes the others and returns an
-// error wrapping store.ErrNotFound, as the embedded store's DeleteProfile does.
+// error wrapping profiles.ErrNotFound, as the embedded store's DeleteProfile does.
 func (m *Index) Delete(ctx context.Context, ids []string) error {
 	f := newFilter(m.tax)
 	f.check("ids", vID, ids, true)
@@ -96,16 +95,16 @@ func (m *Index) Delete(ctx context.Context, ids []string) error {
 		return err
 	}
 	if missing := int64(len(ids)) - done.Details.DeletedDocuments; missing > 0 {
-		return fmt.Errorf("meili: delete profiles: %d of %d had no profile: %w", missing, len(ids), store.ErrNotFound)
+		return fmt.Errorf("meili: delete profiles: %d of %d had no profile: %w", missing, len(ids), profiles.ErrNotFound)
 	}
 	return nil
 }
 
 // Get returns the public fields of one profile, or an error wrapping
-// store.ErrNotFound.
+// profiles.ErrNotFound.
 func (m *Index) Get(ctx context.Context, id string) (profiles.Profile, error) {
 	if !profiles.ValidID(id) {
-		return profiles.Profile{}, fmt.Errorf("meili: get profile %q: %w", id, store.ErrNotFound)
+		return profiles.Profile{}, fmt.Errorf("meili: get profile %q: %w", id, profiles.ErrNotFound)
 	}
 	var d document
 	err := m.call(ctx, "get profile "+id, func(ctx context.Context) error {

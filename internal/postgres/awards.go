@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // collaborationWrites is the key of the advisory lock that serialises the writes
@@ -27,18 +26,18 @@ func lockCollaborations(ctx context.Context, tx pgx.Tx) error {
 // AwardTender records the coalition of members as tender's award, made by role
 // and recorder at now, and returns it with whether it replaced an earlier award.
 // A member named twice is kept once, where it was first named. Each member must be
-// a profile (a *store.MissingProfilesError names those that are not); whether it
-// was small or new is read from its profile now. store.ErrNotFound when there is
-// no tender, store.ErrAwardFinal when the tender's award has its outcome. It
+// a profile (a *profiles.MissingProfilesError names those that are not); whether it
+// was small or new is read from its profile now. profiles.ErrNotFound when there is
+// no tender, profiles.ErrAwardFinal when the tender's award has its outcome. It
 // checks nothing else: the caller decides who may award and how many members an
 // award may have. The tender's row is locked until the award is written, so that
 // the awards of one tender take turns.
-func (s *Store) AwardTender(ctx context.Context, tender string, members []string, role, recorder string, now time.Time) (store.Award, bool, error) {
+func (s *Store) AwardTender(ctx context.Context, tender string, members []string, role, recorder string, now time.Time) (profiles.Award, bool, error) {
 	members = distinct(members)
 	if len(members) == 0 {
-		return store.Award{}, false, fmt.Errorf("postgres: award tender %q: no members", tender)
+		return profiles.Award{}, false, fmt.Errorf("postgres: award tender %q: no members", tender)
 	}
-	var a store.Award
+	var a profiles.Award
 	var replaced bool
 	err := s.write(ctx, false, func(tx pgx.Tx) error {
 		if err := exists(ctx, tx, `SELECT 1 FROM tenders WHERE id = $1 FOR UPDATE`, tender); err != nil {
@@ -47,17 +46,17 @@ func (s *Store) AwardTender(ctx context.Context, tender string, members []string
 		old, err := queryAward(ctx, tx, tender)
 		switch {
 		case err == nil && old.Outcome != "":
-			return store.ErrAwardFinal
+			return profiles.ErrAwardFinal
 		case err == nil:
 			replaced = true
-		case !errors.Is(err, store.ErrNotFound):
+		case !errors.Is(err, profiles.ErrNotFound):
 			return err
 		}
 		inclusive, err := inclusiveOf(ctx, tx, members)
 		if err != nil {
 			return err
 		}
-		a = store.Award{Tender: tender, RecorderRole: role, Recorder: recorder, Awarded: now.UTC()}
+		a = profiles.Award{Tender: tender, RecorderRole: role, Recorder: recorder, Awarded: now.UTC()}
 		var missing []string
 		for _, id := range members {
 			small, ok := inclusive[id]
@@ -65,10 +64,10 @@ func (s *Store) AwardTender(ctx context.Context, tender string, members []string
 				missing = append(missing, id)
 				continue
 			}
-			a.Members = append(a.Members, store.AwardMember{Profile: id, SmallOrNew: small})
+			a.Members = append(a.Members, profiles.AwardMember{Profile: id, SmallOrNew: small})
 		}
 		if len(missing) > 0 {
-			return &store.MissingProfilesError{IDs: missing}
+			return &profiles.MissingProfilesError{IDs: missing}
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM awards WHERE tender = $1`, tender); err != nil {
 			return err
@@ -87,7 +86,7 @@ func (s *Store) AwardTender(ctx context.Context, tender string, members []string
 		return err
 	})
 	if err != nil {
-		return store.Award{}, false, fmt.Errorf("postgres: award tender %q: %w", tender, err)
+		return profiles.Award{}, false, fmt.Errorf("postgres: award tender %q: %w", tender, err)
 	}
 	return a, replaced, nil
 }
@@ -113,24 +112,24 @@ func inclusiveOf(ctx context.Context, tx pgx.Tx, ids []string) (map[string]bool,
 	return out, err
 }
 
-// Award returns tender's award; store.ErrNotFound when it has none (or there is
+// Award returns tender's award; profiles.ErrNotFound when it has none (or there is
 // no tender).
-func (s *Store) Award(ctx context.Context, tender string) (store.Award, error) {
-	var a store.Award
+func (s *Store) Award(ctx context.Context, tender string) (profiles.Award, error) {
+	var a profiles.Award
 	err := s.snapshot(ctx, func(tx pgx.Tx) error {
 		var err error
 		a, err = queryAward(ctx, tx, tender)
 		return err
 	})
 	if err != nil {
-		return store.Award{}, fmt.Errorf("postgres: award of tender %q: %w", tender, err)
+		return profiles.Award{}, fmt.Errorf("postgres: award of tender %q: %w", tender, err)
 	}
 	return a, nil
 }
 
 // Awards returns every award, by tender id.
-func (s *Store) Awards(ctx context.Context) ([]store.Award, error) {
-	var out []store.Award
+func (s *Store) Awards(ctx context.Context) ([]profiles.Award, error) {
+	var out []profiles.Award
 	err := s.snapshot(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT tender FROM awards ORDER BY tender`)
 		if err != nil {
@@ -161,28 +160,28 @@ func (s *Store) Awards(ctx context.Context) ([]store.Award, error) {
 // award, which is final from then on. A pair that has a counted event on that date
 // already (a pair has at most one a day, SPEC §4), or one of whose profiles was
 // deleted since the award, is skipped and reported, not an error.
-// store.ErrNotFound when there is no tender, store.ErrNoAward when it has no
-// award and store.ErrAwardFinal when the outcome was recorded before. The caller
+// profiles.ErrNotFound when there is no tender, profiles.ErrNoAward when it has no
+// award and profiles.ErrAwardFinal when the outcome was recorded before. The caller
 // checks outcome and at (the API's date rules) and who may record. It bumps the
 // collaborations counter when it recorded an event.
-func (s *Store) RecordAwardOutcome(ctx context.Context, tender, outcome, at, role, recorder string, now time.Time) (store.AwardOutcome, error) {
+func (s *Store) RecordAwardOutcome(ctx context.Context, tender, outcome, at, role, recorder string, now time.Time) (profiles.AwardOutcome, error) {
 	if outcome != profiles.OutcomePositive && outcome != profiles.OutcomeNegative {
-		return store.AwardOutcome{}, fmt.Errorf("postgres: outcome of tender %q: outcome %q is neither positive nor negative", tender, outcome)
+		return profiles.AwardOutcome{}, fmt.Errorf("postgres: outcome of tender %q: outcome %q is neither positive nor negative", tender, outcome)
 	}
-	out := store.AwardOutcome{Events: []store.CollaborationRecord{}, Skipped: []store.SkippedPair{}}
+	out := profiles.AwardOutcome{Events: []profiles.CollaborationRecord{}, Skipped: []profiles.SkippedPair{}}
 	err := s.write(ctx, false, func(tx pgx.Tx) error {
 		if err := exists(ctx, tx, `SELECT 1 FROM tenders WHERE id = $1 FOR UPDATE`, tender); err != nil {
 			return err
 		}
 		a, err := queryAward(ctx, tx, tender)
-		if errors.Is(err, store.ErrNotFound) {
-			return store.ErrNoAward
+		if errors.Is(err, profiles.ErrNotFound) {
+			return profiles.ErrNoAward
 		}
 		if err != nil {
 			return err
 		}
 		if a.Outcome != "" {
-			return store.ErrAwardFinal
+			return profiles.ErrAwardFinal
 		}
 		if err := lockCollaborations(ctx, tx); err != nil {
 			return err
@@ -198,20 +197,20 @@ func (s *Store) RecordAwardOutcome(ctx context.Context, tender, outcome, at, rol
 				_, hasA := present[c.A]
 				_, hasB := present[c.B]
 				if !hasA || !hasB {
-					out.Skipped = append(out.Skipped, store.SkippedPair{A: c.A, B: c.B, Reason: store.SkipNoProfile})
+					out.Skipped = append(out.Skipped, profiles.SkippedPair{A: c.A, B: c.B, Reason: profiles.SkipNoProfile})
 					continue
 				}
 				var taken bool
 				if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM collaborations
 					WHERE ((a = $1 AND b = $2) OR (a = $2 AND b = $1)) AND at = $3 AND state = $4)`,
-					c.A, c.B, c.At, store.CollaborationCounted).Scan(&taken); err != nil {
+					c.A, c.B, c.At, profiles.CollaborationCounted).Scan(&taken); err != nil {
 					return err
 				}
 				if taken {
-					out.Skipped = append(out.Skipped, store.SkippedPair{A: c.A, B: c.B, Reason: store.SkipDayTaken})
+					out.Skipped = append(out.Skipped, profiles.SkippedPair{A: c.A, B: c.B, Reason: profiles.SkipDayTaken})
 					continue
 				}
-				r := store.CollaborationRecord{Collaboration: c, State: store.CollaborationCounted, RecorderRole: role, Recorder: recorder, Recorded: recorded}
+				r := profiles.CollaborationRecord{Collaboration: c, State: profiles.CollaborationCounted, RecorderRole: role, Recorder: recorder, Recorded: recorded}
 				if err := tx.QueryRow(ctx, `INSERT INTO collaborations (a, b, outcome, at, state, role, recorder, recorded)
 					VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
 					c.A, c.B, c.Outcome, c.At, r.State, role, recorder, formatTime(recorded)).Scan(&r.ID); err != nil {
@@ -233,34 +232,34 @@ func (s *Store) RecordAwardOutcome(ctx context.Context, tender, outcome, at, rol
 		return bump(ctx, tx, kindCollaborations)
 	})
 	if err != nil {
-		return store.AwardOutcome{}, fmt.Errorf("postgres: outcome of tender %q: %w", tender, err)
+		return profiles.AwardOutcome{}, fmt.Errorf("postgres: outcome of tender %q: %w", tender, err)
 	}
 	return out, nil
 }
 
-// queryAward reads tender's award in tx, or store.ErrNotFound.
-func queryAward(ctx context.Context, tx pgx.Tx, tender string) (store.Award, error) {
-	a := store.Award{Tender: tender}
+// queryAward reads tender's award in tx, or profiles.ErrNotFound.
+func queryAward(ctx context.Context, tx pgx.Tx, tender string) (profiles.Award, error) {
+	a := profiles.Award{Tender: tender}
 	var awarded string
 	var outcomeRecorded *string
 	err := tx.QueryRow(ctx, `SELECT role, recorder, awarded, outcome, outcome_at, outcome_recorded, outcome_events, outcome_skipped
 		FROM awards WHERE tender = $1`, tender).Scan(&a.RecorderRole, &a.Recorder, &awarded, &a.Outcome, &a.OutcomeAt,
 		&outcomeRecorded, &a.OutcomeEvents, &a.OutcomeSkipped)
 	if err != nil {
-		return store.Award{}, noRows(err, store.ErrNotFound)
+		return profiles.Award{}, noRows(err, profiles.ErrNotFound)
 	}
 	if a.Awarded, err = parseTime(awarded); err != nil {
-		return store.Award{}, err
+		return profiles.Award{}, err
 	}
 	if a.OutcomeRecorded, err = parseOptionalTime(outcomeRecorded); err != nil {
-		return store.Award{}, err
+		return profiles.Award{}, err
 	}
 	rows, err := tx.Query(ctx, `SELECT profile, small_or_new FROM award_members WHERE tender = $1 ORDER BY position`, tender)
 	if err != nil {
-		return store.Award{}, err
+		return profiles.Award{}, err
 	}
-	a.Members, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.AwardMember, error) {
-		var m store.AwardMember
+	a.Members, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (profiles.AwardMember, error) {
+		var m profiles.AwardMember
 		err := r.Scan(&m.Profile, &m.SmallOrNew)
 		return m, err
 	})

@@ -9,7 +9,6 @@ import (
 
 	"samenspel/internal/postgres"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
 )
 
@@ -37,7 +36,7 @@ func TestAwardOutcomesAtOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	outs := make([]store.AwardOutcome, tenders)
+	outs := make([]profiles.AwardOutcome, tenders)
 	errs := make([]error, tenders)
 	var wg sync.WaitGroup
 	for i := range tenders {
@@ -54,7 +53,7 @@ func TestAwardOutcomesAtOnce(t *testing.T) {
 			t.Fatalf("RecordAwardOutcome(t%d) = %v", i, errs[i])
 		}
 		events += len(out.Events)
-		if len(out.Events)+len(out.Skipped) != 1 || (len(out.Skipped) == 1 && out.Skipped[0].Reason != store.SkipDayTaken) {
+		if len(out.Events)+len(out.Skipped) != 1 || (len(out.Skipped) == 1 && out.Skipped[0].Reason != profiles.SkipDayTaken) {
 			t.Errorf("outcome of t%d = %+v; want the pair's event, or the pair skipped as day_taken", i, out)
 		}
 	}

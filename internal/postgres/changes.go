@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"samenspel/internal/profiles"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"samenspel/internal/store"
 )
 
-// The change log of profiles, as the embedded store keeps it (store.Change): one
+// The change log of profiles, as the embedded store keeps it (profiles.Change): one
 // row per profile in profile_changes, its number above every number taken before
 // (profile writes are serialised, doc.go), and the cursors of its consumers. A
 // consumer reads the changes past its cursor, applies them and moves its cursor
@@ -27,12 +26,12 @@ import (
 const changesChannel = "samenspel_profile_changes"
 
 // ChangesSince returns the changes with a number above seq, by number, at most
-// limit of them (store.DefaultChangesLimit when limit is not positive), each with
+// limit of them (profiles.DefaultChangesLimit when limit is not positive), each with
 // the profile as stored now (Stale set), the zero profile for a deletion. One
 // statement: one snapshot.
-func (s *Store) ChangesSince(ctx context.Context, seq int64, limit int) ([]store.Change, error) {
+func (s *Store) ChangesSince(ctx context.Context, seq int64, limit int) ([]profiles.Change, error) {
 	if limit <= 0 {
-		limit = store.DefaultChangesLimit
+		limit = profiles.DefaultChangesLimit
 	}
 	rows, err := s.pool.Query(ctx, `SELECT c.seq, c.id, c.deleted, p.doc, p.stale_since IS NOT NULL
 		FROM profile_changes c LEFT JOIN profiles p ON p.id = c.id
@@ -40,8 +39,8 @@ func (s *Store) ChangesSince(ctx context.Context, seq int64, limit int) ([]store
 	if err != nil {
 		return nil, fmt.Errorf("postgres: changes since %d: %w", seq, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Change, error) {
-		var c store.Change
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (profiles.Change, error) {
+		var c profiles.Change
 		var doc []byte
 		var stale bool
 		if err := r.Scan(&c.Seq, &c.ID, &c.Deleted, &doc, &stale); err != nil {

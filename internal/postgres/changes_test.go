@@ -34,7 +34,7 @@ func TestWaitChangeWakes(t *testing.T) {
 	case <-time.After(300 * time.Millisecond):
 	}
 	if err := writer.CreateProfile(ctx, storetest.Profile("a")); err == nil {
-		if err := writer.CreateProfile(ctx, storetest.Profile("a")); !errors.Is(err, store.ErrConflict) {
+		if err := writer.CreateProfile(ctx, storetest.Profile("a")); !errors.Is(err, profiles.ErrConflict) {
 			t.Fatalf("CreateProfile(a) again = %v, want ErrConflict", err)
 		}
 	} else {
@@ -62,7 +62,7 @@ func TestWaitChangeWakes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := writer.DeleteProfile(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+	if err := writer.DeleteProfile(ctx, "missing"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Fatalf("DeleteProfile(missing) = %v", err)
 	}
 	select {
@@ -117,7 +117,7 @@ func TestProfileVersionAsEmbedded(t *testing.T) {
 	defer lite.Close()
 	type recorder interface {
 		CreateProfile(ctx context.Context, p profiles.Profile) error
-		GetProfileRecord(ctx context.Context, id string) (store.ProfileRecord, error)
+		GetProfileRecord(ctx context.Context, id string) (profiles.Record, error)
 		MarkStale(ctx context.Context, before, now time.Time) ([]string, error)
 	}
 	versions := func(s recorder) []string {
@@ -132,7 +132,7 @@ func TestProfileVersionAsEmbedded(t *testing.T) {
 			t.Fatal(err)
 		}
 		later := at.AddDate(1, 0, 1)
-		if _, err := s.MarkStale(ctx, store.StaleBefore(later), later); err != nil {
+		if _, err := s.MarkStale(ctx, profiles.StaleBefore(later), later); err != nil {
 			t.Fatal(err)
 		}
 		stale, err := s.GetProfileRecord(ctx, "a")

@@ -8,7 +8,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // The collaboration events (SPEC §4) and their states, in the table of 00002
@@ -47,7 +46,7 @@ func (s *Store) addCollaborations(ctx context.Context, cs []profiles.Collaborati
 		batch := &pgx.Batch{}
 		for _, c := range cs {
 			batch.Queue(`INSERT INTO collaborations (a, b, outcome, at, state) VALUES ($1, $2, $3, $4, $5)`,
-				c.A, c.B, c.Outcome, c.At, store.CollaborationCounted)
+				c.A, c.B, c.Outcome, c.At, profiles.CollaborationCounted)
 		}
 		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 			return err
@@ -59,41 +58,41 @@ func (s *Store) addCollaborations(ctx context.Context, cs []profiles.Collaborati
 // RecordCollaboration stores an event recorded through the API: r's event,
 // State (counted or claim), RecorderRole, Recorder and Recorded are kept, and
 // the record is returned with its id. A counted event for a day on which the
-// pair has one is store.ErrDayTaken, and so is a claim for a day on which the
+// pair has one is profiles.ErrDayTaken, and so is a claim for a day on which the
 // pair has a counted event or an open claim. A and B in either order are one
 // pair.
-func (s *Store) RecordCollaboration(ctx context.Context, r store.CollaborationRecord) (store.CollaborationRecord, error) {
-	if r.State != store.CollaborationCounted && r.State != store.CollaborationClaim {
-		return store.CollaborationRecord{}, fmt.Errorf("postgres: record collaboration: state %q: only counted events and claims are recorded", r.State)
+func (s *Store) RecordCollaboration(ctx context.Context, r profiles.CollaborationRecord) (profiles.CollaborationRecord, error) {
+	if r.State != profiles.CollaborationCounted && r.State != profiles.CollaborationClaim {
+		return profiles.CollaborationRecord{}, fmt.Errorf("postgres: record collaboration: state %q: only counted events and claims are recorded", r.State)
 	}
 	r.Settled = time.Time{}
 	err := s.write(ctx, false, func(tx pgx.Tx) error {
 		if err := lockCollaborations(ctx, tx); err != nil {
 			return err
 		}
-		blocking := []string{store.CollaborationCounted}
-		if r.State == store.CollaborationClaim {
-			blocking = append(blocking, store.CollaborationClaim)
+		blocking := []string{profiles.CollaborationCounted}
+		if r.State == profiles.CollaborationClaim {
+			blocking = append(blocking, profiles.CollaborationClaim)
 		}
 		taken, err := dayTaken(ctx, tx, r.Collaboration, 0, blocking...)
 		if err != nil {
 			return err
 		}
 		if taken {
-			return store.ErrDayTaken
+			return profiles.ErrDayTaken
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO collaborations (a, b, outcome, at, state, role, recorder, recorded)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
 			r.A, r.B, r.Outcome, r.At, r.State, r.RecorderRole, r.Recorder, optionalTime(r.Recorded)).Scan(&r.ID); err != nil {
 			return err
 		}
-		if r.State != store.CollaborationCounted {
+		if r.State != profiles.CollaborationCounted {
 			return nil // a claim moves no trust: nothing cached depends on it
 		}
 		return bump(ctx, tx, kindCollaborations)
 	})
 	if err != nil {
-		return store.CollaborationRecord{}, fmt.Errorf("postgres: record collaboration %s–%s: %w", r.A, r.B, err)
+		return profiles.CollaborationRecord{}, fmt.Errorf("postgres: record collaboration %s–%s: %w", r.A, r.B, err)
 	}
 	return r, nil
 }
@@ -108,43 +107,43 @@ func dayTaken(ctx context.Context, tx pgx.Tx, c profiles.Collaboration, except i
 	return taken, err
 }
 
-// GetCollaboration returns event id, or store.ErrNotFound.
-func (s *Store) GetCollaboration(ctx context.Context, id int64) (store.CollaborationRecord, error) {
+// GetCollaboration returns event id, or profiles.ErrNotFound.
+func (s *Store) GetCollaboration(ctx context.Context, id int64) (profiles.CollaborationRecord, error) {
 	rs, err := queryCollaborations(ctx, s.pool, `WHERE seq = $1`, id)
 	if err == nil && len(rs) == 0 {
-		err = store.ErrNotFound
+		err = profiles.ErrNotFound
 	}
 	if err != nil {
-		return store.CollaborationRecord{}, fmt.Errorf("postgres: collaboration %d: %w", id, err)
+		return profiles.CollaborationRecord{}, fmt.Errorf("postgres: collaboration %d: %w", id, err)
 	}
 	return rs[0], nil
 }
 
 // ConfirmCollaboration makes claim id count, at now, and returns it.
-// store.ErrNotFound when there is no event id, store.ErrNotClaim when it is no
-// claim, store.ErrDayTaken when its pair has a counted event on its day already.
+// profiles.ErrNotFound when there is no event id, profiles.ErrNotClaim when it is no
+// claim, profiles.ErrDayTaken when its pair has a counted event on its day already.
 // The caller checks who confirms.
-func (s *Store) ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error) {
-	r, err := s.settle(ctx, id, store.CollaborationCounted, now)
+func (s *Store) ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (profiles.CollaborationRecord, error) {
+	r, err := s.settle(ctx, id, profiles.CollaborationCounted, now)
 	if err != nil {
-		return store.CollaborationRecord{}, fmt.Errorf("postgres: confirm collaboration %d: %w", id, err)
+		return profiles.CollaborationRecord{}, fmt.Errorf("postgres: confirm collaboration %d: %w", id, err)
 	}
 	return r, nil
 }
 
 // DisputeCollaboration marks claim id disputed, at now, and returns it: it never
-// counts. Errors as ConfirmCollaboration's, but for store.ErrDayTaken.
-func (s *Store) DisputeCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error) {
-	r, err := s.settle(ctx, id, store.CollaborationDisputed, now)
+// counts. Errors as ConfirmCollaboration's, but for profiles.ErrDayTaken.
+func (s *Store) DisputeCollaboration(ctx context.Context, id int64, now time.Time) (profiles.CollaborationRecord, error) {
+	r, err := s.settle(ctx, id, profiles.CollaborationDisputed, now)
 	if err != nil {
-		return store.CollaborationRecord{}, fmt.Errorf("postgres: dispute collaboration %d: %w", id, err)
+		return profiles.CollaborationRecord{}, fmt.Errorf("postgres: dispute collaboration %d: %w", id, err)
 	}
 	return r, nil
 }
 
 // settle moves claim id to state, in one transaction with the checks.
-func (s *Store) settle(ctx context.Context, id int64, state string, now time.Time) (store.CollaborationRecord, error) {
-	var r store.CollaborationRecord
+func (s *Store) settle(ctx context.Context, id int64, state string, now time.Time) (profiles.CollaborationRecord, error) {
+	var r profiles.CollaborationRecord
 	err := s.write(ctx, false, func(tx pgx.Tx) error {
 		if err := lockCollaborations(ctx, tx); err != nil {
 			return err
@@ -154,19 +153,19 @@ func (s *Store) settle(ctx context.Context, id int64, state string, now time.Tim
 			return err
 		}
 		if len(rs) == 0 {
-			return store.ErrNotFound
+			return profiles.ErrNotFound
 		}
 		r = rs[0]
-		if r.State != store.CollaborationClaim {
-			return store.ErrNotClaim
+		if r.State != profiles.CollaborationClaim {
+			return profiles.ErrNotClaim
 		}
-		if state == store.CollaborationCounted {
-			taken, err := dayTaken(ctx, tx, r.Collaboration, id, store.CollaborationCounted)
+		if state == profiles.CollaborationCounted {
+			taken, err := dayTaken(ctx, tx, r.Collaboration, id, profiles.CollaborationCounted)
 			if err != nil {
 				return err
 			}
 			if taken {
-				return store.ErrDayTaken
+				return profiles.ErrDayTaken
 			}
 		}
 		r.State, r.Settled = state, now.UTC()
@@ -174,20 +173,20 @@ func (s *Store) settle(ctx context.Context, id int64, state string, now time.Tim
 			state, formatTime(now), id); err != nil {
 			return err
 		}
-		if state != store.CollaborationCounted {
+		if state != profiles.CollaborationCounted {
 			return nil
 		}
 		return bump(ctx, tx, kindCollaborations)
 	})
 	if err != nil {
-		return store.CollaborationRecord{}, err
+		return profiles.CollaborationRecord{}, err
 	}
 	return r, nil
 }
 
 // CollaborationsOf returns the events about profile, as A or as B, in every
 // state, newest (last added) first, at most limit (all when limit ≤ 0).
-func (s *Store) CollaborationsOf(ctx context.Context, profile string, limit int) ([]store.CollaborationRecord, error) {
+func (s *Store) CollaborationsOf(ctx context.Context, profile string, limit int) ([]profiles.CollaborationRecord, error) {
 	rs, err := queryCollaborations(ctx, s.pool, `WHERE a = $1 OR b = $1 ORDER BY seq DESC LIMIT $2`, profile, sqlLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: collaborations of %q: %w", profile, err)
@@ -197,14 +196,14 @@ func (s *Store) CollaborationsOf(ctx context.Context, profile string, limit int)
 
 // queryCollaborations reads the records that the clause (WHERE ..., ORDER BY
 // ...) selects; none is an empty list.
-func queryCollaborations(ctx context.Context, q queryer, clause string, args ...any) ([]store.CollaborationRecord, error) {
+func queryCollaborations(ctx context.Context, q queryer, clause string, args ...any) ([]profiles.CollaborationRecord, error) {
 	rows, err := q.Query(ctx, `SELECT seq, a, b, outcome, at, state, role, recorder, recorded, settled
 		FROM collaborations `+clause, args...)
 	if err != nil {
 		return nil, err
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.CollaborationRecord, error) {
-		var r store.CollaborationRecord
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (profiles.CollaborationRecord, error) {
+		var r profiles.CollaborationRecord
 		var recorded, settled *string
 		if err := row.Scan(&r.ID, &r.A, &r.B, &r.Outcome, &r.At, &r.State, &r.RecorderRole, &r.Recorder, &recorded, &settled); err != nil {
 			return r, err
@@ -223,7 +222,7 @@ func queryCollaborations(ctx context.Context, q queryer, clause string, args ...
 // (SPEC §4), in the order they were added.
 func (s *Store) Collaborations(ctx context.Context) ([]profiles.Collaboration, error) {
 	rows, err := s.pool.Query(ctx, `SELECT a, b, outcome, at FROM collaborations WHERE state = $1 ORDER BY seq`,
-		store.CollaborationCounted)
+		profiles.CollaborationCounted)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: collaborations: %w", err)
 	}

@@ -9,11 +9,11 @@ import (
 	"time"
 
 	"samenspel/internal/postgres"
-	"samenspel/internal/store"
+	"samenspel/internal/profiles"
 	"samenspel/internal/store/storetest"
 )
 
-// TestMaxIdeas: a partner keeps at most store.MaxIdeas ideas, also when its last
+// TestMaxIdeas: a partner keeps at most profiles.MaxIdeas ideas, also when its last
 // ones come at once (through several replicas): of 32 ideas beyond
 // MaxIdeas - 2, exactly two are kept.
 func TestMaxIdeas(t *testing.T) {
@@ -24,7 +24,7 @@ func TestMaxIdeas(t *testing.T) {
 	}
 	if _, err := sqlConn(t, url).Exec(ctx, `INSERT INTO ideas (id, profile, sha256, text, created)
 		SELECT 'idea_' || lpad(to_hex(i), 32, '0'), 'a', '', 'x', '2026-01-01T00:00:00.000000000Z' FROM generate_series(1, $1::int) i`,
-		store.MaxIdeas-2); err != nil {
+		profiles.MaxIdeas-2); err != nil {
 		t.Fatal(err)
 	}
 	replicas := []*postgres.Store{s, openURL(t, url)}
@@ -44,11 +44,11 @@ func TestMaxIdeas(t *testing.T) {
 		switch {
 		case err == nil:
 			kept++
-		case !errors.Is(err, store.ErrTooManyIdeas):
+		case !errors.Is(err, profiles.ErrTooManyIdeas):
 			t.Errorf("AddIdea(%d) = %v, want nil or ErrTooManyIdeas", i, err)
 		}
 	}
-	if _, total, err := s.Ideas(ctx, "a", 1, 0); err != nil || total != store.MaxIdeas || kept != 2 {
-		t.Errorf("after %d ideas at once: %d kept, %d in all (%v); want 2 kept, %d in all", len(errs), kept, total, err, store.MaxIdeas)
+	if _, total, err := s.Ideas(ctx, "a", 1, 0); err != nil || total != profiles.MaxIdeas || kept != 2 {
+		t.Errorf("after %d ideas at once: %d kept, %d in all (%v); want 2 kept, %d in all", len(errs), kept, total, err, profiles.MaxIdeas)
 	}
 }

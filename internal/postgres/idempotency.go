@@ -11,14 +11,13 @@ import (
 	"samenspel/internal/auth"
 	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // CreateProfileWithToken registers a partner: it stores the new profile p and its
 // token t in one transaction, so that no crash can leave a profile nobody can
 // manage. t.Profile must be p.ID. When answer is not nil, the registration's
 // answer is stored in the same transaction, after every answer expired at
-// answer.Created is removed. store.ErrConflict when the id (or the token hash) is
+// answer.Created is removed. profiles.ErrConflict when the id (or the token hash) is
 // taken, and idempotency.ErrKeyUsed when answer's key has an answer that has not
 // expired; nothing is stored then. Like CreateProfile it runs under the lock of
 // profile writes, records the profile's change and stamps it as written now; the
@@ -41,7 +40,7 @@ func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, 
 			switch err := exists(ctx, tx, `SELECT 1 FROM idempotent_answers WHERE key = $1`, answer.Key); {
 			case err == nil:
 				return idempotency.ErrKeyUsed
-			case !errors.Is(err, store.ErrNotFound):
+			case !errors.Is(err, profiles.ErrNotFound):
 				return err
 			}
 		}
@@ -55,7 +54,7 @@ func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, 
 			_, err := tx.Exec(ctx, `INSERT INTO idempotent_answers (key, fingerprint, sealed, profile, created, expires)
 				VALUES ($1, $2, $3, $4, $5, $6)`, answer.Key, answer.Fingerprint, nonNil(answer.Sealed), p.ID,
 				formatTime(answer.Created), formatTime(answer.Expires))
-			if err := constraint(err); errors.Is(err, store.ErrConflict) {
+			if err := constraint(err); errors.Is(err, profiles.ErrConflict) {
 				return idempotency.ErrKeyUsed
 			} else if err != nil {
 				return err

@@ -11,7 +11,6 @@ import (
 
 	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/webhook"
 )
 
@@ -43,7 +42,7 @@ func (i Imported) changed() bool { return i.Added+i.Replaced > 0 }
 // ImportProfiles stores the profile records whole (contact and private fields
 // included) with when each was last written and since when it is stale, as
 // given. PostgreSQL keeps microseconds: the two times are cut to them.
-func (s *Store) ImportProfiles(ctx context.Context, recs []store.ProfileRecord) (Imported, error) {
+func (s *Store) ImportProfiles(ctx context.Context, recs []profiles.Record) (Imported, error) {
 	var out Imported
 	if len(recs) == 0 {
 		return out, nil
@@ -117,7 +116,7 @@ func (s *Store) ImportProfiles(ctx context.Context, recs []store.ProfileRecord) 
 // document's exact bytes, so that each keeps its version. A tender whose
 // version would not be the one given (its times not in the stored layout) is an
 // error.
-func (s *Store) ImportTenders(ctx context.Context, ts []store.StoredTender) (Imported, error) {
+func (s *Store) ImportTenders(ctx context.Context, ts []profiles.StoredTender) (Imported, error) {
 	rows := make([][]any, len(ts))
 	for i, t := range ts {
 		created, updated := formatTime(t.Created), formatTime(t.Updated)
@@ -135,8 +134,8 @@ func (s *Store) ImportTenders(ctx context.Context, ts []store.StoredTender) (Imp
 }
 
 // ImportInterests stores the expressions of interest with their times. Their
-// tenders and profiles must be stored (store.ErrNotFound).
-func (s *Store) ImportInterests(ctx context.Context, is []store.Interest) (Imported, error) {
+// tenders and profiles must be stored (profiles.ErrNotFound).
+func (s *Store) ImportInterests(ctx context.Context, is []profiles.Interest) (Imported, error) {
 	rows := make([][]any, len(is))
 	for i, in := range is {
 		rows[i] = []any{in.Tender, in.Profile, formatTime(in.Created)}
@@ -149,7 +148,7 @@ func (s *Store) ImportInterests(ctx context.Context, is []store.Interest) (Impor
 
 // ImportTokens stores the tokens (hashes, never secrets) with their roles,
 // names, profiles and lifetimes, revocation included. A partner token's profile
-// must be stored (store.ErrNotFound).
+// must be stored (profiles.ErrNotFound).
 func (s *Store) ImportTokens(ctx context.Context, ts []auth.Token) (Imported, error) {
 	rows := make([][]any, len(ts))
 	for i, t := range ts {
@@ -174,7 +173,7 @@ func (s *Store) ImportTokens(ctx context.Context, ts []auth.Token) (Imported, er
 // ImportCollaborations stores the collaboration events under their ids, with
 // their states, recorders and times; the events recorded afterwards get ids
 // above them.
-func (s *Store) ImportCollaborations(ctx context.Context, rs []store.CollaborationRecord) (Imported, error) {
+func (s *Store) ImportCollaborations(ctx context.Context, rs []profiles.CollaborationRecord) (Imported, error) {
 	rows := make([][]any, len(rs))
 	for i, r := range rs {
 		if r.ID < 1 {
@@ -200,8 +199,8 @@ func (s *Store) ImportCollaborations(ctx context.Context, rs []store.Collaborati
 
 // ImportIdeas stores the ideas under their receipts' ids, with their digests and
 // times as given, so that a receipt verifies as before. Their profiles must be
-// stored (store.ErrNotFound). It does not count them against store.MaxIdeas.
-func (s *Store) ImportIdeas(ctx context.Context, is []store.Idea) (Imported, error) {
+// stored (profiles.ErrNotFound). It does not count them against profiles.MaxIdeas.
+func (s *Store) ImportIdeas(ctx context.Context, is []profiles.Idea) (Imported, error) {
 	rows := make([][]any, len(is))
 	for i, idea := range is {
 		rows[i] = []any{idea.ID, idea.Profile, idea.SHA256, idea.Text, formatTime(idea.Created)}
@@ -214,7 +213,7 @@ func (s *Store) ImportIdeas(ctx context.Context, is []store.Idea) (Imported, err
 }
 
 // ImportWebhooks stores the partners' webhooks, secrets included. Their profiles
-// must be stored (store.ErrNotFound).
+// must be stored (profiles.ErrNotFound).
 func (s *Store) ImportWebhooks(ctx context.Context, ws []webhook.Webhook) (Imported, error) {
 	rows := make([][]any, len(ws))
 	for i, w := range ws {
@@ -229,8 +228,8 @@ func (s *Store) ImportWebhooks(ctx context.Context, ws []webhook.Webhook) (Impor
 // ImportAwards stores the awards with their members (in order, each with whether
 // it was small or new when awarded), who awarded them and when, and their
 // outcomes. An award stored otherwise is replaced whole. Their tenders must be
-// stored (store.ErrNotFound).
-func (s *Store) ImportAwards(ctx context.Context, as []store.Award) (Imported, error) {
+// stored (profiles.ErrNotFound).
+func (s *Store) ImportAwards(ctx context.Context, as []profiles.Award) (Imported, error) {
 	var out Imported
 	if len(as) == 0 {
 		return out, nil
@@ -245,7 +244,7 @@ func (s *Store) ImportAwards(ctx context.Context, as []store.Award) (Imported, e
 				continue
 			case err == nil:
 				out.Replaced++
-			case errors.Is(err, store.ErrNotFound):
+			case errors.Is(err, profiles.ErrNotFound):
 				out.Added++
 			default:
 				return err
@@ -278,7 +277,7 @@ func (s *Store) ImportAwards(ctx context.Context, as []store.Award) (Imported, e
 }
 
 // sameAward reports whether two awards are the same record.
-func sameAward(a, b store.Award) bool {
+func sameAward(a, b profiles.Award) bool {
 	return a.Tender == b.Tender && a.RecorderRole == b.RecorderRole && a.Recorder == b.Recorder &&
 		a.Awarded.Equal(b.Awarded) && a.Outcome == b.Outcome && a.OutcomeAt == b.OutcomeAt &&
 		a.OutcomeRecorded.Equal(b.OutcomeRecorded) && a.OutcomeEvents == b.OutcomeEvents &&
@@ -289,7 +288,7 @@ func sameAward(a, b store.Award) bool {
 // differs, RETURNING whether it inserted) for each of rows in one transaction,
 // pipelined, between before and after (each when not nil), and bumps the
 // counter of kind (when not "") when a row was written. A missing referenced row
-// is store.ErrNotFound.
+// is profiles.ErrNotFound.
 func (s *Store) upsert(ctx context.Context, what, kind, query string, rows [][]any, before, after func(context.Context, pgx.Tx) error) (Imported, error) {
 	var out Imported
 	if len(rows) == 0 {

@@ -45,7 +45,7 @@ func embeddedWithEverything(t *testing.T) *store.Store {
 	b := storetest.Profile("b")
 	b.Size, b.NewProvider = profiles.SizeLarge, false
 	must(src.CreateProfile(ctx, b))
-	if _, err := src.MarkStale(ctx, store.StaleBefore(now), now.Add(time.Second)); err != nil {
+	if _, err := src.MarkStale(ctx, profiles.StaleBefore(now), now.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -68,21 +68,21 @@ func embeddedWithEverything(t *testing.T) *store.Store {
 	must(src.CloseTender(ctx, "t2", now.Add(4*time.Hour)))
 
 	must(src.AddCollaborations(ctx, []profiles.Collaboration{{A: "a", B: "b", Outcome: profiles.OutcomePositive, At: "2025-06-01"}}))
-	claim, err := src.RecordCollaboration(ctx, store.CollaborationRecord{
+	claim, err := src.RecordCollaboration(ctx, profiles.CollaborationRecord{
 		Collaboration: profiles.Collaboration{A: "a", B: "c", Outcome: profiles.OutcomePositive, At: "2026-10-01"},
-		State:         store.CollaborationClaim, RecorderRole: "partner", Recorder: "a", Recorded: now.Add(5 * time.Hour)})
+		State:         profiles.CollaborationClaim, RecorderRole: "partner", Recorder: "a", Recorded: now.Add(5 * time.Hour)})
 	must(err)
 	_, err = src.ConfirmCollaboration(ctx, claim.ID, now.Add(6*time.Hour))
 	must(err)
-	disputed, err := src.RecordCollaboration(ctx, store.CollaborationRecord{
+	disputed, err := src.RecordCollaboration(ctx, profiles.CollaborationRecord{
 		Collaboration: profiles.Collaboration{A: "b", B: "c", Outcome: profiles.OutcomeNegative, At: "2026-10-02"},
-		State:         store.CollaborationClaim, RecorderRole: "partner", Recorder: "b", Recorded: now.Add(7 * time.Hour)})
+		State:         profiles.CollaborationClaim, RecorderRole: "partner", Recorder: "b", Recorded: now.Add(7 * time.Hour)})
 	must(err)
 	_, err = src.DisputeCollaboration(ctx, disputed.ID, now.Add(8*time.Hour))
 	must(err)
-	_, err = src.RecordCollaboration(ctx, store.CollaborationRecord{
+	_, err = src.RecordCollaboration(ctx, profiles.CollaborationRecord{
 		Collaboration: profiles.Collaboration{A: "c", B: "a", Outcome: profiles.OutcomePositive, At: "2026-10-03"},
-		State:         store.CollaborationClaim, RecorderRole: "partner", Recorder: "c", Recorded: now.Add(9 * time.Hour)})
+		State:         profiles.CollaborationClaim, RecorderRole: "partner", Recorder: "c", Recorded: now.Add(9 * time.Hour)})
 	must(err)
 
 	_, _, err = src.AwardTender(ctx, "t1", []string{"a", "b"}, "tender_owner", owner.ID(), now.Add(10*time.Hour))
@@ -109,7 +109,7 @@ func embeddedWithEverything(t *testing.T) *store.Store {
 }
 
 // hash is a token hash made of a name (any 64 hex digits will do).
-func hash(name string) string { return store.IdeaDigest(name) }
+func hash(name string) string { return profiles.IdeaDigest(name) }
 
 // copyStore copies src into dst as `matcher migrate` does (a batch of two of
 // each kind, to cross batches) and returns what each kind's import did.
@@ -273,7 +273,7 @@ func TestImportRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("receipt %s after the copy: %v", receipt.ID, err)
 		}
-		if got.SHA256 != receipt.SHA256 || store.IdeaDigest(got.Text) != receipt.SHA256 || !got.Created.Equal(receipt.Created) {
+		if got.SHA256 != receipt.SHA256 || profiles.IdeaDigest(got.Text) != receipt.SHA256 || !got.Created.Equal(receipt.Created) {
 			t.Errorf("receipt %s after the copy: %+v; the partner's receipt says %s at %v", receipt.ID, got, receipt.SHA256, receipt.Created)
 		}
 	}
@@ -320,9 +320,9 @@ func TestImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := dst.RecordCollaboration(ctx, store.CollaborationRecord{
+	r, err := dst.RecordCollaboration(ctx, profiles.CollaborationRecord{
 		Collaboration: profiles.Collaboration{A: "a", B: "b", Outcome: profiles.OutcomePositive, At: "2026-11-20"},
-		State:         store.CollaborationCounted, RecorderRole: "admin", Recorder: "tok_1", Recorded: now})
+		State:         profiles.CollaborationCounted, RecorderRole: "admin", Recorder: "tok_1", Recorded: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,8 +347,8 @@ func TestImportRefusesWhatItCannotKeep(t *testing.T) {
 	ctx := context.Background()
 	_, dst := database(t)
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	if _, err := dst.ImportTenders(ctx, []store.StoredTender{{
-		TenderRecord: store.TenderRecord{Tender: storetest.Tender("t1"), Owner: "x", Created: now, Updated: now, Version: "0123"},
+	if _, err := dst.ImportTenders(ctx, []profiles.StoredTender{{
+		TenderRecord: profiles.TenderRecord{Tender: storetest.Tender("t1"), Owner: "x", Created: now, Updated: now, Version: "0123"},
 		Doc:          []byte(`{"id":"t1"}`)}}); err == nil {
 		t.Error("a tender whose version would change was imported")
 	}
@@ -358,7 +358,7 @@ func TestImportRefusesWhatItCannotKeep(t *testing.T) {
 	if err := dst.CreateProfile(ctx, storetest.Profile("a")); err != nil {
 		t.Fatal(err)
 	}
-	_, err := dst.ImportInterests(ctx, []store.Interest{{Tender: "nope", Profile: "a", Created: now}})
+	_, err := dst.ImportInterests(ctx, []profiles.Interest{{Tender: "nope", Profile: "a", Created: now}})
 	if err == nil {
 		t.Error("an interest in a tender that is not there was imported")
 	}
@@ -378,7 +378,7 @@ func TestImportCompletesAnInterruptedCopy(t *testing.T) {
 	err := src.Export(ctx, func(x *store.Export) error {
 		out := map[string]postgres.Imported{}
 		batches := 0
-		failing := func(ctx context.Context, rs []store.CollaborationRecord) (postgres.Imported, error) {
+		failing := func(ctx context.Context, rs []profiles.CollaborationRecord) (postgres.Imported, error) {
 			if batches++; batches == 2 {
 				ctx, cancel := context.WithCancel(ctx)
 				cancel() // the second batch dies before its commit

@@ -81,7 +81,7 @@ func TestIndexSuite(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				marked, err := s.MarkStale(ctx, store.StaleBefore(now), now)
+				marked, err := s.MarkStale(ctx, profiles.StaleBefore(now), now)
 				if err == nil && !slices.Equal(marked, slices.Sorted(slices.Values(ids))) {
 					t.Errorf("MarkStale marked %v, want %v", marked, ids)
 				}
@@ -125,7 +125,7 @@ func TestUpsertManyAsOneByOne(t *testing.T) {
 	if err != nil || got.Name != "Tweede versie" {
 		t.Errorf("the profile written twice in one call = %q, %v; want the later one", got.Name, err)
 	}
-	for _, q := range []store.Query{{Area: "WK034409", Instrument: "meeting_place", Limit: 1000}, {Text: "buurt", Limit: 1000}} {
+	for _, q := range []profiles.Query{{Area: "WK034409", Instrument: "meeting_place", Limit: 1000}, {Text: "buurt", Limit: 1000}} {
 		ph, pt, perr := pg.SearchProfiles(ctx, q)
 		lh, lt, lerr := lite.SearchProfiles(ctx, q)
 		if perr != nil || lerr != nil || pt != lt || len(ph) != len(lh) {

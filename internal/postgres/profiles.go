@@ -14,10 +14,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
-// CreateProfile stores a new profile; store.ErrConflict when the id is taken.
+// CreateProfile stores a new profile; profiles.ErrConflict when the id is taken.
 // Like every profile write it records the change in the change log in the same
 // transaction and stamps the profile as written now and not stale (p.Stale is
 // ignored).
@@ -57,13 +56,13 @@ func (s *Store) UpsertProfiles(ctx context.Context, ps []profiles.Profile) (crea
 }
 
 // GetProfile returns the whole profile, contact and private fields included (the
-// caller decides who sees them), Stale set; store.ErrNotFound when there is none.
+// caller decides who sees them), Stale set; profiles.ErrNotFound when there is none.
 func (s *Store) GetProfile(ctx context.Context, id string) (profiles.Profile, error) {
 	var doc []byte
 	var stale *time.Time
 	err := s.pool.QueryRow(ctx, `SELECT doc, stale_since FROM profiles WHERE id = $1`, id).Scan(&doc, &stale)
 	var p profiles.Profile
-	if err = noRows(err, store.ErrNotFound); err == nil {
+	if err = noRows(err, profiles.ErrNotFound); err == nil {
 		p, err = decodeProfile(doc)
 		p.Stale = stale != nil
 	}
@@ -73,7 +72,7 @@ func (s *Store) GetProfile(ctx context.Context, id string) (profiles.Profile, er
 	return p, nil
 }
 
-// DeleteProfile removes a profile with its index rows; store.ErrNotFound when
+// DeleteProfile removes a profile with its index rows; profiles.ErrNotFound when
 // there is none. Its change is recorded as a deletion.
 func (s *Store) DeleteProfile(ctx context.Context, id string) error {
 	err := s.write(ctx, true, func(tx pgx.Tx) error {
@@ -82,7 +81,7 @@ func (s *Store) DeleteProfile(ctx context.Context, id string) error {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return store.ErrNotFound
+			return profiles.ErrNotFound
 		}
 		// Its webhook goes by reference; its notifications name it only, and a
 		// partner registering the id later must not inherit them.
@@ -163,7 +162,7 @@ func (s *Store) MarkStale(ctx context.Context, before, now time.Time) ([]string,
 
 // ConfirmProfile records that the profile's owner confirmed at now that it is
 // current: it counts as written at now and is stale no longer; when it was stale
-// its change is recorded and the profiles counter bumped. store.ErrNotFound when
+// its change is recorded and the profiles counter bumped. profiles.ErrNotFound when
 // there is no such profile.
 func (s *Store) ConfirmProfile(ctx context.Context, id string, now time.Time) error {
 	err := s.write(ctx, true, func(tx pgx.Tx) error {
@@ -171,7 +170,7 @@ func (s *Store) ConfirmProfile(ctx context.Context, id string, now time.Time) er
 		err := tx.QueryRow(ctx, `UPDATE profiles p SET updated = $2, stale_since = NULL
 			FROM (SELECT pk, stale_since IS NOT NULL AS stale FROM profiles WHERE id = $1 FOR UPDATE) old
 			WHERE p.pk = old.pk RETURNING old.stale`, id, now.UTC()).Scan(&wasStale)
-		if err = noRows(err, store.ErrNotFound); err != nil || !wasStale {
+		if err = noRows(err, profiles.ErrNotFound); err != nil || !wasStale {
 			return err
 		}
 		if err := s.writer(tx).changed(ctx, id, false); err != nil {
@@ -198,7 +197,7 @@ func (s *Store) writer(tx pgx.Tx) *profileWriter {
 	return &profileWriter{tx: tx, labels: s.labels, updated: s.now().UTC().Truncate(time.Microsecond)}
 }
 
-// insert stores a new profile with its index rows; store.ErrConflict when the id
+// insert stores a new profile with its index rows; profiles.ErrConflict when the id
 // is taken.
 func (w *profileWriter) insert(ctx context.Context, p profiles.Profile) error {
 	doc, err := encodeProfile(p)
@@ -300,8 +299,8 @@ func decodeProfile(doc []byte) (profiles.Profile, error) {
 	return p, nil
 }
 
-// constraint maps a unique violation to store.ErrConflict and a missing
-// referenced row to store.ErrNotFound. Other errors pass.
+// constraint maps a unique violation to profiles.ErrConflict and a missing
+// referenced row to profiles.ErrNotFound. Other errors pass.
 func constraint(err error) error {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
@@ -309,9 +308,9 @@ func constraint(err error) error {
 	}
 	switch pe.Code {
 	case "23505": // unique_violation
-		return store.ErrConflict
+		return profiles.ErrConflict
 	case "23503": // foreign_key_violation
-		return store.ErrNotFound
+		return profiles.ErrNotFound
 	}
 	return err
 }

@@ -11,24 +11,23 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // GetProfileRecord returns the whole profile with when it was last written or
 // confirmed and since when it is stale, and the version of that state (as the
-// embedded store computes it); store.ErrNotFound when there is none.
-func (s *Store) GetProfileRecord(ctx context.Context, id string) (store.ProfileRecord, error) {
+// embedded store computes it); profiles.ErrNotFound when there is none.
+func (s *Store) GetProfileRecord(ctx context.Context, id string) (profiles.Record, error) {
 	var doc []byte
 	var updated time.Time
 	var staleSince *time.Time
 	err := s.pool.QueryRow(ctx, `SELECT doc, updated, stale_since FROM profiles WHERE id = $1`, id).
 		Scan(&doc, &updated, &staleSince)
-	var rec store.ProfileRecord
-	if err = noRows(err, store.ErrNotFound); err == nil {
+	var rec profiles.Record
+	if err = noRows(err, profiles.ErrNotFound); err == nil {
 		rec, err = profileRecord(doc, updated, staleSince)
 	}
 	if err != nil {
-		return store.ProfileRecord{}, fmt.Errorf("postgres: get profile record %q: %w", id, err)
+		return profiles.Record{}, fmt.Errorf("postgres: get profile record %q: %w", id, err)
 	}
 	return rec, nil
 }
@@ -36,16 +35,16 @@ func (s *Store) GetProfileRecord(ctx context.Context, id string) (store.ProfileR
 // profileRecord is the record of a profile row's doc, updated and stale_since.
 // Its version is the embedded store's digest of the same state: the document as
 // the store encodes it, and the two instants in the embedded store's layout.
-func profileRecord(doc []byte, updated time.Time, staleSince *time.Time) (store.ProfileRecord, error) {
+func profileRecord(doc []byte, updated time.Time, staleSince *time.Time) (profiles.Record, error) {
 	p, err := decodeProfile(doc)
 	if err != nil {
-		return store.ProfileRecord{}, err
+		return profiles.Record{}, err
 	}
 	encoded, err := encodeProfile(p) // as the store encodes it now (a doc stored as jsonb before migration 4 kept neither order nor spacing)
 	if err != nil {
-		return store.ProfileRecord{}, err
+		return profiles.Record{}, err
 	}
-	rec := store.ProfileRecord{Profile: p, Updated: updated.UTC()}
+	rec := profiles.Record{Profile: p, Updated: updated.UTC()}
 	stale := ""
 	if staleSince != nil {
 		rec.StaleSince = staleSince.UTC()
@@ -69,30 +68,30 @@ func profileVersion(doc []byte, updated, staleSince string) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// PutProfile replaces the profile with p's id; store.ErrNotFound when there is
+// PutProfile replaces the profile with p's id; profiles.ErrNotFound when there is
 // none.
 func (s *Store) PutProfile(ctx context.Context, p profiles.Profile) error {
-	_, err := s.UpdateProfile(ctx, p.ID, nil, func(store.ProfileRecord) (profiles.Profile, error) { return p, nil })
+	_, err := s.UpdateProfile(ctx, p.ID, nil, func(profiles.Record) (profiles.Profile, error) { return p, nil })
 	return err
 }
 
 // UpdateProfile replaces the profile id by what change makes of its stored
 // record, in one transaction, and returns the record as stored then. When match
 // is not nil, the stored record's Version must be one of match (an If-Match), or
-// nothing is written and the error is store.ErrChanged. An error of change is
+// nothing is written and the error is profiles.ErrChanged. An error of change is
 // returned (wrapped) and nothing is written; the profile change returns must
-// keep the id. store.ErrNotFound when there is no profile id. Like every profile
+// keep the id. profiles.ErrNotFound when there is no profile id. Like every profile
 // write it records the change and stamps the profile as written now and not
 // stale.
-func (s *Store) UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error) {
-	var out store.ProfileRecord
+func (s *Store) UpdateProfile(ctx context.Context, id string, match []string, change func(profiles.Record) (profiles.Profile, error)) (profiles.Record, error) {
+	var out profiles.Record
 	err := s.write(ctx, true, func(tx pgx.Tx) error {
 		var doc []byte
 		var updated time.Time
 		var staleSince *time.Time
 		err := tx.QueryRow(ctx, `SELECT doc, updated, stale_since FROM profiles WHERE id = $1 FOR UPDATE`, id).
 			Scan(&doc, &updated, &staleSince)
-		if err = noRows(err, store.ErrNotFound); err != nil {
+		if err = noRows(err, profiles.ErrNotFound); err != nil {
 			return err
 		}
 		rec, err := profileRecord(doc, updated, staleSince)
@@ -100,7 +99,7 @@ func (s *Store) UpdateProfile(ctx context.Context, id string, match []string, ch
 			return err
 		}
 		if match != nil && !slices.Contains(match, rec.Version) {
-			return store.ErrChanged
+			return profiles.ErrChanged
 		}
 		p, err := change(rec)
 		if err != nil {
@@ -123,7 +122,7 @@ func (s *Store) UpdateProfile(ctx context.Context, id string, match []string, ch
 		return bump(ctx, tx, kindProfiles)
 	})
 	if err != nil {
-		return store.ProfileRecord{}, fmt.Errorf("postgres: put profile %q: %w", id, err)
+		return profiles.Record{}, fmt.Errorf("postgres: put profile %q: %w", id, err)
 	}
 	return out, nil
 }
@@ -187,15 +186,15 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 
 // Versions returns the current change counters: those of every write committed
 // before the call, by any replica. Index is 0: the store never sets it.
-func (s *Store) Versions(ctx context.Context) (store.Versions, error) {
-	var v store.Versions
+func (s *Store) Versions(ctx context.Context) (profiles.Versions, error) {
+	var v profiles.Versions
 	err := s.pool.QueryRow(ctx, `SELECT
 		coalesce((SELECT n FROM versions WHERE kind = $1), 0),
 		coalesce((SELECT n FROM versions WHERE kind = $2), 0),
 		coalesce((SELECT n FROM versions WHERE kind = $3), 0)`,
 		kindProfiles, kindTenders, kindCollaborations).Scan(&v.Profiles, &v.Tenders, &v.Collaborations)
 	if err != nil {
-		return store.Versions{}, fmt.Errorf("postgres: versions: %w", err)
+		return profiles.Versions{}, fmt.Errorf("postgres: versions: %w", err)
 	}
 	return v, nil
 }

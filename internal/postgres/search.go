@@ -10,7 +10,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // maxWords is how many words of a search text count; more are ignored (as in the
@@ -20,8 +19,8 @@ const maxWords = 32
 // SearchProfiles returns a page of the profiles matching q, public fields only
 // (profiles.Profile.Public), and the number of matches in all. Matches come by
 // relevance when q has text (name first, then labels, then description), else by
-// id; ties by id. It answers as the embedded store does (store.Query).
-func (s *Store) SearchProfiles(ctx context.Context, q store.Query) (hits []profiles.Profile, total int, err error) {
+// id; ties by id. It answers as the embedded store does (profiles.Query).
+func (s *Store) SearchProfiles(ctx context.Context, q profiles.Query) (hits []profiles.Profile, total int, err error) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -59,9 +58,9 @@ func (s *Store) SearchProfiles(ctx context.Context, q store.Query) (hits []profi
 	}
 	limit := q.Limit
 	if limit <= 0 {
-		limit = store.DefaultLimit
+		limit = profiles.DefaultLimit
 	}
-	limit = min(limit, store.MaxLimit)
+	limit = min(limit, profiles.MaxLimit)
 	offset := max(q.Offset, 0)
 
 	// One statement answers both: the page, and the count of every match.

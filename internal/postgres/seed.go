@@ -4,19 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"samenspel/internal/profiles"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"samenspel/internal/store"
 )
 
 // SeedIfEmpty stores seed when the database holds no profile and no tender, all in
 // one transaction, and reports whether it did. Replicas that start together on one
 // database seed it once: the transaction holds the lock of profile writes, so the
 // others find it filled. The store does not check the seed (callers validate),
-// except that ids must be unique (store.ErrConflict).
-func (s *Store) SeedIfEmpty(ctx context.Context, seed store.Seed, now time.Time) (bool, error) {
+// except that ids must be unique (profiles.ErrConflict).
+func (s *Store) SeedIfEmpty(ctx context.Context, seed profiles.Seed, now time.Time) (bool, error) {
 	seeded := false
 	err := s.write(ctx, true, func(tx pgx.Tx) error {
 		var empty bool
@@ -36,7 +35,7 @@ func (s *Store) SeedIfEmpty(ctx context.Context, seed store.Seed, now time.Time)
 		batch := &pgx.Batch{}
 		for _, c := range seed.Collaborations {
 			batch.Queue(`INSERT INTO collaborations (a, b, outcome, at, state) VALUES ($1, $2, $3, $4, $5)`,
-				c.A, c.B, c.Outcome, c.At, store.CollaborationCounted)
+				c.A, c.B, c.Outcome, c.At, profiles.CollaborationCounted)
 		}
 		for _, t := range seed.Tenders {
 			doc, err := json.Marshal(t)

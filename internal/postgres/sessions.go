@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"samenspel/internal/auth"
-	"samenspel/internal/store"
+	"samenspel/internal/profiles"
 )
 
 // sessionWrites is the key of the advisory lock that serialises the making of
@@ -19,7 +19,7 @@ const sessionWrites = 0x53616d656e03 // "Samen" 3
 
 // CreateWebSession stores ws after making room: every session last seen before
 // idleSince or made before madeSince is removed, and then, while max or more
-// remain (max > 0), the least recently seen. store.ErrConflict when ws.ID is
+// remain (max > 0), the least recently seen. profiles.ErrConflict when ws.ID is
 // taken, auth.ErrNotFound when ws.Token is no stored token.
 func (s *Store) CreateWebSession(ctx context.Context, ws auth.WebSession, idleSince, madeSince time.Time, max int) error {
 	err := s.write(ctx, false, func(tx pgx.Tx) error {
@@ -36,7 +36,7 @@ func (s *Store) CreateWebSession(ctx context.Context, ws auth.WebSession, idleSi
 				return err
 			}
 		}
-		if err := exists(ctx, tx, `SELECT 1 FROM tokens WHERE hash = $1`, ws.Token); errors.Is(err, store.ErrNotFound) {
+		if err := exists(ctx, tx, `SELECT 1 FROM tokens WHERE hash = $1`, ws.Token); errors.Is(err, profiles.ErrNotFound) {
 			return auth.ErrNotFound // no such token
 		} else if err != nil {
 			return err

@@ -3,9 +3,8 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"samenspel/internal/profiles"
 	"time"
-
-	"samenspel/internal/store"
 )
 
 // PutSuggestion stores body as tender's answer, computed from inputs with digest
@@ -30,14 +29,14 @@ func (s *Store) PutSuggestion(ctx context.Context, tender, digest string, run in
 
 // StoredSuggestion returns the stored answer of an open tender: the digest of the
 // inputs it was computed from, the run that computed it, when, and the answer
-// itself. store.ErrNotFound when none was stored or the tender is closed or gone:
+// itself. profiles.ErrNotFound when none was stored or the tender is closed or gone:
 // a closed tender's answer is not served, though its row may stay.
 func (s *Store) StoredSuggestion(ctx context.Context, tender string) (digest string, run int64, computed time.Time, body []byte, err error) {
 	var at string
 	err = s.pool.QueryRow(ctx, `SELECT s.digest, s.run, s.computed, s.body
 		FROM stored_suggestions s JOIN tenders t ON t.id = s.tender
 		WHERE s.tender = $1 AND NOT t.closed`, tender).Scan(&digest, &run, &at, &body)
-	err = noRows(err, store.ErrNotFound)
+	err = noRows(err, profiles.ErrNotFound)
 	if err == nil {
 		computed, err = parseTime(at)
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // The kinds of document the change counters count, beside kindProfiles.
@@ -23,7 +22,7 @@ const (
 	kindCollaborations = "collaborations"
 )
 
-// CreateTender stores a new, open tender of owner; store.ErrConflict when the id
+// CreateTender stores a new, open tender of owner; profiles.ErrConflict when the id
 // is taken.
 func (s *Store) CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error {
 	err := s.write(ctx, false, func(tx pgx.Tx) error {
@@ -43,21 +42,21 @@ func (s *Store) CreateTender(ctx context.Context, t profiles.Tender, owner strin
 	return nil
 }
 
-// GetTender returns a tender, open or closed; store.ErrNotFound when there is
+// GetTender returns a tender, open or closed; profiles.ErrNotFound when there is
 // none.
-func (s *Store) GetTender(ctx context.Context, id string) (store.TenderRecord, error) {
+func (s *Store) GetTender(ctx context.Context, id string) (profiles.TenderRecord, error) {
 	recs, err := queryTenders(ctx, s.pool, `SELECT `+tenderColumns+` FROM tenders WHERE id = $1`, id)
 	if err == nil && len(recs) == 0 {
-		err = store.ErrNotFound
+		err = profiles.ErrNotFound
 	}
 	if err != nil {
-		return store.TenderRecord{}, fmt.Errorf("postgres: get tender %q: %w", id, err)
+		return profiles.TenderRecord{}, fmt.Errorf("postgres: get tender %q: %w", id, err)
 	}
 	return recs[0], nil
 }
 
 // Tenders returns every tender, open and closed, by id.
-func (s *Store) Tenders(ctx context.Context) ([]store.TenderRecord, error) {
+func (s *Store) Tenders(ctx context.Context) ([]profiles.TenderRecord, error) {
 	recs, err := queryTenders(ctx, s.pool, `SELECT `+tenderColumns+` FROM tenders ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: tenders: %w", err)
@@ -66,9 +65,9 @@ func (s *Store) Tenders(ctx context.Context) ([]store.TenderRecord, error) {
 }
 
 // PutTender replaces the tender with t's id, keeping its owner, state and
-// creation time; store.ErrNotFound when there is none.
+// creation time; profiles.ErrNotFound when there is none.
 func (s *Store) PutTender(ctx context.Context, t profiles.Tender, now time.Time) error {
-	_, err := s.UpdateTender(ctx, t.ID, nil, now, func(store.TenderRecord) (profiles.Tender, error) { return t, nil })
+	_, err := s.UpdateTender(ctx, t.ID, nil, now, func(profiles.TenderRecord) (profiles.Tender, error) { return t, nil })
 	return err
 }
 
@@ -76,22 +75,22 @@ func (s *Store) PutTender(ctx context.Context, t profiles.Tender, now time.Time)
 // at now, in one transaction, keeping its owner, state and creation time, and
 // returns the record as stored then. When match is not nil, the stored record's
 // Version must be one of match (an If-Match), or nothing is written and the error
-// is store.ErrChanged. An error of change is returned (wrapped) and nothing is
-// written; the tender change returns must keep the id. store.ErrNotFound when
+// is profiles.ErrChanged. An error of change is returned (wrapped) and nothing is
+// written; the tender change returns must keep the id. profiles.ErrNotFound when
 // there is no tender id. The stored row is locked from the read to the write, so
 // that two conditional writes with the same version cannot both succeed.
-func (s *Store) UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(store.TenderRecord) (profiles.Tender, error)) (store.TenderRecord, error) {
-	var out store.TenderRecord
+func (s *Store) UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(profiles.TenderRecord) (profiles.Tender, error)) (profiles.TenderRecord, error) {
+	var out profiles.TenderRecord
 	err := s.write(ctx, false, func(tx pgx.Tx) error {
 		recs, err := queryTenders(ctx, tx, `SELECT `+tenderColumns+` FROM tenders WHERE id = $1 FOR UPDATE`, id)
 		if err != nil {
 			return err
 		}
 		if len(recs) == 0 {
-			return store.ErrNotFound
+			return profiles.ErrNotFound
 		}
 		if match != nil && !slices.Contains(match, recs[0].Version) {
-			return store.ErrChanged
+			return profiles.ErrChanged
 		}
 		t, err := change(recs[0])
 		if err != nil {
@@ -113,13 +112,13 @@ func (s *Store) UpdateTender(ctx context.Context, id string, match []string, now
 		return bump(ctx, tx, kindTenders)
 	})
 	if err != nil {
-		return store.TenderRecord{}, fmt.Errorf("postgres: put tender %q: %w", id, err)
+		return profiles.TenderRecord{}, fmt.Errorf("postgres: put tender %q: %w", id, err)
 	}
 	return out, nil
 }
 
 // CloseTender closes a tender at now. Closing a closed tender changes nothing.
-// store.ErrNotFound when there is none.
+// profiles.ErrNotFound when there is none.
 func (s *Store) CloseTender(ctx context.Context, id string, now time.Time) error {
 	err := s.write(ctx, false, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE tenders SET closed = true, updated = $1 WHERE id = $2 AND NOT closed`, formatTime(now), id)
@@ -138,8 +137,8 @@ func (s *Store) CloseTender(ctx context.Context, id string, now time.Time) error
 }
 
 // AddInterest records that profile is interested in tender. Adding it again
-// changes nothing. store.ErrNotFound when the tender or the profile does not
-// exist, store.ErrClosed when the tender is closed. The tender's row is locked
+// changes nothing. profiles.ErrNotFound when the tender or the profile does not
+// exist, profiles.ErrClosed when the tender is closed. The tender's row is locked
 // (FOR SHARE) until the interest is written, so that a tender closing meanwhile
 // takes none.
 func (s *Store) AddInterest(ctx context.Context, tender, profile string, now time.Time) error {
@@ -148,14 +147,14 @@ func (s *Store) AddInterest(ctx context.Context, tender, profile string, now tim
 		err := tx.QueryRow(ctx, `SELECT closed FROM tenders WHERE id = $1 FOR SHARE`, tender).Scan(&closed)
 		switch {
 		case err != nil:
-			return fmt.Errorf("tender: %w", noRows(err, store.ErrNotFound))
+			return fmt.Errorf("tender: %w", noRows(err, profiles.ErrNotFound))
 		case closed:
-			return store.ErrClosed
+			return profiles.ErrClosed
 		}
 		tag, err := tx.Exec(ctx, `INSERT INTO interests (tender, profile, created) VALUES ($1, $2, $3)
 			ON CONFLICT DO NOTHING`, tender, profile, formatTime(now))
 		if err != nil {
-			if err = constraint(err); errors.Is(err, store.ErrNotFound) { // the profile's foreign key
+			if err = constraint(err); errors.Is(err, profiles.ErrNotFound) { // the profile's foreign key
 				return fmt.Errorf("profile: %w", err)
 			}
 			return err
@@ -172,7 +171,7 @@ func (s *Store) AddInterest(ctx context.Context, tender, profile string, now tim
 }
 
 // Interests returns the ids of the profiles interested in tender, by id;
-// store.ErrNotFound when the tender does not exist.
+// profiles.ErrNotFound when the tender does not exist.
 func (s *Store) Interests(ctx context.Context, tender string) ([]string, error) {
 	var out []string
 	err := s.snapshot(ctx, func(tx pgx.Tx) error {
@@ -201,13 +200,13 @@ type queryer interface {
 }
 
 // queryTenders runs a query of tenderColumns rows.
-func queryTenders(ctx context.Context, q queryer, query string, args ...any) ([]store.TenderRecord, error) {
+func queryTenders(ctx context.Context, q queryer, query string, args ...any) ([]profiles.TenderRecord, error) {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.TenderRecord, error) {
-		var rec store.TenderRecord
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (profiles.TenderRecord, error) {
+		var rec profiles.TenderRecord
 		var created, updated string
 		var doc []byte
 		if err := r.Scan(&rec.Owner, &rec.Closed, &created, &updated, &doc); err != nil {
@@ -241,10 +240,10 @@ func tenderVersion(owner string, closed bool, created, updated string, doc []byt
 }
 
 // exists returns nil when query (SELECT 1 ...) finds a row, else
-// store.ErrNotFound.
+// profiles.ErrNotFound.
 func exists(ctx context.Context, tx pgx.Tx, query string, args ...any) error {
 	var one int
-	return noRows(tx.QueryRow(ctx, query, args...).Scan(&one), store.ErrNotFound)
+	return noRows(tx.QueryRow(ctx, query, args...).Scan(&one), profiles.ErrNotFound)
 }
 
 // timeLayout keeps an instant as the instant domain of the schema does:

@@ -98,7 +98,7 @@ func TestAwards(t *testing.T) {
 		c := sqlConn(t, url)
 		return storetest.AwardSubject{
 			Store: s,
-			RecordCollaboration: func(ctx context.Context, r store.CollaborationRecord) (store.CollaborationRecord, error) {
+			RecordCollaboration: func(ctx context.Context, r profiles.CollaborationRecord) (profiles.CollaborationRecord, error) {
 				err := c.QueryRow(ctx, `INSERT INTO collaborations (a, b, outcome, at, state, role, recorder, recorded)
 					VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
 					r.A, r.B, r.Outcome, r.At, r.State, r.RecorderRole, r.Recorder,
@@ -128,8 +128,8 @@ func TestBumps(t *testing.T) {
 	storetest.Bumps(t, func(t *testing.T) storetest.BumpSubject {
 		url, s := database(t)
 		c := sqlConn(t, url)
-		return storetest.BumpSubject{Store: s, Versions: func(ctx context.Context) (store.Versions, error) {
-			var v store.Versions
+		return storetest.BumpSubject{Store: s, Versions: func(ctx context.Context) (profiles.Versions, error) {
+			var v profiles.Versions
 			err := c.QueryRow(ctx, `SELECT
 				coalesce((SELECT n FROM versions WHERE kind = 'profiles'), 0),
 				coalesce((SELECT n FROM versions WHERE kind = 'tenders'), 0),

@@ -10,11 +10,11 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"samenspel/internal/auth"
-	"samenspel/internal/store"
+	"samenspel/internal/profiles"
 )
 
-// CreateToken stores a token. store.ErrConflict when the hash is taken,
-// store.ErrNotFound when Profile names a profile that does not exist, and an
+// CreateToken stores a token. profiles.ErrConflict when the hash is taken,
+// profiles.ErrNotFound when Profile names a profile that does not exist, and an
 // error when Hash is not a hex SHA-256: a secret passed by mistake is never
 // stored.
 func (s *Store) CreateToken(ctx context.Context, t auth.Token) error {
@@ -83,7 +83,7 @@ func (s *Store) Tokens(ctx context.Context, limit, offset int) ([]auth.Token, in
 // RevokeToken revokes the token with id (a auth.TokenID) at now, and returns it
 // as stored. From the moment it returns, every replica over the same database
 // refuses the token. A token revoked before keeps its first revocation time.
-// auth.ErrNotFound when no token has id, and store.ErrConflict in the unlikely
+// auth.ErrNotFound when no token has id, and profiles.ErrConflict in the unlikely
 // case that two do (their hashes share 64 bits): nothing is revoked then.
 func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) (auth.Token, error) {
 	var t auth.Token
@@ -136,7 +136,7 @@ func (s *Store) RotateToken(ctx context.Context, id string, next auth.Token, now
 }
 
 // tokenByID reads and locks the token with id in tx: auth.ErrNotFound when
-// there is none (or id is not a token id), store.ErrConflict when two tokens
+// there is none (or id is not a token id), profiles.ErrConflict when two tokens
 // have it.
 func tokenByID(ctx context.Context, tx pgx.Tx, id string) (auth.Token, error) {
 	if !auth.ValidTokenID(id) {
@@ -161,7 +161,7 @@ func tokenByID(ctx context.Context, tx pgx.Tx, id string) (auth.Token, error) {
 	case 1:
 		return found[0], nil
 	default:
-		return auth.Token{}, fmt.Errorf("%w: two tokens have this id", store.ErrConflict)
+		return auth.Token{}, fmt.Errorf("%w: two tokens have this id", profiles.ErrConflict)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 )
 
 // PutWebhook sets profile's webhook to url, signed with secret, as set at now,
-// replacing the one it had (and so its secret). store.ErrNotFound when there is
+// replacing the one it had (and so its secret). profiles.ErrNotFound when there is
 // no such profile. The caller validates url. The webhook goes with its profile.
 func (s *Store) PutWebhook(ctx context.Context, profile, url, secret string, now time.Time) error {
 	err := s.write(ctx, false, func(tx pgx.Tx) error {

@@ -9,7 +9,6 @@ import (
 	"samenspel/internal/jobs"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 )
 
@@ -20,7 +19,7 @@ func TestYieldBeforeEachTender(t *testing.T) {
 	l := &tenderList{}
 	for _, id := range []string{"a", "b", "c", "d", "e"} {
 		svc[id] = suggest.Outcome{Result: match.Result{Coalitions: []match.Coalition{}}}
-		l.recs = append(l.recs, store.TenderRecord{Tender: profiles.Tender{ID: id}})
+		l.recs = append(l.recs, profiles.TenderRecord{Tender: profiles.Tender{ID: id}})
 	}
 	var yields atomic.Int64
 	var started []int64 // yields counted when each tender started

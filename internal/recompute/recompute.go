@@ -16,7 +16,7 @@
 // suggestions for the first time, and reports how fair the suggestions are: the
 // share of the seats in suggested coalitions that went to small and new providers,
 // overall and per tender, and beside it the same share of the seats in the
-// coalitions tender owners awarded (store.Award), which is what the suggestions
+// coalitions tender owners awarded (profiles.Award), which is what the suggestions
 // are for.
 package recompute
 
@@ -31,8 +31,8 @@ import (
 	"time"
 
 	"samenspel/internal/jobs"
+	"samenspel/internal/profiles"
 	"samenspel/internal/snapshot"
-	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 	"samenspel/internal/webhook"
 )
@@ -45,8 +45,8 @@ type Suggestions interface {
 // Store lists the tenders and their awards and records notifications;
 // *store.Store implements it.
 type Store interface {
-	Tenders(ctx context.Context) ([]store.TenderRecord, error)
-	Awards(ctx context.Context) ([]store.Award, error)
+	Tenders(ctx context.Context) ([]profiles.TenderRecord, error)
+	Awards(ctx context.Context) ([]profiles.Award, error)
 	AddNotifications(ctx context.Context, run int64, now time.Time, ns []webhook.Notification) (int, error)
 }
 
@@ -345,7 +345,7 @@ type AwardedSeats struct {
 }
 
 // awardedSeats counts the seats of the awards.
-func awardedSeats(awards []store.Award) AwardedSeats {
+func awardedSeats(awards []profiles.Award) AwardedSeats {
 	out := AwardedSeats{PerTender: map[string]TenderShare{}}
 	for _, a := range awards {
 		var s TenderShare

@@ -385,15 +385,17 @@ func (c canned) Recompute(ctx context.Context, tender string, run int64, full bo
 // tenderList lists tenders and their awards and keeps the notifications it is
 // given.
 type tenderList struct {
-	recs   []store.TenderRecord
-	awards []store.Award
+	recs   []profiles.TenderRecord
+	awards []profiles.Award
 	mu     sync.Mutex
 	got    []webhook.Notification
 }
 
-func (l *tenderList) Tenders(ctx context.Context) ([]store.TenderRecord, error) { return l.recs, nil }
+func (l *tenderList) Tenders(ctx context.Context) ([]profiles.TenderRecord, error) {
+	return l.recs, nil
+}
 
-func (l *tenderList) Awards(ctx context.Context) ([]store.Award, error) { return l.awards, nil }
+func (l *tenderList) Awards(ctx context.Context) ([]profiles.Award, error) { return l.awards, nil }
 
 func (l *tenderList) AddNotifications(ctx context.Context, run int64, now time.Time, ns []webhook.Notification) (int, error) {
 	l.mu.Lock()
@@ -432,11 +434,11 @@ func TestFairnessByHand(t *testing.T) {
 	}
 	l := &tenderList{}
 	for _, id := range []string{"eenzaamheid", "schulden", "energie", "leeg", "kapot", "closed"} {
-		l.recs = append(l.recs, store.TenderRecord{Tender: profiles.Tender{ID: id}, Closed: id == "closed"})
+		l.recs = append(l.recs, profiles.TenderRecord{Tender: profiles.Tender{ID: id}, Closed: id == "closed"})
 	}
-	l.awards = []store.Award{
-		{Tender: "closed", Members: []store.AwardMember{{Profile: "x", SmallOrNew: true}, {Profile: "bank"}, {Profile: "nieuwkomer", SmallOrNew: true}}},
-		{Tender: "eenzaamheid", Members: []store.AwardMember{{Profile: "wijkteam"}, {Profile: "zorggroep"}}},
+	l.awards = []profiles.Award{
+		{Tender: "closed", Members: []profiles.AwardMember{{Profile: "x", SmallOrNew: true}, {Profile: "bank"}, {Profile: "nieuwkomer", SmallOrNew: true}}},
+		{Tender: "eenzaamheid", Members: []profiles.AwardMember{{Profile: "wijkteam"}, {Profile: "zorggroep"}}},
 	}
 	run, err := Run(context.Background(), svc, l, jobs.Run{ID: 7}, Options{Workers: 2})
 	if err != nil {
@@ -518,7 +520,7 @@ func TestFairnessOfAwards(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Size, p.NewProvider = profiles.SizeLarge, false
-	if _, err := f.st.UpdateProfile(ctx, p.ID, nil, func(store.ProfileRecord) (profiles.Profile, error) { return p, nil }); err != nil {
+	if _, err := f.st.UpdateProfile(ctx, p.ID, nil, func(profiles.Record) (profiles.Profile, error) { return p, nil }); err != nil {
 		t.Fatal(err)
 	}
 	rep := reportOf(t, f.recompute(t, 1, Options{}))

@@ -28,22 +28,32 @@ import (
 
 	"samenspel/internal/indexsync"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
+
+// Index is the retrieval side of a profile store, what the reads ask of a search
+// index and of the store beneath it: a tender's candidates and the public profile
+// search. Both stores and internal/meili implement it, and pass the shared suite in
+// internal/store/storetest. Candidates returns profiles by id (whether contact and
+// private are filled depends on the implementation: the match engine reads neither);
+// SearchProfiles never returns them.
+type Index interface {
+	Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error)
+	SearchProfiles(ctx context.Context, q profiles.Query) (hits []profiles.Profile, total int, err error)
+}
 
 // Source is the store whose profile reads the search index takes over: its own
 // answer them when the index fails, and its versions and the index's sync cursor
 // key the cached answers.
 type Source interface {
-	store.Index
-	Versions(ctx context.Context) (store.Versions, error)
+	Index
+	Versions(ctx context.Context) (profiles.Versions, error)
 	Cursor(ctx context.Context, name string) (int64, error)
 }
 
 // Store is the profile reads from a search index, over a store.
 type Store struct {
 	src    Source
-	index  store.Index
+	index  Index
 	log    *slog.Logger
 	errors prometheus.Counter
 	down   atomic.Bool
@@ -62,7 +72,7 @@ func (s *Store) resting() bool {
 
 // New returns the store over st that reads candidates and search from index.
 // Failures of the index are counted in the returned Store's Errors counter.
-func New(st Source, index store.Index, log *slog.Logger) *Store {
+func New(st Source, index Index, log *slog.Logger) *Store {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -90,7 +100,7 @@ func (s *Store) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.P
 }
 
 // SearchProfiles searches the index, or the embedded store when the index fails.
-func (s *Store) SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error) {
+func (s *Store) SearchProfiles(ctx context.Context, q profiles.Query) ([]profiles.Profile, int, error) {
 	if s.resting() {
 		return s.src.SearchProfiles(ctx, q)
 	}
@@ -105,7 +115,7 @@ func (s *Store) SearchProfiles(ctx context.Context, q store.Query) ([]profiles.P
 // change up to which the index holds the profiles. A cached answer's key then moves
 // both when the store is written (while the index is down, reads come from the
 // store) and when the index has applied the write.
-func (s *Store) Versions(ctx context.Context) (store.Versions, error) {
+func (s *Store) Versions(ctx context.Context) (profiles.Versions, error) {
 	v, err := s.src.Versions(ctx)
 	if err != nil {
 		return v, err

@@ -41,7 +41,7 @@ func (x *index) Candidates(ctx context.Context, t profiles.Tender) ([]profiles.P
 	return x.Store.Candidates(ctx, t)
 }
 
-func (x *index) SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error) {
+func (x *index) SearchProfiles(ctx context.Context, q profiles.Query) ([]profiles.Profile, int, error) {
 	x.calls.Add(1)
 	if x.fail.Load() {
 		return nil, 0, errDown
@@ -62,7 +62,7 @@ func (x *index) Delete(ctx context.Context, ids []string) error {
 		return errDown
 	}
 	for _, id := range ids {
-		if err := x.Store.DeleteProfile(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := x.Store.DeleteProfile(ctx, id); err != nil && !errors.Is(err, profiles.ErrNotFound) {
 			return err
 		}
 	}
@@ -80,11 +80,11 @@ func (o readsOver) Candidates(ctx context.Context, t profiles.Tender) ([]profile
 	return o.r.Candidates(ctx, t)
 }
 
-func (o readsOver) SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error) {
+func (o readsOver) SearchProfiles(ctx context.Context, q profiles.Query) ([]profiles.Profile, int, error) {
 	return o.r.SearchProfiles(ctx, q)
 }
 
-func (o readsOver) Versions(ctx context.Context) (store.Versions, error) { return o.r.Versions(ctx) }
+func (o readsOver) Versions(ctx context.Context) (profiles.Versions, error) { return o.r.Versions(ctx) }
 
 type fixture struct {
 	st     *store.Store
@@ -159,7 +159,7 @@ func TestReadsComeFromTheIndex(t *testing.T) {
 	}
 	f.pass(t)
 	cs, _ = f.scaled.Candidates(ctx, f.tender)
-	hits, total, err := f.scaled.SearchProfiles(ctx, store.Query{Text: "xylofoon"})
+	hits, total, err := f.scaled.SearchProfiles(ctx, profiles.Query{Text: "xylofoon"})
 	if !has(cs) || err != nil || total != 1 || !has(hits) {
 		t.Errorf("after the sync: candidates have it: %v; search = %v, %d, %v", has(cs), ids(hits), total, err)
 	}
@@ -181,7 +181,7 @@ func TestIndexDownFallsBack(t *testing.T) {
 			t.Fatalf("Candidates with the index down = %d, %v; want the store's %d", len(cs), err, len(want))
 		}
 	}
-	if _, total, err := f.scaled.SearchProfiles(ctx, store.Query{}); err != nil || total != len(f.pool) {
+	if _, total, err := f.scaled.SearchProfiles(ctx, profiles.Query{}); err != nil || total != len(f.pool) {
 		t.Errorf("SearchProfiles with the index down = %d, %v", total, err)
 	}
 	errorsCounted := func() float64 {

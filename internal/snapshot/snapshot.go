@@ -114,7 +114,7 @@ func (s *Snapshot) Len() int { return s.total }
 // with an area that overlaps one of t.Area (one contains or equals the other, as
 // profiles.AreasOverlap; a code that is no valid area matches itself only) and at
 // least one of the instruments t needs. No candidates is an empty, non-nil list.
-// It never fails; ctx is for the store.Index interface.
+// It never fails; ctx is for the index interface (scaled.Index).
 func (s *Snapshot) Candidates(_ context.Context, t profiles.Tender) ([]profiles.Profile, error) {
 	out := []profiles.Profile{}
 	if len(t.Area) == 0 || len(t.Needs) == 0 || len(s.profiles) == 0 {

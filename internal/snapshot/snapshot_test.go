@@ -78,7 +78,7 @@ func makeStale(ctx context.Context, st *store.Store, c *clock, ids []string) err
 	if err != nil {
 		return err
 	}
-	marked, err := st.MarkStale(ctx, store.StaleBefore(now), now)
+	marked, err := st.MarkStale(ctx, profiles.StaleBefore(now), now)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (r *retaken) Candidates(ctx context.Context, t profiles.Tender) ([]profiles
 }
 
 // SearchProfiles is the store's: a snapshot answers candidates only.
-func (r *retaken) SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error) {
+func (r *retaken) SearchProfiles(ctx context.Context, q profiles.Query) ([]profiles.Profile, int, error) {
 	return r.st.SearchProfiles(ctx, q)
 }
 

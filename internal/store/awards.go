@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"samenspel/internal/profiles"
@@ -18,92 +17,6 @@ import (
 // from what was suggested. An award can be replaced until its outcome is
 // recorded; from then on it is final.
 
-// ErrAwardFinal is a new award, or a second outcome, for a tender whose award has
-// its outcome recorded already.
-var ErrAwardFinal = errors.New("store: the award has its outcome recorded")
-
-// ErrNoAward is an outcome for a tender that has no award.
-var ErrNoAward = errors.New("store: the tender has no award")
-
-// MissingProfilesError is an award naming ids that are no profile. It unwraps to
-// ErrNotFound.
-type MissingProfilesError struct {
-	// IDs are the ids that are no profile, in the order the award named them.
-	IDs []string
-}
-
-func (e *MissingProfilesError) Error() string {
-	return "no profile " + strings.Join(e.IDs, ", ")
-}
-
-func (e *MissingProfilesError) Unwrap() error { return ErrNotFound }
-
-// Award is the coalition chosen for a tender, and its outcome once recorded.
-type Award struct {
-	Tender string
-	// Members are the coalition's members in the order the award named them,
-	// each once.
-	Members []AwardMember
-	// RecorderRole and Recorder are who awarded it: the role of the token and,
-	// within it, the token's id (as for collaboration events).
-	RecorderRole, Recorder string
-	// Awarded is when the award was made (or last replaced).
-	Awarded time.Time
-	// Outcome is profiles.OutcomePositive or OutcomeNegative once recorded, ""
-	// until then.
-	Outcome string
-	// OutcomeAt is the date (YYYY-MM-DD) of the outcome's events; OutcomeRecorded
-	// when it was recorded; both zero until then.
-	OutcomeAt       string
-	OutcomeRecorded time.Time
-	// OutcomeEvents and OutcomeSkipped count the pairs whose event the outcome
-	// recorded, and those it skipped (AwardOutcome.Skipped).
-	OutcomeEvents, OutcomeSkipped int
-}
-
-// AwardMember is one member of an award.
-type AwardMember struct {
-	Profile string
-	// SmallOrNew is whether the member counted for inclusion (small or a new
-	// provider, SPEC §5) when it was awarded: the fairness report counts the
-	// awarded seats by it.
-	SmallOrNew bool
-}
-
-// IDs are the profile ids of the award's members, in order.
-func (a Award) IDs() []string {
-	out := make([]string, len(a.Members))
-	for i, m := range a.Members {
-		out[i] = m.Profile
-	}
-	return out
-}
-
-// The reasons an outcome skips a pair (SkippedPair.Reason).
-const (
-	// SkipDayTaken: the pair has a counted event on the outcome's date already,
-	// and a pair has at most one a day (SPEC §4).
-	SkipDayTaken = "day_taken"
-	// SkipNoProfile: one of the pair's profiles was deleted since the award.
-	SkipNoProfile = "no_profile"
-)
-
-// SkippedPair is a pair of awarded members for which an outcome recorded no
-// event, and why.
-type SkippedPair struct {
-	A, B   string
-	Reason string
-}
-
-// AwardOutcome is what recording an outcome did: the award as it is now, the
-// counted events recorded, one per pair of members in the members' order (A
-// before B), and the pairs skipped.
-type AwardOutcome struct {
-	Award   Award
-	Events  []CollaborationRecord
-	Skipped []SkippedPair
-}
-
 // AwardTender records the coalition of members as tender's award, made by
 // role and recorder at now, and returns it with whether it replaced an earlier
 // award. A member named twice is kept once, where it was first named. Each member
@@ -112,12 +25,12 @@ type AwardOutcome struct {
 // there is no tender, and ErrAwardFinal when the tender's award has its outcome.
 // It checks nothing else: the caller decides who may award and how many members
 // an award may have.
-func (s *Store) AwardTender(ctx context.Context, tender string, members []string, role, recorder string, now time.Time) (Award, bool, error) {
+func (s *Store) AwardTender(ctx context.Context, tender string, members []string, role, recorder string, now time.Time) (profiles.Award, bool, error) {
 	members = distinct(members)
 	if len(members) == 0 {
-		return Award{}, false, fmt.Errorf("store: award tender %q: no members", tender)
+		return profiles.Award{}, false, fmt.Errorf("store: award tender %q: no members", tender)
 	}
-	var a Award
+	var a profiles.Award
 	var replaced bool
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := exists(ctx, tx, `SELECT 1 FROM tenders WHERE id = ?`, tender); err != nil {
@@ -126,13 +39,13 @@ func (s *Store) AwardTender(ctx context.Context, tender string, members []string
 		old, err := queryAward(ctx, tx, tender)
 		switch {
 		case err == nil && old.Outcome != "":
-			return ErrAwardFinal
+			return profiles.ErrAwardFinal
 		case err == nil:
 			replaced = true
-		case !errors.Is(err, ErrNotFound):
+		case !errors.Is(err, profiles.ErrNotFound):
 			return err
 		}
-		a = Award{Tender: tender, RecorderRole: role, Recorder: recorder, Awarded: now.UTC()}
+		a = profiles.Award{Tender: tender, RecorderRole: role, Recorder: recorder, Awarded: now.UTC()}
 		var missing []string
 		for _, id := range members {
 			var doc []byte
@@ -148,10 +61,10 @@ func (s *Store) AwardTender(ctx context.Context, tender string, members []string
 			if err != nil {
 				return err
 			}
-			a.Members = append(a.Members, AwardMember{Profile: id, SmallOrNew: p.Inclusive()})
+			a.Members = append(a.Members, profiles.AwardMember{Profile: id, SmallOrNew: p.Inclusive()})
 		}
 		if len(missing) > 0 {
-			return &MissingProfilesError{IDs: missing}
+			return &profiles.MissingProfilesError{IDs: missing}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM awards WHERE tender = ?`, tender); err != nil {
 			return err
@@ -169,29 +82,29 @@ func (s *Store) AwardTender(ctx context.Context, tender string, members []string
 		return nil
 	})
 	if err != nil {
-		return Award{}, false, fmt.Errorf("store: award tender %q: %w", tender, err)
+		return profiles.Award{}, false, fmt.Errorf("store: award tender %q: %w", tender, err)
 	}
 	return a, replaced, nil
 }
 
 // Award returns tender's award, or ErrNotFound when it has none (or there is no
 // tender).
-func (s *Store) Award(ctx context.Context, tender string) (Award, error) {
-	var a Award
+func (s *Store) Award(ctx context.Context, tender string) (profiles.Award, error) {
+	var a profiles.Award
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
 		a, err = queryAward(ctx, tx, tender)
 		return err
 	})
 	if err != nil {
-		return Award{}, fmt.Errorf("store: award of tender %q: %w", tender, err)
+		return profiles.Award{}, fmt.Errorf("store: award of tender %q: %w", tender, err)
 	}
 	return a, nil
 }
 
 // Awards returns every award, by tender id.
-func (s *Store) Awards(ctx context.Context) ([]Award, error) {
-	out := []Award{}
+func (s *Store) Awards(ctx context.Context) ([]profiles.Award, error) {
+	out := []profiles.Award{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT tender FROM awards ORDER BY tender`)
 		if err != nil {
@@ -233,28 +146,28 @@ func (s *Store) Awards(ctx context.Context) ([]Award, error) {
 // ErrNotFound when there is no tender, ErrNoAward when it has no award and
 // ErrAwardFinal when the outcome was recorded before. The caller checks outcome
 // and at (the API's date rules) and who may record.
-func (s *Store) RecordAwardOutcome(ctx context.Context, tender, outcome, at, role, recorder string, now time.Time) (AwardOutcome, error) {
+func (s *Store) RecordAwardOutcome(ctx context.Context, tender, outcome, at, role, recorder string, now time.Time) (profiles.AwardOutcome, error) {
 	if outcome != profiles.OutcomePositive && outcome != profiles.OutcomeNegative {
-		return AwardOutcome{}, fmt.Errorf("store: outcome of tender %q: outcome %q is neither positive nor negative", tender, outcome)
+		return profiles.AwardOutcome{}, fmt.Errorf("store: outcome of tender %q: outcome %q is neither positive nor negative", tender, outcome)
 	}
-	out := AwardOutcome{Events: []CollaborationRecord{}, Skipped: []SkippedPair{}}
+	out := profiles.AwardOutcome{Events: []profiles.CollaborationRecord{}, Skipped: []profiles.SkippedPair{}}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := exists(ctx, tx, `SELECT 1 FROM tenders WHERE id = ?`, tender); err != nil {
 			return err
 		}
 		a, err := queryAward(ctx, tx, tender)
-		if errors.Is(err, ErrNotFound) {
-			return ErrNoAward
+		if errors.Is(err, profiles.ErrNotFound) {
+			return profiles.ErrNoAward
 		}
 		if err != nil {
 			return err
 		}
 		if a.Outcome != "" {
-			return ErrAwardFinal
+			return profiles.ErrAwardFinal
 		}
 		gone := map[string]bool{}
 		for _, m := range a.Members {
-			if err := exists(ctx, tx, `SELECT 1 FROM profiles WHERE id = ?`, m.Profile); errors.Is(err, ErrNotFound) {
+			if err := exists(ctx, tx, `SELECT 1 FROM profiles WHERE id = ?`, m.Profile); errors.Is(err, profiles.ErrNotFound) {
 				gone[m.Profile] = true
 			} else if err != nil {
 				return err
@@ -265,18 +178,18 @@ func (s *Store) RecordAwardOutcome(ctx context.Context, tender, outcome, at, rol
 			for _, y := range a.Members[i+1:] {
 				c := profiles.Collaboration{A: x.Profile, B: y.Profile, Outcome: outcome, At: at}
 				if gone[c.A] || gone[c.B] {
-					out.Skipped = append(out.Skipped, SkippedPair{A: c.A, B: c.B, Reason: SkipNoProfile})
+					out.Skipped = append(out.Skipped, profiles.SkippedPair{A: c.A, B: c.B, Reason: profiles.SkipNoProfile})
 					continue
 				}
-				taken, err := dayTaken(ctx, tx, c, 0, CollaborationCounted)
+				taken, err := dayTaken(ctx, tx, c, 0, profiles.CollaborationCounted)
 				if err != nil {
 					return err
 				}
 				if taken {
-					out.Skipped = append(out.Skipped, SkippedPair{A: c.A, B: c.B, Reason: SkipDayTaken})
+					out.Skipped = append(out.Skipped, profiles.SkippedPair{A: c.A, B: c.B, Reason: profiles.SkipDayTaken})
 					continue
 				}
-				r := CollaborationRecord{Collaboration: c, State: CollaborationCounted, RecorderRole: role, Recorder: recorder, Recorded: recorded}
+				r := profiles.CollaborationRecord{Collaboration: c, State: profiles.CollaborationCounted, RecorderRole: role, Recorder: recorder, Recorded: recorded}
 				res, err := tx.ExecContext(ctx, `INSERT INTO collaborations (a, b, outcome, at) VALUES (?, ?, ?, ?)`, c.A, c.B, c.Outcome, c.At)
 				if err != nil {
 					return err
@@ -304,39 +217,39 @@ func (s *Store) RecordAwardOutcome(ctx context.Context, tender, outcome, at, rol
 		return bump(ctx, tx, kindCollaborations)
 	})
 	if err != nil {
-		return AwardOutcome{}, fmt.Errorf("store: outcome of tender %q: %w", tender, err)
+		return profiles.AwardOutcome{}, fmt.Errorf("store: outcome of tender %q: %w", tender, err)
 	}
 	return out, nil
 }
 
 // queryAward reads tender's award, or ErrNotFound.
-func queryAward(ctx context.Context, q *sql.Tx, tender string) (Award, error) {
-	a := Award{Tender: tender}
+func queryAward(ctx context.Context, q *sql.Tx, tender string) (profiles.Award, error) {
+	a := profiles.Award{Tender: tender}
 	var awarded, outcomeRecorded string
 	err := q.QueryRowContext(ctx, `SELECT role, recorder, awarded, outcome, outcome_at, outcome_recorded, outcome_events, outcome_skipped
 		FROM awards WHERE tender = ?`, tender).Scan(&a.RecorderRole, &a.Recorder, &awarded, &a.Outcome, &a.OutcomeAt, &outcomeRecorded, &a.OutcomeEvents, &a.OutcomeSkipped)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Award{}, ErrNotFound
+		return profiles.Award{}, profiles.ErrNotFound
 	}
 	if err != nil {
-		return Award{}, err
+		return profiles.Award{}, err
 	}
 	if a.Awarded, err = parseTime(awarded); err != nil {
-		return Award{}, err
+		return profiles.Award{}, err
 	}
 	if a.OutcomeRecorded, err = parseOptionalTime(outcomeRecorded); err != nil {
-		return Award{}, err
+		return profiles.Award{}, err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT profile, small_or_new FROM award_members WHERE tender = ? ORDER BY position`, tender)
 	if err != nil {
-		return Award{}, err
+		return profiles.Award{}, err
 	}
 	defer rows.Close()
-	a.Members = []AwardMember{}
+	a.Members = []profiles.AwardMember{}
 	for rows.Next() {
-		var m AwardMember
+		var m profiles.AwardMember
 		if err := rows.Scan(&m.Profile, &m.SmallOrNew); err != nil {
-			return Award{}, err
+			return profiles.Award{}, err
 		}
 		a.Members = append(a.Members, m)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"samenspel/internal/profiles"
 	"testing"
 	"time"
 )
@@ -55,17 +56,17 @@ func TestMaxIdeas(t *testing.T) {
 	}
 	// MaxIdeas - 1 ideas at once, then the last one allowed through AddIdea.
 	if _, err := s.writer.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-		INSERT INTO ideas (id, profile, sha256, text, created) SELECT 'idea_' || printf('%032x', i), 'a', '', 'x', '2026-01-01T00:00:00.000000000Z' FROM n`, MaxIdeas-1); err != nil {
+		INSERT INTO ideas (id, profile, sha256, text, created) SELECT 'idea_' || printf('%032x', i), 'a', '', 'x', '2026-01-01T00:00:00.000000000Z' FROM n`, profiles.MaxIdeas-1); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	if _, err := s.AddIdea(ctx, "a", "de laatste", now); err != nil {
-		t.Errorf("AddIdea(idea %d) = %v, want it kept", MaxIdeas, err)
+		t.Errorf("AddIdea(idea %d) = %v, want it kept", profiles.MaxIdeas, err)
 	}
-	if _, err := s.AddIdea(ctx, "a", "een te veel", now); !errors.Is(err, ErrTooManyIdeas) {
-		t.Errorf("AddIdea(idea %d) = %v, want ErrTooManyIdeas", MaxIdeas+1, err)
+	if _, err := s.AddIdea(ctx, "a", "een te veel", now); !errors.Is(err, profiles.ErrTooManyIdeas) {
+		t.Errorf("AddIdea(idea %d) = %v, want profiles.ErrTooManyIdeas", profiles.MaxIdeas+1, err)
 	}
-	if _, total, err := s.Ideas(ctx, "a", 1, 0); err != nil || total != MaxIdeas {
-		t.Errorf("Ideas(a) total = %d, %v; want %d", total, err, MaxIdeas)
+	if _, total, err := s.Ideas(ctx, "a", 1, 0); err != nil || total != profiles.MaxIdeas {
+		t.Errorf("Ideas(a) total = %d, %v; want %d", total, err, profiles.MaxIdeas)
 	}
 }

@@ -26,30 +26,12 @@ import (
 // read a page lands after that page. Reading from 0 gives every profile, and every
 // deletion ever made, once: a full rebuild of the copy.
 
-// DefaultChangesLimit is how many changes ChangesSince returns when its limit is not
-// positive.
-const DefaultChangesLimit = 1000
-
-// Change is the last change of one profile.
-type Change struct {
-	// Seq orders changes: a later write has a larger Seq.
-	Seq int64
-	// ID is the profile's id.
-	ID string
-	// Deleted says the profile was deleted and not stored again since.
-	Deleted bool
-	// Profile is the profile as stored now, whole (contact and private included: the
-	// consumer strips what its copy must not hold), with Stale set when it is stale;
-	// the zero Profile when Deleted.
-	Profile profiles.Profile
-}
-
 // ChangesSince returns the changes with a sequence number above seq, by sequence
 // number, at most limit of them (DefaultChangesLimit when limit is not positive).
 // Each profile appears at most once, with its current document.
-func (s *Store) ChangesSince(ctx context.Context, seq int64, limit int) ([]Change, error) {
+func (s *Store) ChangesSince(ctx context.Context, seq int64, limit int) ([]profiles.Change, error) {
 	if limit <= 0 {
-		limit = DefaultChangesLimit
+		limit = profiles.DefaultChangesLimit
 	}
 	rows, err := s.reader.QueryContext(ctx, `SELECT c.seq, c.id, c.deleted, p.doc, coalesce(p.stale_since, '')
 		FROM profile_changes c LEFT JOIN profiles p ON p.id = c.id
@@ -58,9 +40,9 @@ func (s *Store) ChangesSince(ctx context.Context, seq int64, limit int) ([]Chang
 		return nil, fmt.Errorf("store: changes since %d: %w", seq, err)
 	}
 	defer rows.Close()
-	out := []Change{}
+	out := []profiles.Change{}
 	for rows.Next() {
-		var c Change
+		var c profiles.Change
 		var doc []byte
 		var staleSince string
 		if err := rows.Scan(&c.Seq, &c.ID, &c.Deleted, &doc, &staleSince); err != nil {

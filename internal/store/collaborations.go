@@ -3,54 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
 	"samenspel/internal/profiles"
 )
-
-// The states of a collaboration event (SPEC §4). Only counted events move trust.
-const (
-	// CollaborationCounted is an event recorded by an admin, a tender owner or the
-	// tools (seed, AddCollaborations), a partner's claim the other partner
-	// confirmed, or any event stored before events had states.
-	CollaborationCounted = "counted"
-	// CollaborationClaim is an event one partner of the pair recorded and the other
-	// has neither confirmed nor disputed.
-	CollaborationClaim = "claim"
-	// CollaborationDisputed is a claim the other partner disputed; it never counts.
-	CollaborationDisputed = "disputed"
-)
-
-// ErrNotClaim is a confirmation or dispute of an event that is no claim (any
-// more): it counts already, or was disputed.
-var ErrNotClaim = errors.New("store: the event is no claim")
-
-// ErrDayTaken is an event that would give its pair a second counted event on one
-// day (SPEC §4), or a claim for a day on which the pair has a counted event or an
-// open claim already.
-var ErrDayTaken = errors.New("store: the pair has an event on that day")
-
-// CollaborationRecord is one stored collaboration event: the event, its id (the
-// order it was added in, which breaks ties between events of one date), whether it
-// counts, and who recorded it.
-type CollaborationRecord struct {
-	ID int64
-	profiles.Collaboration
-	// State is CollaborationCounted, CollaborationClaim or CollaborationDisputed.
-	State string
-	// RecorderRole is the role of the token that recorded the event through the API;
-	// "" for the events the tools loaded and those stored before events had
-	// recorders.
-	RecorderRole string
-	// Recorder is who, within that role, recorded it: a partner's profile id, the
-	// token id of an admin or a tender owner.
-	Recorder string
-	// Recorded is when it was recorded, zero when unknown; Settled when the other
-	// partner confirmed or disputed it, zero until then.
-	Recorded, Settled time.Time
-}
 
 // AddCollaboration appends one counted collaboration event, as the tools load them
 // (files hold counted events only, SPEC §4). Events are kept in the order they were
@@ -120,22 +77,22 @@ func insertCounted(ctx context.Context, tx *sql.Tx, cs []profiles.Collaboration)
 // claim for a day on which the pair has a counted event or an open claim (it could
 // never count, and one open claim a day is all a partner may put to the other).
 // Events that differ in nothing but A and B's order are of the same pair.
-func (s *Store) RecordCollaboration(ctx context.Context, r CollaborationRecord) (CollaborationRecord, error) {
-	if r.State != CollaborationCounted && r.State != CollaborationClaim {
-		return CollaborationRecord{}, fmt.Errorf("store: record collaboration: state %q: only counted events and claims are recorded", r.State)
+func (s *Store) RecordCollaboration(ctx context.Context, r profiles.CollaborationRecord) (profiles.CollaborationRecord, error) {
+	if r.State != profiles.CollaborationCounted && r.State != profiles.CollaborationClaim {
+		return profiles.CollaborationRecord{}, fmt.Errorf("store: record collaboration: state %q: only counted events and claims are recorded", r.State)
 	}
 	r.Settled = time.Time{}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		blocking := []string{CollaborationCounted}
-		if r.State == CollaborationClaim {
-			blocking = append(blocking, CollaborationClaim)
+		blocking := []string{profiles.CollaborationCounted}
+		if r.State == profiles.CollaborationClaim {
+			blocking = append(blocking, profiles.CollaborationClaim)
 		}
 		taken, err := dayTaken(ctx, tx, r.Collaboration, 0, blocking...)
 		if err != nil {
 			return err
 		}
 		if taken {
-			return ErrDayTaken
+			return profiles.ErrDayTaken
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO collaborations (a, b, outcome, at) VALUES (?, ?, ?, ?)`, r.A, r.B, r.Outcome, r.At)
 		if err != nil {
@@ -148,13 +105,13 @@ func (s *Store) RecordCollaboration(ctx context.Context, r CollaborationRecord) 
 			r.ID, r.State, r.RecorderRole, r.Recorder, optionalTime(r.Recorded)); err != nil {
 			return err
 		}
-		if r.State != CollaborationCounted {
+		if r.State != profiles.CollaborationCounted {
 			return nil // a claim moves no trust: nothing cached depends on it
 		}
 		return bump(ctx, tx, kindCollaborations)
 	})
 	if err != nil {
-		return CollaborationRecord{}, fmt.Errorf("store: record collaboration %s–%s: %w", r.A, r.B, err)
+		return profiles.CollaborationRecord{}, fmt.Errorf("store: record collaboration %s–%s: %w", r.A, r.B, err)
 	}
 	return r, nil
 }
@@ -185,13 +142,13 @@ func dayTaken(ctx context.Context, tx *sql.Tx, c profiles.Collaboration, except 
 }
 
 // GetCollaboration returns event id, or ErrNotFound.
-func (s *Store) GetCollaboration(ctx context.Context, id int64) (CollaborationRecord, error) {
+func (s *Store) GetCollaboration(ctx context.Context, id int64) (profiles.CollaborationRecord, error) {
 	rs, err := queryCollaborations(ctx, s.reader, `WHERE c.seq = ?`, id)
 	if err == nil && len(rs) == 0 {
-		err = ErrNotFound
+		err = profiles.ErrNotFound
 	}
 	if err != nil {
-		return CollaborationRecord{}, fmt.Errorf("store: collaboration %d: %w", id, err)
+		return profiles.CollaborationRecord{}, fmt.Errorf("store: collaboration %d: %w", id, err)
 	}
 	return rs[0], nil
 }
@@ -200,46 +157,46 @@ func (s *Store) GetCollaboration(ctx context.Context, id int64) (CollaborationRe
 // ErrNotFound when there is no event id, ErrNotClaim when it is no claim, and
 // ErrDayTaken when its pair has a counted event on its day already. It does not
 // check who confirms: the caller does (the other partner of the pair).
-func (s *Store) ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (CollaborationRecord, error) {
-	r, err := s.settle(ctx, id, CollaborationCounted, now)
+func (s *Store) ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (profiles.CollaborationRecord, error) {
+	r, err := s.settle(ctx, id, profiles.CollaborationCounted, now)
 	if err != nil {
-		return CollaborationRecord{}, fmt.Errorf("store: confirm collaboration %d: %w", id, err)
+		return profiles.CollaborationRecord{}, fmt.Errorf("store: confirm collaboration %d: %w", id, err)
 	}
 	return r, nil
 }
 
 // DisputeCollaboration marks claim id disputed, at now, and returns it: it never
 // counts. Errors as ConfirmCollaboration's, but for ErrDayTaken.
-func (s *Store) DisputeCollaboration(ctx context.Context, id int64, now time.Time) (CollaborationRecord, error) {
-	r, err := s.settle(ctx, id, CollaborationDisputed, now)
+func (s *Store) DisputeCollaboration(ctx context.Context, id int64, now time.Time) (profiles.CollaborationRecord, error) {
+	r, err := s.settle(ctx, id, profiles.CollaborationDisputed, now)
 	if err != nil {
-		return CollaborationRecord{}, fmt.Errorf("store: dispute collaboration %d: %w", id, err)
+		return profiles.CollaborationRecord{}, fmt.Errorf("store: dispute collaboration %d: %w", id, err)
 	}
 	return r, nil
 }
 
 // settle moves claim id to state, in one transaction with the checks.
-func (s *Store) settle(ctx context.Context, id int64, state string, now time.Time) (CollaborationRecord, error) {
-	var r CollaborationRecord
+func (s *Store) settle(ctx context.Context, id int64, state string, now time.Time) (profiles.CollaborationRecord, error) {
+	var r profiles.CollaborationRecord
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		rs, err := queryCollaborations(ctx, tx, `WHERE c.seq = ?`, id)
 		if err != nil {
 			return err
 		}
 		if len(rs) == 0 {
-			return ErrNotFound
+			return profiles.ErrNotFound
 		}
 		r = rs[0]
-		if r.State != CollaborationClaim {
-			return ErrNotClaim
+		if r.State != profiles.CollaborationClaim {
+			return profiles.ErrNotClaim
 		}
-		if state == CollaborationCounted {
-			taken, err := dayTaken(ctx, tx, r.Collaboration, id, CollaborationCounted)
+		if state == profiles.CollaborationCounted {
+			taken, err := dayTaken(ctx, tx, r.Collaboration, id, profiles.CollaborationCounted)
 			if err != nil {
 				return err
 			}
 			if taken {
-				return ErrDayTaken
+				return profiles.ErrDayTaken
 			}
 		}
 		r.State, r.Settled = state, now.UTC()
@@ -247,13 +204,13 @@ func (s *Store) settle(ctx context.Context, id int64, state string, now time.Tim
 			state, formatTime(now), id); err != nil {
 			return err
 		}
-		if state != CollaborationCounted {
+		if state != profiles.CollaborationCounted {
 			return nil
 		}
 		return bump(ctx, tx, kindCollaborations)
 	})
 	if err != nil {
-		return CollaborationRecord{}, err
+		return profiles.CollaborationRecord{}, err
 	}
 	return r, nil
 }
@@ -261,7 +218,7 @@ func (s *Store) settle(ctx context.Context, id int64, state string, now time.Tim
 // CollaborationsOf returns the events about profile, as A or as B, in every state,
 // newest (last added) first, at most limit (all when limit ≤ 0): a partner sees the
 // claims it may confirm or dispute, and those made about it.
-func (s *Store) CollaborationsOf(ctx context.Context, profile string, limit int) ([]CollaborationRecord, error) {
+func (s *Store) CollaborationsOf(ctx context.Context, profile string, limit int) ([]profiles.CollaborationRecord, error) {
 	if limit <= 0 {
 		limit = -1
 	}
@@ -275,7 +232,7 @@ func (s *Store) CollaborationsOf(ctx context.Context, profile string, limit int)
 // queryCollaborations reads the records that the clause (WHERE ..., ORDER BY ...)
 // selects. An event without a state row counts: events are stored with one, so
 // only a store written by other means lacks it.
-func queryCollaborations(ctx context.Context, q queryer, clause string, args ...any) ([]CollaborationRecord, error) {
+func queryCollaborations(ctx context.Context, q queryer, clause string, args ...any) ([]profiles.CollaborationRecord, error) {
 	rows, err := q.QueryContext(ctx, `SELECT c.seq, c.a, c.b, c.outcome, c.at, COALESCE(s.state, 'counted'),
 		COALESCE(s.role, ''), COALESCE(s.recorder, ''), COALESCE(s.recorded, ''), COALESCE(s.settled, '')
 		FROM collaborations c LEFT JOIN collaboration_states s ON s.seq = c.seq `+clause, args...)
@@ -283,9 +240,9 @@ func queryCollaborations(ctx context.Context, q queryer, clause string, args ...
 		return nil, err
 	}
 	defer rows.Close()
-	out := []CollaborationRecord{}
+	out := []profiles.CollaborationRecord{}
 	for rows.Next() {
-		var r CollaborationRecord
+		var r profiles.CollaborationRecord
 		var recorded, settled string
 		if err := rows.Scan(&r.ID, &r.A, &r.B, &r.Outcome, &r.At, &r.State, &r.RecorderRole, &r.Recorder, &recorded, &settled); err != nil {
 			return nil, err

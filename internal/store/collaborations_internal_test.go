@@ -27,7 +27,7 @@ func TestEventsBeforeClaimsCount(t *testing.T) {
 		t.Fatalf("CollaborationsOf(a) after upgrading = %+v, %v", rs, err)
 	}
 	for _, r := range rs {
-		if r.State != CollaborationCounted || r.RecorderRole != "" || !r.Recorded.IsZero() {
+		if r.State != profiles.CollaborationCounted || r.RecorderRole != "" || !r.Recorded.IsZero() {
 			t.Errorf("old event %d after upgrading = %+v; want counted, recorded by nobody known", r.ID, r)
 		}
 	}
@@ -35,9 +35,9 @@ func TestEventsBeforeClaimsCount(t *testing.T) {
 	if err := s.reader.QueryRowContext(ctx, `SELECT count(*) FROM collaboration_states WHERE state = 'counted'`).Scan(&marked); err != nil || marked != 3 {
 		t.Errorf("old events marked counted by the upgrade = %d, %v; want 3", marked, err)
 	}
-	_, err = s.RecordCollaboration(ctx, CollaborationRecord{Collaboration: profiles.Collaboration{A: "a", B: "b", Outcome: "negative", At: "2026-03-01"},
-		State: CollaborationCounted, RecorderRole: "admin", Recorded: time.Now()})
-	if !errors.Is(err, ErrDayTaken) {
-		t.Errorf("a counted event on an old event's day = %v, want ErrDayTaken", err)
+	_, err = s.RecordCollaboration(ctx, profiles.CollaborationRecord{Collaboration: profiles.Collaboration{A: "a", B: "b", Outcome: "negative", At: "2026-03-01"},
+		State: profiles.CollaborationCounted, RecorderRole: "admin", Recorded: time.Now()})
+	if !errors.Is(err, profiles.ErrDayTaken) {
+		t.Errorf("a counted event on an old event's day = %v, want profiles.ErrDayTaken", err)
 	}
 }

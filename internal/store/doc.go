@@ -24,9 +24,16 @@
 // full-text and filtered profile search of GET /v1/profiles, both from index tables
 // kept in the same transaction as the documents.
 //
-// It sits between the domain types of internal/profiles, which it stores without
-// judging them (callers validate), and the API and the commands, which hold a
-// concrete *Store. Two processes may use the same directory at once, the server and
+// It implements contracts declared elsewhere and defines none of the records it
+// keeps: documents and what is kept about them, awards, ideas and collaboration
+// records, and the not-found and conflict errors are internal/profiles'; tokens and
+// web sessions internal/auth's; job runs and their reports internal/jobs';
+// notifications and webhooks internal/webhook's; stored idempotent answers
+// internal/idempotency's. Each user declares the small interface it needs, and
+// internal/postgres implements the same ones: no package but the commands (which
+// choose a store) and migrate's reader imports this one, so nothing else links
+// SQLite (arch_test.go checks). It stores the records without judging them
+// (callers validate); the commands hold a concrete *Store. Two processes may use the same directory at once, the server and
 // the indexer: writes wait for each other instead of failing, and a write that has
 // returned survives a crash or kill -9.
 //

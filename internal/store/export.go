@@ -8,8 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"samenspel/internal/auth"
+	"samenspel/internal/profiles"
 	"samenspel/internal/webhook"
-	"time"
 )
 
 // The export: what another store needs to take over from this one (`matcher
@@ -34,20 +34,6 @@ func Exists(dir string) (bool, error) {
 	default:
 		return false, fmt.Errorf("store: %w", err)
 	}
-}
-
-// StoredTender is a tender as its row holds it: the record, and the document's
-// bytes as stored, of which the record's Version is a digest (with the owner,
-// the state and the two times in the stored layout).
-type StoredTender struct {
-	TenderRecord
-	Doc []byte
-}
-
-// Interest is one expression of interest: a profile in a tender, since Created.
-type Interest struct {
-	Tender, Profile string
-	Created         time.Time
 }
 
 // ExportCounts are how many records of each kind an export holds.
@@ -97,7 +83,7 @@ func (x *Export) each(ctx context.Context, query string, scan func(rows *sql.Row
 
 // Profiles hands fn every profile record, whole (contact and private included),
 // with when it was last written and since when it is stale, by id.
-func (x *Export) Profiles(ctx context.Context, fn func(ProfileRecord) error) error {
+func (x *Export) Profiles(ctx context.Context, fn func(profiles.Record) error) error {
 	return x.each(ctx, `SELECT doc, updated, stale_since FROM profiles ORDER BY id`, func(rows *sql.Rows) error {
 		var doc []byte
 		var updated, staleSince string
@@ -113,7 +99,7 @@ func (x *Export) Profiles(ctx context.Context, fn func(ProfileRecord) error) err
 }
 
 // Tenders hands fn every tender as stored, open and closed, by id.
-func (x *Export) Tenders(ctx context.Context, fn func(StoredTender) error) error {
+func (x *Export) Tenders(ctx context.Context, fn func(profiles.StoredTender) error) error {
 	return x.each(ctx, `SELECT owner, closed, created, updated, doc FROM tenders ORDER BY id`, func(rows *sql.Rows) error {
 		var owner, created, updated string
 		var closed bool
@@ -125,14 +111,14 @@ func (x *Export) Tenders(ctx context.Context, fn func(StoredTender) error) error
 		if err != nil {
 			return err
 		}
-		return fn(StoredTender{TenderRecord: rec, Doc: doc})
+		return fn(profiles.StoredTender{TenderRecord: rec, Doc: doc})
 	})
 }
 
 // Interests hands fn every expression of interest, by tender and profile.
-func (x *Export) Interests(ctx context.Context, fn func(Interest) error) error {
+func (x *Export) Interests(ctx context.Context, fn func(profiles.Interest) error) error {
 	return x.each(ctx, `SELECT tender, profile, created FROM interests ORDER BY tender, profile`, func(rows *sql.Rows) error {
-		var i Interest
+		var i profiles.Interest
 		var created string
 		if err := rows.Scan(&i.Tender, &i.Profile, &created); err != nil {
 			return err
@@ -158,7 +144,7 @@ func (x *Export) Tokens(ctx context.Context, fn func(auth.Token) error) error {
 }
 
 // Awards hands fn every award with its members and outcome, by tender.
-func (x *Export) Awards(ctx context.Context, fn func(Award) error) error {
+func (x *Export) Awards(ctx context.Context, fn func(profiles.Award) error) error {
 	var tenders []string
 	err := x.each(ctx, `SELECT tender FROM awards ORDER BY tender`, func(rows *sql.Rows) error {
 		var t string
@@ -183,7 +169,7 @@ func (x *Export) Awards(ctx context.Context, fn func(Award) error) error {
 
 // Collaborations hands fn every collaboration event in every state, with its id,
 // recorder and times, in the order they were added.
-func (x *Export) Collaborations(ctx context.Context, fn func(CollaborationRecord) error) error {
+func (x *Export) Collaborations(ctx context.Context, fn func(profiles.CollaborationRecord) error) error {
 	rs, err := queryCollaborations(ctx, x.tx, `ORDER BY c.seq`)
 	if err != nil {
 		return err
@@ -197,7 +183,7 @@ func (x *Export) Collaborations(ctx context.Context, fn func(CollaborationRecord
 }
 
 // Ideas hands fn every idea with its receipt (id, digest, time), by id.
-func (x *Export) Ideas(ctx context.Context, fn func(Idea) error) error {
+func (x *Export) Ideas(ctx context.Context, fn func(profiles.Idea) error) error {
 	return x.each(ctx, `SELECT id, profile, sha256, text, created FROM ideas ORDER BY id`, func(rows *sql.Rows) error {
 		i, err := scanIdea(rows)
 		if err != nil {

@@ -3,12 +3,11 @@ package store
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
+	"samenspel/internal/profiles"
 	"time"
 )
 
@@ -20,48 +19,12 @@ import (
 // caller decides), but nothing else the store answers (search, candidates,
 // profiles) ever holds it. An idea goes with its partner's profile.
 
-// MaxIdeas is how many ideas one partner may keep.
-const MaxIdeas = 1000
-
-// ErrTooManyIdeas is an idea beyond MaxIdeas of one partner.
-var ErrTooManyIdeas = fmt.Errorf("store: a partner keeps at most %d ideas", MaxIdeas)
-
-// Idea is one registered idea and its receipt.
-type Idea struct {
-	// ID is the receipt's id: IdeaIDPrefix and 32 hex digits of 128 random
-	// bits, so that nobody finds a receipt by guessing.
-	ID      string
-	Profile string
-	Text    string
-	// SHA256 is the hex SHA-256 of Text's exact UTF-8 bytes.
-	SHA256  string
-	Created time.Time
-}
-
-// IdeaIDPrefix starts every receipt id.
-const IdeaIDPrefix = "idea_"
-
-// ideaIDBytes is how many random bytes a receipt id carries.
-const ideaIDBytes = 16
-
-// ValidIdeaID reports whether id has the form of a receipt id.
-func ValidIdeaID(id string) bool {
-	digits, ok := strings.CutPrefix(id, IdeaIDPrefix)
-	return ok && len(digits) == 2*ideaIDBytes && isHex(digits)
-}
-
-// IdeaDigest is the hex SHA-256 of text's bytes, as a receipt states it.
-func IdeaDigest(text string) string {
-	sum := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(sum[:])
-}
-
 // AddIdea registers text as an idea of profile at now and returns it with its
 // receipt: a new random id and the digest of text. It returns ErrNotFound when
 // there is no profile, and ErrTooManyIdeas when the partner has MaxIdeas already.
 // It does not judge the text: the caller does.
-func (s *Store) AddIdea(ctx context.Context, profile, text string, now time.Time) (Idea, error) {
-	idea := Idea{Profile: profile, Text: text, SHA256: IdeaDigest(text), Created: now.UTC()}
+func (s *Store) AddIdea(ctx context.Context, profile, text string, now time.Time) (profiles.Idea, error) {
+	idea := profiles.Idea{Profile: profile, Text: text, SHA256: profiles.IdeaDigest(text), Created: now.UTC()}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := exists(ctx, tx, `SELECT 1 FROM profiles WHERE id = ?`, profile); err != nil {
 			return err
@@ -70,36 +33,36 @@ func (s *Store) AddIdea(ctx context.Context, profile, text string, now time.Time
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ideas WHERE profile = ?`, profile).Scan(&n); err != nil {
 			return err
 		}
-		if n >= MaxIdeas {
-			return ErrTooManyIdeas
+		if n >= profiles.MaxIdeas {
+			return profiles.ErrTooManyIdeas
 		}
 		for range 3 { // a taken id of 128 random bits: never, in practice
-			b := make([]byte, ideaIDBytes)
+			b := make([]byte, profiles.IdeaIDBytes)
 			if _, err := rand.Read(b); err != nil {
 				return err
 			}
-			idea.ID = IdeaIDPrefix + hex.EncodeToString(b)
+			idea.ID = profiles.IdeaIDPrefix + hex.EncodeToString(b)
 			_, err := tx.ExecContext(ctx, `INSERT INTO ideas (id, profile, sha256, text, created) VALUES (?, ?, ?, ?, ?)`,
 				idea.ID, profile, idea.SHA256, text, formatTime(now))
-			if err = constraint(err); !errors.Is(err, ErrConflict) {
+			if err = constraint(err); !errors.Is(err, profiles.ErrConflict) {
 				return err
 			}
 		}
-		return ErrConflict
+		return profiles.ErrConflict
 	})
 	if err != nil {
-		return Idea{}, fmt.Errorf("store: add idea of %q: %w", profile, err)
+		return profiles.Idea{}, fmt.Errorf("store: add idea of %q: %w", profile, err)
 	}
 	return idea, nil
 }
 
 // Ideas returns profile's ideas, newest first (then by id), limit of them after
 // skipping offset (limit < 1: all), and how many it has in all.
-func (s *Store) Ideas(ctx context.Context, profile string, limit, offset int) ([]Idea, int, error) {
+func (s *Store) Ideas(ctx context.Context, profile string, limit, offset int) ([]profiles.Idea, int, error) {
 	if limit < 1 {
 		limit = -1 // SQLite: no limit
 	}
-	out := []Idea{}
+	out := []profiles.Idea{}
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ideas WHERE profile = ?`, profile).Scan(&total); err != nil {
@@ -127,28 +90,28 @@ func (s *Store) Ideas(ctx context.Context, profile string, limit, offset int) ([
 }
 
 // IdeaByReceipt returns the idea with receipt id, or ErrNotFound.
-func (s *Store) IdeaByReceipt(ctx context.Context, id string) (Idea, error) {
+func (s *Store) IdeaByReceipt(ctx context.Context, id string) (profiles.Idea, error) {
 	idea, err := scanIdea(s.reader.QueryRowContext(ctx, `SELECT id, profile, sha256, text, created FROM ideas WHERE id = ?`, id))
 	if err != nil {
-		return Idea{}, fmt.Errorf("store: idea: %w", err)
+		return profiles.Idea{}, fmt.Errorf("store: idea: %w", err)
 	}
 	return idea, nil
 }
 
 // scanIdea reads a row of (id, profile, sha256, text, created); no row is
 // ErrNotFound.
-func scanIdea(row interface{ Scan(...any) error }) (Idea, error) {
-	var i Idea
+func scanIdea(row interface{ Scan(...any) error }) (profiles.Idea, error) {
+	var i profiles.Idea
 	var created string
 	err := row.Scan(&i.ID, &i.Profile, &i.SHA256, &i.Text, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Idea{}, ErrNotFound
+		return profiles.Idea{}, profiles.ErrNotFound
 	}
 	if err != nil {
-		return Idea{}, err
+		return profiles.Idea{}, err
 	}
 	if i.Created, err = parseTime(created); err != nil {
-		return Idea{}, err
+		return profiles.Idea{}, err
 	}
 	return i, nil
 }

@@ -3,7 +3,7 @@ package store_test
 import (
 	"testing"
 
-	"samenspel/internal/store"
+	"samenspel/internal/profiles"
 	"samenspel/internal/store/storetest"
 )
 
@@ -21,7 +21,7 @@ func TestValidIdeaID(t *testing.T) {
 		"tok_0123456789abcdef0123456789abcdef":   false,
 		"":                                       false,
 	} {
-		if got := store.ValidIdeaID(id); got != want {
+		if got := profiles.ValidIdeaID(id); got != want {
 			t.Errorf("ValidIdeaID(%q) = %v, want %v", id, got, want)
 		}
 	}

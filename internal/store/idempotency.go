@@ -37,7 +37,7 @@ func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, 
 			switch err := exists(ctx, tx, `SELECT 1 FROM idempotent_answers WHERE key = ?`, answer.Key); {
 			case err == nil:
 				return idempotency.ErrKeyUsed
-			case !errors.Is(err, ErrNotFound):
+			case !errors.Is(err, profiles.ErrNotFound):
 				return err
 			}
 		}
@@ -59,7 +59,7 @@ func (s *Store) CreateProfileWithToken(ctx context.Context, p profiles.Profile, 
 			_, err := tx.ExecContext(ctx, `INSERT INTO idempotent_answers (key, fingerprint, sealed, profile, created, expires)
 				VALUES (?, ?, ?, ?, ?, ?)`, answer.Key, answer.Fingerprint, answer.Sealed, p.ID,
 				formatTime(answer.Created), formatTime(answer.Expires))
-			if err := constraint(err); errors.Is(err, ErrConflict) {
+			if err := constraint(err); errors.Is(err, profiles.ErrConflict) {
 				return idempotency.ErrKeyUsed
 			} else if err != nil {
 				return err

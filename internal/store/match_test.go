@@ -71,7 +71,7 @@ func FuzzMatchQuery(f *testing.F) {
 		if len(words) == 0 && strings.ContainsFunc(text, isWordRune) {
 			t.Fatalf("matchQuery(%q) = %q, want the words of the input", text, expr)
 		}
-		if _, _, err := s.SearchProfiles(ctx, Query{Text: text}); err != nil {
+		if _, _, err := s.SearchProfiles(ctx, profiles.Query{Text: text}); err != nil {
 			t.Fatalf("SearchProfiles(%q) with expression %s = %v", text, expr, err)
 		}
 	})

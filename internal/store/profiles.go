@@ -43,7 +43,7 @@ func (s *Store) CreateProfile(ctx context.Context, p profiles.Profile) error {
 // PutProfile replaces the profile with p's id. It returns ErrNotFound when there is
 // none.
 func (s *Store) PutProfile(ctx context.Context, p profiles.Profile) error {
-	_, err := s.UpdateProfile(ctx, p.ID, nil, func(ProfileRecord) (profiles.Profile, error) { return p, nil })
+	_, err := s.UpdateProfile(ctx, p.ID, nil, func(profiles.Record) (profiles.Profile, error) { return p, nil })
 	return err
 }
 
@@ -54,8 +54,8 @@ func (s *Store) PutProfile(ctx context.Context, p profiles.Profile) error {
 // and nothing is written; the profile change returns must keep the id. It returns
 // ErrNotFound when there is no profile id. Like every profile write it records the
 // change and stamps the profile as written now and not stale.
-func (s *Store) UpdateProfile(ctx context.Context, id string, match []string, change func(ProfileRecord) (profiles.Profile, error)) (ProfileRecord, error) {
-	var out ProfileRecord
+func (s *Store) UpdateProfile(ctx context.Context, id string, match []string, change func(profiles.Record) (profiles.Profile, error)) (profiles.Record, error) {
+	var out profiles.Record
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var pk int64
 		var doc []byte
@@ -63,7 +63,7 @@ func (s *Store) UpdateProfile(ctx context.Context, id string, match []string, ch
 		err := tx.QueryRowContext(ctx, `SELECT pk, doc, updated, stale_since FROM profiles WHERE id = ?`, id).
 			Scan(&pk, &doc, &updated, &staleSince)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return profiles.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -73,7 +73,7 @@ func (s *Store) UpdateProfile(ctx context.Context, id string, match []string, ch
 			return err
 		}
 		if match != nil && !slices.Contains(match, rec.Version) {
-			return ErrChanged
+			return profiles.ErrChanged
 		}
 		p, err := change(rec)
 		if err != nil {
@@ -103,7 +103,7 @@ func (s *Store) UpdateProfile(ctx context.Context, id string, match []string, ch
 		return bump(ctx, tx, kindProfiles)
 	})
 	if err != nil {
-		return ProfileRecord{}, fmt.Errorf("store: put profile %q: %w", id, err)
+		return profiles.Record{}, fmt.Errorf("store: put profile %q: %w", id, err)
 	}
 	return out, nil
 }
@@ -153,7 +153,7 @@ func (s *Store) UpsertProfilesKeeping(ctx context.Context, ps []profiles.Profile
 		for _, p := range ps {
 			pk, err := w.lookup(ctx, p.ID)
 			switch {
-			case errors.Is(err, ErrNotFound):
+			case errors.Is(err, profiles.ErrNotFound):
 				err = w.insert(ctx, p)
 				created++
 			case err == nil && keep != nil:
@@ -193,7 +193,7 @@ func (s *Store) GetProfile(ctx context.Context, id string) (profiles.Profile, er
 	var staleSince string
 	err := s.reader.QueryRowContext(ctx, `SELECT doc, stale_since FROM profiles WHERE id = ?`, id).Scan(&doc, &staleSince)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = profiles.ErrNotFound
 	}
 	var p profiles.Profile
 	if err == nil {
@@ -373,7 +373,7 @@ func (w *profileWriter) lookup(ctx context.Context, id string) (int64, error) {
 	var pk int64
 	err := w.lookupPK.QueryRowContext(ctx, id).Scan(&pk)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ErrNotFound
+		return 0, profiles.ErrNotFound
 	}
 	return pk, err
 }

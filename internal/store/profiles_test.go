@@ -28,7 +28,7 @@ func TestProfiles(t *testing.T) {
 
 // TestProfileErrorNamesID: an error names the store and the profile's id.
 func TestProfileErrorNamesID(t *testing.T) {
-	if _, err := newStore(t).GetProfile(context.Background(), "b"); err == nil || err.Error() != `store: get profile "b": store: not found` {
+	if _, err := newStore(t).GetProfile(context.Background(), "b"); err == nil || err.Error() != `store: get profile "b": profiles: not found` {
 		t.Errorf("GetProfile(b) error = %q, want the id in it", err)
 	}
 }

@@ -10,38 +10,14 @@ import (
 	"samenspel/internal/profiles"
 )
 
-// Page sizes of a search.
-const (
-	DefaultLimit = 20
-	MaxLimit     = 100
-)
-
 // maxWords is how many words of a search text count; more are ignored.
 const maxWords = 32
-
-// Query is a profile search (GET /v1/profiles). Every field is optional; the API
-// validates the codes, the store only compares them.
-type Query struct {
-	// Text is matched word by word against name, description and the Dutch and
-	// English labels of the instruments and themes: every word must occur as the
-	// start of a word, ignoring case and accents ("schuldhulp" finds
-	// "Schuldhulpverlening", "eetcafe" finds "Eetcafé"). Words without a letter or
-	// digit are ignored; FTS5 syntax in it means nothing.
-	Text string
-	// Kind, Size, Instrument and Theme match exactly.
-	Kind, Size, Instrument, Theme string
-	// Area matches profiles with an area that contains it or lies in it.
-	Area string
-	// Limit is the page size: DefaultLimit when not positive, at most MaxLimit.
-	// Offset counts the matches to skip.
-	Limit, Offset int
-}
 
 // SearchProfiles returns a page of the profiles matching q, public fields only
 // (profiles.Profile.Public), and the number of matches in all. Matches come by
 // relevance when q has text (name first, then labels, then description), else by
 // id; ties by id.
-func (s *Store) SearchProfiles(ctx context.Context, q Query) (hits []profiles.Profile, total int, err error) {
+func (s *Store) SearchProfiles(ctx context.Context, q profiles.Query) (hits []profiles.Profile, total int, err error) {
 	from := "profiles p"
 	order := "p.id"
 	var where []string
@@ -81,9 +57,9 @@ func (s *Store) SearchProfiles(ctx context.Context, q Query) (hits []profiles.Pr
 	}
 	limit := q.Limit
 	if limit <= 0 {
-		limit = DefaultLimit
+		limit = profiles.DefaultLimit
 	}
-	limit = min(limit, MaxLimit)
+	limit = min(limit, profiles.MaxLimit)
 	offset := max(q.Offset, 0)
 
 	err = s.read(ctx, func(tx *sql.Tx) error {

@@ -44,7 +44,7 @@ func TestLabelsFollowTaxonomy(t *testing.T) {
 		"geldhulp":            {"geldzorgen-utrecht"},
 		"schuldhulpverlening": {},
 	} {
-		hits, _, err := s.SearchProfiles(ctx, store.Query{Text: text})
+		hits, _, err := s.SearchProfiles(ctx, profiles.Query{Text: text})
 		if err != nil {
 			t.Fatal(err)
 		}

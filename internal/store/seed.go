@@ -10,21 +10,12 @@ import (
 	"samenspel/internal/profiles"
 )
 
-// Seed is the first start's data: the shipped examples, or a municipality's own.
-type Seed struct {
-	Profiles       []profiles.Profile
-	Collaborations []profiles.Collaboration
-	Tenders        []profiles.Tender
-	// Owner owns the tenders.
-	Owner string
-}
-
 // SeedIfEmpty stores seed when the store holds no profile and no tender, all in one
 // transaction, and reports whether it did. Processes that start together on one
 // data directory (replicas sharing a volume) seed it once: the others find it
 // filled. The store does not check the seed (callers validate), except that ids
 // must be unique.
-func (s *Store) SeedIfEmpty(ctx context.Context, seed Seed, now time.Time) (bool, error) {
+func (s *Store) SeedIfEmpty(ctx context.Context, seed profiles.Seed, now time.Time) (bool, error) {
 	seeded := false
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var empty bool

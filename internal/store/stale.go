@@ -25,60 +25,39 @@ import (
 // ChangesSince, which sets profiles.Profile.Stale) and bumps the profiles counter
 // (cached answers move on), in one transaction.
 
-// StaleBefore is the cut-off of the weekly marking at now: a profile last written
-// or confirmed before it, 12 months before now, is stale. A profile written exactly
-// at the cut-off is not yet; the next week's marking takes it. On 29 February the
-// cut-off is 1 March of the year before (time.AddDate normalises).
-func StaleBefore(now time.Time) time.Time { return now.AddDate(-1, 0, 0) }
-
-// ProfileRecord is a profile with what the store keeps about it beside its
-// document: when it was last written or confirmed, and since when it is stale.
-type ProfileRecord struct {
-	// Profile is the whole profile (contact and private included, Stale set).
-	Profile profiles.Profile
-	// Updated is when the profile was last written or confirmed by its owner.
-	Updated time.Time
-	// StaleSince is when the profile was marked stale; the zero time when it is not.
-	StaleSince time.Time
-	// Version identifies this state of the record (profileVersion): it changes
-	// with every write that changes the record, and a conditional write
-	// (UpdateProfile) compares against it.
-	Version string
-}
-
 // GetProfileRecord returns the whole profile with when it was last written or
 // confirmed and since when it is stale, for the profile's page and its owner. It
 // returns ErrNotFound when there is none.
-func (s *Store) GetProfileRecord(ctx context.Context, id string) (ProfileRecord, error) {
+func (s *Store) GetProfileRecord(ctx context.Context, id string) (profiles.Record, error) {
 	var doc []byte
 	var updated, staleSince string
 	err := s.reader.QueryRowContext(ctx, `SELECT doc, updated, stale_since FROM profiles WHERE id = ?`, id).
 		Scan(&doc, &updated, &staleSince)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = profiles.ErrNotFound
 	}
-	var rec ProfileRecord
+	var rec profiles.Record
 	if err == nil {
 		rec, err = profileRecord(doc, updated, staleSince)
 	}
 	if err != nil {
-		return ProfileRecord{}, fmt.Errorf("store: get profile record %q: %w", id, err)
+		return profiles.Record{}, fmt.Errorf("store: get profile record %q: %w", id, err)
 	}
 	return rec, nil
 }
 
 // profileRecord is the record of a profile row's doc, updated and stale_since.
-func profileRecord(doc []byte, updated, staleSince string) (ProfileRecord, error) {
-	rec := ProfileRecord{Version: profileVersion(doc, updated, staleSince)}
+func profileRecord(doc []byte, updated, staleSince string) (profiles.Record, error) {
+	rec := profiles.Record{Version: profileVersion(doc, updated, staleSince)}
 	var err error
 	if rec.Profile, err = decodeStoredProfile(doc, staleSince); err != nil {
-		return ProfileRecord{}, err
+		return profiles.Record{}, err
 	}
 	if rec.Updated, err = parseOptionalTime(updated); err != nil {
-		return ProfileRecord{}, err
+		return profiles.Record{}, err
 	}
 	if rec.StaleSince, err = parseOptionalTime(staleSince); err != nil {
-		return ProfileRecord{}, err
+		return profiles.Record{}, err
 	}
 	return rec, nil
 }
@@ -142,7 +121,7 @@ func (s *Store) ConfirmProfile(ctx context.Context, id string, now time.Time) er
 		var staleSince string
 		err := tx.QueryRowContext(ctx, `SELECT stale_since FROM profiles WHERE id = ?`, id).Scan(&staleSince)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return profiles.ErrNotFound
 		}
 		if err != nil {
 			return err

@@ -16,7 +16,7 @@ import (
 )
 
 // record reads the profile record of id or fails the test.
-func record(t *testing.T, s *store.Store, id string) store.ProfileRecord {
+func record(t *testing.T, s *store.Store, id string) profiles.Record {
 	t.Helper()
 	rec, err := s.GetProfileRecord(context.Background(), id)
 	if err != nil {
@@ -71,7 +71,7 @@ func TestStaleBefore(t *testing.T) {
 	for _, tc := range tests {
 		now, _ := time.Parse(time.RFC3339, tc.now)
 		want, _ := time.Parse(time.RFC3339, tc.want)
-		if got := store.StaleBefore(now); !got.Equal(want) {
+		if got := profiles.StaleBefore(now); !got.Equal(want) {
 			t.Errorf("StaleBefore(%s) = %v, want %v", tc.now, got, want)
 		}
 	}
@@ -103,7 +103,7 @@ func TestProfileWritesStampUpdated(t *testing.T) {
 
 			now := written.AddDate(1, 0, 1)
 			clock.set(now)
-			if ids, err := s.MarkStale(ctx, store.StaleBefore(now), now); err != nil || len(ids) != 1 {
+			if ids, err := s.MarkStale(ctx, profiles.StaleBefore(now), now); err != nil || len(ids) != 1 {
 				t.Fatalf("MarkStale = %v, %v; want [a]", ids, err)
 			}
 			if isCandidate(t, s, "a") {
@@ -134,7 +134,7 @@ func TestProfileWritesStampUpdated(t *testing.T) {
 	t.Run("SeedIfEmpty", func(t *testing.T) {
 		s, clock := newClockStore(t)
 		seeded := clock.now().Add(-time.Minute) // the seed's own time, not the clock's
-		if _, err := s.SeedIfEmpty(ctx, store.Seed{Profiles: []profiles.Profile{storetest.Profile("a")}}, seeded); err != nil {
+		if _, err := s.SeedIfEmpty(ctx, profiles.Seed{Profiles: []profiles.Profile{storetest.Profile("a")}}, seeded); err != nil {
 			t.Fatal(err)
 		}
 		checkCurrent(t, s, "a", seeded)
@@ -162,7 +162,7 @@ func TestMarkStaleTwelveMonths(t *testing.T) {
 		}
 	}
 	clock.set(now)
-	got, err := s.MarkStale(ctx, store.StaleBefore(now), now)
+	got, err := s.MarkStale(ctx, profiles.StaleBefore(now), now)
 	if err != nil {
 		t.Fatalf("MarkStale = %v", err)
 	}
@@ -199,7 +199,7 @@ func TestMarkStaleRecordsChanges(t *testing.T) {
 	version := profilesVersion(t, s)
 
 	first := written.AddDate(1, 0, 7)
-	ids, err := s.MarkStale(ctx, store.StaleBefore(first), first)
+	ids, err := s.MarkStale(ctx, profiles.StaleBefore(first), first)
 	if err != nil || !cmp.Equal(ids, []string{"a", "b"}) {
 		t.Fatalf("MarkStale(%v) = %v, %v; want [a b]", first, ids, err)
 	}
@@ -219,7 +219,7 @@ func TestMarkStaleRecordsChanges(t *testing.T) {
 	last, _ = s.LastChange(ctx)
 	version = profilesVersion(t, s)
 	again := first.AddDate(0, 0, 7) // next week: a and b are stale already, c not yet
-	ids, err = s.MarkStale(ctx, store.StaleBefore(again), again)
+	ids, err = s.MarkStale(ctx, profiles.StaleBefore(again), again)
 	if err != nil || ids == nil || len(ids) != 0 {
 		t.Fatalf("MarkStale a week later = %#v, %v; want an empty list", ids, err)
 	}
@@ -244,7 +244,7 @@ func TestConfirmProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	marked := clock.now().AddDate(2, 0, 0)
-	if _, err := s.MarkStale(ctx, store.StaleBefore(marked), marked); err != nil {
+	if _, err := s.MarkStale(ctx, profiles.StaleBefore(marked), marked); err != nil {
 		t.Fatal(err)
 	}
 	last, _ := s.LastChange(ctx)
@@ -277,10 +277,10 @@ func TestConfirmProfile(t *testing.T) {
 		t.Errorf("confirming a current profile recorded changes %v or moved the version; want neither", got)
 	}
 
-	if err := s.ConfirmProfile(ctx, "nobody", later); !errors.Is(err, store.ErrNotFound) {
+	if err := s.ConfirmProfile(ctx, "nobody", later); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("ConfirmProfile(nobody) = %v, want ErrNotFound", err)
 	}
-	if _, err := s.GetProfileRecord(ctx, "nobody"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.GetProfileRecord(ctx, "nobody"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("GetProfileRecord(nobody) = %v, want ErrNotFound", err)
 	}
 }
@@ -299,7 +299,7 @@ func TestStaleProfileReadWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := clock.now()
-	if _, err := s.MarkStale(ctx, store.StaleBefore(now), now); err != nil {
+	if _, err := s.MarkStale(ctx, profiles.StaleBefore(now), now); err != nil {
 		t.Fatal(err)
 	}
 	p, err := s.GetProfile(ctx, "a")

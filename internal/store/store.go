@@ -19,16 +19,6 @@ import (
 	"samenspel/internal/profiles"
 )
 
-// ErrNotFound is returned when a profile, tender or token does not exist.
-var ErrNotFound = errors.New("store: not found")
-
-// ErrConflict is returned when an id (or a token hash) is already taken.
-var ErrConflict = errors.New("store: already exists")
-
-// ErrChanged is returned by a conditional write when the stored document is no
-// longer the version the caller named (an If-Match that no longer matches).
-var ErrChanged = errors.New("store: changed since")
-
 // fileName is the database file Open creates in its directory.
 const fileName = "samenspel.db"
 
@@ -152,30 +142,12 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 	return empty, nil
 }
 
-// Versions are change counters, one per kind of document. Each write bumps its
-// kind's counter in the same transaction, in whatever process wrote, so a cache
-// that remembers the counters it was filled at knows when it is stale. Counters
-// only grow; their values mean nothing else.
-type Versions struct {
-	// Profiles counts writes of profiles (create, put, upsert, delete).
-	Profiles int64
-	// Tenders counts writes of tenders, their closing and new expressions of
-	// interest (which change the answer to interested_only suggestions).
-	Tenders int64
-	// Collaborations counts added collaboration events.
-	Collaborations int64
-	// Index, when profiles are read from a search index that lags the store (the
-	// scaled set-up, internal/scaled), is the change up to which that index holds
-	// them; 0 otherwise. The store itself never sets it.
-	Index int64
-}
-
 // Versions returns the current change counters: those of every write committed
 // before the call, by this process or another.
-func (s *Store) Versions(ctx context.Context) (Versions, error) {
+func (s *Store) Versions(ctx context.Context) (profiles.Versions, error) {
 	v, err := s.versions.get(ctx)
 	if err != nil {
-		return Versions{}, fmt.Errorf("store: versions: %w", err)
+		return profiles.Versions{}, fmt.Errorf("store: versions: %w", err)
 	}
 	return v, nil
 }
@@ -205,7 +177,7 @@ type versionWatch struct {
 	// seen is conn's data_version when v was read; only meaningful while conn is
 	// the connection it was read on.
 	seen int64
-	v    Versions
+	v    profiles.Versions
 }
 
 // versionCheck is one reading of the counters, shared by every caller that waits
@@ -213,7 +185,7 @@ type versionWatch struct {
 type versionCheck struct {
 	started bool          // under versionWatch.mu
 	done    chan struct{} // closed when v and err are set
-	v       Versions
+	v       profiles.Versions
 	err     error
 }
 
@@ -227,7 +199,7 @@ func newVersionWatch(dsn string) (*versionWatch, error) {
 }
 
 // get returns the counters as of a moment after the call began.
-func (w *versionWatch) get(ctx context.Context) (Versions, error) {
+func (w *versionWatch) get(ctx context.Context) (profiles.Versions, error) {
 	w.mu.Lock()
 	switch {
 	case w.cur == nil: // nothing runs: check now
@@ -258,12 +230,12 @@ func (w *versionWatch) get(ctx context.Context) (Versions, error) {
 }
 
 // wait waits for c's result, or for ctx to end.
-func (c *versionCheck) wait(ctx context.Context) (Versions, error) {
+func (c *versionCheck) wait(ctx context.Context) (profiles.Versions, error) {
 	select {
 	case <-c.done:
 		return c.v, c.err
 	case <-ctx.Done():
-		return Versions{}, ctx.Err()
+		return profiles.Versions{}, ctx.Err()
 	}
 }
 
@@ -282,25 +254,25 @@ func (w *versionWatch) run(ctx context.Context, c *versionCheck) {
 
 // check reads the counters, or only data_version when nothing was committed since
 // they were last read. Only the running check calls it.
-func (w *versionWatch) check(ctx context.Context) (Versions, error) {
+func (w *versionWatch) check(ctx context.Context) (profiles.Versions, error) {
 	fresh := w.conn == nil
 	if fresh {
 		if err := w.connect(ctx); err != nil {
-			return Versions{}, err
+			return profiles.Versions{}, err
 		}
 	}
 	var dv int64
 	if err := w.dataVersion.QueryRowContext(ctx).Scan(&dv); err != nil {
-		return Versions{}, errors.Join(err, w.disconnect())
+		return profiles.Versions{}, errors.Join(err, w.disconnect())
 	}
 	if !fresh && dv == w.seen {
 		return w.v, nil
 	}
 	// Read after data_version: a commit in between shows in the counters now and in
 	// data_version next time, so it is read twice at worst, never missed.
-	var v Versions
+	var v profiles.Versions
 	if err := w.counters.QueryRowContext(ctx).Scan(&v.Profiles, &v.Tenders, &v.Collaborations); err != nil {
-		return Versions{}, errors.Join(err, w.disconnect())
+		return profiles.Versions{}, errors.Join(err, w.disconnect())
 	}
 	w.v, w.seen = v, dv
 	return v, nil
@@ -401,9 +373,9 @@ func constraint(err error) error {
 	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-		return ErrConflict
+		return profiles.ErrConflict
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return ErrNotFound
+		return profiles.ErrNotFound
 	}
 	return err
 }

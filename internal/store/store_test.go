@@ -137,7 +137,7 @@ func TestTwoStoresWriteAtOnce(t *testing.T) {
 					if err := server.CreateProfile(ctx, storetest.Profile(id)); err != nil {
 						errs <- err
 					}
-					if _, _, err := server.SearchProfiles(ctx, store.Query{Text: "buurtkamer", Limit: 5}); err != nil {
+					if _, _, err := server.SearchProfiles(ctx, profiles.Query{Text: "buurtkamer", Limit: 5}); err != nil {
 						errs <- err
 					}
 				}

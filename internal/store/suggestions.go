@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"samenspel/internal/profiles"
 	"time"
 )
 
@@ -41,7 +42,7 @@ func (s *Store) StoredSuggestion(ctx context.Context, tender string) (digest str
 		FROM stored_suggestions s JOIN tenders t ON t.id = s.tender
 		WHERE s.tender = ? AND t.closed = 0`, tender).Scan(&digest, &run, &at, &body)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = profiles.ErrNotFound
 	}
 	if err == nil {
 		computed, err = parseTime(at)

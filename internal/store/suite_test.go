@@ -56,7 +56,7 @@ func makeStale(ctx context.Context, s *store.Store, clock *testClock, ids []stri
 	if err != nil {
 		return err
 	}
-	marked, err := s.MarkStale(ctx, store.StaleBefore(now), now)
+	marked, err := s.MarkStale(ctx, profiles.StaleBefore(now), now)
 	if err != nil {
 		return err
 	}

@@ -15,21 +15,6 @@ import (
 	"samenspel/internal/profiles"
 )
 
-// TenderRecord is a stored tender with what the store keeps about it.
-type TenderRecord struct {
-	Tender profiles.Tender
-	// Owner is who created the tender, as the caller named it; PutTender keeps it.
-	Owner string
-	// Closed is set by CloseTender: a tender is closed, never deleted.
-	Closed bool
-	// Created and Updated are the times the caller passed, in UTC.
-	Created, Updated time.Time
-	// Version identifies this state of the record (tenderVersion): it changes with
-	// every write that changes the record, and a conditional write (UpdateTender)
-	// compares against it.
-	Version string
-}
-
 // CreateTender stores a new, open tender of owner. It returns ErrConflict when the
 // id is taken.
 func (s *Store) CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error {
@@ -53,19 +38,19 @@ func (s *Store) CreateTender(ctx context.Context, t profiles.Tender, owner strin
 
 // GetTender returns a tender, open or closed. It returns ErrNotFound when there is
 // none.
-func (s *Store) GetTender(ctx context.Context, id string) (TenderRecord, error) {
+func (s *Store) GetTender(ctx context.Context, id string) (profiles.TenderRecord, error) {
 	recs, err := queryTenders(ctx, s.reader, `SELECT owner, closed, created, updated, doc FROM tenders WHERE id = ?`, id)
 	if err == nil && len(recs) == 0 {
-		err = ErrNotFound
+		err = profiles.ErrNotFound
 	}
 	if err != nil {
-		return TenderRecord{}, fmt.Errorf("store: get tender %q: %w", id, err)
+		return profiles.TenderRecord{}, fmt.Errorf("store: get tender %q: %w", id, err)
 	}
 	return recs[0], nil
 }
 
 // Tenders returns every tender, open and closed, by id.
-func (s *Store) Tenders(ctx context.Context) ([]TenderRecord, error) {
+func (s *Store) Tenders(ctx context.Context) ([]profiles.TenderRecord, error) {
 	recs, err := queryTenders(ctx, s.reader, `SELECT owner, closed, created, updated, doc FROM tenders ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: tenders: %w", err)
@@ -76,7 +61,7 @@ func (s *Store) Tenders(ctx context.Context) ([]TenderRecord, error) {
 // PutTender replaces the tender with t's id, keeping its owner, state and creation
 // time. It returns ErrNotFound when there is none.
 func (s *Store) PutTender(ctx context.Context, t profiles.Tender, now time.Time) error {
-	_, err := s.UpdateTender(ctx, t.ID, nil, now, func(TenderRecord) (profiles.Tender, error) { return t, nil })
+	_, err := s.UpdateTender(ctx, t.ID, nil, now, func(profiles.TenderRecord) (profiles.Tender, error) { return t, nil })
 	return err
 }
 
@@ -87,18 +72,18 @@ func (s *Store) PutTender(ctx context.Context, t profiles.Tender, now time.Time)
 // is ErrChanged. An error of change is returned (wrapped) and nothing is written;
 // the tender change returns must keep the id. It returns ErrNotFound when there
 // is no tender id.
-func (s *Store) UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(TenderRecord) (profiles.Tender, error)) (TenderRecord, error) {
-	var out TenderRecord
+func (s *Store) UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(profiles.TenderRecord) (profiles.Tender, error)) (profiles.TenderRecord, error) {
+	var out profiles.TenderRecord
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		recs, err := queryTenders(ctx, tx, `SELECT owner, closed, created, updated, doc FROM tenders WHERE id = ?`, id)
 		if err != nil {
 			return err
 		}
 		if len(recs) == 0 {
-			return ErrNotFound
+			return profiles.ErrNotFound
 		}
 		if match != nil && !slices.Contains(match, recs[0].Version) {
-			return ErrChanged
+			return profiles.ErrChanged
 		}
 		t, err := change(recs[0])
 		if err != nil {
@@ -122,7 +107,7 @@ func (s *Store) UpdateTender(ctx context.Context, id string, match []string, now
 		return bump(ctx, tx, kindTenders)
 	})
 	if err != nil {
-		return TenderRecord{}, fmt.Errorf("store: put tender %q: %w", id, err)
+		return profiles.TenderRecord{}, fmt.Errorf("store: put tender %q: %w", id, err)
 	}
 	return out, nil
 }
@@ -150,10 +135,6 @@ func (s *Store) CloseTender(ctx context.Context, id string, now time.Time) error
 	return nil
 }
 
-// ErrClosed is a write that a closed tender takes no more: an expression of
-// interest.
-var ErrClosed = errors.New("store: the tender is closed")
-
 // AddInterest records that profile is interested in tender. Adding it again
 // changes nothing. It returns ErrNotFound when the tender or the profile does not
 // exist, and ErrClosed when the tender is closed.
@@ -163,11 +144,11 @@ func (s *Store) AddInterest(ctx context.Context, tender, profile string, now tim
 		err := tx.QueryRowContext(ctx, `SELECT closed FROM tenders WHERE id = ?`, tender).Scan(&closed)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			return fmt.Errorf("tender: %w", ErrNotFound)
+			return fmt.Errorf("tender: %w", profiles.ErrNotFound)
 		case err != nil:
 			return err
 		case closed:
-			return ErrClosed // in the write's transaction: a tender closing meanwhile takes none
+			return profiles.ErrClosed // in the write's transaction: a tender closing meanwhile takes none
 		}
 		if err := exists(ctx, tx, `SELECT 1 FROM profiles WHERE id = ?`, profile); err != nil {
 			return fmt.Errorf("profile: %w", err)
@@ -234,19 +215,19 @@ func exists(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
 	var one int
 	err := tx.QueryRowContext(ctx, query, args...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
+		return profiles.ErrNotFound
 	}
 	return err
 }
 
 // queryTenders runs a query of (owner, closed, created, updated, doc) rows.
-func queryTenders(ctx context.Context, q queryer, query string, args ...any) ([]TenderRecord, error) {
+func queryTenders(ctx context.Context, q queryer, query string, args ...any) ([]profiles.TenderRecord, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []TenderRecord{}
+	out := []profiles.TenderRecord{}
 	for rows.Next() {
 		var owner, created, updated string
 		var closed bool
@@ -264,17 +245,17 @@ func queryTenders(ctx context.Context, q queryer, query string, args ...any) ([]
 }
 
 // tenderRecord is the record of a tender row's owner, state, times and document.
-func tenderRecord(owner string, closed bool, created, updated string, doc []byte) (TenderRecord, error) {
-	rec := TenderRecord{Owner: owner, Closed: closed, Version: tenderVersion(owner, closed, created, updated, doc)}
+func tenderRecord(owner string, closed bool, created, updated string, doc []byte) (profiles.TenderRecord, error) {
+	rec := profiles.TenderRecord{Owner: owner, Closed: closed, Version: tenderVersion(owner, closed, created, updated, doc)}
 	if err := json.Unmarshal(doc, &rec.Tender); err != nil {
-		return TenderRecord{}, fmt.Errorf("decode stored tender: %w", err)
+		return profiles.TenderRecord{}, fmt.Errorf("decode stored tender: %w", err)
 	}
 	var err error
 	if rec.Created, err = parseTime(created); err != nil {
-		return TenderRecord{}, err
+		return profiles.TenderRecord{}, err
 	}
 	if rec.Updated, err = parseTime(updated); err != nil {
-		return TenderRecord{}, err
+		return profiles.TenderRecord{}, err
 	}
 	return rec, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"samenspel/internal/auth"
+	"samenspel/internal/profiles"
 	"strings"
 	"time"
 )
@@ -177,7 +178,7 @@ func tokenByID(ctx context.Context, tx *sql.Tx, id string) (auth.Token, error) {
 	case 1:
 		return found[0], nil
 	default:
-		return auth.Token{}, fmt.Errorf("%w: two tokens have this id", ErrConflict)
+		return auth.Token{}, fmt.Errorf("%w: two tokens have this id", profiles.ErrConflict)
 	}
 }
 

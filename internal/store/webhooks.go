@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"samenspel/internal/profiles"
 	"samenspel/internal/webhook"
 	"time"
 )
@@ -20,7 +21,7 @@ func (s *Store) PutWebhook(ctx context.Context, profile, url, secret string, now
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM profiles WHERE id = ?`, profile).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return profiles.ErrNotFound
 		}
 		if err != nil {
 			return err

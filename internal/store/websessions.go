@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"samenspel/internal/auth"
+	"samenspel/internal/profiles"
 	"time"
 )
 
@@ -26,7 +27,7 @@ func (s *Store) CreateWebSession(ctx context.Context, ws auth.WebSession, idleSi
 				return err
 			}
 		}
-		if err := exists(ctx, tx, `SELECT 1 FROM tokens WHERE hash = ?`, ws.Token); errors.Is(err, ErrNotFound) {
+		if err := exists(ctx, tx, `SELECT 1 FROM tokens WHERE hash = ?`, ws.Token); errors.Is(err, profiles.ErrNotFound) {
 			return auth.ErrNotFound // no such token
 		} else if err != nil {
 			return err

@@ -80,7 +80,7 @@ func TestStoppedRecomputeStoresNothing(t *testing.T) {
 	if _, err := svc.Recompute(ctx, tn.ID, 1, false); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Recompute() stopped at its deadline = %v, want context.DeadlineExceeded", err)
 	}
-	if _, _, _, _, err := st.StoredSuggestion(context.Background(), tn.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, _, _, _, err := st.StoredSuggestion(context.Background(), tn.ID); !errors.Is(err, profiles.ErrNotFound) {
 		t.Fatalf("StoredSuggestion() after a stopped run = %v, want ErrNotFound", err)
 	}
 }

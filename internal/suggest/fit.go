@@ -8,11 +8,10 @@ import (
 
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // MissingError is a fit asked for a tender or a profile that is not stored. It
-// names which (Field "tender" or "profile") and is store.ErrNotFound too.
+// names which (Field "tender" or "profile") and is profiles.ErrNotFound too.
 type MissingError struct {
 	Field string
 	ID    string
@@ -22,8 +21,8 @@ func (e *MissingError) Error() string {
 	return fmt.Sprintf("suggest: fit: no %s %q", e.Field, e.ID)
 }
 
-// Unwrap makes a MissingError a store.ErrNotFound.
-func (e *MissingError) Unwrap() error { return store.ErrNotFound }
+// Unwrap makes a MissingError a profiles.ErrNotFound.
+func (e *MissingError) Unwrap() error { return profiles.ErrNotFound }
 
 // Fit answers why (not) a profile for a stored tender (SPEC §6, match.Fit): its
 // candidates as ForTender reads them, with the profile itself read whole even
@@ -35,14 +34,14 @@ func (e *MissingError) Unwrap() error { return store.ErrNotFound }
 // and is asked for when its owner looks.
 func (s *Service) Fit(ctx context.Context, tender, profile string) (match.FitResult, error) {
 	rec, err := s.store.GetTender(ctx, tender)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, profiles.ErrNotFound) {
 		return match.FitResult{}, &MissingError{Field: "tender", ID: tender}
 	}
 	if err != nil {
 		return match.FitResult{}, err
 	}
 	p, err := s.store.GetProfile(ctx, profile)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, profiles.ErrNotFound) {
 		return match.FitResult{}, &MissingError{Field: "profile", ID: profile}
 	}
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"samenspel/internal/cache"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // TestFitStoredTender: the service's answer is the engine's on the stored tender,
@@ -90,7 +89,7 @@ func TestFitStaleProfile(t *testing.T) {
 }
 
 // TestFitMissing: an unknown tender or profile is a MissingError naming which,
-// and store.ErrNotFound.
+// and profiles.ErrNotFound.
 func TestFitMissing(t *testing.T) {
 	ctx := context.Background()
 	_, svc, tn, ps := setup(t)
@@ -100,7 +99,7 @@ func TestFitMissing(t *testing.T) {
 	} {
 		_, err := svc.Fit(ctx, tc.tender, tc.profile)
 		var missing *MissingError
-		if !errors.As(err, &missing) || missing.Field != tc.field || !errors.Is(err, store.ErrNotFound) {
+		if !errors.As(err, &missing) || missing.Field != tc.field || !errors.Is(err, profiles.ErrNotFound) {
 			t.Errorf("Fit(%s, %s) = %v, want a MissingError for the %s", tc.tender, tc.profile, err, tc.field)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"fmt"
 
 	"samenspel/internal/match"
-	"samenspel/internal/store"
+	"samenspel/internal/profiles"
 )
 
 // Outcome is what Recompute did for one tender.
@@ -70,7 +70,7 @@ func (s *Service) Recompute(ctx context.Context, tender string, run int64, full 
 			}
 			s.warmPage(ctx, tender, v, in, digest)
 			return Outcome{Skipped: true, Result: res, Inclusive: inclusive(res, in)}, nil
-		case err != nil && !errors.Is(err, store.ErrNotFound):
+		case err != nil && !errors.Is(err, profiles.ErrNotFound):
 			return Outcome{}, err
 		}
 	}
@@ -103,7 +103,7 @@ func (s *Service) Recompute(ctx context.Context, tender string, run int64, full 
 // warmPage puts the answer of the tender's page (PageRequest) for inputs in, whose
 // digest is digest, in the cache when it is not there yet. A cache that fails or a
 // search that was stopped warms nothing: the page then computes, as it would have.
-func (s *Service) warmPage(ctx context.Context, tender string, v store.Versions, in *inputs, digest string) {
+func (s *Service) warmPage(ctx context.Context, tender string, v profiles.Versions, in *inputs, digest string) {
 	r := PageRequest(tender)
 	key := cacheKey(r, digest)
 	if _, ok, err := s.cache.Get(ctx, key); err != nil || ok {

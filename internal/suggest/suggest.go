@@ -45,17 +45,16 @@ import (
 
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // Store is what the service reads; *store.Store implements it.
 type Store interface {
-	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
+	GetTender(ctx context.Context, id string) (profiles.TenderRecord, error)
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
 	Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error)
 	Collaborations(ctx context.Context) ([]profiles.Collaboration, error)
 	Interests(ctx context.Context, tender string) ([]string, error)
-	Versions(ctx context.Context) (store.Versions, error)
+	Versions(ctx context.Context) (profiles.Versions, error)
 	StoredSuggestion(ctx context.Context, tender string) (digest string, run int64, computed time.Time, body []byte, err error)
 	PutSuggestion(ctx context.Context, tender, digest string, run int64, body []byte, now time.Time) (bool, error)
 }
@@ -180,7 +179,7 @@ type Request struct {
 
 // ForTender returns the suggestions JSON (SPEC §6) for a stored tender, from the
 // cache when nothing it depends on has changed. A missing tender is
-// store.ErrNotFound.
+// profiles.ErrNotFound.
 func (s *Service) ForTender(ctx context.Context, r Request) ([]byte, error) {
 	v, err := s.store.Versions(ctx)
 	if err != nil {
@@ -290,7 +289,7 @@ type inputs struct {
 }
 
 // load reads the inputs of an answer for r, with the trust at (or after) version v.
-func (s *Service) load(ctx context.Context, r Request, v store.Versions) (*inputs, error) {
+func (s *Service) load(ctx context.Context, r Request, v profiles.Versions) (*inputs, error) {
 	rec, err := s.store.GetTender(ctx, r.Tender)
 	if err != nil {
 		return nil, err
@@ -316,7 +315,7 @@ func (s *Service) load(ctx context.Context, r Request, v store.Versions) (*input
 // compute runs the engine on in, reading the inputs first when in is nil, and
 // returns the answer with its JSON. The search stops when ctx ends; the answer then
 // has Interrupted set.
-func (s *Service) compute(ctx context.Context, r Request, v store.Versions, in *inputs) (match.Result, []byte, error) {
+func (s *Service) compute(ctx context.Context, r Request, v profiles.Versions, in *inputs) (match.Result, []byte, error) {
 	s.computes.Add(1)
 	if in == nil {
 		var err error
@@ -338,7 +337,7 @@ func (s *Service) compute(ctx context.Context, r Request, v store.Versions, in *
 // writes reads nothing (v.Index moves the memo too: a search index that has caught
 // up with a write answers differently); when it had to read the inputs, it returns them, so that a
 // miss does not read them twice.
-func (s *Service) inputsDigest(ctx context.Context, r Request, v store.Versions) (string, *inputs, error) {
+func (s *Service) inputsDigest(ctx context.Context, r Request, v profiles.Versions) (string, *inputs, error) {
 	memo := fmt.Sprintf("%s/p%d/x%d/t%d/c%d/i%t", r.Tender, v.Profiles, v.Index, v.Tenders, v.Collaborations, r.InterestedOnly)
 	if d, ok := s.digests.Get(memo); ok {
 		return d, nil, nil
@@ -480,7 +479,7 @@ func (s *Service) Score(ctx context.Context, r ScoreRequest) (match.Scored, erro
 			continue
 		}
 		p, err := s.store.GetProfile(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, profiles.ErrNotFound) {
 			continue // match.Score names it
 		}
 		if err != nil {

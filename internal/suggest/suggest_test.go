@@ -197,7 +197,7 @@ func TestConcurrentMissesComputeOnce(t *testing.T) {
 
 func TestMissingTender(t *testing.T) {
 	_, svc, _, _ := setup(t)
-	if _, err := svc.ForTender(context.Background(), Request{Tender: "nope", Top: 10}); !errors.Is(err, store.ErrNotFound) {
+	if _, err := svc.ForTender(context.Background(), Request{Tender: "nope", Top: 10}); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("ForTender(nope) = %v, want ErrNotFound", err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // A partner's own profile: edit it (what the form does not show, such as private
@@ -40,7 +39,7 @@ func (s *Site) manages(c *gin.Context, id string) bool {
 
 // formOf is the form of a stored profile: every field it shows filled in, each
 // of its areas a ticked box.
-func (s *Site) formOf(c *gin.Context, l Lang, rec store.ProfileRecord) (profileForm, error) {
+func (s *Site) formOf(c *gin.Context, l Lang, rec profiles.Record) (profileForm, error) {
 	p := rec.Profile
 	f := profileForm{Action: "/profiles/" + p.ID + "/edit", Submit: t(l, "edit.submit"), Version: rec.Version,
 		Name: p.Name, Kind: p.Kind, Size: p.Size, New: p.NewProvider, CanLead: p.CanLead, Description: p.Description,
@@ -104,7 +103,7 @@ func (s *Site) edit(c *gin.Context) {
 	f.Action, f.Submit, f.Version = "/profiles/"+id+"/edit", t(l, "edit.submit"), c.PostForm("version")
 	s.resolve(&f.areaPick)
 	var verr *profiles.ValidationError
-	_, err := s.d.Forms.UpdateProfile(c.Request.Context(), id, []string{f.Version}, func(stored store.ProfileRecord) (profiles.Profile, error) {
+	_, err := s.d.Forms.UpdateProfile(c.Request.Context(), id, []string{f.Version}, func(stored profiles.Record) (profiles.Profile, error) {
 		p := f.profile(id)
 		// What the form does not show stays: the private notes besides the ideas.
 		for k, v := range stored.Profile.Private {
@@ -118,7 +117,7 @@ func (s *Site) edit(c *gin.Context) {
 		}
 		return p, f.withUnknown(s.d.Taxonomy.ValidateProfile(p), "areas")
 	})
-	changed := errors.Is(err, store.ErrChanged)
+	changed := errors.Is(err, profiles.ErrChanged)
 	switch {
 	case err == nil:
 		c.Redirect(http.StatusSeeOther, "/profiles/"+id)

@@ -128,7 +128,7 @@ func buildEnv(dir string, areas Areas) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := st.SeedIfEmpty(ctx, store.Seed{Profiles: ps, Collaborations: events, Tenders: tenders, Owner: "examples"}, posted); err != nil {
+	if _, err := st.SeedIfEmpty(ctx, profiles.Seed{Profiles: ps, Collaborations: events, Tenders: tenders, Owner: "examples"}, posted); err != nil {
 		st.Close()
 		return nil, err
 	}

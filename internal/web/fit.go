@@ -15,7 +15,6 @@ import (
 	"samenspel/internal/auth"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // Why (not) this partner (SPEC §6, issue 13) in words: the page
@@ -131,7 +130,7 @@ func (s *Site) fit(c *gin.Context) {
 
 // fitView says the answer res for partner p and tender rec in l. Everything it
 // shows comes from res and the public fields of the partners it names.
-func (s *Site) fitView(ctx context.Context, l Lang, rec store.TenderRecord, p profiles.Profile, res match.FitResult) (fitData, error) {
+func (s *Site) fitView(ctx context.Context, l Lang, rec profiles.TenderRecord, p profiles.Profile, res match.FitResult) (fitData, error) {
 	tn := rec.Tender
 	name := p.Name
 	d := fitData{TenderID: tn.ID, TenderTitle: tn.Title, TenderAreas: s.areas(l, tn.Area), ProfileID: p.ID, Name: name,
@@ -240,7 +239,7 @@ func (s *Site) fitView(ctx context.Context, l Lang, rec store.TenderRecord, p pr
 			n, ok := names[id]
 			if !ok {
 				r, err := s.d.Store.GetProfileRecord(ctx, id)
-				if errors.Is(err, store.ErrNotFound) {
+				if errors.Is(err, profiles.ErrNotFound) {
 					continue
 				}
 				if err != nil {

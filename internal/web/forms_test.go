@@ -204,7 +204,7 @@ func TestRegisterThroughTheForm(t *testing.T) {
 	if again.status != 200 || !strings.Contains(again.body, token) || !strings.Contains(again.body, "al verstuurd") {
 		t.Errorf("the form sent twice = %d, want the first registration again", again.status)
 	}
-	if _, err := e.st.GetProfileRecord(ctx, "buurtkamer-tigrisdreef-2"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.st.GetProfileRecord(ctx, "buurtkamer-tigrisdreef-2"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("the form sent twice registered twice (%v)", err)
 	}
 
@@ -284,7 +284,7 @@ func TestRegistrationErrors(t *testing.T) {
 			t.Errorf("the form with typed contact and ideas may be cached")
 		}
 	}
-	if _, total, _ := e.st.SearchProfiles(context.Background(), store.Query{Text: "praatje"}); total != 0 {
+	if _, total, _ := e.st.SearchProfiles(context.Background(), profiles.Query{Text: "praatje"}); total != 0 {
 		t.Errorf("a refused form stored a profile")
 	}
 }
@@ -308,7 +308,7 @@ func TestFormsRefuseWithoutCSRF(t *testing.T) {
 			}
 		}
 	}
-	if _, err := e.st.GetProfileRecord(context.Background(), "zonder-token"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.st.GetProfileRecord(context.Background(), "zonder-token"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("a registration without its CSRF token was stored (%v)", err)
 	}
 }
@@ -553,7 +553,7 @@ func TestEditOwnProfile(t *testing.T) {
 	if a := owner.do("POST", "/profiles/"+p.ID+"/delete", url.Values{CSRFField: {csrf}}); a.status != 200 || strings.Contains(a.body, "Ingelogd als") {
 		t.Errorf("delete = %d, want the page saying so, signed out", a.status)
 	}
-	if _, err := e.st.GetProfileRecord(ctx, p.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.st.GetProfileRecord(ctx, p.ID); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("the deleted profile is still there (%v)", err)
 	}
 }
@@ -693,7 +693,7 @@ func TestTenderOwnerForms(t *testing.T) {
 	// Change: the budget, one need no longer required; the score's weights, which
 	// the form does not show, stay as they were.
 	custom := profiles.Weights{Coverage: 0.7, Diversity: 0.1, Trust: 0.1, Inclusion: 0.1}
-	if _, err := e.st.UpdateTender(ctx, tn.ID, nil, time.Now(), func(r store.TenderRecord) (profiles.Tender, error) {
+	if _, err := e.st.UpdateTender(ctx, tn.ID, nil, time.Now(), func(r profiles.TenderRecord) (profiles.Tender, error) {
 		r.Tender.Weights, r.Tender.Exclude = custom, []string{e.profiles[9].ID}
 		return r.Tender, nil
 	}); err != nil {
@@ -748,8 +748,8 @@ func TestOwnersPage(t *testing.T) {
 	me, other, third := e.profiles[0], e.profiles[1], e.profiles[2]
 	now := time.Now().UTC()
 	claim := func(recorder string, a, b string, at string) int64 {
-		r, err := e.st.RecordCollaboration(ctx, store.CollaborationRecord{Collaboration: profiles.Collaboration{A: a, B: b, Outcome: "positive", At: at},
-			State: store.CollaborationClaim, RecorderRole: auth.RolePartner, Recorder: recorder, Recorded: now})
+		r, err := e.st.RecordCollaboration(ctx, profiles.CollaborationRecord{Collaboration: profiles.Collaboration{A: a, B: b, Outcome: "positive", At: at},
+			State: profiles.CollaborationClaim, RecorderRole: auth.RolePartner, Recorder: recorder, Recorded: now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -788,7 +788,7 @@ func TestOwnersPage(t *testing.T) {
 	if a := b.do("POST", "/collaborations/"+strconv.FormatInt(disputed, 10)+"/dispute", url.Values{CSRFField: {csrf}}); a.status != 303 {
 		t.Errorf("dispute = %d", a.status)
 	}
-	for id, want := range map[int64]string{theirs: store.CollaborationCounted, disputed: store.CollaborationDisputed, mine: store.CollaborationClaim} {
+	for id, want := range map[int64]string{theirs: profiles.CollaborationCounted, disputed: profiles.CollaborationDisputed, mine: profiles.CollaborationClaim} {
 		if r, _ := e.st.GetCollaboration(ctx, id); r.State != want {
 			t.Errorf("collaboration %d is %s, want %s", id, r.State, want)
 		}

@@ -10,7 +10,6 @@ import (
 
 	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/webhook"
 )
 
@@ -58,7 +57,7 @@ func (s *Site) inbox(c *gin.Context, l Lang, id string) (inboxView, error) {
 		row := notificationRow{TenderID: n.Tender, Title: n.Tender, Date: date(l, n.Created), Rank: n.Rank}
 		if rec, err := s.d.Store.GetTender(ctx, n.Tender); err == nil {
 			row.Title = rec.Tender.Title
-		} else if !errors.Is(err, store.ErrNotFound) {
+		} else if !errors.Is(err, profiles.ErrNotFound) {
 			return iv, err
 		}
 		iv.Notifications = append(iv.Notifications, row)
@@ -84,7 +83,7 @@ func (s *Site) inbox(c *gin.Context, l Lang, id string) (inboxView, error) {
 		at, _ := time.Parse("2006-01-02", r.At)
 		iv.Collaborations = append(iv.Collaborations, collaborationRow{ID: r.ID, Other: name, OtherID: other,
 			Outcome: t(l, "collab.outcome."+r.Outcome), Date: date(l, at), State: t(l, "collab.state."+r.State),
-			Settle: r.State == store.CollaborationClaim && !(r.RecorderRole == auth.RolePartner && r.Recorder == id)})
+			Settle: r.State == profiles.CollaborationClaim && !(r.RecorderRole == auth.RolePartner && r.Recorder == id)})
 	}
 	w, err := s.d.Forms.Webhook(ctx, id)
 	switch {
@@ -129,7 +128,7 @@ func (s *Site) settle(confirm bool) gin.HandlerFunc {
 			settle = s.d.Forms.ConfirmCollaboration
 		}
 		if _, err := settle(ctx, id, s.d.Now()); err != nil {
-			if errors.Is(err, store.ErrNotClaim) || errors.Is(err, store.ErrDayTaken) {
+			if errors.Is(err, profiles.ErrNotClaim) || errors.Is(err, profiles.ErrDayTaken) {
 				s.errorPage(c, http.StatusConflict)
 				return
 			}

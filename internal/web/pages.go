@@ -11,7 +11,6 @@ import (
 
 	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // The read-only pages: the start page, partner search, a profile and a tender with
@@ -76,7 +75,7 @@ type partnersData struct {
 func (s *Site) partners(c *gin.Context) {
 	l := s.lang(c)
 	tax := s.d.Taxonomy
-	q := store.Query{Text: trimmed(c.Query("q")), Limit: pageSize}
+	q := profiles.Query{Text: trimmed(c.Query("q")), Limit: pageSize}
 	var ignored []string
 	filter := func(param string, ok func(string) bool) string {
 		v := trimmed(c.Query(param))
@@ -300,4 +299,4 @@ func (s *Site) profile(c *gin.Context) {
 // publicRecord is the profile of a record with its public fields only: the one way
 // a profile reaches a page's templates whole; the profile page adds the contact
 // and private notes for those who may see them, field by field.
-func publicRecord(rec store.ProfileRecord) profiles.Profile { return rec.Profile.Public() }
+func publicRecord(rec profiles.Record) profiles.Profile { return rec.Profile.Public() }

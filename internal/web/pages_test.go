@@ -14,7 +14,6 @@ import (
 	"golang.org/x/net/html"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // TestEveryPageInBothLanguages: every page answers 200 in Dutch and in English,
@@ -273,7 +272,7 @@ func TestErrorPages(t *testing.T) {
 func TestPartnersPaging(t *testing.T) {
 	e := readEnv(t)
 	ctx := context.Background()
-	_, total, err := e.st.SearchProfiles(ctx, store.Query{Limit: 1})
+	_, total, err := e.st.SearchProfiles(ctx, profiles.Query{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,14 +305,14 @@ func TestPartnersPaging(t *testing.T) {
 	// Each filter narrows the search as the store's query does, and the links keep it.
 	filters := []struct {
 		query string
-		q     store.Query
+		q     profiles.Query
 	}{
-		{"kind=residents_group", store.Query{Kind: "residents_group"}},
-		{"size=small", store.Query{Size: "small"}},
-		{"area=WK034403", store.Query{Area: "WK034403"}},
-		{"instrument=meeting_place", store.Query{Instrument: "meeting_place"}},
-		{"theme=loneliness", store.Query{Theme: "loneliness"}},
-		{"q=buurt&kind=residents_group", store.Query{Text: "buurt", Kind: "residents_group"}},
+		{"kind=residents_group", profiles.Query{Kind: "residents_group"}},
+		{"size=small", profiles.Query{Size: "small"}},
+		{"area=WK034403", profiles.Query{Area: "WK034403"}},
+		{"instrument=meeting_place", profiles.Query{Instrument: "meeting_place"}},
+		{"theme=loneliness", profiles.Query{Theme: "loneliness"}},
+		{"q=buurt&kind=residents_group", profiles.Query{Text: "buurt", Kind: "residents_group"}},
 	}
 	for _, f := range filters {
 		f.q.Limit = 100

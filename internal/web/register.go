@@ -20,7 +20,6 @@ import (
 	"samenspel/internal/auth"
 	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // Registration through the pages: the form of a profile, every field in words (an
@@ -308,7 +307,7 @@ func (s *Site) register(c *gin.Context) {
 			}
 		}
 		err = s.d.Forms.CreateProfileWithToken(ctx, p, tok, kept)
-		if errors.Is(err, store.ErrConflict) {
+		if errors.Is(err, profiles.ErrConflict) {
 			continue // the id is taken: the next
 		}
 		if errors.Is(err, idempotency.ErrKeyUsed) {

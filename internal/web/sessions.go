@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"samenspel/internal/auth"
-	"samenspel/internal/store"
+	"samenspel/internal/profiles"
 )
 
 // Sessions signs browsers in with a bearer token and out again, and protects
@@ -48,7 +48,7 @@ type Visitor struct {
 func (v Visitor) signedIn() bool { return v.SignedIn() }
 
 // ownsTender reports whether v may manage the tender rec: its owner, and admins.
-func (v Visitor) ownsTender(rec store.TenderRecord) bool { return v.ManageTender(rec.Owner) == nil }
+func (v Visitor) ownsTender(rec profiles.TenderRecord) bool { return v.ManageTender(rec.Owner) == nil }
 
 // refused writes the answer to a visitor the rules refuse (err, from
 // auth.Principal): to sign in first, and come back to next, or 403.

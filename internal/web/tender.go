@@ -13,7 +13,6 @@ import (
 
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 )
 
@@ -150,11 +149,11 @@ func (s *Site) tender(c *gin.Context) {
 		d.Interest, err = s.interestView(ctx, c, rec)
 	}
 	if v := s.visitor(c); err == nil && v.ActAsPartner() == nil {
-		var p store.ProfileRecord
+		var p profiles.Record
 		switch p, err = s.d.Store.GetProfileRecord(ctx, v.Profile); {
 		case err == nil:
 			d.OwnFit, d.OwnName = fitURL(id, v.Profile), publicRecord(p).Name
-		case errors.Is(err, store.ErrNotFound): // its profile is gone: no fit to show
+		case errors.Is(err, profiles.ErrNotFound): // its profile is gone: no fit to show
 			err = nil
 		}
 	}
@@ -175,7 +174,7 @@ func (s *Site) tender(c *gin.Context) {
 
 // interestView is what the visitor sees of the interest in tender rec. Who is
 // interested is its owner's to see (SPEC §8): that page no cache keeps.
-func (s *Site) interestView(ctx context.Context, c *gin.Context, rec store.TenderRecord) (interestView, error) {
+func (s *Site) interestView(ctx context.Context, c *gin.Context, rec profiles.TenderRecord) (interestView, error) {
 	if s.d.Sessions == nil || s.d.Forms == nil {
 		return interestView{}, nil
 	}
@@ -200,7 +199,7 @@ func (s *Site) interestView(ctx context.Context, c *gin.Context, rec store.Tende
 		c.Header("Cache-Control", "no-store")
 		for _, id := range ids {
 			p, err := s.d.Store.GetProfileRecord(ctx, id)
-			if errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, profiles.ErrNotFound) {
 				continue
 			}
 			if err != nil {
@@ -236,7 +235,7 @@ func (s *Site) interest(c *gin.Context) {
 	}
 	err = s.d.Forms.AddInterest(ctx, rec.Tender.ID, v.Profile, s.d.Now())
 	switch {
-	case errors.Is(err, store.ErrClosed):
+	case errors.Is(err, profiles.ErrClosed):
 		s.errorPage(c, http.StatusConflict)
 		return
 	case err != nil:
@@ -246,7 +245,7 @@ func (s *Site) interest(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/tenders/"+id+"#interest")
 }
 
-func (s *Site) tenderView(ctx context.Context, l Lang, rec store.TenderRecord, res match.Result, shown int) (tenderData, error) {
+func (s *Site) tenderView(ctx context.Context, l Lang, rec profiles.TenderRecord, res match.Result, shown int) (tenderData, error) {
 	tn := rec.Tender
 	d := tenderData{ID: tn.ID, Title: tn.Title, Description: tn.Description, Areas: s.areas(l, tn.Area),
 		Themes: capital(s.themes(l, tn.Themes)), Posted: date(l, rec.Created), Closed: rec.Closed,
@@ -312,7 +311,7 @@ func (s *Site) alternatives(ctx context.Context, l Lang, ids []string) ([]altern
 	var out []alternativeRef
 	for _, id := range ids[:min(shownAlternatives, len(ids))] {
 		rec, err := s.d.Store.GetProfileRecord(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, profiles.ErrNotFound) {
 			continue
 		}
 		if err != nil {
@@ -346,7 +345,7 @@ func (s *Site) memberProfiles(ctx context.Context, cs []match.Coalition) (map[st
 				continue
 			}
 			rec, err := s.d.Store.GetProfileRecord(ctx, m.ID)
-			if errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, profiles.ErrNotFound) {
 				continue
 			}
 			if err != nil {

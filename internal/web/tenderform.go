@@ -13,7 +13,6 @@ import (
 	"golang.org/x/text/collate"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // A tender owner's tenders: create one (/tenders/new), change it, close it. The
@@ -141,7 +140,7 @@ func (s *Site) tenderOf(f *tenderForm, base profiles.Tender, tax *profiles.Taxon
 }
 
 // formOfTender is the form of a stored tender.
-func formOfTender(rec store.TenderRecord, l Lang) tenderForm {
+func formOfTender(rec profiles.TenderRecord, l Lang) tenderForm {
 	tn := rec.Tender
 	f := tenderForm{Title: tn.Title, Description: tn.Description, Version: rec.Version,
 		themes: tn.Themes, kinds: tn.RequireKinds, weights: map[string]string{}, must: map[string]bool{},
@@ -296,15 +295,15 @@ func (s *Site) makesTenders(c *gin.Context, next string) (Visitor, bool) {
 
 // tenderFor loads the tender of the path for its owner (or an admin), and
 // writes the answer when the visitor may not manage it.
-func (s *Site) tenderFor(c *gin.Context, suffix string) (store.TenderRecord, bool) {
+func (s *Site) tenderFor(c *gin.Context, suffix string) (profiles.TenderRecord, bool) {
 	id := c.Param("id")
 	if !profiles.ValidID(id) {
 		s.errorPage(c, http.StatusNotFound)
-		return store.TenderRecord{}, false
+		return profiles.TenderRecord{}, false
 	}
 	v, ok := s.makesTenders(c, "/tenders/"+id+suffix)
 	if !ok {
-		return store.TenderRecord{}, false
+		return profiles.TenderRecord{}, false
 	}
 	rec, err := s.d.Store.GetTender(c.Request.Context(), id)
 	if err != nil {
@@ -365,7 +364,7 @@ func (s *Site) newTender(c *gin.Context) {
 			tn.ID = withSuffix(base.ID, try)
 		}
 		err := s.d.Forms.CreateTender(c.Request.Context(), tn, v.Owner, now)
-		if errors.Is(err, store.ErrConflict) {
+		if errors.Is(err, profiles.ErrConflict) {
 			continue
 		}
 		if err != nil {
@@ -432,7 +431,7 @@ func (s *Site) editTender(c *gin.Context) {
 	}
 	budgetOK := true
 	_, err := s.d.Forms.UpdateTender(c.Request.Context(), rec.Tender.ID, []string{f.Version}, s.d.Now(),
-		func(stored store.TenderRecord) (profiles.Tender, error) {
+		func(stored profiles.TenderRecord) (profiles.Tender, error) {
 			var tn profiles.Tender
 			tn, budgetOK = s.tenderOf(&f, stored.Tender, s.d.Taxonomy)
 			return tn, f.withUnknown(s.validTender(tn, budgetOK), "area")
@@ -440,7 +439,7 @@ func (s *Site) editTender(c *gin.Context) {
 	switch {
 	case err == nil:
 		c.Redirect(http.StatusSeeOther, "/tenders/"+rec.Tender.ID)
-	case errors.Is(err, store.ErrChanged):
+	case errors.Is(err, profiles.ErrChanged):
 		cur, err := s.d.Store.GetTender(c.Request.Context(), rec.Tender.ID)
 		if err != nil {
 			s.fail(c, err)

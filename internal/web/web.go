@@ -20,7 +20,6 @@ import (
 	"samenspel/internal/idempotency"
 	"samenspel/internal/match"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/suggest"
 	"samenspel/internal/webhook"
 )
@@ -29,10 +28,10 @@ import (
 // Profiles come whole from GetProfileRecord: the pages make them public at once
 // (publicRecord), before anything else sees them.
 type Store interface {
-	Tenders(ctx context.Context) ([]store.TenderRecord, error)
-	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
-	GetProfileRecord(ctx context.Context, id string) (store.ProfileRecord, error)
-	SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error)
+	Tenders(ctx context.Context) ([]profiles.TenderRecord, error)
+	GetTender(ctx context.Context, id string) (profiles.TenderRecord, error)
+	GetProfileRecord(ctx context.Context, id string) (profiles.Record, error)
+	SearchProfiles(ctx context.Context, q profiles.Query) ([]profiles.Profile, int, error)
 }
 
 // Suggester answers a stored tender with the suggestions JSON of SPEC §6, and why
@@ -63,15 +62,15 @@ type FormStore interface {
 	// Registration and a partner's own profile.
 	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *idempotency.Stored) error
 	IdempotentAnswer(ctx context.Context, key string, now time.Time) (idempotency.Stored, error)
-	UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error)
+	UpdateProfile(ctx context.Context, id string, match []string, change func(profiles.Record) (profiles.Profile, error)) (profiles.Record, error)
 	ConfirmProfile(ctx context.Context, id string, now time.Time) error
 	DeleteProfile(ctx context.Context, id string) error
 	// A partner's notifications, collaborations and webhook.
 	Notifications(ctx context.Context, profile string, limit int) ([]webhook.Notification, error)
-	CollaborationsOf(ctx context.Context, profile string, limit int) ([]store.CollaborationRecord, error)
-	GetCollaboration(ctx context.Context, id int64) (store.CollaborationRecord, error)
-	ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
-	DisputeCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
+	CollaborationsOf(ctx context.Context, profile string, limit int) ([]profiles.CollaborationRecord, error)
+	GetCollaboration(ctx context.Context, id int64) (profiles.CollaborationRecord, error)
+	ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (profiles.CollaborationRecord, error)
+	DisputeCollaboration(ctx context.Context, id int64, now time.Time) (profiles.CollaborationRecord, error)
 	PutWebhook(ctx context.Context, profile, url, secret string, now time.Time) error
 	Webhook(ctx context.Context, profile string) (webhook.Webhook, error)
 	DeleteWebhook(ctx context.Context, profile string) error
@@ -79,7 +78,7 @@ type FormStore interface {
 	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
 	Interests(ctx context.Context, tender string) ([]string, error)
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
-	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(store.TenderRecord) (profiles.Tender, error)) (store.TenderRecord, error)
+	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(profiles.TenderRecord) (profiles.Tender, error)) (profiles.TenderRecord, error)
 	CloseTender(ctx context.Context, id string, now time.Time) error
 }
 
@@ -371,7 +370,7 @@ type errorData struct {
 // whose error the access log records.
 func (s *Site) fail(c *gin.Context, err error) {
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, profiles.ErrNotFound):
 		s.errorPage(c, http.StatusNotFound)
 	case errors.Is(err, suggest.ErrBusy) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		s.errorPage(c, http.StatusServiceUnavailable)

@@ -9,7 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // AwardStore is what the award suite uses of a store: the awards of tenders and
@@ -18,20 +17,20 @@ type AwardStore interface {
 	CreateProfile(ctx context.Context, p profiles.Profile) error
 	DeleteProfile(ctx context.Context, id string) error
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
-	AwardTender(ctx context.Context, tender string, members []string, role, recorder string, now time.Time) (store.Award, bool, error)
-	Award(ctx context.Context, tender string) (store.Award, error)
-	Awards(ctx context.Context) ([]store.Award, error)
-	RecordAwardOutcome(ctx context.Context, tender, outcome, at, role, recorder string, now time.Time) (store.AwardOutcome, error)
+	AwardTender(ctx context.Context, tender string, members []string, role, recorder string, now time.Time) (profiles.Award, bool, error)
+	Award(ctx context.Context, tender string) (profiles.Award, error)
+	Awards(ctx context.Context) ([]profiles.Award, error)
+	RecordAwardOutcome(ctx context.Context, tender, outcome, at, role, recorder string, now time.Time) (profiles.AwardOutcome, error)
 }
 
 // AwardSubject is one empty store under the award suite, with the collaboration
 // events beside the awards: RecordCollaboration records one through the API (a
 // counted event or a claim, store.RecordCollaboration), Collaborations lists the
 // counted ones in order (store.Collaborations), and CollaborationsVersion is the
-// change counter of collaborations (store.Versions).
+// change counter of collaborations (profiles.Versions).
 type AwardSubject struct {
 	Store                 AwardStore
-	RecordCollaboration   func(ctx context.Context, r store.CollaborationRecord) (store.CollaborationRecord, error)
+	RecordCollaboration   func(ctx context.Context, r profiles.CollaborationRecord) (profiles.CollaborationRecord, error)
 	Collaborations        func(ctx context.Context) ([]profiles.Collaboration, error)
 	CollaborationsVersion func(ctx context.Context) (int64, error)
 }
@@ -54,18 +53,18 @@ var awardedAt = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 var recordedAt = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 // awardClaim is a claim a partner records.
-func awardClaim(a, b, outcome, at string) store.CollaborationRecord {
-	return store.CollaborationRecord{
+func awardClaim(a, b, outcome, at string) profiles.CollaborationRecord {
+	return profiles.CollaborationRecord{
 		Collaboration: profiles.Collaboration{A: a, B: b, Outcome: outcome, At: at},
-		State:         store.CollaborationClaim, RecorderRole: "partner", Recorder: a, Recorded: recordedAt,
+		State:         profiles.CollaborationClaim, RecorderRole: "partner", Recorder: a, Recorded: recordedAt,
 	}
 }
 
 // awardCounted is an event an admin records.
-func awardCounted(a, b, outcome, at string) store.CollaborationRecord {
-	return store.CollaborationRecord{
+func awardCounted(a, b, outcome, at string) profiles.CollaborationRecord {
+	return profiles.CollaborationRecord{
 		Collaboration: profiles.Collaboration{A: a, B: b, Outcome: outcome, At: at},
-		State:         store.CollaborationCounted, RecorderRole: "admin", Recorder: "tok_0123456789abcdef", Recorded: recordedAt,
+		State:         profiles.CollaborationCounted, RecorderRole: "admin", Recorder: "tok_0123456789abcdef", Recorded: recordedAt,
 	}
 }
 
@@ -110,8 +109,8 @@ func awardTender(t *testing.T, subject AwardSubject) {
 	if err != nil {
 		t.Fatalf("AwardTender() = %v", err)
 	}
-	want := store.Award{Tender: "t", RecorderRole: "tender_owner", Recorder: "tok_owner", Awarded: awardedAt,
-		Members: []store.AwardMember{{Profile: "b"}, {Profile: "a", SmallOrNew: true}, {Profile: "c", SmallOrNew: true}}}
+	want := profiles.Award{Tender: "t", RecorderRole: "tender_owner", Recorder: "tok_owner", Awarded: awardedAt,
+		Members: []profiles.AwardMember{{Profile: "b"}, {Profile: "a", SmallOrNew: true}, {Profile: "c", SmallOrNew: true}}}
 	if diff := cmp.Diff(want, a); diff != "" || replaced {
 		t.Errorf("AwardTender(b, a, b, c) replaced %v (-want +got):\n%s", replaced, diff)
 	}
@@ -121,14 +120,14 @@ func awardTender(t *testing.T, subject AwardSubject) {
 
 	// Names that are no profile: a MissingProfilesError naming them, nothing written.
 	_, _, err = s.AwardTender(ctx, "t", []string{"x", "d", "y"}, "admin", "tok_admin", awardedAt.Add(time.Hour))
-	var missing *store.MissingProfilesError
-	if !errors.As(err, &missing) || !cmp.Equal(missing.IDs, []string{"x", "y"}) || !errors.Is(err, store.ErrNotFound) {
+	var missing *profiles.MissingProfilesError
+	if !errors.As(err, &missing) || !cmp.Equal(missing.IDs, []string{"x", "y"}) || !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("AwardTender(x, d, y) = %v; want a MissingProfilesError of x, y that is ErrNotFound", err)
 	}
 	if got, _ := s.Award(ctx, "t"); !cmp.Equal(got, want) {
 		t.Errorf("a refused award changed the award: %+v", got)
 	}
-	if _, _, err := s.AwardTender(ctx, "nope", []string{"a"}, "admin", "tok_admin", awardedAt); !errors.Is(err, store.ErrNotFound) || errors.As(err, &missing) {
+	if _, _, err := s.AwardTender(ctx, "nope", []string{"a"}, "admin", "tok_admin", awardedAt); !errors.Is(err, profiles.ErrNotFound) || errors.As(err, &missing) {
 		t.Errorf("AwardTender(no tender) = %v, want ErrNotFound", err)
 	}
 	if _, _, err := s.AwardTender(ctx, "t", nil, "admin", "tok_admin", awardedAt); err == nil {
@@ -138,20 +137,20 @@ func awardTender(t *testing.T, subject AwardSubject) {
 	// Before its outcome an award is replaced whole.
 	later := awardedAt.Add(time.Hour)
 	a, replaced, err = s.AwardTender(ctx, "t", []string{"d"}, "admin", "tok_admin", later)
-	want = store.Award{Tender: "t", RecorderRole: "admin", Recorder: "tok_admin", Awarded: later, Members: []store.AwardMember{{Profile: "d"}}}
+	want = profiles.Award{Tender: "t", RecorderRole: "admin", Recorder: "tok_admin", Awarded: later, Members: []profiles.AwardMember{{Profile: "d"}}}
 	if err != nil || !replaced || !cmp.Equal(a, want) {
 		t.Errorf("AwardTender(d) again = %+v, %v, %v; want %+v, replaced", a, replaced, err, want)
 	}
 	if got, _ := s.Award(ctx, "t"); !cmp.Equal(got, want) {
 		t.Errorf("Award(t) after replacing = %+v, want %+v", got, want)
 	}
-	if _, err := s.Award(ctx, "none"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Award(ctx, "none"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("Award(no tender) = %v, want ErrNotFound", err)
 	}
 	if err := s.CreateTender(ctx, Tender("u"), "tok_owner", awardedAt); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Award(ctx, "u"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Award(ctx, "u"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("Award(tender without award) = %v, want ErrNotFound", err)
 	}
 	if _, _, err := s.AwardTender(ctx, "u", []string{"a", "b"}, "admin", "tok_admin", awardedAt); err != nil {
@@ -170,10 +169,10 @@ func awardTender(t *testing.T, subject AwardSubject) {
 func awardOutcome(t *testing.T, subject AwardSubject) {
 	ctx := context.Background()
 	s := subject.Store
-	if _, err := s.RecordAwardOutcome(ctx, "t", profiles.OutcomePositive, "2026-03-01", "admin", "tok_admin", awardedAt); !errors.Is(err, store.ErrNoAward) {
+	if _, err := s.RecordAwardOutcome(ctx, "t", profiles.OutcomePositive, "2026-03-01", "admin", "tok_admin", awardedAt); !errors.Is(err, profiles.ErrNoAward) {
 		t.Errorf("RecordAwardOutcome(no award) = %v, want ErrNoAward", err)
 	}
-	if _, err := s.RecordAwardOutcome(ctx, "nope", profiles.OutcomePositive, "2026-03-01", "admin", "tok_admin", awardedAt); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.RecordAwardOutcome(ctx, "nope", profiles.OutcomePositive, "2026-03-01", "admin", "tok_admin", awardedAt); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("RecordAwardOutcome(no tender) = %v, want ErrNotFound", err)
 	}
 	if _, _, err := s.AwardTender(ctx, "t", []string{"a", "b", "c", "d"}, "tender_owner", "tok_owner", awardedAt); err != nil {
@@ -205,7 +204,7 @@ func awardOutcome(t *testing.T, subject AwardSubject) {
 	}
 	var gotEvents []profiles.Collaboration
 	for _, r := range out.Events {
-		if r.ID == 0 || r.State != store.CollaborationCounted || r.RecorderRole != "tender_owner" || r.Recorder != "tok_owner" || !r.Recorded.Equal(recorded) {
+		if r.ID == 0 || r.State != profiles.CollaborationCounted || r.RecorderRole != "tender_owner" || r.Recorder != "tok_owner" || !r.Recorded.Equal(recorded) {
 			t.Errorf("outcome's event %+v; want an id, counted, recorded by tok_owner at %v", r, recorded)
 		}
 		gotEvents = append(gotEvents, r.Collaboration)
@@ -213,8 +212,8 @@ func awardOutcome(t *testing.T, subject AwardSubject) {
 	if diff := cmp.Diff([]profiles.Collaboration{ev("a", "c"), ev("b", "c")}, gotEvents); diff != "" {
 		t.Errorf("outcome's events (-want +got):\n%s", diff)
 	}
-	wantSkipped := []store.SkippedPair{{A: "a", B: "b", Reason: store.SkipDayTaken}, {A: "a", B: "d", Reason: store.SkipNoProfile},
-		{A: "b", B: "d", Reason: store.SkipNoProfile}, {A: "c", B: "d", Reason: store.SkipNoProfile}}
+	wantSkipped := []profiles.SkippedPair{{A: "a", B: "b", Reason: profiles.SkipDayTaken}, {A: "a", B: "d", Reason: profiles.SkipNoProfile},
+		{A: "b", B: "d", Reason: profiles.SkipNoProfile}, {A: "c", B: "d", Reason: profiles.SkipNoProfile}}
 	if diff := cmp.Diff(wantSkipped, out.Skipped); diff != "" {
 		t.Errorf("outcome's skipped pairs (-want +got):\n%s", diff)
 	}
@@ -232,10 +231,10 @@ func awardOutcome(t *testing.T, subject AwardSubject) {
 	}
 
 	// Final: neither a new award nor a second outcome.
-	if _, _, err := s.AwardTender(ctx, "t", []string{"a"}, "admin", "tok_admin", recorded); !errors.Is(err, store.ErrAwardFinal) {
+	if _, _, err := s.AwardTender(ctx, "t", []string{"a"}, "admin", "tok_admin", recorded); !errors.Is(err, profiles.ErrAwardFinal) {
 		t.Errorf("AwardTender after the outcome = %v, want ErrAwardFinal", err)
 	}
-	if _, err := s.RecordAwardOutcome(ctx, "t", profiles.OutcomeNegative, "2026-03-02", "admin", "tok_admin", recorded); !errors.Is(err, store.ErrAwardFinal) {
+	if _, err := s.RecordAwardOutcome(ctx, "t", profiles.OutcomeNegative, "2026-03-02", "admin", "tok_admin", recorded); !errors.Is(err, profiles.ErrAwardFinal) {
 		t.Errorf("a second outcome = %v, want ErrAwardFinal", err)
 	}
 }

@@ -5,14 +5,13 @@ import (
 	"testing"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/synth"
 )
 
 // Profiler is a store that takes profiles and answers the profile index's two
 // questions: what the store benchmarks measure.
 type Profiler interface {
-	store.Index
+	Index
 	UpsertProfiles(ctx context.Context, ps []profiles.Profile) (created, updated int, err error)
 	Close() error
 }
@@ -56,14 +55,14 @@ func BenchSearchProfiles(b *testing.B, open func(b *testing.B) Profiler) {
 	tn := synth.Tenders(1, 1)[0]
 	b.Run("text+area", func(b *testing.B) {
 		for b.Loop() {
-			if _, _, err := s.SearchProfiles(ctx, store.Query{Text: "schuldhulp", Area: "WK034412"}); err != nil {
+			if _, _, err := s.SearchProfiles(ctx, profiles.Query{Text: "schuldhulp", Area: "WK034412"}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("filters", func(b *testing.B) {
 		for b.Loop() {
-			if _, _, err := s.SearchProfiles(ctx, store.Query{Area: "BU03441205", Instrument: "meals", Limit: 100}); err != nil {
+			if _, _, err := s.SearchProfiles(ctx, profiles.Query{Area: "BU03441205", Instrument: "meals", Limit: 100}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -71,7 +70,7 @@ func BenchSearchProfiles(b *testing.B, open func(b *testing.B) Profiler) {
 	for _, area := range []struct{ name, code string }{{"city", "GM0344"}, {"district", "WK034409"}, {"neighbourhood", "BU03440907"}} {
 		b.Run("instrument+"+area.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, _, err := s.SearchProfiles(ctx, store.Query{Area: area.code, Instrument: "meeting_place"}); err != nil {
+				if _, _, err := s.SearchProfiles(ctx, profiles.Query{Area: area.code, Instrument: "meeting_place"}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -10,7 +10,6 @@ import (
 	"samenspel/internal/auth"
 	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // BumpStore is what the suite of change counters uses of a store: the writes of
@@ -19,25 +18,25 @@ type BumpStore interface {
 	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *idempotency.Stored) error
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
 	PutTender(ctx context.Context, t profiles.Tender, now time.Time) error
-	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(store.TenderRecord) (profiles.Tender, error)) (store.TenderRecord, error)
+	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(profiles.TenderRecord) (profiles.Tender, error)) (profiles.TenderRecord, error)
 	CloseTender(ctx context.Context, id string, now time.Time) error
 	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
 	CreateToken(ctx context.Context, t auth.Token) error
 	RevokeToken(ctx context.Context, id string, now time.Time) (auth.Token, error)
 	PutSuggestion(ctx context.Context, tender, digest string, run int64, body []byte, now time.Time) (bool, error)
-	AwardTender(ctx context.Context, tender string, members []string, role, recorder string, now time.Time) (store.Award, bool, error)
-	AddIdea(ctx context.Context, profile, text string, now time.Time) (store.Idea, error)
+	AwardTender(ctx context.Context, tender string, members []string, role, recorder string, now time.Time) (profiles.Award, bool, error)
+	AddIdea(ctx context.Context, profile, text string, now time.Time) (profiles.Idea, error)
 }
 
 // BumpSubject is one empty store under the suite of change counters, with
-// Versions, its counters (store.Versions).
+// Versions, its counters (profiles.Versions).
 type BumpSubject struct {
 	Store    BumpStore
-	Versions func(ctx context.Context) (store.Versions, error)
+	Versions func(ctx context.Context) (profiles.Versions, error)
 }
 
 // Bumps is the shared suite of the change counters that caches compare
-// (store.Versions): a registration moves the profiles counter; every write that
+// (profiles.Versions): a registration moves the profiles counter; every write that
 // changes a tender or adds an expression of interest moves the tenders counter;
 // a write that changes nothing (refused, or done before) moves none, and tokens,
 // stored suggestions, awards and ideas move none (nothing cached depends on
@@ -49,7 +48,7 @@ func Bumps(t *testing.T, open func(t *testing.T) BumpSubject) {
 func bumps(t *testing.T, subject BumpSubject) {
 	ctx := context.Background()
 	s := subject.Store
-	retitle := func(r store.TenderRecord) (profiles.Tender, error) { r.Tender.Title = "Nieuw"; return r.Tender, nil }
+	retitle := func(r profiles.TenderRecord) (profiles.Tender, error) { r.Tender.Title = "Nieuw"; return r.Tender, nil }
 	admin := auth.Token{Hash: hash("ssp_admin"), Role: "admin", Name: "beheer", Created: day1}
 	const none, profilesMove, tendersMove = 0, 1, 2
 	steps := []struct {
@@ -61,16 +60,16 @@ func bumps(t *testing.T, subject BumpSubject) {
 			return s.CreateProfileWithToken(ctx, Profile("a"), partnerToken("sa", "a"), nil)
 		}, profilesMove},
 		{"CreateTender", func() error { return s.CreateTender(ctx, Tender("t"), "o", day1) }, tendersMove},
-		{"CreateTender of a taken id", func() error { return refused(s.CreateTender(ctx, Tender("t"), "o", day1), store.ErrConflict) }, none},
+		{"CreateTender of a taken id", func() error { return refused(s.CreateTender(ctx, Tender("t"), "o", day1), profiles.ErrConflict) }, none},
 		{"PutTender", func() error { return s.PutTender(ctx, Tender("t"), day2) }, tendersMove},
 		{"UpdateTender refused", func() error {
 			_, err := s.UpdateTender(ctx, "t", []string{"stale"}, day2, retitle)
-			return refused(err, store.ErrChanged)
+			return refused(err, profiles.ErrChanged)
 		}, none},
 		{"UpdateTender", func() error { _, err := s.UpdateTender(ctx, "t", nil, day2, retitle); return err }, tendersMove},
 		{"AddInterest", func() error { return s.AddInterest(ctx, "t", "a", day2) }, tendersMove},
 		{"AddInterest again", func() error { return s.AddInterest(ctx, "t", "a", day2) }, none},
-		{"AddInterest of no profile", func() error { return refused(s.AddInterest(ctx, "t", "nobody", day2), store.ErrNotFound) }, none},
+		{"AddInterest of no profile", func() error { return refused(s.AddInterest(ctx, "t", "nobody", day2), profiles.ErrNotFound) }, none},
 		{"CreateToken", func() error { return s.CreateToken(ctx, admin) }, none},
 		{"RevokeToken", func() error { _, err := s.RevokeToken(ctx, admin.ID(), day2); return err }, none},
 		{"PutSuggestion", func() error { _, err := s.PutSuggestion(ctx, "t", "d", 1, []byte(`{}`), day2); return err }, none},
@@ -81,7 +80,7 @@ func bumps(t *testing.T, subject BumpSubject) {
 		{"AddIdea", func() error { _, err := s.AddIdea(ctx, "a", "een idee", day2); return err }, none},
 		{"CloseTender", func() error { return s.CloseTender(ctx, "t", day3) }, tendersMove},
 		{"CloseTender again", func() error { return s.CloseTender(ctx, "t", day3) }, none},
-		{"AddInterest in a closed tender", func() error { return refused(s.AddInterest(ctx, "t", "a", day3), store.ErrClosed) }, none},
+		{"AddInterest in a closed tender", func() error { return refused(s.AddInterest(ctx, "t", "a", day3), profiles.ErrClosed) }, none},
 	}
 	before, err := subject.Versions(ctx)
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // ChangeStore is what the change-log suite uses of a store: the profile writes
@@ -25,7 +24,7 @@ type ChangeStore interface {
 	UpsertProfiles(ctx context.Context, ps []profiles.Profile) (created, updated int, err error)
 	DeleteProfile(ctx context.Context, id string) error
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
-	ChangesSince(ctx context.Context, seq int64, limit int) ([]store.Change, error)
+	ChangesSince(ctx context.Context, seq int64, limit int) ([]profiles.Change, error)
 	LastChange(ctx context.Context) (int64, error)
 	Cursor(ctx context.Context, name string) (int64, error)
 	SetCursor(ctx context.Context, name string, seq int64) error
@@ -35,7 +34,7 @@ type ChangeStore interface {
 	ReleaseLease(ctx context.Context, name, holder string) error
 }
 
-// Changes is the shared suite of the change log of profiles (store.Change): every
+// Changes is the shared suite of the change log of profiles (profiles.Change): every
 // profile write records its change in its own transaction, a failed one none; the
 // log read page by page misses nothing; a change always carries its profile, even
 // while another store writes; the cursors of its consumers and the leases. open is
@@ -51,7 +50,7 @@ func Changes(t *testing.T, open func(t *testing.T) (s, other ChangeStore)) {
 	t.Run("OneWinnerAtOnce", func(t *testing.T) { s, other := open(t); oneWinnerAtOnce(t, s, other) })
 }
 
-// Logged is what a test expects of a store.Change: the profile it names and
+// Logged is what a test expects of a profiles.Change: the profile it names and
 // whether it was deleted.
 type Logged struct {
 	ID      string
@@ -60,7 +59,7 @@ type Logged struct {
 
 // ChangesSince reads the changes after seq, failing the test on an error, and
 // checks that they come by sequence number and carry the stored profile.
-func ChangesSince(t *testing.T, s ChangeStore, seq int64) ([]Logged, []store.Change) {
+func ChangesSince(t *testing.T, s ChangeStore, seq int64) ([]Logged, []profiles.Change) {
 	t.Helper()
 	ctx := context.Background()
 	cs, err := s.ChangesSince(ctx, seq, 0)
@@ -254,7 +253,7 @@ func changesCarryTheirProfile(t *testing.T, writer, reader ChangeStore) {
 				p.Name = fmt.Sprintf("Version %d", i)
 				_, _, err = writer.UpsertProfiles(ctx, []profiles.Profile{p})
 			case 2:
-				if err = writer.DeleteProfile(ctx, id); errors.Is(err, store.ErrNotFound) {
+				if err = writer.DeleteProfile(ctx, id); errors.Is(err, profiles.ErrNotFound) {
 					err = nil
 				}
 			}

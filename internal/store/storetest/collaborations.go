@@ -9,20 +9,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // CollaborationStore is what the collaboration suite uses of a store: the
 // collaboration events with their states (SPEC §4) and the change counters.
 type CollaborationStore interface {
 	AddCollaboration(ctx context.Context, c profiles.Collaboration) error
-	RecordCollaboration(ctx context.Context, r store.CollaborationRecord) (store.CollaborationRecord, error)
-	GetCollaboration(ctx context.Context, id int64) (store.CollaborationRecord, error)
-	ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
-	DisputeCollaboration(ctx context.Context, id int64, now time.Time) (store.CollaborationRecord, error)
-	CollaborationsOf(ctx context.Context, profile string, limit int) ([]store.CollaborationRecord, error)
+	RecordCollaboration(ctx context.Context, r profiles.CollaborationRecord) (profiles.CollaborationRecord, error)
+	GetCollaboration(ctx context.Context, id int64) (profiles.CollaborationRecord, error)
+	ConfirmCollaboration(ctx context.Context, id int64, now time.Time) (profiles.CollaborationRecord, error)
+	DisputeCollaboration(ctx context.Context, id int64, now time.Time) (profiles.CollaborationRecord, error)
+	CollaborationsOf(ctx context.Context, profile string, limit int) ([]profiles.CollaborationRecord, error)
 	Collaborations(ctx context.Context) ([]profiles.Collaboration, error)
-	Versions(ctx context.Context) (store.Versions, error)
+	Versions(ctx context.Context) (profiles.Versions, error)
 }
 
 // Collaborations is the shared suite of the collaboration events: a partner's
@@ -35,7 +34,7 @@ func Collaborations(t *testing.T, open func(t *testing.T) CollaborationStore) {
 	t.Run("CollaborationsOf", func(t *testing.T) { collaborationsOf(t, open(t)) })
 }
 
-// countedVersion is the collaborations counter of s (store.Versions).
+// countedVersion is the collaborations counter of s (profiles.Versions).
 func countedVersion(t *testing.T, s CollaborationStore) int64 {
 	t.Helper()
 	v, err := s.Versions(context.Background())
@@ -55,7 +54,7 @@ func claimCountsOnceConfirmed(t *testing.T, s CollaborationStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ID == 0 || c.State != store.CollaborationClaim {
+	if c.ID == 0 || c.State != profiles.CollaborationClaim {
 		t.Errorf("RecordCollaboration(claim) = %+v; want an id and state claim", c)
 	}
 	if got, _ := s.Collaborations(ctx); len(got) != 0 {
@@ -71,7 +70,7 @@ func claimCountsOnceConfirmed(t *testing.T, s CollaborationStore) {
 
 	confirmedAt := recordedAt.Add(time.Hour)
 	conf, err := s.ConfirmCollaboration(ctx, c.ID, confirmedAt)
-	if err != nil || conf.State != store.CollaborationCounted || !conf.Settled.Equal(confirmedAt) {
+	if err != nil || conf.State != profiles.CollaborationCounted || !conf.Settled.Equal(confirmedAt) {
 		t.Fatalf("ConfirmCollaboration(%d) = %+v, %v; want counted, settled at %v", c.ID, conf, err, confirmedAt)
 	}
 	if got, _ := s.Collaborations(ctx); !cmp.Equal(got, []profiles.Collaboration{c.Collaboration}) {
@@ -80,10 +79,10 @@ func claimCountsOnceConfirmed(t *testing.T, s CollaborationStore) {
 	if v := countedVersion(t, s); v == v0 {
 		t.Errorf("confirming left the collaborations version at %d; trust moved", v)
 	}
-	if _, err := s.ConfirmCollaboration(ctx, c.ID, confirmedAt); !errors.Is(err, store.ErrNotClaim) {
+	if _, err := s.ConfirmCollaboration(ctx, c.ID, confirmedAt); !errors.Is(err, profiles.ErrNotClaim) {
 		t.Errorf("ConfirmCollaboration of a counted event = %v, want ErrNotClaim", err)
 	}
-	if _, err := s.DisputeCollaboration(ctx, c.ID, confirmedAt); !errors.Is(err, store.ErrNotClaim) {
+	if _, err := s.DisputeCollaboration(ctx, c.ID, confirmedAt); !errors.Is(err, profiles.ErrNotClaim) {
 		t.Errorf("DisputeCollaboration of a counted event = %v, want ErrNotClaim", err)
 	}
 
@@ -92,10 +91,10 @@ func claimCountsOnceConfirmed(t *testing.T, s CollaborationStore) {
 		t.Fatal(err)
 	}
 	v1 := countedVersion(t, s)
-	if d, err = s.DisputeCollaboration(ctx, d.ID, confirmedAt); err != nil || d.State != store.CollaborationDisputed {
+	if d, err = s.DisputeCollaboration(ctx, d.ID, confirmedAt); err != nil || d.State != profiles.CollaborationDisputed {
 		t.Fatalf("DisputeCollaboration = %+v, %v; want disputed", d, err)
 	}
-	if _, err := s.ConfirmCollaboration(ctx, d.ID, confirmedAt); !errors.Is(err, store.ErrNotClaim) {
+	if _, err := s.ConfirmCollaboration(ctx, d.ID, confirmedAt); !errors.Is(err, profiles.ErrNotClaim) {
 		t.Errorf("ConfirmCollaboration of a disputed event = %v, want ErrNotClaim", err)
 	}
 	if got, _ := s.Collaborations(ctx); len(got) != 1 {
@@ -104,14 +103,14 @@ func claimCountsOnceConfirmed(t *testing.T, s CollaborationStore) {
 	if v := countedVersion(t, s); v != v1 {
 		t.Errorf("a dispute moved the collaborations version %d → %d", v1, v)
 	}
-	for name, f := range map[string]func(context.Context, int64, time.Time) (store.CollaborationRecord, error){
+	for name, f := range map[string]func(context.Context, int64, time.Time) (profiles.CollaborationRecord, error){
 		"ConfirmCollaboration": s.ConfirmCollaboration, "DisputeCollaboration": s.DisputeCollaboration,
 	} {
-		if _, err := f(ctx, 999, confirmedAt); !errors.Is(err, store.ErrNotFound) {
+		if _, err := f(ctx, 999, confirmedAt); !errors.Is(err, profiles.ErrNotFound) {
 			t.Errorf("%s(999) = %v, want ErrNotFound", name, err)
 		}
 	}
-	if _, err := s.GetCollaboration(ctx, 999); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.GetCollaboration(ctx, 999); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("GetCollaboration(999) = %v, want ErrNotFound", err)
 	}
 }
@@ -122,7 +121,7 @@ func claimCountsOnceConfirmed(t *testing.T, s CollaborationStore) {
 // on a day that got a counted event meanwhile is refused.
 func oneCountedEventPerPairAndDay(t *testing.T, s CollaborationStore) {
 	ctx := context.Background()
-	record := func(r store.CollaborationRecord) (store.CollaborationRecord, error) {
+	record := func(r profiles.CollaborationRecord) (profiles.CollaborationRecord, error) {
 		t.Helper()
 		return s.RecordCollaboration(ctx, r)
 	}
@@ -130,16 +129,16 @@ func oneCountedEventPerPairAndDay(t *testing.T, s CollaborationStore) {
 	if _, err := record(awardCounted("a", "b", pos, "2026-03-01")); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range []store.CollaborationRecord{
+	for _, r := range []profiles.CollaborationRecord{
 		awardCounted("b", "a", pos, "2026-03-01"),
 		awardClaim("a", "b", pos, "2026-03-01"),
 		awardClaim("b", "a", profiles.OutcomeNegative, "2026-03-01"),
 	} {
-		if _, err := record(r); !errors.Is(err, store.ErrDayTaken) {
+		if _, err := record(r); !errors.Is(err, profiles.ErrDayTaken) {
 			t.Errorf("RecordCollaboration(%s %s–%s %s) on a day with a counted event = %v, want ErrDayTaken", r.State, r.A, r.B, r.At, err)
 		}
 	}
-	for _, r := range []store.CollaborationRecord{awardCounted("a", "b", pos, "2026-03-02"), awardCounted("a", "c", pos, "2026-03-01")} {
+	for _, r := range []profiles.CollaborationRecord{awardCounted("a", "b", pos, "2026-03-02"), awardCounted("a", "c", pos, "2026-03-01")} {
 		if _, err := record(r); err != nil {
 			t.Errorf("RecordCollaboration(%s–%s %s) = %v; another day or pair is free", r.A, r.B, r.At, err)
 		}
@@ -149,16 +148,16 @@ func oneCountedEventPerPairAndDay(t *testing.T, s CollaborationStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := record(awardClaim("d", "c", pos, "2026-03-01")); !errors.Is(err, store.ErrDayTaken) {
+	if _, err := record(awardClaim("d", "c", pos, "2026-03-01")); !errors.Is(err, profiles.ErrDayTaken) {
 		t.Errorf("a second open claim for a pair and day = %v, want ErrDayTaken", err)
 	}
 	if _, err := record(awardCounted("c", "d", pos, "2026-03-01")); err != nil {
 		t.Errorf("a counted event on a day with an open claim = %v, want it recorded", err)
 	}
-	if _, err := s.ConfirmCollaboration(ctx, open.ID, recordedAt); !errors.Is(err, store.ErrDayTaken) {
+	if _, err := s.ConfirmCollaboration(ctx, open.ID, recordedAt); !errors.Is(err, profiles.ErrDayTaken) {
 		t.Errorf("confirming a claim whose day has a counted event = %v, want ErrDayTaken", err)
 	}
-	if got, _ := s.GetCollaboration(ctx, open.ID); got.State != store.CollaborationClaim {
+	if got, _ := s.GetCollaboration(ctx, open.ID); got.State != profiles.CollaborationClaim {
 		t.Errorf("the refused confirmation left state %q, want claim", got.State)
 	}
 
@@ -196,8 +195,8 @@ func collaborationsOf(t *testing.T, s CollaborationStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tool := store.CollaborationRecord{ID: 1, Collaboration: profiles.Collaboration{A: "b", B: "a", Outcome: profiles.OutcomePositive, At: "2025-01-01"}, State: store.CollaborationCounted}
-	if diff := cmp.Diff([]store.CollaborationRecord{c3, c1, tool}, got); diff != "" {
+	tool := profiles.CollaborationRecord{ID: 1, Collaboration: profiles.Collaboration{A: "b", B: "a", Outcome: profiles.OutcomePositive, At: "2025-01-01"}, State: profiles.CollaborationCounted}
+	if diff := cmp.Diff([]profiles.CollaborationRecord{c3, c1, tool}, got); diff != "" {
 		t.Errorf("CollaborationsOf(a) (-want +got):\n%s", diff)
 	}
 	if got, _ := s.CollaborationsOf(ctx, "a", 1); len(got) != 1 || got[0].ID != c3.ID {

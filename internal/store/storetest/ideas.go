@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // IdeaStore is what the idea suite uses of a store: the partners' ideas, and the
@@ -19,11 +18,11 @@ type IdeaStore interface {
 	CreateProfile(ctx context.Context, p profiles.Profile) error
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
 	DeleteProfile(ctx context.Context, id string) error
-	SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error)
+	SearchProfiles(ctx context.Context, q profiles.Query) ([]profiles.Profile, int, error)
 	Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error)
-	AddIdea(ctx context.Context, profile, text string, now time.Time) (store.Idea, error)
-	Ideas(ctx context.Context, profile string, limit, offset int) ([]store.Idea, int, error)
-	IdeaByReceipt(ctx context.Context, id string) (store.Idea, error)
+	AddIdea(ctx context.Context, profile, text string, now time.Time) (profiles.Idea, error)
+	Ideas(ctx context.Context, profile string, limit, offset int) ([]profiles.Idea, int, error)
+	IdeaByReceipt(ctx context.Context, id string) (profiles.Idea, error)
 }
 
 // Ideas is the shared suite of the partners' ideas. open must return an empty
@@ -51,7 +50,7 @@ func ideas(t *testing.T, s IdeaStore) {
 		t.Fatalf("AddIdea() = %v", err)
 	}
 	sum := sha256.Sum256([]byte(ideaCanary))
-	if !store.ValidIdeaID(first.ID) || first.SHA256 != hex.EncodeToString(sum[:]) || first.Profile != "a" || !first.Created.Equal(t0) || first.Text != ideaCanary {
+	if !profiles.ValidIdeaID(first.ID) || first.SHA256 != hex.EncodeToString(sum[:]) || first.Profile != "a" || !first.Created.Equal(t0) || first.Text != ideaCanary {
 		t.Errorf("AddIdea() = %+v; want a receipt id, the SHA-256 %x of the text, a, %v", first, sum, t0)
 	}
 	second, err := s.AddIdea(ctx, "a", "tweede idee", t0.Add(time.Minute))
@@ -74,15 +73,15 @@ func ideas(t *testing.T, s IdeaStore) {
 	if got, err := s.IdeaByReceipt(ctx, first.ID); err != nil || got != first {
 		t.Errorf("IdeaByReceipt() = %+v, %v; want %+v", got, err, first)
 	}
-	if _, err := s.IdeaByReceipt(ctx, store.IdeaIDPrefix+strings.Repeat("0", 32)); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.IdeaByReceipt(ctx, profiles.IdeaIDPrefix+strings.Repeat("0", 32)); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("IdeaByReceipt(unknown) = %v, want ErrNotFound", err)
 	}
-	if _, err := s.AddIdea(ctx, "nobody", "x", t0); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.AddIdea(ctx, "nobody", "x", t0); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("AddIdea(no profile) = %v, want ErrNotFound", err)
 	}
 
 	// The text is in no other answer of the store.
-	hits, _, err := s.SearchProfiles(ctx, store.Query{Text: "buurtmoestuin", Limit: 10})
+	hits, _, err := s.SearchProfiles(ctx, profiles.Query{Text: "buurtmoestuin", Limit: 10})
 	if err != nil || len(hits) != 0 {
 		t.Errorf("SearchProfiles(a word of an idea) = %v, %v; want no hit", ids(hits), err)
 	}
@@ -109,7 +108,7 @@ func ideas(t *testing.T, s IdeaStore) {
 	if err := s.DeleteProfile(ctx, "a"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.IdeaByReceipt(ctx, first.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.IdeaByReceipt(ctx, first.ID); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("IdeaByReceipt() after its profile was deleted = %v, want ErrNotFound", err)
 	}
 	if got, total, _ := s.Ideas(ctx, "b", 0, 0); total != 1 || len(got) != 1 {

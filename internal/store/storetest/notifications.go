@@ -11,7 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 	"samenspel/internal/webhook"
 )
 
@@ -200,7 +199,7 @@ func webhooks(t *testing.T, s NotificationStore) {
 	if err != nil || !cmp.Equal(got, want) {
 		t.Errorf("Webhook after two puts = %+v, %v; want %+v", got, err, want)
 	}
-	if err := s.PutWebhook(ctx, "nobody", "https://a.example.org/hook", "whsec_x", day1); !errors.Is(err, store.ErrNotFound) {
+	if err := s.PutWebhook(ctx, "nobody", "https://a.example.org/hook", "whsec_x", day1); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("PutWebhook(nobody) = %v, want ErrNotFound", err)
 	}
 	if err := s.PutWebhook(ctx, "buurtkamer", "https://a.example.org/hook", "", day1); err == nil {

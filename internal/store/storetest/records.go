@@ -15,7 +15,6 @@ import (
 
 	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // ProfileStore is what the profile-record suite uses of a store: the profile
@@ -31,15 +30,15 @@ type ProfileStore interface {
 	UpsertProfiles(ctx context.Context, ps []profiles.Profile) (created, updated int, err error)
 	UpsertProfilesKeeping(ctx context.Context, ps []profiles.Profile, keep func(stored, p profiles.Profile) (profiles.Profile, bool)) (created, updated, kept int, err error)
 	Profiles(ctx context.Context) ([]profiles.Profile, error)
-	GetProfileRecord(ctx context.Context, id string) (store.ProfileRecord, error)
-	UpdateProfile(ctx context.Context, id string, match []string, change func(store.ProfileRecord) (profiles.Profile, error)) (store.ProfileRecord, error)
+	GetProfileRecord(ctx context.Context, id string) (profiles.Record, error)
+	UpdateProfile(ctx context.Context, id string, match []string, change func(profiles.Record) (profiles.Profile, error)) (profiles.Record, error)
 	ConfirmProfile(ctx context.Context, id string, now time.Time) error
-	SearchProfiles(ctx context.Context, q store.Query) ([]profiles.Profile, int, error)
+	SearchProfiles(ctx context.Context, q profiles.Query) ([]profiles.Profile, int, error)
 	Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error)
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
 	PutTender(ctx context.Context, t profiles.Tender, now time.Time) error
 	CloseTender(ctx context.Context, id string, now time.Time) error
-	Tenders(ctx context.Context) ([]store.TenderRecord, error)
+	Tenders(ctx context.Context) ([]profiles.TenderRecord, error)
 	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
 	Interests(ctx context.Context, tender string) ([]string, error)
 	CreateToken(ctx context.Context, t auth.Token) error
@@ -48,7 +47,7 @@ type ProfileStore interface {
 	AddCollaborations(ctx context.Context, cs []profiles.Collaboration) error
 	Collaborations(ctx context.Context) ([]profiles.Collaboration, error)
 	Empty(ctx context.Context) (bool, error)
-	Versions(ctx context.Context) (store.Versions, error)
+	Versions(ctx context.Context) (profiles.Versions, error)
 }
 
 // ProfileSubject is one empty store under the profile-record suite: Store, Other
@@ -125,10 +124,10 @@ func profileErrors(t *testing.T, s ProfileStore) {
 		op   func() error
 		want error
 	}{
-		{"create existing", func() error { return s.CreateProfile(ctx, Profile("a")) }, store.ErrConflict},
-		{"put missing", func() error { return s.PutProfile(ctx, Profile("b")) }, store.ErrNotFound},
-		{"get missing", func() error { _, err := s.GetProfile(ctx, "b"); return err }, store.ErrNotFound},
-		{"delete missing", func() error { return s.DeleteProfile(ctx, "b") }, store.ErrNotFound},
+		{"create existing", func() error { return s.CreateProfile(ctx, Profile("a")) }, profiles.ErrConflict},
+		{"put missing", func() error { return s.PutProfile(ctx, Profile("b")) }, profiles.ErrNotFound},
+		{"get missing", func() error { _, err := s.GetProfile(ctx, "b"); return err }, profiles.ErrNotFound},
+		{"delete missing", func() error { return s.DeleteProfile(ctx, "b") }, profiles.ErrNotFound},
 		{"put existing", func() error { return s.PutProfile(ctx, Profile("a")) }, nil},
 	}
 	for _, tc := range tests {
@@ -165,7 +164,7 @@ func putProfileReplacesIndexes(t *testing.T, s ProfileStore) {
 	if diff := cmp.Diff(now, got, equateEmpty); diff != "" {
 		t.Errorf("GetProfile after PutProfile (-want +got):\n%s", diff)
 	}
-	for _, q := range []store.Query{
+	for _, q := range []profiles.Query{
 		{Text: "buurtkamer"}, {Text: "maaltijden"}, {Kind: "residents_group"},
 		{Instrument: "meals"}, {Theme: "loneliness"}, {Area: "WK034412"},
 	} {
@@ -173,7 +172,7 @@ func putProfileReplacesIndexes(t *testing.T, s ProfileStore) {
 			t.Errorf("SearchProfiles(%+v) after PutProfile = %d hits, %v; want none for the old values", q, len(hits), err)
 		}
 	}
-	for _, q := range []store.Query{
+	for _, q := range []profiles.Query{
 		{Text: "taalcafe"}, {Text: "taallessen"}, {Kind: "welfare"},
 		{Instrument: "language_classes"}, {Theme: "integration"}, {Area: "WK034407"},
 	} {
@@ -210,13 +209,13 @@ func deleteProfile(t *testing.T, s ProfileStore) {
 	if err := s.DeleteProfile(ctx, "a"); err != nil {
 		t.Fatalf("DeleteProfile(a) = %v", err)
 	}
-	if _, err := s.GetProfile(ctx, "a"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.GetProfile(ctx, "a"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("GetProfile(a) after delete = %v, want ErrNotFound", err)
 	}
-	if err := s.DeleteProfile(ctx, "a"); !errors.Is(err, store.ErrNotFound) {
+	if err := s.DeleteProfile(ctx, "a"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("DeleteProfile(a) twice = %v, want ErrNotFound", err)
 	}
-	hits, _, err := s.SearchProfiles(ctx, store.Query{Text: "buurtkamer"})
+	hits, _, err := s.SearchProfiles(ctx, profiles.Query{Text: "buurtkamer"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +263,7 @@ func upsertProfiles(t *testing.T, s ProfileStore) {
 	if diff := cmp.Diff(want, got, equateEmpty); diff != "" {
 		t.Errorf("Profiles() after UpsertProfiles (-want +got):\n%s", diff)
 	}
-	if _, total, _ := s.SearchProfiles(ctx, store.Query{Text: "last wins"}); total != 1 {
+	if _, total, _ := s.SearchProfiles(ctx, profiles.Query{Text: "last wins"}); total != 1 {
 		t.Errorf("SearchProfiles(last wins) = %d hits, want 1: the index follows the last version", total)
 	}
 }
@@ -289,8 +288,8 @@ func updateProfileIfMatch(t *testing.T, subject ProfileSubject) {
 	if err != nil || len(rec.Version) != 32 {
 		t.Fatalf("GetProfileRecord() = %+v, %v; want a 32-digit version", rec, err)
 	}
-	rename := func(name string) func(store.ProfileRecord) (profiles.Profile, error) {
-		return func(r store.ProfileRecord) (profiles.Profile, error) {
+	rename := func(name string) func(profiles.Record) (profiles.Profile, error) {
+		return func(r profiles.Record) (profiles.Profile, error) {
 			r.Profile.Name = name
 			return r.Profile, nil
 		}
@@ -306,7 +305,7 @@ func updateProfileIfMatch(t *testing.T, subject ProfileSubject) {
 	if again, _ := s.GetProfileRecord(ctx, "a"); again.Version != next.Version {
 		t.Errorf("GetProfileRecord().Version = %s after the write, UpdateProfile said %s", again.Version, next.Version)
 	}
-	if _, err := s.UpdateProfile(ctx, "a", []string{rec.Version}, rename("Tweede")); !errors.Is(err, store.ErrChanged) {
+	if _, err := s.UpdateProfile(ctx, "a", []string{rec.Version}, rename("Tweede")); !errors.Is(err, profiles.ErrChanged) {
 		t.Errorf("UpdateProfile(stale version) = %v, want ErrChanged", err)
 	}
 	if got, _ := s.GetProfile(ctx, "a"); got.Name != "Eerste" {
@@ -325,13 +324,13 @@ func updateProfileIfMatch(t *testing.T, subject ProfileSubject) {
 		t.Errorf("the version did not change when the profile was confirmed")
 	}
 	boom := errors.New("invalid")
-	if _, err := s.UpdateProfile(ctx, "a", nil, func(store.ProfileRecord) (profiles.Profile, error) { return profiles.Profile{}, boom }); !errors.Is(err, boom) {
+	if _, err := s.UpdateProfile(ctx, "a", nil, func(profiles.Record) (profiles.Profile, error) { return profiles.Profile{}, boom }); !errors.Is(err, boom) {
 		t.Errorf("UpdateProfile(change fails) = %v, want its error", err)
 	}
-	if _, err := s.UpdateProfile(ctx, "a", nil, func(r store.ProfileRecord) (profiles.Profile, error) { r.Profile.ID = "b"; return r.Profile, nil }); err == nil {
+	if _, err := s.UpdateProfile(ctx, "a", nil, func(r profiles.Record) (profiles.Profile, error) { r.Profile.ID = "b"; return r.Profile, nil }); err == nil {
 		t.Errorf("UpdateProfile(another id) = nil, want an error")
 	}
-	if _, err := s.UpdateProfile(ctx, "nobody", nil, rename("x")); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.UpdateProfile(ctx, "nobody", nil, rename("x")); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("UpdateProfile(missing) = %v, want ErrNotFound", err)
 	}
 }
@@ -402,14 +401,14 @@ func versions(t *testing.T, s ProfileStore) {
 	if err := s.CreateTender(ctx, Tender("base"), "owner", now); err != nil {
 		t.Fatal(err)
 	}
-	p := store.Versions{Profiles: 1}
-	tn := store.Versions{Tenders: 1}
-	c := store.Versions{Collaborations: 1}
-	none := store.Versions{}
+	p := profiles.Versions{Profiles: 1}
+	tn := profiles.Versions{Tenders: 1}
+	c := profiles.Versions{Collaborations: 1}
+	none := profiles.Versions{}
 	tests := []struct {
 		name string
 		op   func() error
-		want store.Versions // the change
+		want profiles.Versions // the change
 	}{
 		{"CreateProfile", func() error { return s.CreateProfile(ctx, Profile("a")) }, p},
 		{"PutProfile", func() error { return s.PutProfile(ctx, Profile("a")) }, p},
@@ -442,7 +441,7 @@ func versions(t *testing.T, s ProfileStore) {
 			if _, err := s.Profiles(ctx); err != nil {
 				return err
 			}
-			if _, _, err := s.SearchProfiles(ctx, store.Query{Text: "buurtkamer"}); err != nil {
+			if _, _, err := s.SearchProfiles(ctx, profiles.Query{Text: "buurtkamer"}); err != nil {
 				return err
 			}
 			if _, err := s.Candidates(ctx, Tender("t")); err != nil {
@@ -473,7 +472,7 @@ func versions(t *testing.T, s ProfileStore) {
 		if err != nil {
 			t.Fatalf("Versions() = %v", err)
 		}
-		got := store.Versions{
+		got := profiles.Versions{
 			Profiles:       after.Profiles - before.Profiles,
 			Tenders:        after.Tenders - before.Tenders,
 			Collaborations: after.Collaborations - before.Collaborations,
@@ -543,7 +542,7 @@ func versionsUnderLoad(t *testing.T, server, indexer ProfileStore) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var last store.Versions
+			var last profiles.Versions
 			for {
 				select {
 				case <-stop:

@@ -13,7 +13,6 @@ import (
 	"samenspel/internal/auth"
 	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // RegistrationStore is what the registration suite uses of a store: a partner's
@@ -67,7 +66,7 @@ func createProfileWithToken(t *testing.T, s RegistrationStore) {
 	}
 
 	// The id taken: neither the profile nor the token is written.
-	if err := s.CreateProfileWithToken(ctx, p, partnerToken("s2", p.ID), nil); !errors.Is(err, store.ErrConflict) {
+	if err := s.CreateProfileWithToken(ctx, p, partnerToken("s2", p.ID), nil); !errors.Is(err, profiles.ErrConflict) {
 		t.Errorf("CreateProfileWithToken(taken id) = %v, want ErrConflict", err)
 	}
 	if _, err := s.TokenByHash(ctx, hash("s2")); !errors.Is(err, auth.ErrNotFound) {
@@ -75,10 +74,10 @@ func createProfileWithToken(t *testing.T, s RegistrationStore) {
 	}
 	// A token hash taken: the profile is not written either.
 	q := Profile("tweede")
-	if err := s.CreateProfileWithToken(ctx, q, partnerToken("s1", q.ID), nil); !errors.Is(err, store.ErrConflict) {
+	if err := s.CreateProfileWithToken(ctx, q, partnerToken("s1", q.ID), nil); !errors.Is(err, profiles.ErrConflict) {
 		t.Errorf("CreateProfileWithToken(taken hash) = %v, want ErrConflict", err)
 	}
-	if _, err := s.GetProfile(ctx, q.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.GetProfile(ctx, q.ID); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("a profile whose token was refused was stored: %v", err)
 	}
 	// A token for another profile, or a secret instead of a hash, is refused.
@@ -89,7 +88,7 @@ func createProfileWithToken(t *testing.T, s RegistrationStore) {
 		if err := s.CreateProfileWithToken(ctx, q, tok, nil); err == nil {
 			t.Errorf("CreateProfileWithToken(%s) = nil, want an error", name)
 		}
-		if _, err := s.GetProfile(ctx, q.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.GetProfile(ctx, q.ID); !errors.Is(err, profiles.ErrNotFound) {
 			t.Errorf("CreateProfileWithToken(%s) stored the profile", name)
 		}
 	}
@@ -127,7 +126,7 @@ func idempotentAnswers(t *testing.T, subject RegistrationSubject) {
 	if err := s.CreateProfileWithToken(ctx, b, partnerToken("sb", "b"), answer("k1", "b", day.Add(time.Hour))); !errors.Is(err, idempotency.ErrKeyUsed) {
 		t.Errorf("CreateProfileWithToken(used key) = %v, want ErrKeyUsed", err)
 	}
-	if _, err := s.GetProfile(ctx, "b"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.GetProfile(ctx, "b"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("a registration with a used key stored its profile: %v", err)
 	}
 	// After a day the key is free again, and the expired answer is cleaned.

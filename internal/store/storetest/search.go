@@ -10,12 +10,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // searchEmptyIndex: no matches is an empty page and a total of 0, not an error.
 func searchEmptyIndex(t *testing.T, s Subject) {
-	for _, q := range []store.Query{{}, {Text: "buurtkamer"}, {Area: "NL", Kind: "welfare"}} {
+	for _, q := range []profiles.Query{{}, {Text: "buurtkamer"}, {Area: "NL", Kind: "welfare"}} {
 		hits, total, err := s.Index.SearchProfiles(context.Background(), q)
 		if err != nil || len(hits) != 0 || total != 0 {
 			t.Errorf("SearchProfiles(%+v) of an empty index = %d hits, total %d, %v; want none, 0, nil", q, len(hits), total, err)
@@ -34,46 +33,46 @@ func search(t *testing.T, s Subject) {
 	all := ids(fixtures)
 	tests := []struct {
 		name string
-		q    store.Query
+		q    profiles.Query
 		want []string // by id; for text queries the order is by rank and is not compared here
 	}{
-		{"prefix of a name and of a Dutch label", store.Query{Text: "schuldhulp"}, []string{"geldzorgen-utrecht", "schuldhulp-noord"}},
-		{"whole Dutch label", store.Query{Text: "Schuldhulpverlening"}, []string{"geldzorgen-utrecht"}},
-		{"English label", store.Query{Text: "debt"}, []string{"geldzorgen-utrecht"}},
-		{"without the accent", store.Query{Text: "eetcafe"}, []string{"eetcafe-de-hoek"}},
-		{"upper case, with the accent", store.Query{Text: "EETCAFÉ"}, []string{"eetcafe-de-hoek"}},
-		{"theme label", store.Query{Text: "eenzaamheid"}, []string{"eetcafe-de-hoek"}},
-		{"English theme label", store.Query{Text: "loneliness"}, []string{"eetcafe-de-hoek"}},
-		{"name and label", store.Query{Text: "maaltijd"}, []string{"amsterdam-meals", "eetcafe-de-hoek"}},
-		{"description", store.Query{Text: "voetbal"}, []string{"sportclub-overvecht"}},
-		{"every word must match", store.Query{Text: "schuld noord"}, []string{"schuldhulp-noord"}},
-		{"every word is a prefix, not only the last", store.Query{Text: "schuld noo"}, []string{"schuldhulp-noord"}},
-		{"OR is a word", store.Query{Text: "geldzorgen OR noord"}, []string{}},
-		{"NOT is a word", store.Query{Text: "schuldhulp NOT noord"}, []string{}},
-		{"unbalanced quote", store.Query{Text: `"schuldhulp`}, []string{"geldzorgen-utrecht", "schuldhulp-noord"}},
-		{"star, column filter, caret", store.Query{Text: "schuld* ^noord"}, []string{"schuldhulp-noord"}},
-		{"column filter is not interpreted", store.Query{Text: "description:voetbal"}, []string{}},
-		{"blank text", store.Query{Text: "  \t "}, all},
-		{"punctuation only", store.Query{Text: "!!! -- ()"}, all},
-		{"contact is not searched", store.Query{Text: canary}, []string{}},
-		{"email domain is not searched", store.Query{Text: "example"}, []string{}},
-		{"kind", store.Query{Kind: "welfare"}, []string{"geldzorgen-utrecht", "schuldhulp-noord"}},
-		{"size", store.Query{Size: "large"}, []string{"sportclub-overvecht", "taalhuis-nederland"}},
-		{"instrument", store.Query{Instrument: "meals"}, []string{"amsterdam-meals", "eetcafe-de-hoek"}},
-		{"theme", store.Query{Theme: "poverty"}, []string{"geldzorgen-utrecht", "schuldhulp-noord"}},
-		{"area: municipality", store.Query{Area: "GM0344"}, []string{"eetcafe-de-hoek", "geldzorgen-utrecht", "schuldhulp-noord", "sportclub-overvecht", "taalhuis-nederland"}},
-		{"area: neighbourhood", store.Query{Area: "BU03441205"}, []string{"eetcafe-de-hoek", "geldzorgen-utrecht", "schuldhulp-noord", "sportclub-overvecht", "taalhuis-nederland"}},
-		{"area: sibling neighbourhood", store.Query{Area: "BU03441299"}, []string{"geldzorgen-utrecht", "schuldhulp-noord", "sportclub-overvecht", "taalhuis-nederland"}},
-		{"area: other district", store.Query{Area: "WK034407"}, []string{"geldzorgen-utrecht", "taalhuis-nederland"}},
-		{"area: other municipality", store.Query{Area: "GM0363"}, []string{"amsterdam-meals", "taalhuis-nederland"}},
-		{"area: country", store.Query{Area: "NL"}, all},
-		{"area: not a code", store.Query{Area: "X"}, []string{}},
-		{"text and area", store.Query{Text: "maaltijd", Area: "GM0344"}, []string{"eetcafe-de-hoek"}},
-		{"text and size", store.Query{Text: "schuldhulp", Size: "small"}, []string{"schuldhulp-noord"}},
-		{"every filter", store.Query{Kind: "welfare", Size: "medium", Theme: "poverty", Instrument: "debt_counseling", Area: "WK034412"}, []string{"geldzorgen-utrecht"}},
-		{"no match", store.Query{Kind: "fund"}, []string{}},
-		{"a filter value is compared, never interpreted", store.Query{Kind: "welfare' OR 1=1 --"}, []string{}},
-		{"a filter value with a double quote", store.Query{Theme: `poverty" OR theme = "youth`}, []string{}},
+		{"prefix of a name and of a Dutch label", profiles.Query{Text: "schuldhulp"}, []string{"geldzorgen-utrecht", "schuldhulp-noord"}},
+		{"whole Dutch label", profiles.Query{Text: "Schuldhulpverlening"}, []string{"geldzorgen-utrecht"}},
+		{"English label", profiles.Query{Text: "debt"}, []string{"geldzorgen-utrecht"}},
+		{"without the accent", profiles.Query{Text: "eetcafe"}, []string{"eetcafe-de-hoek"}},
+		{"upper case, with the accent", profiles.Query{Text: "EETCAFÉ"}, []string{"eetcafe-de-hoek"}},
+		{"theme label", profiles.Query{Text: "eenzaamheid"}, []string{"eetcafe-de-hoek"}},
+		{"English theme label", profiles.Query{Text: "loneliness"}, []string{"eetcafe-de-hoek"}},
+		{"name and label", profiles.Query{Text: "maaltijd"}, []string{"amsterdam-meals", "eetcafe-de-hoek"}},
+		{"description", profiles.Query{Text: "voetbal"}, []string{"sportclub-overvecht"}},
+		{"every word must match", profiles.Query{Text: "schuld noord"}, []string{"schuldhulp-noord"}},
+		{"every word is a prefix, not only the last", profiles.Query{Text: "schuld noo"}, []string{"schuldhulp-noord"}},
+		{"OR is a word", profiles.Query{Text: "geldzorgen OR noord"}, []string{}},
+		{"NOT is a word", profiles.Query{Text: "schuldhulp NOT noord"}, []string{}},
+		{"unbalanced quote", profiles.Query{Text: `"schuldhulp`}, []string{"geldzorgen-utrecht", "schuldhulp-noord"}},
+		{"star, column filter, caret", profiles.Query{Text: "schuld* ^noord"}, []string{"schuldhulp-noord"}},
+		{"column filter is not interpreted", profiles.Query{Text: "description:voetbal"}, []string{}},
+		{"blank text", profiles.Query{Text: "  \t "}, all},
+		{"punctuation only", profiles.Query{Text: "!!! -- ()"}, all},
+		{"contact is not searched", profiles.Query{Text: canary}, []string{}},
+		{"email domain is not searched", profiles.Query{Text: "example"}, []string{}},
+		{"kind", profiles.Query{Kind: "welfare"}, []string{"geldzorgen-utrecht", "schuldhulp-noord"}},
+		{"size", profiles.Query{Size: "large"}, []string{"sportclub-overvecht", "taalhuis-nederland"}},
+		{"instrument", profiles.Query{Instrument: "meals"}, []string{"amsterdam-meals", "eetcafe-de-hoek"}},
+		{"theme", profiles.Query{Theme: "poverty"}, []string{"geldzorgen-utrecht", "schuldhulp-noord"}},
+		{"area: municipality", profiles.Query{Area: "GM0344"}, []string{"eetcafe-de-hoek", "geldzorgen-utrecht", "schuldhulp-noord", "sportclub-overvecht", "taalhuis-nederland"}},
+		{"area: neighbourhood", profiles.Query{Area: "BU03441205"}, []string{"eetcafe-de-hoek", "geldzorgen-utrecht", "schuldhulp-noord", "sportclub-overvecht", "taalhuis-nederland"}},
+		{"area: sibling neighbourhood", profiles.Query{Area: "BU03441299"}, []string{"geldzorgen-utrecht", "schuldhulp-noord", "sportclub-overvecht", "taalhuis-nederland"}},
+		{"area: other district", profiles.Query{Area: "WK034407"}, []string{"geldzorgen-utrecht", "taalhuis-nederland"}},
+		{"area: other municipality", profiles.Query{Area: "GM0363"}, []string{"amsterdam-meals", "taalhuis-nederland"}},
+		{"area: country", profiles.Query{Area: "NL"}, all},
+		{"area: not a code", profiles.Query{Area: "X"}, []string{}},
+		{"text and area", profiles.Query{Text: "maaltijd", Area: "GM0344"}, []string{"eetcafe-de-hoek"}},
+		{"text and size", profiles.Query{Text: "schuldhulp", Size: "small"}, []string{"schuldhulp-noord"}},
+		{"every filter", profiles.Query{Kind: "welfare", Size: "medium", Theme: "poverty", Instrument: "debt_counseling", Area: "WK034412"}, []string{"geldzorgen-utrecht"}},
+		{"no match", profiles.Query{Kind: "fund"}, []string{}},
+		{"a filter value is compared, never interpreted", profiles.Query{Kind: "welfare' OR 1=1 --"}, []string{}},
+		{"a filter value with a double quote", profiles.Query{Theme: `poverty" OR theme = "youth`}, []string{}},
 	}
 	byID := map[string]profiles.Profile{}
 	for _, p := range fixtures {
@@ -109,7 +108,7 @@ func search(t *testing.T, s Subject) {
 func searchNeverShowsContactOrPrivate(t *testing.T, s Subject) {
 	ctx := context.Background()
 	put(t, s, searchProfiles()...)
-	for _, q := range []store.Query{{}, {Text: "eetcafe"}, {Area: "NL", Limit: 100}, {Text: canary}} {
+	for _, q := range []profiles.Query{{}, {Text: "eetcafe"}, {Area: "NL", Limit: 100}, {Text: canary}} {
 		hits, _, err := s.Index.SearchProfiles(ctx, q)
 		if err != nil {
 			t.Fatal(err)
@@ -133,7 +132,7 @@ func searchNeverShowsContactOrPrivate(t *testing.T, s Subject) {
 // word in the label of what it offers.
 func searchRanksNameAboveLabel(t *testing.T, s Subject) {
 	put(t, s, searchProfiles()...)
-	hits, _, err := s.Index.SearchProfiles(context.Background(), store.Query{Text: "schuldhulp"})
+	hits, _, err := s.Index.SearchProfiles(context.Background(), profiles.Query{Text: "schuldhulp"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +141,7 @@ func searchRanksNameAboveLabel(t *testing.T, s Subject) {
 	}
 }
 
-// searchPaging: Limit (default store.DefaultLimit, at most store.MaxLimit) and Offset
+// searchPaging: Limit (default profiles.DefaultLimit, at most profiles.MaxLimit) and Offset
 // cut a page; total counts every match; pages of a ranked search neither repeat nor
 // skip a profile.
 func searchPaging(t *testing.T, s Subject) {
@@ -152,17 +151,17 @@ func searchPaging(t *testing.T, s Subject) {
 	all := ids(ps)
 	tests := []struct {
 		name string
-		q    store.Query
+		q    profiles.Query
 		want []string
 	}{
-		{"default limit", store.Query{}, all[:store.DefaultLimit]},
-		{"limit and offset", store.Query{Limit: 5, Offset: 10}, all[10:15]},
-		{"limit at most MaxLimit", store.Query{Limit: 1000}, all[:store.MaxLimit]},
-		{"last page", store.Query{Limit: 20, Offset: 140}, all[140:]},
-		{"past the end", store.Query{Offset: 150}, []string{}},
-		{"far past the end", store.Query{Offset: 1_000_000}, []string{}},
-		{"negative offset", store.Query{Limit: 2, Offset: -3}, all[:2]},
-		{"with text", store.Query{Text: "buurtkamer", Limit: 100, Offset: 120}, nil},
+		{"default limit", profiles.Query{}, all[:profiles.DefaultLimit]},
+		{"limit and offset", profiles.Query{Limit: 5, Offset: 10}, all[10:15]},
+		{"limit at most MaxLimit", profiles.Query{Limit: 1000}, all[:profiles.MaxLimit]},
+		{"last page", profiles.Query{Limit: 20, Offset: 140}, all[140:]},
+		{"past the end", profiles.Query{Offset: 150}, []string{}},
+		{"far past the end", profiles.Query{Offset: 1_000_000}, []string{}},
+		{"negative offset", profiles.Query{Limit: 2, Offset: -3}, all[:2]},
+		{"with text", profiles.Query{Text: "buurtkamer", Limit: 100, Offset: 120}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -186,7 +185,7 @@ func searchPaging(t *testing.T, s Subject) {
 	}
 	seen := map[string]bool{}
 	for offset := 0; offset < len(ps); offset += 40 {
-		hits, _, err := s.Index.SearchProfiles(ctx, store.Query{Text: "buurtkamer", Limit: 40, Offset: offset})
+		hits, _, err := s.Index.SearchProfiles(ctx, profiles.Query{Text: "buurtkamer", Limit: 40, Offset: offset})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,22 +218,22 @@ func searchFollowsWrites(t *testing.T, s Subject) {
 		t.Fatalf("Delete(b) = %v", err)
 	}
 	tests := []struct {
-		q    store.Query
+		q    profiles.Query
 		want []string
 	}{
-		{store.Query{Text: "buurtkamer"}, []string{}},
-		{store.Query{Text: "maaltijd"}, []string{}},
-		{store.Query{Kind: "residents_group"}, []string{}},
-		{store.Query{Instrument: "meals"}, []string{}},
-		{store.Query{Theme: "loneliness"}, []string{}},
-		{store.Query{Area: "WK034412"}, []string{}},
-		{store.Query{Text: "taalcafe"}, []string{"a"}},
-		{store.Query{Text: "oefenen"}, []string{"a"}},
-		{store.Query{Kind: "welfare"}, []string{"a"}},
-		{store.Query{Instrument: "language_classes"}, []string{"a"}},
-		{store.Query{Theme: "integration"}, []string{"a"}},
-		{store.Query{Area: "WK034407"}, []string{"a"}},
-		{store.Query{}, []string{"a"}},
+		{profiles.Query{Text: "buurtkamer"}, []string{}},
+		{profiles.Query{Text: "maaltijd"}, []string{}},
+		{profiles.Query{Kind: "residents_group"}, []string{}},
+		{profiles.Query{Instrument: "meals"}, []string{}},
+		{profiles.Query{Theme: "loneliness"}, []string{}},
+		{profiles.Query{Area: "WK034412"}, []string{}},
+		{profiles.Query{Text: "taalcafe"}, []string{"a"}},
+		{profiles.Query{Text: "oefenen"}, []string{"a"}},
+		{profiles.Query{Kind: "welfare"}, []string{"a"}},
+		{profiles.Query{Instrument: "language_classes"}, []string{"a"}},
+		{profiles.Query{Theme: "integration"}, []string{"a"}},
+		{profiles.Query{Area: "WK034407"}, []string{"a"}},
+		{profiles.Query{}, []string{"a"}},
 	}
 	for _, tc := range tests {
 		hits, total, err := s.Index.SearchProfiles(ctx, tc.q)

@@ -8,17 +8,16 @@ import (
 	"time"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // SeedStore is what the seed suite asks of a store.
 type SeedStore interface {
-	SeedIfEmpty(ctx context.Context, seed store.Seed, now time.Time) (bool, error)
+	SeedIfEmpty(ctx context.Context, seed profiles.Seed, now time.Time) (bool, error)
 	Profiles(ctx context.Context) ([]profiles.Profile, error)
 	Collaborations(ctx context.Context) ([]profiles.Collaboration, error)
-	Tenders(ctx context.Context) ([]store.TenderRecord, error)
+	Tenders(ctx context.Context) ([]profiles.TenderRecord, error)
 	LastChange(ctx context.Context) (int64, error)
-	Versions(ctx context.Context) (store.Versions, error)
+	Versions(ctx context.Context) (profiles.Versions, error)
 	Empty(ctx context.Context) (bool, error)
 }
 
@@ -28,7 +27,7 @@ func Seeds(t *testing.T, open func(t *testing.T, n int) []SeedStore) {
 	t.Run("Once", func(t *testing.T) {
 		// Processes starting together seed it once, whole.
 		ctx := context.Background()
-		seed := store.Seed{
+		seed := profiles.Seed{
 			Profiles:       []profiles.Profile{Profile("a"), Profile("b")},
 			Collaborations: []profiles.Collaboration{{A: "a", B: "b", Outcome: "positive", At: "2026-01-01"}},
 			Tenders:        []profiles.Tender{Tender("t1")},
@@ -75,8 +74,8 @@ func Seeds(t *testing.T, open func(t *testing.T, n int) []SeedStore) {
 		// next try.
 		ctx := context.Background()
 		s := open(t, 1)[0]
-		bad := store.Seed{Profiles: []profiles.Profile{Profile("a")}, Tenders: []profiles.Tender{Tender("t"), Tender("t")}}
-		if ok, err := s.SeedIfEmpty(ctx, bad, time.Unix(0, 0)); ok || !errors.Is(err, store.ErrConflict) {
+		bad := profiles.Seed{Profiles: []profiles.Profile{Profile("a")}, Tenders: []profiles.Tender{Tender("t"), Tender("t")}}
+		if ok, err := s.SeedIfEmpty(ctx, bad, time.Unix(0, 0)); ok || !errors.Is(err, profiles.ErrConflict) {
 			t.Errorf("seed with a tender twice = %v, %v; want ErrConflict", ok, err)
 		}
 		if empty, _ := s.Empty(ctx); !empty {

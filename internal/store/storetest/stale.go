@@ -7,7 +7,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // needsStaleness skips a staleness subtest for a subject that cannot mark profiles
@@ -90,13 +89,13 @@ func searchFindsStale(t *testing.T, s Subject) {
 	put(t, s, fixtures...)
 	markStale(t, s, "eetcafe-de-hoek", "schuldhulp-noord")
 	tests := []struct {
-		q    store.Query
+		q    profiles.Query
 		want []string
 	}{
-		{store.Query{Text: "eetcafe"}, []string{"eetcafe-de-hoek"}},
-		{store.Query{Kind: "welfare"}, []string{"geldzorgen-utrecht", "schuldhulp-noord"}},
-		{store.Query{Area: "BU03441205", Instrument: "meals"}, []string{"eetcafe-de-hoek"}},
-		{store.Query{}, ids(fixtures)},
+		{profiles.Query{Text: "eetcafe"}, []string{"eetcafe-de-hoek"}},
+		{profiles.Query{Kind: "welfare"}, []string{"geldzorgen-utrecht", "schuldhulp-noord"}},
+		{profiles.Query{Area: "BU03441205", Instrument: "meals"}, []string{"eetcafe-de-hoek"}},
+		{profiles.Query{}, ids(fixtures)},
 	}
 	for _, tc := range tests {
 		hits, total, err := s.Index.SearchProfiles(ctx, tc.q)

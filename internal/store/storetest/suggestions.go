@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // SuggestionStore is what the suite of stored suggestions uses of a store.
@@ -35,7 +34,7 @@ func putSuggestionFenced(t *testing.T, s SuggestionStore) {
 	if err := s.CreateTender(ctx, tn, "gemeente-utrecht", day1); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, _, err := s.StoredSuggestion(ctx, tn.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, _, _, _, err := s.StoredSuggestion(ctx, tn.ID); !errors.Is(err, profiles.ErrNotFound) {
 		t.Fatalf("StoredSuggestion() before any = %v, want ErrNotFound", err)
 	}
 	puts := []struct {
@@ -83,10 +82,10 @@ func storedSuggestionOfClosedTender(t *testing.T, s SuggestionStore) {
 	if err := s.CloseTender(ctx, tn.ID, day2); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, _, err := s.StoredSuggestion(ctx, tn.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, _, _, _, err := s.StoredSuggestion(ctx, tn.ID); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("StoredSuggestion() of a closed tender = %v, want ErrNotFound", err)
 	}
-	if _, _, _, _, err := s.StoredSuggestion(ctx, "no-such-tender"); !errors.Is(err, store.ErrNotFound) {
+	if _, _, _, _, err := s.StoredSuggestion(ctx, "no-such-tender"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("StoredSuggestion() of no tender = %v, want ErrNotFound", err)
 	}
 }

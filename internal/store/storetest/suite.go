@@ -1,5 +1,5 @@
 // Package storetest is the shared test suites of the stores. Run is the suite of the
-// profile index (store.Index): the embedded store, PostgreSQL and the Meilisearch
+// profile index (Index): the embedded store, PostgreSQL and the Meilisearch
 // store must give the same candidates and the same search answers for the same
 // profiles. Each implementation's tests call Run with a function that opens an
 // empty index. Beside Run, the suites Tenders, Tokens, Registrations, Suggestions,
@@ -7,7 +7,7 @@
 // store and PostgreSQL alike, each over a small interface of the methods it calls.
 //
 // It only reads and writes through Subject; it never assumes which implementation it
-// is testing. What it checks is the contract of store.Index: the candidates of SPEC
+// is testing. What it checks is the contract of Index: the candidates of SPEC
 // §3 by id, leaving out stale profiles (not written or confirmed for 12 months)
 // until they are confirmed or written again, and the public profile search of
 // GET /v1/profiles (every word a prefix, accents and case ignored, Dutch and English
@@ -24,8 +24,14 @@ import (
 	"testing"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
+
+// Index is the profile index the suite checks: a tender's candidates and the
+// public profile search (as scaled.Index and suggest read them).
+type Index interface {
+	Candidates(ctx context.Context, t profiles.Tender) ([]profiles.Profile, error)
+	SearchProfiles(ctx context.Context, q profiles.Query) (hits []profiles.Profile, total int, err error)
+}
 
 // Subject is one empty profile index under test, with the writes the suite needs.
 // Put upserts profiles by id and Delete removes one; both return once the change is
@@ -37,7 +43,7 @@ import (
 // learns both as the sync brings it the changed profiles with profiles.Profile.Stale
 // set. They are optional: without both, the staleness subtests are skipped.
 type Subject struct {
-	Index  store.Index
+	Index  Index
 	Put    func(ctx context.Context, ps []profiles.Profile) error
 	Delete func(ctx context.Context, id string) error
 

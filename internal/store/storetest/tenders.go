@@ -12,7 +12,6 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // The instants the suites write at: day1 has nanoseconds, which a store keeps
@@ -25,7 +24,7 @@ var (
 
 // ignoreVersion leaves out a tender record's version, a digest tested on its own
 // (tenderIfMatch).
-var ignoreVersion = cmpopts.IgnoreFields(store.TenderRecord{}, "Version")
+var ignoreVersion = cmpopts.IgnoreFields(profiles.TenderRecord{}, "Version")
 
 // isErr reports whether err is want, or nil when want is.
 func isErr(err, want error) bool {
@@ -40,10 +39,10 @@ func isErr(err, want error) bool {
 type TenderStore interface {
 	CreateProfile(ctx context.Context, p profiles.Profile) error
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
-	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
-	Tenders(ctx context.Context) ([]store.TenderRecord, error)
+	GetTender(ctx context.Context, id string) (profiles.TenderRecord, error)
+	Tenders(ctx context.Context) ([]profiles.TenderRecord, error)
 	PutTender(ctx context.Context, t profiles.Tender, now time.Time) error
-	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(store.TenderRecord) (profiles.Tender, error)) (store.TenderRecord, error)
+	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(profiles.TenderRecord) (profiles.Tender, error)) (profiles.TenderRecord, error)
 	CloseTender(ctx context.Context, id string, now time.Time) error
 	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
 	Interests(ctx context.Context, tender string) ([]string, error)
@@ -69,7 +68,7 @@ func tenderLifecycle(t *testing.T, s TenderStore) {
 	if err := s.CreateTender(ctx, tn, "gemeente-utrecht", day1); err != nil {
 		t.Fatalf("CreateTender() = %v", err)
 	}
-	want := store.TenderRecord{Tender: tn, Owner: "gemeente-utrecht", Created: day1, Updated: day1}
+	want := profiles.TenderRecord{Tender: tn, Owner: "gemeente-utrecht", Created: day1, Updated: day1}
 	got, err := s.GetTender(ctx, tn.ID)
 	if err != nil {
 		t.Fatalf("GetTender() = %v", err)
@@ -85,7 +84,7 @@ func tenderLifecycle(t *testing.T, s TenderStore) {
 	if err := s.PutTender(ctx, changed, day2); err != nil {
 		t.Fatalf("PutTender() = %v", err)
 	}
-	want = store.TenderRecord{Tender: changed, Owner: "gemeente-utrecht", Created: day1, Updated: day2}
+	want = profiles.TenderRecord{Tender: changed, Owner: "gemeente-utrecht", Created: day1, Updated: day2}
 	got, err = s.GetTender(ctx, tn.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -123,10 +122,10 @@ func tenderErrors(t *testing.T, s TenderStore) {
 		op   func() error
 		want error
 	}{
-		{"create existing", func() error { return s.CreateTender(ctx, Tender("t"), "other", day2) }, store.ErrConflict},
-		{"get missing", func() error { _, err := s.GetTender(ctx, "u"); return err }, store.ErrNotFound},
-		{"put missing", func() error { return s.PutTender(ctx, Tender("u"), day2) }, store.ErrNotFound},
-		{"close missing", func() error { return s.CloseTender(ctx, "u", day2) }, store.ErrNotFound},
+		{"create existing", func() error { return s.CreateTender(ctx, Tender("t"), "other", day2) }, profiles.ErrConflict},
+		{"get missing", func() error { _, err := s.GetTender(ctx, "u"); return err }, profiles.ErrNotFound},
+		{"put missing", func() error { return s.PutTender(ctx, Tender("u"), day2) }, profiles.ErrNotFound},
+		{"close missing", func() error { return s.CloseTender(ctx, "u", day2) }, profiles.ErrNotFound},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -158,7 +157,7 @@ func tendersByID(t *testing.T, s TenderStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []store.TenderRecord{
+	want := []profiles.TenderRecord{
 		{Tender: Tender("a"), Owner: "owner-a", Created: day1, Updated: day1},
 		{Tender: Tender("b"), Owner: "owner-b", Closed: true, Created: day1, Updated: day2},
 		{Tender: Tender("c"), Owner: "owner-c", Created: day1, Updated: day1},
@@ -181,8 +180,8 @@ func tenderIfMatch(t *testing.T, s TenderStore) {
 	if err != nil || len(rec.Version) != 32 {
 		t.Fatalf("GetTender() = %+v, %v; want a 32-digit version", rec, err)
 	}
-	retitle := func(title string) func(store.TenderRecord) (profiles.Tender, error) {
-		return func(r store.TenderRecord) (profiles.Tender, error) {
+	retitle := func(title string) func(profiles.TenderRecord) (profiles.Tender, error) {
+		return func(r profiles.TenderRecord) (profiles.Tender, error) {
 			r.Tender.Title = title
 			return r.Tender, nil
 		}
@@ -194,7 +193,7 @@ func tenderIfMatch(t *testing.T, s TenderStore) {
 	if got, _ := s.GetTender(ctx, "t1"); got.Version != next.Version {
 		t.Errorf("GetTender().Version = %s, UpdateTender said %s", got.Version, next.Version)
 	}
-	if _, err := s.UpdateTender(ctx, "t1", []string{rec.Version}, day.Add(2*time.Minute), retitle("Later")); !errors.Is(err, store.ErrChanged) {
+	if _, err := s.UpdateTender(ctx, "t1", []string{rec.Version}, day.Add(2*time.Minute), retitle("Later")); !errors.Is(err, profiles.ErrChanged) {
 		t.Errorf("UpdateTender(stale) = %v, want ErrChanged", err)
 	}
 	if err := s.CloseTender(ctx, "t1", day.Add(time.Minute)); err != nil {
@@ -203,7 +202,7 @@ func tenderIfMatch(t *testing.T, s TenderStore) {
 	if got, _ := s.GetTender(ctx, "t1"); got.Version == next.Version {
 		t.Errorf("closing the tender did not change its version")
 	}
-	if _, err := s.UpdateTender(ctx, "nope", nil, day, retitle("x")); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.UpdateTender(ctx, "nope", nil, day, retitle("x")); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("UpdateTender(missing) = %v, want ErrNotFound", err)
 	}
 }
@@ -227,7 +226,7 @@ func tenderIfMatchRace(t *testing.T, s TenderStore) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = s.UpdateTender(ctx, "t", []string{rec.Version}, day2, func(r store.TenderRecord) (profiles.Tender, error) {
+			_, errs[i] = s.UpdateTender(ctx, "t", []string{rec.Version}, day2, func(r profiles.TenderRecord) (profiles.Tender, error) {
 				r.Tender.Title = fmt.Sprint("writer ", i)
 				time.Sleep(20 * time.Millisecond) // the others read meanwhile, where they can
 				return r.Tender, nil
@@ -242,7 +241,7 @@ func tenderIfMatchRace(t *testing.T, s TenderStore) {
 			t.Errorf("writers %d and %d both wrote with the version %s", winner, i, rec.Version)
 		case err == nil:
 			winner = i
-		case !errors.Is(err, store.ErrChanged):
+		case !errors.Is(err, profiles.ErrChanged):
 			t.Errorf("writer %d: UpdateTender() = %v, want nil or ErrChanged", i, err)
 		}
 	}
@@ -280,9 +279,9 @@ func interests(t *testing.T, s TenderStore) {
 		{"t", "a", nil},
 		{"t", "c", nil}, // again: idempotent
 		{"u", "b", nil},
-		{"t", "missing", store.ErrNotFound},
-		{"missing", "a", store.ErrNotFound},
-		{"closed", "a", store.ErrClosed}, // a closed tender takes no interest
+		{"t", "missing", profiles.ErrNotFound},
+		{"missing", "a", profiles.ErrNotFound},
+		{"closed", "a", profiles.ErrClosed}, // a closed tender takes no interest
 	}
 	for _, a := range adds {
 		if err := s.AddInterest(ctx, a.tender, a.profile, day2); !isErr(err, a.want) {
@@ -298,7 +297,7 @@ func interests(t *testing.T, s TenderStore) {
 			t.Errorf("Interests(%q) (-want +got):\n%s", tender, diff)
 		}
 	}
-	if _, err := s.Interests(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Interests(ctx, "missing"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("Interests(missing) = %v, want ErrNotFound", err)
 	}
 }

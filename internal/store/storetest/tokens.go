@@ -12,7 +12,6 @@ import (
 
 	"samenspel/internal/auth"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // hash is the hex SHA-256 of secret, as internal/auth makes it.
@@ -28,7 +27,7 @@ type TokenStore interface {
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
 	DeleteProfile(ctx context.Context, id string) error
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
-	GetTender(ctx context.Context, id string) (store.TenderRecord, error)
+	GetTender(ctx context.Context, id string) (profiles.TenderRecord, error)
 	CreateToken(ctx context.Context, t auth.Token) error
 	TokenByHash(ctx context.Context, hash string) (auth.Token, error)
 	Tokens(ctx context.Context, limit, offset int) ([]auth.Token, int, error)
@@ -61,8 +60,8 @@ func tokens(t *testing.T, s TokenStore) {
 	}{
 		{"admin", admin, nil},
 		{"partner", partner, nil},
-		{"same hash", auth.Token{Hash: admin.Hash, Role: "partner", Name: "x", Created: day3}, store.ErrConflict},
-		{"unknown profile", auth.Token{Hash: hash("x"), Role: "partner", Name: "x", Profile: "missing", Created: day3}, store.ErrNotFound},
+		{"same hash", auth.Token{Hash: admin.Hash, Role: "partner", Name: "x", Created: day3}, profiles.ErrConflict},
+		{"unknown profile", auth.Token{Hash: hash("x"), Role: "partner", Name: "x", Profile: "missing", Created: day3}, profiles.ErrNotFound},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -237,7 +236,7 @@ func rotateToken(t *testing.T, s TokenStore) {
 		want error
 	}{
 		{auth.TokenID(hash("never made")), auth.Token{Hash: hash("ssp_x"), Created: day3}, auth.ErrNotFound},
-		{other.ID(), auth.Token{Hash: next.Hash, Created: day3}, store.ErrConflict},
+		{other.ID(), auth.Token{Hash: next.Hash, Created: day3}, profiles.ErrConflict},
 	} {
 		if _, _, _, err := s.RotateToken(ctx, tc.id, tc.next, day3); !errors.Is(err, tc.want) {
 			t.Errorf("RotateToken(%s) = %v, want %v", tc.id, err, tc.want)

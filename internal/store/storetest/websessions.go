@@ -11,7 +11,6 @@ import (
 	"samenspel/internal/auth"
 	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
 )
 
 // WebSessionStore is what the web-session suite uses of a store: the signed-in
@@ -94,7 +93,7 @@ func webSessions(t *testing.T, s WebSessionStore) {
 		t.Errorf("DeleteWebSession of a removed session = %v, want nil", err)
 	}
 	has("s1", "s4")
-	if err := s.CreateWebSession(ctx, auth.WebSession{ID: "s1", Token: tok, Created: at, Seen: at}, long, long, 0); !errors.Is(err, store.ErrConflict) {
+	if err := s.CreateWebSession(ctx, auth.WebSession{ID: "s1", Token: tok, Created: at, Seen: at}, long, long, 0); !errors.Is(err, profiles.ErrConflict) {
 		t.Errorf("CreateWebSession of a taken id = %v, want ErrConflict", err)
 	}
 	if err := s.CreateWebSession(ctx, auth.WebSession{ID: "x", Token: hash("nobody"), Created: at, Seen: at}, long, long, 0); !errors.Is(err, auth.ErrNotFound) {
