@@ -26,7 +26,9 @@ func (s *Store) SeedIfEmpty(ctx context.Context, seed profiles.Seed, now time.Ti
 		if !empty {
 			return nil
 		}
-		if _, _, _, err := s.writer(tx).upsertMany(ctx, seed.Profiles, nil); err != nil {
+		w := s.writer(tx)
+		w.updated = now.UTC().Truncate(time.Microsecond) // the seed's own time, as the embedded store
+		if _, _, _, err := w.upsertMany(ctx, seed.Profiles, nil); err != nil {
 			return err
 		}
 		if err := lockCollaborations(ctx, tx); err != nil {

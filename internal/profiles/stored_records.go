@@ -123,6 +123,7 @@ type Seed struct {
 	// Owner owns the tenders.
 	Owner string
 }
+
 // StoredTender is a tender as its row holds it: the record, and the document's
 // bytes as stored, of which the record's Version is a digest (with the owner,
 // the state and the two times in the stored layout).
@@ -131,11 +132,8 @@ type StoredTender struct {
 	Doc []byte
 }
 
-
 // Interest is one expression of interest: a profile in a tender, since Created.
 type Interest struct {
 	Tender, Profile string
 	Created         time.Time
 }
-
-

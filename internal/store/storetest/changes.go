@@ -57,9 +57,16 @@ type Logged struct {
 	Deleted bool
 }
 
+// ChangeReader reads the change log of profiles, and the profiles it names.
+type ChangeReader interface {
+	ChangesSince(ctx context.Context, seq int64, limit int) ([]profiles.Change, error)
+	LastChange(ctx context.Context) (int64, error)
+	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
+}
+
 // ChangesSince reads the changes after seq, failing the test on an error, and
 // checks that they come by sequence number and carry the stored profile.
-func ChangesSince(t *testing.T, s ChangeStore, seq int64) ([]Logged, []profiles.Change) {
+func ChangesSince(t *testing.T, s ChangeReader, seq int64) ([]Logged, []profiles.Change) {
 	t.Helper()
 	ctx := context.Background()
 	cs, err := s.ChangesSince(ctx, seq, 0)

@@ -20,8 +20,8 @@ import (
 // ProfileStore is what the profile-record suite uses of a store: the profile
 // writes and reads with their records and versions, and, to see what a profile
 // write changes and what it leaves alone, the search, the candidates, the tenders
-// with their interests, the tokens, the collaboration events, Empty and the change
-// counters.
+// with their interests, the tokens, the collaboration events, Empty, the change
+// counters and log, and the weekly staleness marking.
 type ProfileStore interface {
 	CreateProfile(ctx context.Context, p profiles.Profile) error
 	GetProfile(ctx context.Context, id string) (profiles.Profile, error)
@@ -48,6 +48,9 @@ type ProfileStore interface {
 	Collaborations(ctx context.Context) ([]profiles.Collaboration, error)
 	Empty(ctx context.Context) (bool, error)
 	Versions(ctx context.Context) (profiles.Versions, error)
+	MarkStale(ctx context.Context, before, now time.Time) ([]string, error)
+	SeedIfEmpty(ctx context.Context, seed profiles.Seed, now time.Time) (bool, error)
+	ChangeReader
 }
 
 // ProfileSubject is one empty store under the profile-record suite: Store, Other
@@ -64,8 +67,10 @@ type ProfileSubject struct {
 // whole; the errors of the writes; a write replaces the index rows, a delete
 // takes the profile's interests and tokens with it; an upsert's last version
 // wins and may keep stored fields; conditional writes (If-Match) by the record's
-// version; Empty; and the change counters, which every write of a kind bumps and
-// nothing else, and which another store sees at once. open is called once per
+// version; Empty; the change counters, which every write of a kind bumps and
+// nothing else, and which another store sees at once; and staleness: every write
+// stamps when a profile was written, the marking after 12 months, the owner's
+// confirmation, and what a stale profile reads as. open is called once per
 // subtest and must return an empty store.
 func Profiles(t *testing.T, open func(t *testing.T) ProfileSubject) {
 	t.Run("RoundTrip", func(t *testing.T) { profileRoundTrip(t, open) })
@@ -80,6 +85,11 @@ func Profiles(t *testing.T, open func(t *testing.T) ProfileSubject) {
 	t.Run("Versions", func(t *testing.T) { versions(t, open(t).Store) })
 	t.Run("VersionsSeeAnotherStoresWrites", func(t *testing.T) { s := open(t); versionsSeeAnotherStoresWrites(t, s.Other, s.Store) })
 	t.Run("VersionsUnderLoad", func(t *testing.T) { s := open(t); versionsUnderLoad(t, s.Other, s.Store) })
+	t.Run("WritesStampUpdated", func(t *testing.T) { profileWritesStampUpdated(t, open) })
+	t.Run("MarkStaleTwelveMonths", func(t *testing.T) { markStaleTwelveMonths(t, open) })
+	t.Run("MarkStaleRecordsChanges", func(t *testing.T) { markStaleRecordsChanges(t, open) })
+	t.Run("ConfirmProfile", func(t *testing.T) { confirmProfile(t, open) })
+	t.Run("StaleProfileReadWhole", func(t *testing.T) { staleProfileReadWhole(t, open) })
 }
 
 func profileRoundTrip(t *testing.T, open func(t *testing.T) ProfileSubject) {

@@ -1,4 +1,4 @@
-package store_test
+package storetest
 
 import (
 	"context"
@@ -11,12 +11,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"samenspel/internal/profiles"
-	"samenspel/internal/store"
-	"samenspel/internal/store/storetest"
 )
 
+// The staleness of profile records (SPEC §3): a profile not written or confirmed
+// for 12 months is marked stale by the weekly job and leaves the candidates until
+// its owner confirms it or writes it again. Times are a microsecond apart at the
+// finest: PostgreSQL keeps when a profile was written to the microsecond.
+
 // record reads the profile record of id or fails the test.
-func record(t *testing.T, s *store.Store, id string) profiles.Record {
+func record(t *testing.T, s ProfileStore, id string) profiles.Record {
 	t.Helper()
 	rec, err := s.GetProfileRecord(context.Background(), id)
 	if err != nil {
@@ -26,7 +29,7 @@ func record(t *testing.T, s *store.Store, id string) profiles.Record {
 }
 
 // checkCurrent fails the test unless id counts as written at want and is not stale.
-func checkCurrent(t *testing.T, s *store.Store, id string, want time.Time) {
+func checkCurrent(t *testing.T, s ProfileStore, id string, want time.Time) {
 	t.Helper()
 	rec := record(t, s, id)
 	if !rec.Updated.Equal(want) || !rec.StaleSince.IsZero() || rec.Profile.Stale {
@@ -36,7 +39,7 @@ func checkCurrent(t *testing.T, s *store.Store, id string, want time.Time) {
 }
 
 // profilesVersion reads the profiles counter or fails the test.
-func profilesVersion(t *testing.T, s *store.Store) int64 {
+func profilesVersion(t *testing.T, s ProfileStore) int64 {
 	t.Helper()
 	v, err := s.Versions(context.Background())
 	if err != nil {
@@ -46,9 +49,9 @@ func profilesVersion(t *testing.T, s *store.Store) int64 {
 }
 
 // isCandidate reports whether id is a candidate of the SPEC §2 tender.
-func isCandidate(t *testing.T, s *store.Store, id string) bool {
+func isCandidate(t *testing.T, s ProfileStore, id string) bool {
 	t.Helper()
-	ps, err := s.Candidates(context.Background(), storetest.Tender("t"))
+	ps, err := s.Candidates(context.Background(), Tender("t"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,49 +63,33 @@ func isCandidate(t *testing.T, s *store.Store, id string) bool {
 	return false
 }
 
-func TestStaleBefore(t *testing.T) {
-	tests := []struct {
-		now, want string
-	}{
-		{"2026-11-02T02:00:00Z", "2025-11-02T02:00:00Z"},
-		{"2028-02-29T02:00:00Z", "2027-03-01T02:00:00Z"}, // no 29 February in 2027
-		{"2027-01-01T00:00:00Z", "2026-01-01T00:00:00Z"},
-	}
-	for _, tc := range tests {
-		now, _ := time.Parse(time.RFC3339, tc.now)
-		want, _ := time.Parse(time.RFC3339, tc.want)
-		if got := profiles.StaleBefore(now); !got.Equal(want) {
-			t.Errorf("StaleBefore(%s) = %v, want %v", tc.now, got, want)
-		}
-	}
-}
-
-// TestProfileWritesStampUpdated: every way a profile is written stamps it as
+// profileWritesStampUpdated: every way a profile is written stamps it as
 // written at the store's clock, and makes a stale profile current again (and a
 // candidate).
-func TestProfileWritesStampUpdated(t *testing.T) {
+func profileWritesStampUpdated(t *testing.T, open func(t *testing.T) ProfileSubject) {
 	ctx := context.Background()
 	tests := []struct {
 		name  string
-		write func(s *store.Store, p profiles.Profile) error
+		write func(s ProfileStore, p profiles.Profile) error
 	}{
-		{"PutProfile", func(s *store.Store, p profiles.Profile) error { return s.PutProfile(ctx, p) }},
-		{"UpsertProfiles", func(s *store.Store, p profiles.Profile) error {
-			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile("other"), p})
+		{"PutProfile", func(s ProfileStore, p profiles.Profile) error { return s.PutProfile(ctx, p) }},
+		{"UpsertProfiles", func(s ProfileStore, p profiles.Profile) error {
+			_, _, err := s.UpsertProfiles(ctx, []profiles.Profile{Profile("other"), p})
 			return err
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s, clock := newClockStore(t)
-			written := clock.now()
-			if err := s.CreateProfile(ctx, storetest.Profile("a")); err != nil {
+			sub := open(t)
+			s := sub.Store
+			written := sub.Now()
+			if err := s.CreateProfile(ctx, Profile("a")); err != nil {
 				t.Fatal(err)
 			}
 			checkCurrent(t, s, "a", written)
 
 			now := written.AddDate(1, 0, 1)
-			clock.set(now)
+			sub.SetNow(now)
 			if ids, err := s.MarkStale(ctx, profiles.StaleBefore(now), now); err != nil || len(ids) != 1 {
 				t.Fatalf("MarkStale = %v, %v; want [a]", ids, err)
 			}
@@ -110,8 +97,8 @@ func TestProfileWritesStampUpdated(t *testing.T) {
 				t.Fatal("stale a is a candidate")
 			}
 
-			clock.set(now.Add(time.Hour))
-			p := storetest.Profile("a")
+			sub.SetNow(now.Add(time.Hour))
+			p := Profile("a")
 			p.Stale = true // ignored: a write makes the profile current
 			if err := tc.write(s, p); err != nil {
 				t.Fatalf("%s(a) = %v", tc.name, err)
@@ -123,45 +110,48 @@ func TestProfileWritesStampUpdated(t *testing.T) {
 		})
 	}
 	t.Run("UpsertProfiles creates", func(t *testing.T) {
-		s, clock := newClockStore(t)
-		p := storetest.Profile("a")
+		sub := open(t)
+		s := sub.Store
+		p := Profile("a")
 		p.Stale = true
 		if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{p}); err != nil {
 			t.Fatal(err)
 		}
-		checkCurrent(t, s, "a", clock.now())
+		checkCurrent(t, s, "a", sub.Now())
 	})
 	t.Run("SeedIfEmpty", func(t *testing.T) {
-		s, clock := newClockStore(t)
-		seeded := clock.now().Add(-time.Minute) // the seed's own time, not the clock's
-		if _, err := s.SeedIfEmpty(ctx, profiles.Seed{Profiles: []profiles.Profile{storetest.Profile("a")}}, seeded); err != nil {
+		sub := open(t)
+		s := sub.Store
+		seeded := sub.Now().Add(-time.Minute) // the seed's own time, not the clock's
+		if _, err := s.SeedIfEmpty(ctx, profiles.Seed{Profiles: []profiles.Profile{Profile("a")}}, seeded); err != nil {
 			t.Fatal(err)
 		}
 		checkCurrent(t, s, "a", seeded)
 	})
 }
 
-// TestMarkStaleTwelveMonths: a profile last written more than 12 months before now
+// markStaleTwelveMonths: a profile last written more than 12 months before now
 // is stale; one written exactly 12 months before (the cut-off) is not yet, nor a
 // later one.
-func TestMarkStaleTwelveMonths(t *testing.T) {
+func markStaleTwelveMonths(t *testing.T, open func(t *testing.T) ProfileSubject) {
 	ctx := context.Background()
-	s, clock := newClockStore(t)
-	now := clock.now()
+	sub := open(t)
+	s := sub.Store
+	now := sub.Now()
 	cutoff := now.AddDate(-1, 0, 0)
 	for id, written := range map[string]time.Time{
 		"long-ago":          now.AddDate(-3, 0, 0),
-		"just-over-a-year":  cutoff.Add(-time.Nanosecond),
+		"just-over-a-year":  cutoff.Add(-time.Microsecond),
 		"exactly-a-year":    cutoff,
-		"just-under-a-year": cutoff.Add(time.Nanosecond),
+		"just-under-a-year": cutoff.Add(time.Microsecond),
 		"today":             now,
 	} {
-		clock.set(written)
-		if err := s.CreateProfile(ctx, storetest.Profile(id)); err != nil {
+		sub.SetNow(written)
+		if err := s.CreateProfile(ctx, Profile(id)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	clock.set(now)
+	sub.SetNow(now)
 	got, err := s.MarkStale(ctx, profiles.StaleBefore(now), now)
 	if err != nil {
 		t.Fatalf("MarkStale = %v", err)
@@ -177,19 +167,20 @@ func TestMarkStaleTwelveMonths(t *testing.T) {
 	checkCurrent(t, s, "exactly-a-year", cutoff)
 }
 
-// TestMarkStaleRecordsChanges: marking records each marked profile's change, with
+// markStaleRecordsChanges: marking records each marked profile's change, with
 // Stale set, so that the search index learns it, and moves the profiles counter, so
 // that cached answers do; a marking that finds nothing new changes neither, and a
 // profile stays stale since the first marking.
-func TestMarkStaleRecordsChanges(t *testing.T) {
+func markStaleRecordsChanges(t *testing.T, open func(t *testing.T) ProfileSubject) {
 	ctx := context.Background()
-	s, clock := newClockStore(t)
-	written := clock.now()
-	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile("b"), storetest.Profile("a")}); err != nil {
+	sub := open(t)
+	s := sub.Store
+	written := sub.Now()
+	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{Profile("b"), Profile("a")}); err != nil {
 		t.Fatal(err)
 	}
-	clock.set(written.AddDate(0, 6, 0))
-	if err := s.CreateProfile(ctx, storetest.Profile("c")); err != nil {
+	sub.SetNow(written.AddDate(0, 6, 0))
+	if err := s.CreateProfile(ctx, Profile("c")); err != nil {
 		t.Fatal(err)
 	}
 	last, err := s.LastChange(ctx)
@@ -203,8 +194,8 @@ func TestMarkStaleRecordsChanges(t *testing.T) {
 	if err != nil || !cmp.Equal(ids, []string{"a", "b"}) {
 		t.Fatalf("MarkStale(%v) = %v, %v; want [a b]", first, ids, err)
 	}
-	got, cs := storetest.ChangesSince(t, s, last)
-	if diff := cmp.Diff([]storetest.Logged{{ID: "a"}, {ID: "b"}}, got); diff != "" {
+	got, cs := ChangesSince(t, s, last)
+	if diff := cmp.Diff([]Logged{{ID: "a"}, {ID: "b"}}, got); diff != "" {
 		t.Errorf("changes of MarkStale (-want +got):\n%s", diff)
 	}
 	for _, c := range cs {
@@ -223,7 +214,7 @@ func TestMarkStaleRecordsChanges(t *testing.T) {
 	if err != nil || ids == nil || len(ids) != 0 {
 		t.Fatalf("MarkStale a week later = %#v, %v; want an empty list", ids, err)
 	}
-	if got, _ := storetest.ChangesSince(t, s, last); len(got) != 0 {
+	if got, _ := ChangesSince(t, s, last); len(got) != 0 {
 		t.Errorf("MarkStale that marked nothing recorded changes %v", got)
 	}
 	if v := profilesVersion(t, s); v != version {
@@ -234,16 +225,17 @@ func TestMarkStaleRecordsChanges(t *testing.T) {
 	}
 }
 
-// TestConfirmProfile: the owner's confirmation makes a stale profile current and a
+// confirmProfile: the owner's confirmation makes a stale profile current and a
 // candidate, and tells the change log and the counter; confirming a current profile
 // only moves when it was confirmed.
-func TestConfirmProfile(t *testing.T) {
+func confirmProfile(t *testing.T, open func(t *testing.T) ProfileSubject) {
 	ctx := context.Background()
-	s, clock := newClockStore(t)
-	if err := s.CreateProfile(ctx, storetest.Profile("a")); err != nil {
+	sub := open(t)
+	s := sub.Store
+	if err := s.CreateProfile(ctx, Profile("a")); err != nil {
 		t.Fatal(err)
 	}
-	marked := clock.now().AddDate(2, 0, 0)
+	marked := sub.Now().AddDate(2, 0, 0)
 	if _, err := s.MarkStale(ctx, profiles.StaleBefore(marked), marked); err != nil {
 		t.Fatal(err)
 	}
@@ -258,8 +250,8 @@ func TestConfirmProfile(t *testing.T) {
 	if !isCandidate(t, s, "a") {
 		t.Error("confirmed a is no candidate")
 	}
-	got, cs := storetest.ChangesSince(t, s, last)
-	if diff := cmp.Diff([]storetest.Logged{{ID: "a"}}, got); diff != "" || cs[0].Profile.Stale {
+	got, cs := ChangesSince(t, s, last)
+	if diff := cmp.Diff([]Logged{{ID: "a"}}, got); diff != "" || cs[0].Profile.Stale {
 		t.Errorf("changes of ConfirmProfile = %v, want a, not stale (-want +got):\n%s", cs, diff)
 	}
 	if v := profilesVersion(t, s); v <= version {
@@ -273,7 +265,7 @@ func TestConfirmProfile(t *testing.T) {
 		t.Fatalf("ConfirmProfile(a) again = %v", err)
 	}
 	checkCurrent(t, s, "a", later)
-	if got, _ := storetest.ChangesSince(t, s, last); len(got) != 0 || profilesVersion(t, s) != version {
+	if got, _ := ChangesSince(t, s, last); len(got) != 0 || profilesVersion(t, s) != version {
 		t.Errorf("confirming a current profile recorded changes %v or moved the version; want neither", got)
 	}
 
@@ -285,20 +277,21 @@ func TestConfirmProfile(t *testing.T) {
 	}
 }
 
-// TestStaleProfileReadWhole: the whole reads of a profile (GetProfile, Profiles,
+// staleProfileReadWhole: the whole reads of a profile (GetProfile, Profiles,
 // the change log) say it is stale; the candidates leave it out; its JSON does not
 // carry it.
-func TestStaleProfileReadWhole(t *testing.T) {
+func staleProfileReadWhole(t *testing.T, open func(t *testing.T) ProfileSubject) {
 	ctx := context.Background()
-	s, clock := newClockStore(t)
-	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{storetest.Profile("a"), storetest.Profile("b")}); err != nil {
+	sub := open(t)
+	s := sub.Store
+	if _, _, err := s.UpsertProfiles(ctx, []profiles.Profile{Profile("a"), Profile("b")}); err != nil {
 		t.Fatal(err)
 	}
-	clock.set(clock.now().AddDate(1, 1, 0))
-	if err := s.PutProfile(ctx, storetest.Profile("b")); err != nil {
+	sub.SetNow(sub.Now().AddDate(1, 1, 0))
+	if err := s.PutProfile(ctx, Profile("b")); err != nil {
 		t.Fatal(err)
 	}
-	now := clock.now()
+	now := sub.Now()
 	if _, err := s.MarkStale(ctx, profiles.StaleBefore(now), now); err != nil {
 		t.Fatal(err)
 	}
