@@ -310,6 +310,21 @@ var migrations = []string{
 		created TEXT NOT NULL
 	) WITHOUT ROWID;
 	CREATE INDEX IF NOT EXISTS ideas_profile ON ideas (profile, created);`,
+
+	// 13: the shared work of the runs (work.go, internal/jobs' WorkStore): each
+	// item of a run in its order, who holds its claim until when ('' when no one
+	// ever did), and its result once finished (NULL before). The step can run
+	// again over a store that has it.
+	`CREATE TABLE IF NOT EXISTS run_work (
+		run           INTEGER NOT NULL,
+		position      INTEGER NOT NULL,
+		key           TEXT NOT NULL,
+		claimed_by    TEXT NOT NULL DEFAULT '',
+		claimed_until TEXT NOT NULL DEFAULT '',
+		result        TEXT,
+		PRIMARY KEY (run, position),
+		UNIQUE (run, key)
+	) WITHOUT ROWID;`,
 }
 
 // migrate brings the schema to the latest version and the indexed labels up to the

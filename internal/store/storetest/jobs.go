@@ -27,6 +27,7 @@ type JobStore interface {
 	Runs(ctx context.Context, limit int) ([]jobs.Run, error)
 	GetRun(ctx context.Context, id int64) (jobs.Run, error)
 	LastRun(ctx context.Context, job string) (jobs.Run, error)
+	jobs.WorkStore
 }
 
 // JobSubject is one empty store under the job-run suite: Store, Other a second
@@ -41,7 +42,9 @@ type JobSubject struct {
 
 // Jobs is the shared suite of the job runs: a run is started, beats, finishes
 // once; skips and failures are recorded whole; ids grow across replicas (a run's
-// id fences its writes); the runs a dead replica left running are abandoned.
+// id fences its writes); the runs a dead replica left running are abandoned; a
+// run's shared work (jobs.WorkStore) is claimed by one replica at a time, taken
+// up again when a claim runs out, and closed when the run ends.
 // open is called once per subtest and must return an empty store.
 func Jobs(t *testing.T, open func(t *testing.T) JobSubject) {
 	t.Run("Runs", func(t *testing.T) { runs(t, open(t).Store) })
@@ -50,6 +53,10 @@ func Jobs(t *testing.T, open func(t *testing.T) JobSubject) {
 	t.Run("RunIDsGrowAcrossReplicas", func(t *testing.T) { s := open(t); runIDsGrowAcrossReplicas(t, s.Store, s.Other) })
 	t.Run("Beat", func(t *testing.T) { beat(t, open(t).Store) })
 	t.Run("AbandonRuns", func(t *testing.T) { abandonRuns(t, open(t)) })
+	t.Run("Work", func(t *testing.T) { work(t, open(t).Store) })
+	t.Run("WorkClaimsRunOut", func(t *testing.T) { workClaimsRunOut(t, open(t).Store) })
+	t.Run("WorkOfEndedRuns", func(t *testing.T) { workOfEndedRuns(t, open(t).Store) })
+	t.Run("WorkAcrossReplicas", func(t *testing.T) { s := open(t); workAcrossReplicas(t, s.Store, s.Other) })
 }
 
 func runs(t *testing.T, s JobStore) {
