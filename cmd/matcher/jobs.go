@@ -55,7 +55,9 @@ func recomputeSuggestions(cfg settings.Settings, st source, svc recompute.Sugges
 
 // newScheduler builds the scheduler of matcher serve: the recompute of every open
 // tender (then after, when set) and the weekly stale marking, on the settings'
-// schedules, one replica per slot under lock. The recompute computes with
+// schedules, one replica per slot under lock; a replica that finds the
+// recompute's lock held helps the run that holds it with its tenders
+// (recompute.Help). The recompute computes with
 // recomputeSuggestions(cfg, st, svc, answers, obs), on every core but one
 // (recompute.WorkersBesideRequests), and before each tender it gives way to the
 // requests being answered (inFlight, the API's count; nil: none).
@@ -69,9 +71,10 @@ func newScheduler(cfg settings.Settings, st source, svc recompute.Suggestions, a
 		return nil, err
 	}
 	if cfg.RecomputeCron != settings.CronOff {
-		run := recompute.JobEach(recomputeSuggestions(cfg, st, svc, answers, obs), st,
-			recompute.Options{Log: log, Workers: recompute.WorkersBesideRequests(), Yield: giveWay(inFlight)})
-		err := sched.Add(jobs.Job{Name: recompute.JobName, Spec: cfg.RecomputeCron, Run: func(ctx context.Context, r jobs.Run) (jobs.Run, error) {
+		newSvc := recomputeSuggestions(cfg, st, svc, answers, obs)
+		opts := recompute.Options{Log: log, Workers: recompute.WorkersBesideRequests(), Yield: giveWay(inFlight), Replica: cfg.Replica}
+		run := recompute.JobEach(newSvc, st, opts)
+		err := sched.Add(jobs.Job{Name: recompute.JobName, Spec: cfg.RecomputeCron, Help: recompute.Help(newSvc, st, opts), Run: func(ctx context.Context, r jobs.Run) (jobs.Run, error) {
 			r, err := run(ctx, r)
 			if err != nil || after == nil {
 				return r, err

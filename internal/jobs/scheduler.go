@@ -83,6 +83,13 @@ type Job struct {
 	// run's lock is lost (context.Cause is then lease.ErrLost) or the scheduler's context
 	// ends. An error, or a panic, marks the run failed.
 	Run func(ctx context.Context, run Run) (Run, error)
+	// Help, when set, is called on a replica that finds the job's lock held when
+	// a slot comes: it may help the run of the replica that holds it with its
+	// shared work (WorkStore), fenced by that run's id, and says what it did in a
+	// few words, which the skip's reason records. It runs without the lock; ctx
+	// ends when the scheduler's context does. An error or a panic is logged and
+	// recorded in the reason; it fails nothing.
+	Help func(ctx context.Context, slot time.Time) (string, error)
 }
 
 // Options configure a Scheduler.
@@ -384,7 +391,7 @@ func (s *Scheduler) scheduled(ctx context.Context, e *entry) {
 		return
 	}
 	if !ok {
-		s.skip(ctx, name, now, ReasonLockHeld)
+		s.skip(ctx, name, now, s.help(ctx, e.job, slot, log))
 		return
 	}
 	defer held.Release(ctx)
@@ -455,6 +462,30 @@ func (s *Scheduler) execute(ctx context.Context, j Job, held lease.Held, log *sl
 	}
 	log.Info("job: run done", attrs...)
 	return fin, nil
+}
+
+// help lets j help the run that holds its lock (Job.Help), and returns the reason
+// of the slot's skip: ReasonLockHeld, with what the help did or why it failed.
+func (s *Scheduler) help(ctx context.Context, j Job, slot time.Time, log *slog.Logger) (why string) {
+	why = ReasonLockHeld
+	if j.Help == nil {
+		return why
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			log.Error("job: panic while helping", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			why = fmt.Sprintf("%s; helping it panicked: %v", ReasonLockHeld, p)
+		}
+	}()
+	note, err := j.Help(ctx, slot)
+	if note != "" {
+		why += "; " + note
+	}
+	if err != nil {
+		log.Error("job: helping the run of another replica failed", "err", err)
+		why += "; helping it failed: " + err.Error()
+	}
+	return why
 }
 
 // call runs j, turning a panic into an error (logged with its stack), so that the

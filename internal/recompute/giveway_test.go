@@ -13,7 +13,7 @@ import (
 )
 
 // Each worker calls Yield before each tender, and a tender starts only after its
-// Yield returned.
+// Yield returned; the warm pass yields before each page too.
 func TestYieldBeforeEachTender(t *testing.T) {
 	svc := canned{}
 	l := &tenderList{}
@@ -24,13 +24,14 @@ func TestYieldBeforeEachTender(t *testing.T) {
 	var yields atomic.Int64
 	var started []int64 // yields counted when each tender started
 	rec := recording{canned: svc, onStart: func() { started = append(started, yields.Load()) }}
-	run, err := Run(context.Background(), &rec, l, jobs.Run{ID: 1}, Options{Workers: 1,
+	run, err := Run(context.Background(), &rec, l, jobs.Run{ID: 1, Replica: "matcher-1"}, Options{Workers: 1,
 		Yield: func(context.Context) { yields.Add(1) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.Done != 5 || yields.Load() != 5 {
-		t.Fatalf("done %d, yields %d; want 5 and 5", run.Done, yields.Load())
+	// Five before the tenders' answers, five before their pages' warming.
+	if run.Done != 5 || yields.Load() != 10 {
+		t.Fatalf("done %d, yields %d; want 5 and 10", run.Done, yields.Load())
 	}
 	for i, n := range started {
 		if n != int64(i+1) {

@@ -21,13 +21,17 @@
 package recompute
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"samenspel/internal/jobs"
@@ -37,17 +41,20 @@ import (
 	"samenspel/internal/webhook"
 )
 
-// Suggestions recomputes one tender's answer; *suggest.Service implements it.
+// Suggestions recomputes one tender's answer and warms its page;
+// *suggest.Service implements it.
 type Suggestions interface {
 	Recompute(ctx context.Context, tender string, run int64, full bool) (suggest.Outcome, error)
+	WarmPage(ctx context.Context, tender string) (bool, error)
 }
 
-// Store lists the tenders and their awards and records notifications;
-// *store.Store implements it.
+// Store lists the tenders and their awards, records notifications, and keeps the
+// run's shared work; both stores implement it.
 type Store interface {
 	Tenders(ctx context.Context) ([]profiles.TenderRecord, error)
 	Awards(ctx context.Context) ([]profiles.Award, error)
 	AddNotifications(ctx context.Context, run int64, now time.Time, ns []webhook.Notification) (int, error)
+	jobs.WorkStore
 }
 
 // Options tune a run. The zero value is an incremental run on every core.
@@ -65,8 +72,39 @@ type Options struct {
 	Progress func(done, total int)
 	// Log receives the tenders that failed; none when nil.
 	Log *slog.Logger
-	// Now is the clock of the notifications: time.Now when nil.
+	// Now is the clock of the notifications and the claims: time.Now when nil.
 	Now func() time.Time
+	// Replica names this process in the claims of a run it helps (Help); a run's
+	// own replica claims under the run's Replica.
+	Replica string
+	// ClaimTTL is how long a claim on a few tenders lasts: jobs.DefaultClaimTTL
+	// when 0.
+	ClaimTTL time.Duration
+	// HelpWait is how long Help waits for a run to help: HelpWait when 0.
+	HelpWait time.Duration
+	// Poll is how often a run waiting for the tenders another replica holds, or a
+	// helper waiting for a run, looks again: 250 ms when 0.
+	Poll time.Duration
+}
+
+// withDefaults fills in the defaults of the zero fields.
+func (o Options) withDefaults() Options {
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Yield == nil {
+		o.Yield = func(context.Context) {}
+	}
+	o.ClaimTTL = cmp.Or(o.ClaimTTL, jobs.DefaultClaimTTL)
+	o.HelpWait = cmp.Or(o.HelpWait, HelpWait)
+	o.Poll = cmp.Or(o.Poll, 250*time.Millisecond)
+	return o
 }
 
 // WorkersBesideRequests is the bound of Options.Workers for a run in a process
@@ -157,30 +195,26 @@ func FromSnapshot(st SnapshotSource, answers suggest.Cache, obs suggest.Observer
 	}
 }
 
-// notifyBatch is how many notifications one write records: the run writes a few
-// hundred transactions a night rather than one per tender.
-const notifyBatch = 1000
-
 // Run recomputes the open tenders for job run run and returns it with Done
 // (tenders recomputed), Skipped (unchanged, or already answered by a newer run),
-// Failed and Report filled in; the caller records it (store.FinishRun) and sets
-// its status. A tender that fails is logged and counted, and the run goes on.
+// Failed and Report filled in; the caller records it (FinishRun) and sets its
+// status. A tender that fails is logged and counted, and the run goes on.
+//
+// The open tenders are the run's shared work (jobs.WorkStore): Run lists them in
+// the store, and its workers, with those of any replica that helps (Help), claim a
+// few at a time and record each tender's outcome with its notifications. Once
+// every tender is finished (Run takes up the claims of a helper that stopped
+// when they run out), the report is written from the outcomes, whoever computed
+// them. Then, as a second pass, Run warms the pages (suggest.Service.WarmPage) of
+// the tenders its own workers answered; a run may be stopped in that pass with
+// every default answer stored.
 //
 // When ctx ends (the run's lock was lost, or the process is stopping) no tender
-// is started any more; those in flight finish or are dropped, each whole, and Run
-// returns what it did with ctx's error. Notifications not yet recorded are then
-// recorded by the next run, which records those of unchanged answers again (a
-// partner already notified for a tender is not notified twice).
+// is started any more; those in flight finish or are dropped, each whole, the
+// outcomes of those finished are recorded, and Run returns what was done with
+// ctx's error. A partner already notified for a tender is not notified twice.
 func Run(ctx context.Context, svc Suggestions, st Store, run jobs.Run, opts Options) (jobs.Run, error) {
-	if opts.Workers <= 0 {
-		opts.Workers = runtime.GOMAXPROCS(0)
-	}
-	if opts.Log == nil {
-		opts.Log = slog.New(slog.DiscardHandler)
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
+	opts = opts.withDefaults()
 	recs, err := st.Tenders(ctx)
 	if err != nil {
 		return run, fmt.Errorf("recompute: %w", err)
@@ -195,101 +229,333 @@ func Run(ctx context.Context, svc Suggestions, st Store, run jobs.Run, opts Opti
 			open = append(open, rec.Tender.ID)
 		}
 	}
-
-	type result struct {
-		tender string
-		out    suggest.Outcome
-		err    error
+	if err := st.AddWork(ctx, run.ID, open); err != nil {
+		return run, fmt.Errorf("recompute: %w", err)
 	}
-	todo := make(chan string)
-	results := make(chan result)
-	var wg sync.WaitGroup
-	for range min(opts.Workers, max(len(open), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for id := range todo {
-				if opts.Yield != nil {
-					opts.Yield(ctx)
-				}
-				out, err := svc.Recompute(ctx, id, run.ID, opts.Full)
-				results <- result{id, out, err}
-			}
-		}()
-	}
-	go func() {
-		defer close(todo)
-		for _, id := range open {
-			if ctx.Err() != nil {
-				return // stopped: start no more tenders
-			}
-			select {
-			case todo <- id:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(results) }()
+	p := &pass{svc: svc, st: st, run: run.ID, replica: run.Replica, total: len(open), wait: true, opts: opts}
+	p.answerAll(ctx)
 
-	rep := Report{Fairness: Fairness{PerTender: map[string]TenderShare{}}}
+	// The outcomes are read even when ctx has ended: a run that stops reports
+	// what it did.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	items, err := st.WorkResults(rctx, run.ID)
+	if err != nil {
+		return run, fmt.Errorf("recompute: %w", err)
+	}
+	rep := Report{Fairness: Fairness{PerTender: map[string]TenderShare{}}, Replicas: map[string]int{}}
 	rep.Fairness.Awarded = awardedSeats(awards)
-	var pending []webhook.Notification
-	var notifyErr error
-	flush := func() {
-		if len(pending) == 0 || notifyErr != nil {
-			return
+	for _, it := range items {
+		var o outcome
+		if err := json.Unmarshal(it.Result, &o); err != nil {
+			return run, fmt.Errorf("recompute: the outcome of tender %q: %w", it.Key, err)
 		}
-		n, err := st.AddNotifications(ctx, run.ID, opts.Now().UTC(), pending)
-		if err != nil {
-			notifyErr = err
-			return
-		}
-		rep.Notifications += n
-		pending = pending[:0]
-	}
-	finished := 0
-	for r := range results {
-		finished++
-		switch {
-		case r.err != nil:
-			if ctx.Err() == nil {
-				run.Failed++
-				opts.Log.Error("recompute: tender failed", "tender", r.tender, "run", run.ID, "err", r.err)
-			}
-		case r.out.Fenced:
+		rep.Replicas[it.Replica]++
+		rep.Notifications += o.Notified
+		switch o.Status {
+		case outcomeFailed:
+			run.Failed++
+		case outcomeFenced:
 			// A newer run answered the tender: its answer stands, and so do its
 			// notifications and fairness.
 			run.Skipped++
 			rep.Fenced++
 		default:
-			if r.out.Skipped {
+			if o.Status == outcomeSkipped {
 				run.Skipped++
 			} else {
 				run.Done++
 			}
-			rep.Fairness.add(r.tender, r.out)
-			pending = append(pending, firstAppearances(r.tender, r.out)...)
-			if len(pending) >= notifyBatch {
-				flush()
-			}
+			rep.Fairness.add(it.Key, o.TenderShare)
 		}
-		if opts.Progress != nil {
-			opts.Progress(finished, len(open))
-		}
-	}
-	if ctx.Err() == nil {
-		flush()
 	}
 	rep.Fairness.Share = ratio(rep.Fairness.SmallOrNew, rep.Fairness.Seats)
+	finished := len(items)
+	if err := ctx.Err(); err == nil && p.err == nil {
+		rep.Pages = p.warmAll(ctx)
+	}
 	run.Report.Details = rep
 	if err := ctx.Err(); err != nil {
 		return run, fmt.Errorf("recompute: stopped after %d of %d tenders: %w", finished, len(open), err)
 	}
-	if notifyErr != nil {
-		return run, fmt.Errorf("recompute: notifications: %w", notifyErr)
+	if p.err != nil {
+		return run, fmt.Errorf("recompute: %w", p.err)
+	}
+	if p.notifyErr != nil {
+		return run, fmt.Errorf("recompute: notifications: %w", p.notifyErr)
 	}
 	return run, nil
+}
+
+// HelpStore is what a replica that helps another's run reads besides Store: the
+// runs, to find the one to help.
+type HelpStore interface {
+	Store
+	LastRun(ctx context.Context, job string) (jobs.Run, error)
+}
+
+// HelpWait is how long a helper waits for the run it is to help to list its
+// tenders: the replica that holds the lock lists them when its run starts.
+const HelpWait = 30 * time.Second
+
+// Help is Job.Help of the recompute (internal/jobs): on a replica that finds the
+// job's lock held when a slot comes, it helps the running run of another replica
+// with its open tenders, as that run's workers do (claims of opts.Replica, fenced
+// by that run's id), with the Suggestions built by newSvc (a snapshot of its own),
+// then warms the pages of the tenders it answered. It waits up to HelpWait for a
+// running run with tenders left, and stops when none is left to claim. It says
+// what it did, for the skip's reason.
+func Help(newSvc NewSuggestions, st HelpStore, opts Options) func(ctx context.Context, slot time.Time) (string, error) {
+	return func(ctx context.Context, slot time.Time) (string, error) {
+		opts := opts.withDefaults()
+		if opts.Replica == "" {
+			return "", errors.New("recompute: a helper needs its replica's name")
+		}
+		deadline := time.Now().Add(opts.HelpWait)
+		var run jobs.Run
+		for {
+			last, err := st.LastRun(ctx, JobName)
+			if err != nil && !errors.Is(err, jobs.ErrNotFound) {
+				return "", fmt.Errorf("recompute: %w", err)
+			}
+			if err == nil && last.Status == jobs.RunRunning && last.Replica != opts.Replica {
+				left, err := st.WorkLeft(ctx, last.ID)
+				if err != nil {
+					return "", fmt.Errorf("recompute: %w", err)
+				}
+				if left > 0 {
+					run = last
+					break
+				}
+			}
+			if !time.Now().Before(deadline) {
+				return "found no run with tenders left to help", nil
+			}
+			select {
+			case <-ctx.Done():
+				return "", ctx.Err()
+			case <-time.After(opts.Poll):
+			}
+		}
+		svc, err := newSvc(ctx)
+		if err != nil {
+			return "", fmt.Errorf("recompute: %w", err)
+		}
+		p := &pass{svc: svc, st: st, run: run.ID, replica: opts.Replica, opts: opts}
+		p.answerAll(ctx)
+		var pages Pages
+		if ctx.Err() == nil && p.err == nil {
+			pages = p.warmAll(ctx)
+		}
+		note := fmt.Sprintf("helped run %d of %s: %d tenders, %d failed, %d pages warmed", run.ID, run.Replica, p.answered, p.failed, pages.Warmed)
+		switch {
+		case ctx.Err() != nil:
+			return note, ctx.Err()
+		case p.err != nil:
+			return note, fmt.Errorf("recompute: %w", p.err)
+		case p.notifyErr != nil:
+			return note, fmt.Errorf("recompute: notifications: %w", p.notifyErr)
+		}
+		return note, nil
+	}
+}
+
+// claimBatch is how many tenders a worker claims at once: few, so that the
+// replicas share the last of the work evenly, and enough that the claims cost
+// little beside the searches.
+const claimBatch = 4
+
+// recordTimeout bounds recording a batch's outcomes and reading a run's: done
+// even when the run's context has ended, so that a computed answer is counted.
+const recordTimeout = 10 * time.Second
+
+// Outcomes of a tender, as its shared work item records them.
+const (
+	outcomeDone    = "done"
+	outcomeSkipped = "skipped"
+	outcomeFenced  = "fenced"
+	outcomeFailed  = "failed"
+)
+
+// outcome is a tender's result in the run's shared work: what was done, the
+// seats of its answer, and how many partners were first notified with the
+// batch it was finished in (counted on the batch's first tender).
+type outcome struct {
+	Status string `json:"status"`
+	TenderShare
+	Notified int `json:"notified,omitempty"`
+}
+
+// pass is one replica's share of a run: its workers claim tenders and record
+// their outcomes, and remember those they answered for the warm pass.
+type pass struct {
+	svc     Suggestions
+	st      Store
+	run     int64
+	replica string
+	total   int  // the run's tenders, for Progress (the run's own replica)
+	wait    bool // wait for every tender to be finished, taking up claims that ran out
+	opts    Options
+
+	mu               sync.Mutex
+	answered, failed int
+	mine             []string // answered here (not fenced, not failed), for the warm pass
+	done             int      // the most tenders seen finished, for Progress
+	err, notifyErr   error
+}
+
+// answerAll runs the workers of the pass until no tender is left to claim (or,
+// when p.wait, none is left unfinished) or ctx ends.
+func (p *pass) answerAll(ctx context.Context) {
+	var wg sync.WaitGroup
+	for range p.opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := p.work(ctx); err != nil && ctx.Err() == nil {
+				p.mu.Lock()
+				p.err = cmp.Or(p.err, err)
+				p.mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// work is one worker: claim a few tenders, answer them, record their outcomes.
+func (p *pass) work(ctx context.Context) error {
+	for ctx.Err() == nil {
+		keys, err := p.st.ClaimWork(ctx, p.run, p.replica, claimBatch, p.opts.Now(), p.opts.ClaimTTL)
+		if err != nil {
+			return err
+		}
+		if len(keys) == 0 {
+			if !p.wait {
+				return nil
+			}
+			left, err := p.st.WorkLeft(ctx, p.run)
+			if err != nil || left == 0 {
+				return err
+			}
+			select { // another replica holds the rest: wait for it, or for its claims to run out
+			case <-ctx.Done():
+			case <-time.After(p.opts.Poll):
+			}
+			continue
+		}
+		if err := p.answer(ctx, keys); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// answer recomputes the claimed tenders and records their outcomes with their
+// notifications. A tender stopped by ctx is left unfinished.
+func (p *pass) answer(ctx context.Context, keys []string) error {
+	items := make([]jobs.Item, 0, len(keys))
+	outs := make([]outcome, 0, len(keys))
+	var ns []webhook.Notification
+	var mine []string
+	failed := 0
+	for _, id := range keys {
+		if ctx.Err() != nil {
+			break
+		}
+		p.opts.Yield(ctx)
+		out, err := p.svc.Recompute(ctx, id, p.run, p.opts.Full)
+		var o outcome
+		switch {
+		case err != nil && ctx.Err() != nil:
+			continue // stopped: the tender keeps its old answer, and stays unfinished
+		case err != nil:
+			p.opts.Log.Error("recompute: tender failed", "tender", id, "run", p.run, "err", err)
+			o.Status = outcomeFailed
+			failed++
+		case out.Fenced:
+			o.Status = outcomeFenced
+		default:
+			o.Status = outcomeDone
+			if out.Skipped {
+				o.Status = outcomeSkipped
+			}
+			o.TenderShare = shareOf(out)
+			ns = append(ns, firstAppearances(id, out)...)
+			mine = append(mine, id)
+		}
+		items = append(items, jobs.Item{Key: id})
+		outs = append(outs, o)
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	notified, nerr := p.st.AddNotifications(rctx, p.run, p.opts.Now().UTC(), ns)
+	outs[0].Notified = notified
+	for i := range items {
+		b, err := json.Marshal(outs[i])
+		if err != nil {
+			return err
+		}
+		items[i].Result = b
+	}
+	left, err := p.st.FinishWork(rctx, p.run, p.replica, items)
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if nerr != nil && p.notifyErr == nil {
+		p.notifyErr = nerr // those partners are notified by the next run
+	}
+	p.answered += len(items)
+	p.failed += failed
+	p.mine = append(p.mine, mine...)
+	if done := p.total - left; p.opts.Progress != nil && p.total > 0 && done > p.done {
+		p.done = done
+		p.opts.Progress(done, p.total)
+	}
+	return nil
+}
+
+// warmAll warms the pages of the tenders this pass answered, on the pass's
+// workers, until they are all warm or ctx ends.
+func (p *pass) warmAll(ctx context.Context) Pages {
+	todo := make(chan string)
+	var warmed, seen atomic.Int64
+	var wg sync.WaitGroup
+	for range p.opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range todo {
+				p.opts.Yield(ctx)
+				ok, err := p.svc.WarmPage(ctx, id)
+				if err != nil && ctx.Err() == nil {
+					p.opts.Log.Warn("recompute: page not warmed", "tender", id, "run", p.run, "err", err)
+				}
+				if ctx.Err() == nil {
+					seen.Add(1)
+				}
+				if ok {
+					warmed.Add(1)
+				}
+			}
+		}()
+	}
+	for _, id := range p.mine {
+		if ctx.Err() != nil {
+			break
+		}
+		select {
+		case todo <- id:
+		case <-ctx.Done():
+		}
+	}
+	close(todo)
+	wg.Wait()
+	return Pages{Warmed: int(warmed.Load()), Left: len(p.mine) - int(seen.Load())}
 }
 
 // firstAppearances are the notifications of an answer: each member of a suggested
@@ -319,6 +585,20 @@ type Report struct {
 	Notifications int `json:"notifications"`
 	// Fenced counts the tenders a newer run had answered first.
 	Fenced int `json:"fenced"`
+	// Replicas counts the tenders each replica finished: the run's own, and
+	// those that helped it.
+	Replicas map[string]int `json:"replicas"`
+	// Pages is the warm pass of the run's own replica (a helper's is in the
+	// reason of its skip).
+	Pages Pages `json:"pages"`
+}
+
+// Pages is what a replica's warm pass did: the tender pages it computed and put in
+// the cache (a page already there is not counted), and those of the tenders it
+// answered that it did not come to because the run stopped.
+type Pages struct {
+	Warmed int `json:"warmed"`
+	Left   int `json:"left"`
 }
 
 // Fairness is the share of the seats in suggested coalitions (a seat is one
@@ -371,8 +651,8 @@ type TenderShare struct {
 	Share      float64 `json:"share"`
 }
 
-// add counts the seats of one tender's answer.
-func (f *Fairness) add(tender string, out suggest.Outcome) {
+// shareOf is the seats of one tender's answer.
+func shareOf(out suggest.Outcome) TenderShare {
 	var s TenderShare
 	for _, c := range out.Result.Coalitions {
 		for _, m := range c.Members {
@@ -383,6 +663,11 @@ func (f *Fairness) add(tender string, out suggest.Outcome) {
 		}
 	}
 	s.Share = ratio(s.SmallOrNew, s.Seats)
+	return s
+}
+
+// add counts the seats of one tender's answer.
+func (f *Fairness) add(tender string, s TenderShare) {
 	f.PerTender[tender] = s
 	f.Seats += s.Seats
 	f.SmallOrNew += s.SmallOrNew

@@ -29,6 +29,8 @@ type fixture struct {
 	st      *store.Store
 	svc     *suggest.Service
 	tenders []profiles.Tender // the open ones
+	dir     string            // the store's, for another process's store over it
+	tax     *profiles.Taxonomy
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -38,7 +40,8 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(ctx, t.TempDir(), tax)
+	dir := t.TempDir()
+	st, err := store.Open(ctx, dir, tax)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,17 +59,41 @@ func newFixture(t *testing.T) *fixture {
 	if err := st.CloseTender(ctx, closed.ID, time.Unix(1, 0)); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{st: st, svc: suggest.New(st, cache.NewMemory(100, time.Hour), nil), tenders: tenders[:6]}
+	return &fixture{st: st, svc: suggest.New(st, cache.NewMemory(100, time.Hour), nil), tenders: tenders[:6], dir: dir, tax: tax}
 }
 
 // recompute runs a recompute as run id.
 func (f *fixture) recompute(t *testing.T, id int64, opts Options) jobs.Run {
 	t.Helper()
-	run, err := Run(context.Background(), f.svc, f.st, jobs.Run{ID: id, Job: "recompute"}, opts)
+	run, err := Run(context.Background(), f.svc, f.st, f.start(t, id), opts)
 	if err != nil {
 		t.Fatalf("Run(run %d) = %v", id, err)
 	}
+	f.finish(t, run)
 	return run
+}
+
+// start records the start of run id, as the scheduler does before a run: the
+// store's next run must be id.
+func (f *fixture) start(t *testing.T, id int64) jobs.Run {
+	t.Helper()
+	run, err := f.st.StartRun(context.Background(), JobName, "matcher-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.ID != id {
+		t.Fatalf("StartRun() = run %d, want run %d", run.ID, id)
+	}
+	return run
+}
+
+// finish records the end of run, as the scheduler does after it.
+func (f *fixture) finish(t *testing.T, run jobs.Run) {
+	t.Helper()
+	run.Status, run.Ended = jobs.RunDone, time.Now()
+	if err := f.st.FinishRun(context.Background(), run); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // stored returns every open tender's stored answer and the run that wrote it.
@@ -185,13 +212,14 @@ func TestFrozenReplicaCannotOverwrite(t *testing.T) {
 	n := len(f.tenders)
 	p := &pausing{Store: f.st, frozen: 1, paused: make(chan struct{}, n), thaw: make(chan struct{})}
 	replicaA := suggest.New(p, cache.NewMemory(100, time.Hour), nil)
+	startA := f.start(t, 1)
 	var runA jobs.Run
 	var errA error
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		runA, errA = Run(ctx, replicaA, f.st, jobs.Run{ID: 1}, Options{Workers: 2})
+		runA, errA = Run(ctx, replicaA, f.st, startA, Options{Workers: 2})
 	}()
 	<-p.paused // A has computed an answer and is frozen before storing it
 	<-p.paused
@@ -244,16 +272,15 @@ func TestStoppedMidRun(t *testing.T) {
 	}
 	stop, cancel := context.WithCancel(ctx)
 	defer cancel()
-	run, err := Run(stop, f.svc, f.st, jobs.Run{ID: 2}, Options{Workers: 1, Progress: func(done, total int) {
-		if done == 2 {
-			cancel()
-		}
+	run, err := Run(stop, f.svc, f.st, f.start(t, 2), Options{Workers: 1, Progress: func(done, total int) {
+		cancel() // after the first claim's tenders
 	}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run() stopped part-way = %v, want context.Canceled", err)
 	}
-	if run.Done < 2 || run.Done >= len(f.tenders) {
-		t.Errorf("stopped run did %d tenders, want at least 2 and fewer than %d", run.Done, len(f.tenders))
+	f.finish(t, run)
+	if run.Done < 1 || run.Done >= len(f.tenders) {
+		t.Errorf("stopped run did %d tenders, want at least 1 and fewer than %d", run.Done, len(f.tenders))
 	}
 	bodies, runs := f.stored(t)
 	newer := 0
@@ -362,7 +389,7 @@ func TestFairnessOfRealAnswers(t *testing.T) {
 				inclusive[m.ID] = p.Size == profiles.SizeSmall || p.NewProvider
 			}
 		}
-		want.add(tn.ID, suggest.Outcome{Result: res, Inclusive: inclusive})
+		want.add(tn.ID, shareOf(suggest.Outcome{Result: res, Inclusive: inclusive}))
 	}
 	want.Share = ratio(want.SmallOrNew, want.Seats)
 	want.Awarded = AwardedSeats{PerTender: map[string]TenderShare{}} // nothing awarded
@@ -385,11 +412,15 @@ func (c canned) Recompute(ctx context.Context, tender string, run int64, full bo
 // tenderList lists tenders and their awards and keeps the notifications it is
 // given.
 type tenderList struct {
+	memWork
 	recs   []profiles.TenderRecord
 	awards []profiles.Award
 	mu     sync.Mutex
 	got    []webhook.Notification
 }
+
+// WarmPage of canned answers warms nothing.
+func (c canned) WarmPage(ctx context.Context, tender string) (bool, error) { return false, nil }
 
 func (l *tenderList) Tenders(ctx context.Context) ([]profiles.TenderRecord, error) {
 	return l.recs, nil
@@ -440,7 +471,7 @@ func TestFairnessByHand(t *testing.T) {
 		{Tender: "closed", Members: []profiles.AwardMember{{Profile: "x", SmallOrNew: true}, {Profile: "bank"}, {Profile: "nieuwkomer", SmallOrNew: true}}},
 		{Tender: "eenzaamheid", Members: []profiles.AwardMember{{Profile: "wijkteam"}, {Profile: "zorggroep"}}},
 	}
-	run, err := Run(context.Background(), svc, l, jobs.Run{ID: 7}, Options{Workers: 2})
+	run, err := Run(context.Background(), svc, l, jobs.Run{ID: 7, Replica: "matcher-1"}, Options{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -451,7 +482,7 @@ func TestFairnessByHand(t *testing.T) {
 	if !ok {
 		t.Fatalf("report details = %T, want a recompute.Report", run.Report.Details)
 	}
-	want := Report{Fenced: 1, Notifications: 5, Fairness: Fairness{Seats: 7, SmallOrNew: 2, Share: 2.0 / 7,
+	want := Report{Fenced: 1, Notifications: 5, Replicas: map[string]int{"matcher-1": 5}, Fairness: Fairness{Seats: 7, SmallOrNew: 2, Share: 2.0 / 7,
 		PerTender: map[string]TenderShare{
 			"eenzaamheid": {Seats: 4, SmallOrNew: 2, Share: 0.5},
 			"schulden":    {Seats: 3, SmallOrNew: 0, Share: 0},

@@ -32,10 +32,11 @@ func (f *fixture) digests(t *testing.T) map[string]string {
 // runWith runs a recompute as run id with svc.
 func (f *fixture) runWith(t *testing.T, svc Suggestions, id int64, opts Options) jobs.Run {
 	t.Helper()
-	run, err := Run(context.Background(), svc, f.st, jobs.Run{ID: id, Job: JobName}, opts)
+	run, err := Run(context.Background(), svc, f.st, f.start(t, id), opts)
 	if err != nil {
 		t.Fatalf("Run(run %d) = %v", id, err)
 	}
+	f.finish(t, run)
 	return run
 }
 

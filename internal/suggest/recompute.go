@@ -37,13 +37,8 @@ type Outcome struct {
 // the tender with its old answer or its new one. Its search is bounded as every
 // search is (match.DefaultEffort) and stops when ctx ends.
 //
-// Unless a newer run answered the tender, it also warms the answer of the tender's
-// page (PageRequest, with variants) in the cache under the key ForTender reads for
-// the same inputs: computed when the cache does not hold it yet (the inputs changed,
-// or the cache was emptied by a restart), left as it is otherwise. That answer is
-// not stored, only cached: a replica whose cache is its own memory computes it
-// again after a restart, which a shared cache (Redis) spares. A warm that fails or
-// is stopped leaves the tender's default answer as it is, and the page computes.
+// The answer of the tender's page (PageRequest, with variants) is warmed apart,
+// by WarmPage, in a second pass once every tender's default answer is stored.
 func (s *Service) Recompute(ctx context.Context, tender string, run int64, full bool) (Outcome, error) {
 	r := defaultRequest(tender)
 	v, err := s.store.Versions(ctx)
@@ -68,7 +63,6 @@ func (s *Service) Recompute(ctx context.Context, tender string, run int64, full 
 			if err := json.Unmarshal(body, &res); err != nil {
 				return Outcome{}, fmt.Errorf("suggest: stored answer of tender %q: %w", tender, err)
 			}
-			s.warmPage(ctx, tender, v, in, digest)
 			return Outcome{Skipped: true, Result: res, Inclusive: inclusive(res, in)}, nil
 		case err != nil && !errors.Is(err, profiles.ErrNotFound):
 			return Outcome{}, err
@@ -95,33 +89,61 @@ func (s *Service) Recompute(ctx context.Context, tender string, run int64, full 
 		if err := s.cache.Set(ctx, cacheKey(r, digest), body); err != nil && s.obs != nil {
 			s.obs.CacheError()
 		}
-		s.warmPage(ctx, tender, v, in, digest)
 	}
 	return out, nil
 }
 
+// WarmPage puts the answer of the tender's page (PageRequest, with variants) for
+// the tender's inputs now in the cache, under the key ForTender reads, when the
+// cache does not hold it yet (the inputs changed, or the cache was emptied by a
+// restart), and says whether it computed one. That answer is not stored, only
+// cached: a replica whose cache is its own memory computes it again after a
+// restart, which a shared cache (Redis) spares. A warm that fails or is stopped
+// warms nothing, and the page computes as it would have; only a failure to read
+// the inputs is an error.
+func (s *Service) WarmPage(ctx context.Context, tender string) (bool, error) {
+	v, err := s.store.Versions(ctx)
+	if err != nil {
+		return false, err
+	}
+	in, err := s.load(ctx, defaultRequest(tender), v)
+	if err != nil {
+		return false, err
+	}
+	digest, err := digestOf(in)
+	if err != nil {
+		return false, err
+	}
+	return s.warmPage(ctx, v, in, digest), nil
+}
+
 // warmPage puts the answer of the tender's page (PageRequest) for inputs in, whose
-// digest is digest, in the cache when it is not there yet. A cache that fails or a
-// search that was stopped warms nothing: the page then computes, as it would have.
-func (s *Service) warmPage(ctx context.Context, tender string, v profiles.Versions, in *inputs, digest string) {
-	r := PageRequest(tender)
+// digest is digest, in the cache when it is not there yet, and says whether it
+// did. A cache that fails or a search that was stopped warms nothing: the page
+// then computes, as it would have.
+func (s *Service) warmPage(ctx context.Context, v profiles.Versions, in *inputs, digest string) bool {
+	r := PageRequest(in.tender.ID)
 	key := cacheKey(r, digest)
 	if _, ok, err := s.cache.Get(ctx, key); err != nil || ok {
 		if err != nil && s.obs != nil {
 			s.obs.CacheError()
 		}
-		return
+		return false
 	}
 	if ctx.Err() != nil {
-		return
+		return false
 	}
 	res, body, err := s.compute(ctx, r, v, in)
 	if err != nil || res.Interrupted {
-		return
+		return false
 	}
-	if err := s.cache.Set(ctx, key, body); err != nil && s.obs != nil {
-		s.obs.CacheError()
+	if err := s.cache.Set(ctx, key, body); err != nil {
+		if s.obs != nil {
+			s.obs.CacheError()
+		}
+		return false
 	}
+	return true
 }
 
 // inclusive returns the members of res's coalitions that are small or new

@@ -9,9 +9,10 @@
 // ahead by the nightly recompute (internal/recompute, through Recompute) and kept in
 // the store with the digest of its inputs: a miss serves it when the digest still
 // matches, so the first request of the morning costs a read, even after a restart.
-// The same run warms the answer of the tender's page (PageRequest, with variants)
-// in the cache, where it is not stored: after a restart of a replica with a cache
-// of its own, the next run warms it again.
+// The same run, once every default answer is stored, warms the answer of the
+// tender's page (PageRequest, with variants) in the cache through WarmPage; it is
+// not stored: after a restart of a replica with a cache of its own, the next run
+// warms it again.
 //
 // It sits between the API and the store. It never sees who asks, and caches only
 // the engine's answer, which holds public fields alone. Concurrent misses for one

@@ -240,7 +240,11 @@ func TestTenderPageAfterRecompute(t *testing.T) {
 	e.site.d.Suggest = suggest.New(e.st, answers, obs) // the API's service
 	nightly := suggest.New(e.st, answers, nil)         // the run's own, on the same cache
 	const id = "eenzaamheid-ouderen-overvecht-2026"
+	// The run's two passes over the tender: its default answer, then its page.
 	if _, err := nightly.Recompute(ctx, id, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nightly.WarmPage(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 	if a := e.inLang("/tenders/"+id, NL); a.status != 200 || !strings.Contains(a.body, "Coalitie 1") {
