@@ -87,35 +87,19 @@ func TestIdeas(t *testing.T) {
 	storetest.Ideas(t, func(t *testing.T) storetest.IdeaStore { _, s := database(t); return s })
 }
 
-// TestAwards: the PostgreSQL store passes the shared suite of the awards. The
-// collaboration events beside them are written and read here in SQL, the way
-// the collaboration store of this package keeps them, and the counter is read
-// from the versions table: the suite's other half until this store has
-// RecordCollaboration, Collaborations and Versions of its own.
+// TestAwards: the PostgreSQL store passes the shared suite of the awards, with
+// the collaboration events beside them recorded and read through its own
+// RecordCollaboration, Collaborations and Versions, as the embedded store's are.
 func TestAwards(t *testing.T) {
 	storetest.Awards(t, func(t *testing.T) storetest.AwardSubject {
-		url, s := database(t)
-		c := sqlConn(t, url)
+		_, s := database(t)
 		return storetest.AwardSubject{
-			Store: s,
-			RecordCollaboration: func(ctx context.Context, r profiles.CollaborationRecord) (profiles.CollaborationRecord, error) {
-				err := c.QueryRow(ctx, `INSERT INTO collaborations (a, b, outcome, at, state, role, recorder, recorded)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
-					r.A, r.B, r.Outcome, r.At, r.State, r.RecorderRole, r.Recorder,
-					r.Recorded.UTC().Format("2006-01-02T15:04:05.000000000Z")).Scan(&r.ID)
-				return r, err
-			},
-			Collaborations: func(ctx context.Context) ([]profiles.Collaboration, error) {
-				rows, err := c.Query(ctx, `SELECT a, b, outcome, at FROM collaborations WHERE state = 'counted' ORDER BY seq`)
-				if err != nil {
-					return nil, err
-				}
-				return pgx.CollectRows(rows, pgx.RowToStructByPos[profiles.Collaboration])
-			},
+			Store:               s,
+			RecordCollaboration: s.RecordCollaboration,
+			Collaborations:      s.Collaborations,
 			CollaborationsVersion: func(ctx context.Context) (int64, error) {
-				var n int64
-				err := c.QueryRow(ctx, `SELECT coalesce((SELECT n FROM versions WHERE kind = 'collaborations'), 0)`).Scan(&n)
-				return n, err
+				v, err := s.Versions(ctx)
+				return v.Collaborations, err
 			},
 		}
 	})
