@@ -9,7 +9,6 @@ import (
 
 	"samenspel/internal/pgtest"
 	"samenspel/internal/postgres"
-	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
 )
@@ -87,40 +86,15 @@ func TestIdeas(t *testing.T) {
 	storetest.Ideas(t, func(t *testing.T) storetest.IdeaStore { _, s := database(t); return s })
 }
 
-// TestAwards: the PostgreSQL store passes the shared suite of the awards, with
-// the collaboration events beside them recorded and read through its own
-// RecordCollaboration, Collaborations and Versions, as the embedded store's are.
+// TestAwards: the PostgreSQL store passes the shared suite of the awards.
 func TestAwards(t *testing.T) {
-	storetest.Awards(t, func(t *testing.T) storetest.AwardSubject {
-		_, s := database(t)
-		return storetest.AwardSubject{
-			Store:               s,
-			RecordCollaboration: s.RecordCollaboration,
-			Collaborations:      s.Collaborations,
-			CollaborationsVersion: func(ctx context.Context) (int64, error) {
-				v, err := s.Versions(ctx)
-				return v.Collaborations, err
-			},
-		}
-	})
+	storetest.Awards(t, func(t *testing.T) storetest.AwardStore { _, s := database(t); return s })
 }
 
 // TestBumps: the PostgreSQL store's writes move the change counters as the
-// embedded store's do. The counters are read from the versions table until this
-// store has Versions of its own.
+// embedded store's do.
 func TestBumps(t *testing.T) {
-	storetest.Bumps(t, func(t *testing.T) storetest.BumpSubject {
-		url, s := database(t)
-		c := sqlConn(t, url)
-		return storetest.BumpSubject{Store: s, Versions: func(ctx context.Context) (profiles.Versions, error) {
-			var v profiles.Versions
-			err := c.QueryRow(ctx, `SELECT
-				coalesce((SELECT n FROM versions WHERE kind = 'profiles'), 0),
-				coalesce((SELECT n FROM versions WHERE kind = 'tenders'), 0),
-				coalesce((SELECT n FROM versions WHERE kind = 'collaborations'), 0)`).Scan(&v.Profiles, &v.Tenders, &v.Collaborations)
-			return v, err
-		}}
-	})
+	storetest.Bumps(t, func(t *testing.T) storetest.BumpStore { _, s := database(t); return s })
 }
 
 // TestTenderVersionAsEmbedded: a tender's version is the embedded store's for
