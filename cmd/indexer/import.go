@@ -137,7 +137,7 @@ func importCmd(ctx context.Context, args []string, env func(string) (string, boo
 		// not at the next pass of the watching sync. Should Meilisearch fail, they
 		// are stored and wait in the change log for that sync.
 		log := slog.New(slog.NewJSONHandler(stderr, nil))
-		err := withIndex(ctx, "import", cfg, func(st source, _ *profiles.Taxonomy, live searchIndex) error {
+		err := withIndex(ctx, "import", cfg, func(st openedStore, _ *profiles.Taxonomy, live searchIndex) error {
 			if err := live.EnsureIndex(ctx); err != nil {
 				return err
 			}

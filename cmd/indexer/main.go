@@ -211,8 +211,8 @@ func (sf settingsFlags) load(args []string, env func(string) (string, bool)) (se
 }
 
 // source is the store the indexer works on: the change log and cursors that the
-// search index sync follows (indexsync.Source), and the writes of an import. The
-// embedded store implements it.
+// search index sync follows (indexsync.Source), and the writes of an import. Both
+// stores implement it.
 type source interface {
 	indexsync.Source
 	UpsertProfilesKeeping(ctx context.Context, ps []profiles.Profile, keep func(stored, p profiles.Profile) (profiles.Profile, bool)) (created, updated, kept int, err error)
@@ -224,29 +224,33 @@ var (
 	_ source = (*postgres.Store)(nil)
 )
 
+// openedStore is the store of the settings, opened, with what only one of the two
+// can do.
+type openedStore struct {
+	source
+	// listen returns a channel that receives when a profile write commits on any
+	// replica (postgres.Store.Listen: LISTEN/NOTIFY); it is nil for the embedded
+	// store, whose followers poll.
+	listen func(ctx context.Context) (<-chan struct{}, error)
+}
+
 // openStore opens the store of cfg (PostgreSQL with database_url, else the
 // embedded store) with the shipped taxonomy.
-func openStore(ctx context.Context, cfg settings.Settings) (source, *profiles.Taxonomy, error) {
+func openStore(ctx context.Context, cfg settings.Settings) (openedStore, *profiles.Taxonomy, error) {
 	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
 	if err != nil {
-		return nil, nil, err
+		return openedStore{}, nil, err
 	}
 	if cfg.DatabaseURL != "" {
 		st, err := postgres.Open(ctx, cfg.DatabaseURL, tax)
 		if err != nil {
-			return nil, nil, err
+			return openedStore{}, nil, err
 		}
-		return st, tax, nil
+		return openedStore{source: st, listen: st.Listen}, tax, nil
 	}
 	st, err := store.Open(ctx, cfg.Data, tax)
 	if err != nil {
-		return nil, nil, err
+		return openedStore{}, nil, err
 	}
-	return st, tax, nil
-}
-
-// waker is a store that wakes a follower of its change log when a write commits
-// (PostgreSQL: LISTEN/NOTIFY).
-type waker interface {
-	Listen(ctx context.Context) (<-chan struct{}, error)
+	return openedStore{source: st}, tax, nil
 }

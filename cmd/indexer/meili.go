@@ -35,7 +35,7 @@ const liveIndex = "profiles"
 
 // withIndex opens the store and the live index for command name, which needs
 // Meilisearch.
-func withIndex(ctx context.Context, name string, cfg settings.Settings, fn func(st source, tax *profiles.Taxonomy, live searchIndex) error) error {
+func withIndex(ctx context.Context, name string, cfg settings.Settings, fn func(st openedStore, tax *profiles.Taxonomy, live searchIndex) error) error {
 	if cfg.MeiliURL == "" {
 		return fmt.Errorf("%w: indexer %s needs Meilisearch: --meili URL or SAMENSPEL_MEILI_URL", errUsage, name)
 	}
@@ -69,7 +69,7 @@ func syncCmd(ctx context.Context, args []string, env func(string) (string, bool)
 		return fmt.Errorf("%w: --interval must be positive", errUsage)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	return withIndex(ctx, "sync", cfg, func(st source, _ *profiles.Taxonomy, live searchIndex) error {
+	return withIndex(ctx, "sync", cfg, func(st openedStore, _ *profiles.Taxonomy, live searchIndex) error {
 		if err := ensure(ctx, live, *watch, *interval, log); err != nil {
 			return err
 		}
@@ -79,8 +79,8 @@ func syncCmd(ctx context.Context, args []string, env func(string) (string, bool)
 			// PostgreSQL wakes the sync when a write commits on any replica; the
 			// interval stays as the safety net (and is all the embedded store has).
 			var wake <-chan struct{}
-			if w, ok := st.(waker); ok {
-				if wake, err = w.Listen(ctx); err != nil {
+			if st.listen != nil {
+				if wake, err = st.listen(ctx); err != nil {
 					return err
 				}
 			}
@@ -142,7 +142,7 @@ func reindexCmd(ctx context.Context, args []string, env func(string) (string, bo
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, sf.fs.Arg(0))
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	return withIndex(ctx, "reindex", cfg, func(st source, tax *profiles.Taxonomy, live searchIndex) error {
+	return withIndex(ctx, "reindex", cfg, func(st openedStore, tax *profiles.Taxonomy, live searchIndex) error {
 		// The live index must exist to be swapped; it has the settings already or
 		// gets them now.
 		if err := live.EnsureIndex(ctx); err != nil {
@@ -189,7 +189,7 @@ func statusCmd(ctx context.Context, args []string, env func(string) (string, boo
 	if sf.fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, sf.fs.Arg(0))
 	}
-	return withIndex(ctx, "status", cfg, func(st source, _ *profiles.Taxonomy, live searchIndex) error {
+	return withIndex(ctx, "status", cfg, func(st openedStore, _ *profiles.Taxonomy, live searchIndex) error {
 		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		defer cancel()
 		if err := live.Ping(pctx); err != nil {

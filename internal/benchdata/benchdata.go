@@ -2,7 +2,8 @@
 // partners all over Utrecht and 1,000 open tenders, the scale the SPEC's goals are
 // stated at. The recompute benchmark (internal/recompute) and the benchmark of live
 // requests during a recompute (internal/api) share it, so that both figures in the
-// README are measured over the same data.
+// README are measured over the same data; the benchmark of `matcher migrate`
+// (cmd/matcher) copies it into PostgreSQL (Dir).
 //
 // It is for benchmarks and tests only: it writes synthetic data into the store it
 // opens and fails the benchmark on any error. It never touches a store it did not
@@ -38,21 +39,43 @@ const DirEnv = "SAMENSPEL_BENCH_STORE"
 // is. The store is closed when b ends.
 func Store(b testing.TB, n, t int) *store.Store {
 	b.Helper()
-	ctx := context.Background()
+	st := open(b, dir(b, n, t))
+	b.Cleanup(func() { st.Close() })
+	fill(b, st, n, t)
+	return st
+}
+
+// Dir is the directory of Store's store, filled and closed again: for a
+// benchmark of a command that opens the store itself.
+func Dir(b testing.TB, n, t int) string {
+	b.Helper()
+	d := dir(b, n, t)
+	st := open(b, d)
+	defer st.Close() // also when filling it fails b
+	fill(b, st, n, t)
+	return d
+}
+
+// dir is the directory of the store with n partners and t tenders: below DirEnv,
+// or a temporary one.
+func dir(b testing.TB, n, t int) string {
+	if kept := os.Getenv(DirEnv); kept != "" {
+		return filepath.Join(kept, fmt.Sprintf("%dx%d", t, n))
+	}
+	return b.TempDir()
+}
+
+// open opens the embedded store in dir with the shipped taxonomy.
+func open(b testing.TB, dir string) *store.Store {
+	b.Helper()
 	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
 	if err != nil {
 		b.Fatal(err)
 	}
-	dir := b.TempDir()
-	if kept := os.Getenv(DirEnv); kept != "" {
-		dir = filepath.Join(kept, fmt.Sprintf("%dx%d", t, n))
-	}
-	st, err := store.Open(ctx, dir, tax)
+	st, err := store.Open(context.Background(), dir, tax)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { st.Close() })
-	fill(b, st, n, t)
 	return st
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"samenspel/internal/pgtest"
 	"samenspel/internal/postgres"
-	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
 )
@@ -87,56 +86,15 @@ func TestIdeas(t *testing.T) {
 	storetest.Ideas(t, func(t *testing.T) storetest.IdeaStore { _, s := database(t); return s })
 }
 
-// TestAwards: the PostgreSQL store passes the shared suite of the awards. The
-// collaboration events beside them are written and read here in SQL, the way
-// the collaboration store of this package keeps them, and the counter is read
-// from the versions table: the suite's other half until this store has
-// RecordCollaboration, Collaborations and Versions of its own.
+// TestAwards: the PostgreSQL store passes the shared suite of the awards.
 func TestAwards(t *testing.T) {
-	storetest.Awards(t, func(t *testing.T) storetest.AwardSubject {
-		url, s := database(t)
-		c := sqlConn(t, url)
-		return storetest.AwardSubject{
-			Store: s,
-			RecordCollaboration: func(ctx context.Context, r profiles.CollaborationRecord) (profiles.CollaborationRecord, error) {
-				err := c.QueryRow(ctx, `INSERT INTO collaborations (a, b, outcome, at, state, role, recorder, recorded)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
-					r.A, r.B, r.Outcome, r.At, r.State, r.RecorderRole, r.Recorder,
-					r.Recorded.UTC().Format("2006-01-02T15:04:05.000000000Z")).Scan(&r.ID)
-				return r, err
-			},
-			Collaborations: func(ctx context.Context) ([]profiles.Collaboration, error) {
-				rows, err := c.Query(ctx, `SELECT a, b, outcome, at FROM collaborations WHERE state = 'counted' ORDER BY seq`)
-				if err != nil {
-					return nil, err
-				}
-				return pgx.CollectRows(rows, pgx.RowToStructByPos[profiles.Collaboration])
-			},
-			CollaborationsVersion: func(ctx context.Context) (int64, error) {
-				var n int64
-				err := c.QueryRow(ctx, `SELECT coalesce((SELECT n FROM versions WHERE kind = 'collaborations'), 0)`).Scan(&n)
-				return n, err
-			},
-		}
-	})
+	storetest.Awards(t, func(t *testing.T) storetest.AwardStore { _, s := database(t); return s })
 }
 
 // TestBumps: the PostgreSQL store's writes move the change counters as the
-// embedded store's do. The counters are read from the versions table until this
-// store has Versions of its own.
+// embedded store's do.
 func TestBumps(t *testing.T) {
-	storetest.Bumps(t, func(t *testing.T) storetest.BumpSubject {
-		url, s := database(t)
-		c := sqlConn(t, url)
-		return storetest.BumpSubject{Store: s, Versions: func(ctx context.Context) (profiles.Versions, error) {
-			var v profiles.Versions
-			err := c.QueryRow(ctx, `SELECT
-				coalesce((SELECT n FROM versions WHERE kind = 'profiles'), 0),
-				coalesce((SELECT n FROM versions WHERE kind = 'tenders'), 0),
-				coalesce((SELECT n FROM versions WHERE kind = 'collaborations'), 0)`).Scan(&v.Profiles, &v.Tenders, &v.Collaborations)
-			return v, err
-		}}
-	})
+	storetest.Bumps(t, func(t *testing.T) storetest.BumpStore { _, s := database(t); return s })
 }
 
 // TestTenderVersionAsEmbedded: a tender's version is the embedded store's for

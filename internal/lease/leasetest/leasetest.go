@@ -10,28 +10,15 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"samenspel/config"
 	"samenspel/internal/lease"
-	"samenspel/internal/profiles"
 	"samenspel/internal/redistest"
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 )
 
 // OpenStore opens the embedded store in dir, as each process sharing it does; it
-// is closed when t ends.
-func OpenStore(t *testing.T, dir string) *store.Store {
-	t.Helper()
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), dir, tax)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
+// is closed when t ends (storetest.OpenEmbedded).
+func OpenStore(t *testing.T, dir string) *store.Store { return storetest.OpenEmbedded(t, dir) }
 
 // RedisClient connects to a real Redis for t (see internal/redistest).
 func RedisClient(t testing.TB) *redis.Client {

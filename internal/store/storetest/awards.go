@@ -12,7 +12,9 @@ import (
 )
 
 // AwardStore is what the award suite uses of a store: the awards of tenders and
-// their outcomes, with the profiles and tenders they name.
+// their outcomes, with the profiles and tenders they name, the collaboration
+// events beside them (recorded as the API records one: a counted event or a
+// claim) and the change counters.
 type AwardStore interface {
 	CreateProfile(ctx context.Context, p profiles.Profile) error
 	DeleteProfile(ctx context.Context, id string) error
@@ -21,18 +23,9 @@ type AwardStore interface {
 	Award(ctx context.Context, tender string) (profiles.Award, error)
 	Awards(ctx context.Context) ([]profiles.Award, error)
 	RecordAwardOutcome(ctx context.Context, tender, outcome, at, role, recorder string, now time.Time) (profiles.AwardOutcome, error)
-}
-
-// AwardSubject is one empty store under the award suite, with the collaboration
-// events beside the awards: RecordCollaboration records one through the API (a
-// counted event or a claim, store.RecordCollaboration), Collaborations lists the
-// counted ones in order (store.Collaborations), and CollaborationsVersion is the
-// change counter of collaborations (profiles.Versions).
-type AwardSubject struct {
-	Store                 AwardStore
-	RecordCollaboration   func(ctx context.Context, r profiles.CollaborationRecord) (profiles.CollaborationRecord, error)
-	Collaborations        func(ctx context.Context) ([]profiles.Collaboration, error)
-	CollaborationsVersion func(ctx context.Context) (int64, error)
+	RecordCollaboration(ctx context.Context, r profiles.CollaborationRecord) (profiles.CollaborationRecord, error)
+	Collaborations(ctx context.Context) ([]profiles.Collaboration, error)
+	Versions(ctx context.Context) (profiles.Versions, error)
 }
 
 // Awards is the shared suite of the awards: an award keeps its members in order,
@@ -41,7 +34,7 @@ type AwardSubject struct {
 // the pairs it cannot), moves trust's version when it recorded one, and makes
 // the award final. open is called once per subtest and must return an empty
 // store.
-func Awards(t *testing.T, open func(t *testing.T) AwardSubject) {
+func Awards(t *testing.T, open func(t *testing.T) AwardStore) {
 	t.Run("AwardTender", func(t *testing.T) { awardTender(t, awardFixture(t, open(t))) })
 	t.Run("Outcome", func(t *testing.T) { awardOutcome(t, awardFixture(t, open(t))) })
 	t.Run("OutcomeWithoutEvents", func(t *testing.T) { awardOutcomeWithoutEvents(t, awardFixture(t, open(t))) })
@@ -68,18 +61,9 @@ func awardCounted(a, b, outcome, at string) profiles.CollaborationRecord {
 	}
 }
 
-func collaborationsVersion(t *testing.T, s AwardSubject) int64 {
-	t.Helper()
-	v, err := s.CollaborationsVersion(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 // awardFixture is s with tender t and partners a (small), b (large, not new), c
 // (large, new provider) and d (medium).
-func awardFixture(t *testing.T, s AwardSubject) AwardSubject {
+func awardFixture(t *testing.T, s AwardStore) AwardStore {
 	t.Helper()
 	ctx := context.Background()
 	mk := func(id, size string, isNew bool) profiles.Profile {
@@ -89,11 +73,11 @@ func awardFixture(t *testing.T, s AwardSubject) AwardSubject {
 	}
 	for _, p := range []profiles.Profile{mk("a", profiles.SizeSmall, false), mk("b", profiles.SizeLarge, false),
 		mk("c", profiles.SizeLarge, true), mk("d", profiles.SizeMedium, false)} {
-		if err := s.Store.CreateProfile(ctx, p); err != nil {
+		if err := s.CreateProfile(ctx, p); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.Store.CreateTender(ctx, Tender("t"), "tok_owner", awardedAt); err != nil {
+	if err := s.CreateTender(ctx, Tender("t"), "tok_owner", awardedAt); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -102,9 +86,8 @@ func awardFixture(t *testing.T, s AwardSubject) AwardSubject {
 // awardTender: an award keeps its members in order, each once, with whether
 // each was small or new; it is replaced until its outcome; a member that is no
 // profile, or a tender that does not exist, writes nothing.
-func awardTender(t *testing.T, subject AwardSubject) {
+func awardTender(t *testing.T, s AwardStore) {
 	ctx := context.Background()
-	s := subject.Store
 	a, replaced, err := s.AwardTender(ctx, "t", []string{"b", "a", "b", "c"}, "tender_owner", "tok_owner", awardedAt)
 	if err != nil {
 		t.Fatalf("AwardTender() = %v", err)
@@ -166,9 +149,8 @@ func awardTender(t *testing.T, subject AwardSubject) {
 // the owner, skipping (and naming) the pairs that have a counted event that day
 // or whose profile is gone; trust's version moves when an event was recorded;
 // the award is final from then on.
-func awardOutcome(t *testing.T, subject AwardSubject) {
+func awardOutcome(t *testing.T, s AwardStore) {
 	ctx := context.Background()
-	s := subject.Store
 	if _, err := s.RecordAwardOutcome(ctx, "t", profiles.OutcomePositive, "2026-03-01", "admin", "tok_admin", awardedAt); !errors.Is(err, profiles.ErrNoAward) {
 		t.Errorf("RecordAwardOutcome(no award) = %v, want ErrNoAward", err)
 	}
@@ -183,17 +165,17 @@ func awardOutcome(t *testing.T, subject AwardSubject) {
 	}
 	// a–b has a counted event that day; a–c only a claim, which does not block;
 	// d's profile is deleted.
-	if _, err := subject.RecordCollaboration(ctx, awardCounted("b", "a", profiles.OutcomeNegative, "2026-03-01")); err != nil {
+	if _, err := s.RecordCollaboration(ctx, awardCounted("b", "a", profiles.OutcomeNegative, "2026-03-01")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := subject.RecordCollaboration(ctx, awardClaim("a", "c", profiles.OutcomeNegative, "2026-03-01")); err != nil {
+	if _, err := s.RecordCollaboration(ctx, awardClaim("a", "c", profiles.OutcomeNegative, "2026-03-01")); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.DeleteProfile(ctx, "d"); err != nil {
 		t.Fatal(err)
 	}
-	v0 := collaborationsVersion(t, subject)
-	before, _ := subject.Collaborations(ctx)
+	v0 := countedVersion(t, s)
+	before, _ := s.Collaborations(ctx)
 	recorded := awardedAt.Add(24 * time.Hour)
 	out, err := s.RecordAwardOutcome(ctx, "t", profiles.OutcomePositive, "2026-03-01", "tender_owner", "tok_owner", recorded)
 	if err != nil {
@@ -223,10 +205,10 @@ func awardOutcome(t *testing.T, subject AwardSubject) {
 	if got, _ := s.Award(ctx, "t"); !cmp.Equal(got, out.Award) {
 		t.Errorf("Award(t) = %+v, want the outcome's %+v", got, out.Award)
 	}
-	if after, _ := subject.Collaborations(ctx); len(after) != len(before)+2 || after[len(after)-1] != ev("b", "c") {
+	if after, _ := s.Collaborations(ctx); len(after) != len(before)+2 || after[len(after)-1] != ev("b", "c") {
 		t.Errorf("counted events after the outcome = %v; want the 2 new ones after %v", after, before)
 	}
-	if v := collaborationsVersion(t, subject); v == v0 {
+	if v := countedVersion(t, s); v == v0 {
 		t.Error("an outcome that recorded events left the collaborations version as it was: caches would keep the old trust")
 	}
 
@@ -241,9 +223,8 @@ func awardOutcome(t *testing.T, subject AwardSubject) {
 
 // awardOutcomeWithoutEvents: an outcome whose pairs are all skipped, or of a
 // coalition of one, records the outcome and moves no version.
-func awardOutcomeWithoutEvents(t *testing.T, subject AwardSubject) {
+func awardOutcomeWithoutEvents(t *testing.T, s AwardStore) {
 	ctx := context.Background()
-	s := subject.Store
 	if err := s.CreateTender(ctx, Tender("u"), "tok_owner", awardedAt); err != nil {
 		t.Fatal(err)
 	}
@@ -253,17 +234,17 @@ func awardOutcomeWithoutEvents(t *testing.T, subject AwardSubject) {
 	if _, _, err := s.AwardTender(ctx, "u", []string{"a", "b"}, "admin", "tok_admin", awardedAt); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := subject.RecordCollaboration(ctx, awardCounted("a", "b", profiles.OutcomePositive, "2026-02-01")); err != nil {
+	if _, err := s.RecordCollaboration(ctx, awardCounted("a", "b", profiles.OutcomePositive, "2026-02-01")); err != nil {
 		t.Fatal(err)
 	}
-	v0 := collaborationsVersion(t, subject)
+	v0 := countedVersion(t, s)
 	for tender, skipped := range map[string]int{"t": 0, "u": 1} {
 		out, err := s.RecordAwardOutcome(ctx, tender, profiles.OutcomeNegative, "2026-02-01", "admin", "tok_admin", awardedAt)
 		if err != nil || len(out.Events) != 0 || len(out.Skipped) != skipped || out.Award.Outcome != profiles.OutcomeNegative {
 			t.Errorf("RecordAwardOutcome(%s) = %+v, %v; want the outcome, no event, %d skipped", tender, out, err, skipped)
 		}
 	}
-	if v := collaborationsVersion(t, subject); v != v0 {
+	if v := countedVersion(t, s); v != v0 {
 		t.Errorf("outcomes without events moved the collaborations version %d → %d", v0, v)
 	}
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // BumpStore is what the suite of change counters uses of a store: the writes of
-// tenders, interests, registrations, tokens, stored suggestions, awards and ideas.
+// tenders, interests, registrations, tokens, stored suggestions, awards and ideas,
+// and the counters (profiles.Versions).
 type BumpStore interface {
 	CreateProfileWithToken(ctx context.Context, p profiles.Profile, t auth.Token, answer *idempotency.Stored) error
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
@@ -26,13 +27,7 @@ type BumpStore interface {
 	PutSuggestion(ctx context.Context, tender, digest string, run int64, body []byte, now time.Time) (bool, error)
 	AwardTender(ctx context.Context, tender string, members []string, role, recorder string, now time.Time) (profiles.Award, bool, error)
 	AddIdea(ctx context.Context, profile, text string, now time.Time) (profiles.Idea, error)
-}
-
-// BumpSubject is one empty store under the suite of change counters, with
-// Versions, its counters (profiles.Versions).
-type BumpSubject struct {
-	Store    BumpStore
-	Versions func(ctx context.Context) (profiles.Versions, error)
+	Versions(ctx context.Context) (profiles.Versions, error)
 }
 
 // Bumps is the shared suite of the change counters that caches compare
@@ -41,13 +36,12 @@ type BumpSubject struct {
 // a write that changes nothing (refused, or done before) moves none, and tokens,
 // stored suggestions, awards and ideas move none (nothing cached depends on
 // them). Award outcomes are the award suite's. open must return an empty store.
-func Bumps(t *testing.T, open func(t *testing.T) BumpSubject) {
+func Bumps(t *testing.T, open func(t *testing.T) BumpStore) {
 	t.Run("Bumps", func(t *testing.T) { bumps(t, open(t)) })
 }
 
-func bumps(t *testing.T, subject BumpSubject) {
+func bumps(t *testing.T, s BumpStore) {
 	ctx := context.Background()
-	s := subject.Store
 	retitle := func(r profiles.TenderRecord) (profiles.Tender, error) { r.Tender.Title = "Nieuw"; return r.Tender, nil }
 	admin := auth.Token{Hash: hash("ssp_admin"), Role: "admin", Name: "beheer", Created: day1}
 	const none, profilesMove, tendersMove = 0, 1, 2
@@ -82,7 +76,7 @@ func bumps(t *testing.T, subject BumpSubject) {
 		{"CloseTender again", func() error { return s.CloseTender(ctx, "t", day3) }, none},
 		{"AddInterest in a closed tender", func() error { return refused(s.AddInterest(ctx, "t", "a", day3), profiles.ErrClosed) }, none},
 	}
-	before, err := subject.Versions(ctx)
+	before, err := s.Versions(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +84,7 @@ func bumps(t *testing.T, subject BumpSubject) {
 		if err := step.write(); err != nil {
 			t.Fatalf("%s = %v", step.name, err)
 		}
-		after, err := subject.Versions(ctx)
+		after, err := s.Versions(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,7 +35,9 @@ func Collaborations(t *testing.T, open func(t *testing.T) CollaborationStore) {
 }
 
 // countedVersion is the collaborations counter of s (profiles.Versions).
-func countedVersion(t *testing.T, s CollaborationStore) int64 {
+func countedVersion(t *testing.T, s interface {
+	Versions(ctx context.Context) (profiles.Versions, error)
+}) int64 {
 	t.Helper()
 	v, err := s.Versions(context.Background())
 	if err != nil {

@@ -16,7 +16,9 @@
 // implementation gets there (the SQLite FTS expression, re-indexing labels when the
 // taxonomy changes) stay with that implementation.
 //
-// Profile and Tender, the suite's fixtures, are the store's own tests' too.
+// Profile and Tender, the suite's fixtures, are the store's own tests' too, and
+// OpenEmbedded opens the embedded store for the tests of the packages that keep
+// records in one.
 package storetest
 
 import (

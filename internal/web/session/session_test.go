@@ -16,9 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"samenspel/config"
 	"samenspel/internal/auth"
-	"samenspel/internal/profiles"
 	"samenspel/internal/store"
 	"samenspel/internal/store/storetest"
 	"samenspel/internal/web/session"
@@ -55,24 +53,10 @@ type env struct {
 
 var start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
-func openStore(t *testing.T, dir string) *store.Store {
-	t.Helper()
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), dir, tax)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
 func newEnv(t *testing.T, newStore func(*store.Store) session.Store, limits session.Limits) *env {
 	t.Helper()
 	e := &env{t: t, dir: t.TempDir(), now: start, tokens: map[string]string{}}
-	e.st = openStore(t, e.dir)
+	e.st = storetest.OpenEmbedded(t, e.dir)
 	e.mgr, e.h = e.site(e.st, newStore(e.st), limits)
 	return e
 }
@@ -591,7 +575,7 @@ func TestBoundedStore(t *testing.T) {
 func TestReplicasShareSessions(t *testing.T) {
 	e := newEnv(t, stores[1].make, session.Limits{})
 	e.token("beheer", auth.RoleAdmin, time.Time{})
-	other := openStore(t, e.dir)
+	other := storetest.OpenEmbedded(t, e.dir)
 	_, h2 := e.site(other, session.NewSharedStore(other), session.Limits{})
 	b := e.browser()
 	token := b.csrf()
@@ -655,7 +639,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 	if _, err := session.New(session.Options{}); err == nil {
 		t.Errorf("New without Tokens = nil error, want one")
 	}
-	st := openStore(t, t.TempDir())
+	st := storetest.OpenEmbedded(t, t.TempDir())
 	if _, err := session.New(session.Options{Tokens: st, TrustedProxies: []string{"proxy.example"}}); err == nil || !strings.Contains(err.Error(), "proxy.example") {
 		t.Errorf("New with a trusted proxy that is no address = %v, want an error naming it", err)
 	}
