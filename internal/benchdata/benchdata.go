@@ -84,11 +84,20 @@ func open(b testing.TB, dir string) *store.Store {
 // the two stores' figures compare.
 func Postgres(b testing.TB, n, t int) *postgres.Store {
 	b.Helper()
+	st, _ := PostgresURL(b, n, t)
+	return st
+}
+
+// PostgresURL is Postgres with the URL of its database, for a second store over
+// the same data (another replica).
+func PostgresURL(b testing.TB, n, t int) (*postgres.Store, string) {
+	b.Helper()
 	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := postgres.Open(context.Background(), pgtest.Database(b), tax)
+	url := pgtest.Database(b)
+	st, err := postgres.Open(context.Background(), url, tax)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -97,7 +106,7 @@ func Postgres(b testing.TB, n, t int) *postgres.Store {
 	if err := st.Analyze(context.Background()); err != nil { // as autovacuum would, long before a nightly run
 		b.Fatal(err)
 	}
-	return st
+	return st, url
 }
 
 // Filler is what filling a benchmark store takes.

@@ -303,8 +303,9 @@ const HelpWait = 30 * time.Second
 // with its open tenders, as that run's workers do (claims of opts.Replica, fenced
 // by that run's id), with the Suggestions built by newSvc (a snapshot of its own),
 // then warms the pages of the tenders it answered. It waits up to HelpWait for a
-// running run with tenders left, and stops when none is left to claim. It says
-// what it did, for the skip's reason.
+// running run with tenders left (not past the end of a run that started in the
+// slot), and stops when none is left to claim. It says what it did, for the skip's
+// reason.
 func Help(newSvc NewSuggestions, st HelpStore, opts Options) func(ctx context.Context, slot time.Time) (string, error) {
 	return func(ctx context.Context, slot time.Time) (string, error) {
 		opts := opts.withDefaults()
@@ -317,6 +318,9 @@ func Help(newSvc NewSuggestions, st HelpStore, opts Options) func(ctx context.Co
 			last, err := st.LastRun(ctx, JobName)
 			if err != nil && !errors.Is(err, jobs.ErrNotFound) {
 				return "", fmt.Errorf("recompute: %w", err)
+			}
+			if err == nil && last.Status != jobs.RunRunning && !last.Started.Before(slot) {
+				return fmt.Sprintf("run %d of %s had ended", last.ID, last.Replica), nil // the slot's run: nothing left to help
 			}
 			if err == nil && last.Status == jobs.RunRunning && last.Replica != opts.Replica {
 				left, err := st.WorkLeft(ctx, last.ID)

@@ -275,3 +275,27 @@ func (h *hits) SuggestionCache(hit bool) {
 }
 
 func (h *hits) CacheError() {}
+
+// TestHelpFindsNothing: a helper whose slot's run has ended, or that finds no run
+// at all within its wait, helps nothing and says so.
+func TestHelpFindsNothing(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	never := func(context.Context) (Suggestions, error) {
+		t.Error("a helper with nothing to help built its Suggestions")
+		return nil, nil
+	}
+	opts := Options{Replica: "matcher-2", HelpWait: 100 * time.Millisecond, Poll: 10 * time.Millisecond}
+	if note, err := Help(never, f.st, opts)(ctx, time.Now()); err != nil || note != "found no run with tenders left to help" {
+		t.Errorf("Help() with no run = %q, %v", note, err)
+	}
+	slot := time.Now().Add(-time.Second)
+	ran := f.recompute(t, 1, Options{})
+	start := time.Now()
+	if note, err := Help(never, f.st, Options{Replica: "matcher-2", Poll: 10 * time.Millisecond})(ctx, slot); err != nil || note != "run 1 of matcher-1 had ended" {
+		t.Errorf("Help() after the slot's run %d ended = %q, %v", ran.ID, note, err)
+	}
+	if waited := time.Since(start); waited > HelpWait/2 {
+		t.Errorf("Help() after the slot's run ended waited %v, want it to give up at once", waited)
+	}
+}
