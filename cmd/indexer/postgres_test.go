@@ -8,11 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"samenspel/config"
 	"samenspel/internal/logbuf"
 	"samenspel/internal/pgtest"
-	"samenspel/internal/postgres"
-	"samenspel/internal/profiles"
+	"samenspel/internal/store/storetest"
 	"samenspel/internal/synth"
 )
 
@@ -25,15 +23,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 func TestSyncWatchWakesOnPostgres(t *testing.T) {
 	f := useFakeMeili(t)
 	db := pgtest.Database(t)
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := postgres.Open(context.Background(), db, tax)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.OpenPostgres(t, db)
 	env := maps.Clone(meiliEnv)
 	env["SAMENSPEL_DATABASE_URL"] = db
 	ctx, cancel := context.WithCancel(context.Background())

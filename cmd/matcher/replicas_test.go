@@ -14,12 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"samenspel/config"
 	"samenspel/internal/jobs"
 	"samenspel/internal/pgtest"
-	"samenspel/internal/postgres"
-	"samenspel/internal/profiles"
 	"samenspel/internal/redistest"
+	"samenspel/internal/store/storetest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -124,16 +122,9 @@ func TestReplicasOnPostgres(t *testing.T) {
 	}
 
 	// Each slot of the nightly job runs once, on one host or the other.
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := postgres.Open(context.Background(), db, tax)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.OpenPostgres(t, db)
 	var runs []jobs.Run
+	var err error
 	deadline := time.Now().Add(30 * time.Second)
 	done := func() int {
 		n := 0

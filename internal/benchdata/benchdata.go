@@ -24,6 +24,7 @@ import (
 	"samenspel/internal/postgres"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 	"samenspel/internal/synth"
 )
 
@@ -92,16 +93,8 @@ func Postgres(b testing.TB, n, t int) *postgres.Store {
 // the same data (another replica).
 func PostgresURL(b testing.TB, n, t int) (*postgres.Store, string) {
 	b.Helper()
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		b.Fatal(err)
-	}
 	url := pgtest.Database(b)
-	st, err := postgres.Open(context.Background(), url, tax)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
+	st := storetest.OpenPostgres(b, url)
 	fill(b, st, n, t)
 	if err := st.Analyze(context.Background()); err != nil { // as autovacuum would, long before a nightly run
 		b.Fatal(err)

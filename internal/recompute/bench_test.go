@@ -13,13 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"samenspel/config"
 	"samenspel/internal/benchdata"
 	"samenspel/internal/cache"
 	"samenspel/internal/jobs"
 	"samenspel/internal/pgtest"
-	"samenspel/internal/postgres"
-	"samenspel/internal/profiles"
+	"samenspel/internal/store/storetest"
 	"samenspel/internal/suggest"
 )
 
@@ -106,16 +104,7 @@ func BenchmarkRecomputeTwoReplicasPostgres(b *testing.B) {
 	for _, n := range []int{1000, 10_000} {
 		b.Run(fmt.Sprintf("%dx50k", n), func(b *testing.B) {
 			st, url := benchdata.PostgresURL(b, 50_000, n)
-			tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-			if err != nil {
-				b.Fatal(err)
-			}
-			other, err := postgres.Open(context.Background(), url, tax)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { other.Close() })
-			benchShared(b, n, st, other)
+			benchShared(b, n, st, storetest.OpenPostgres(b, url))
 		})
 	}
 }

@@ -9,13 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"samenspel/config"
 	"samenspel/internal/cache"
 	"samenspel/internal/jobs"
 	"samenspel/internal/pgtest"
-	"samenspel/internal/postgres"
 	"samenspel/internal/profiles"
 	"samenspel/internal/store"
+	"samenspel/internal/store/storetest"
 	"samenspel/internal/suggest"
 	"samenspel/internal/synth"
 	"samenspel/internal/webhook"
@@ -67,20 +66,8 @@ func TestTwoReplicasShareARun(t *testing.T) {
 		shareARun(t, f.st, f.other(t), f.tenders)
 	})
 	t.Run("postgres", func(t *testing.T) {
-		tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-		if err != nil {
-			t.Fatal(err)
-		}
 		url := pgtest.Database(t)
-		open := func() *postgres.Store {
-			st, err := postgres.Open(context.Background(), url, tax)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			return st
-		}
-		st := open()
+		st := storetest.OpenPostgres(t, url)
 		ctx := context.Background()
 		if _, _, err := st.UpsertProfiles(ctx, synth.Profiles(1, 400)); err != nil {
 			t.Fatal(err)
@@ -91,7 +78,7 @@ func TestTwoReplicasShareARun(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		shareARun(t, st, open(), tenders)
+		shareARun(t, st, storetest.OpenPostgres(t, url), tenders)
 	})
 }
 
