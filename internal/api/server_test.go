@@ -232,3 +232,17 @@ func TestReadyDegraded(t *testing.T) {
 		t.Errorf("GET /readyz with Redis down = %d %s; want 200 degraded without internals", resp.StatusCode, body)
 	}
 }
+
+// TestSaneRequestID pins which client request ids are kept: 1 to 64 of letters,
+// digits, '.', '_' and '-'; any other is replaced by one of the server's.
+func TestSaneRequestID(t *testing.T) {
+	for id, want := range map[string]bool{
+		"abc-123": true, "A.b_C-9": true, strings.Repeat("x", 64): true,
+		"": false, strings.Repeat("x", 65): false, "a b": false, "a/b": false,
+		"é": false, "a\nb": false, "<script>": false,
+	} {
+		if got := saneRequestID(id); got != want {
+			t.Errorf("saneRequestID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

@@ -34,6 +34,9 @@ func (t *Taxonomy) DecodeProfile(data []byte) (Profile, error) {
 // DecodeProfileRepeats is DecodeProfile that also says how many repeated entries
 // of set-valued lists it dropped (SPEC §2), for a file import's report.
 func (t *Taxonomy) DecodeProfileRepeats(data []byte) (Profile, int, error) {
+	if p, ok := quickProfile(data); ok {
+		return t.checkedProfile(new(decoder), p)
+	}
 	if d, raw, ok := fastDocument(data); ok {
 		if p := d.profile(raw); d.decided() {
 			return t.checkedProfile(d, p)

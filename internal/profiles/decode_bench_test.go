@@ -2,7 +2,10 @@ package profiles_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"samenspel/internal/profiles"
+	"samenspel/internal/synth"
 	"testing"
 )
 
@@ -91,5 +94,30 @@ func BenchmarkReadProfiles(b *testing.B) {
 		if _, _, err := tax.ReadProfiles(bytes.NewReader(data), "bench.ndjson"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestQuickPathTakesExports: every line of the benchmarks' imports and of a
+// generated city's export (as `matcher suggest` and `indexer import` read them)
+// goes the quick way, so that the benchmarks measure it.
+func TestQuickPathTakesExports(t *testing.T) {
+	var buf bytes.Buffer
+	buf.Write(profileLines(len(benchProfiles)))
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	for _, p := range synth.Wide(2026, 3000, 12000, 600, 6).Profiles {
+		if err := enc.Encode(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	for line := range bytes.Lines(buf.Bytes()) {
+		n++
+		if line = bytes.TrimSuffix(line, []byte("\n")); !profiles.QuickProfileDecides(line) {
+			t.Fatalf("line %d goes past the quick path: %s", n, line)
+		}
+	}
+	if n < 3000 {
+		t.Fatalf("%d lines, want at least 3,000", n)
 	}
 }

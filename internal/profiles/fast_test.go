@@ -463,5 +463,10 @@ func FuzzFastPathAgrees(f *testing.F) {
 			f.Add([]byte(tt.doc))
 		}
 	}
+	for _, tt := range quickProfileCases {
+		if len(tt.doc) < 1000 {
+			f.Add([]byte(tt.doc))
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkAgree(t, tax, data) })
 }

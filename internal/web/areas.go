@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/collate"
@@ -30,7 +31,7 @@ type areaPick struct {
 }
 
 // areaCode is a CBS code as people type it, in any case.
-var areaCode = regexp.MustCompile(`^(?i:NL|GM\d{4}|WK\d{6}|BU\d{8})$`)
+var areaCode = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?i:NL|GM\d{4}|WK\d{6}|BU\d{8})$`) })
 
 // maxFound is how many areas a form offers for one unknown name.
 const maxFound = 8
@@ -102,7 +103,7 @@ func (s *Site) resolve(p *areaPick) {
 func allCodes(s string) bool {
 	fields := strings.Fields(s)
 	for _, f := range fields {
-		if !areaCode.MatchString(f) {
+		if !areaCode().MatchString(f) {
 			return false
 		}
 	}

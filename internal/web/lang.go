@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"sync"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -28,7 +29,10 @@ const (
 	langCookieAge = 365 * 24 * 60 * 60
 )
 
-var langMatcher = language.NewMatcher([]language.Tag{language.Dutch, language.English})
+// langMatcher is built when a page first needs it, not at every start of the binary.
+var langMatcher = sync.OnceValue(func() language.Matcher {
+	return language.NewMatcher([]language.Tag{language.Dutch, language.English})
+})
 
 // parseLang returns the language a value names, and whether it names one.
 func parseLang(s string) (Lang, bool) {
@@ -56,7 +60,7 @@ func negotiate(r *http.Request) (l Lang, fromParam bool) {
 	if err != nil || len(tags) == 0 {
 		return NL, false
 	}
-	_, i, conf := langMatcher.Match(tags...)
+	_, i, conf := langMatcher().Match(tags...)
 	if conf == language.No {
 		return NL, false
 	}
