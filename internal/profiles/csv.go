@@ -2,7 +2,6 @@ package profiles
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -51,7 +50,7 @@ func (t *Taxonomy) ReadProfilesCSV(r io.Reader, file string) ([]Profile, []LineE
 func (t *Taxonomy) ReadProfilesCSVRepeats(r io.Reader, file string) ([]Profile, []LineError, int, error) {
 	repeats := 0
 	br := bufio.NewReader(r)
-	if bom, err := br.Peek(len(utf8BOM)); err == nil && bytes.Equal(bom, utf8BOM) {
+	if bom, err := br.Peek(len(utf8BOM)); err == nil && string(bom) == utf8BOM {
 		_, _ = br.Discard(len(utf8BOM))
 	}
 	cr := csv.NewReader(br)

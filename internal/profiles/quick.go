@@ -16,16 +16,19 @@ import "strings"
 
 // quickCollaboration decodes a valid event of the usual form; today is as in
 // decodeCollaboration.
-func quickCollaboration(data []byte, today string) (Collaboration, bool) {
+// A line of a file the reader holds as a string has its values cut out of it; a
+// document given as bytes has them copied into one string.
+func quickCollaboration[S text](data S, today string) (Collaboration, bool) {
 	if !fastDecode {
 		return Collaboration{}, false
 	}
-	var vals [4][]byte // a, b, outcome, at
-	i := skipSpace(data, 0)
+	var vals [4]S  // a, b, outcome, at
+	var seen uint8 // a bit per member read
+	i := spaceAt(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return Collaboration{}, false
 	}
-	i = skipSpace(data, i+1)
+	i = spaceAt(data, i+1)
 	for n := 0; n < 4; n++ {
 		key, j, ok := quickString(data, i)
 		if !ok {
@@ -44,16 +47,17 @@ func quickCollaboration(data []byte, today string) (Collaboration, bool) {
 		default:
 			return Collaboration{}, false
 		}
-		if vals[k] != nil {
+		if seen&(1<<k) != 0 {
 			return Collaboration{}, false // given twice
 		}
-		if j = skipSpace(data, j); j >= len(data) || data[j] != ':' {
+		seen |= 1 << k
+		if j = spaceAt(data, j); j >= len(data) || data[j] != ':' {
 			return Collaboration{}, false
 		}
-		if vals[k], i, ok = quickString(data, skipSpace(data, j+1)); !ok {
+		if vals[k], i, ok = quickString(data, spaceAt(data, j+1)); !ok {
 			return Collaboration{}, false
 		}
-		i = skipSpace(data, i)
+		i = spaceAt(data, i)
 		want := byte(',')
 		if n == 3 {
 			want = '}'
@@ -61,7 +65,7 @@ func quickCollaboration(data []byte, today string) (Collaboration, bool) {
 		if i >= len(data) || data[i] != want {
 			return Collaboration{}, false
 		}
-		i = skipSpace(data, i+1)
+		i = spaceAt(data, i+1)
 	}
 	if i != len(data) {
 		return Collaboration{}, false
@@ -82,12 +86,16 @@ func quickCollaboration(data []byte, today string) (Collaboration, bool) {
 	if today != "" && (string(at) < EarliestAt || string(at) > today) {
 		return Collaboration{}, false
 	}
+	if _, ok := any(data).(string); ok {
+		c.A, c.B, c.At = string(a), string(b), string(at) // cut out of the line
+		return c, true
+	}
 	// One string for the three values, which share it.
 	var sb strings.Builder
 	sb.Grow(len(a) + len(b) + len(at))
-	sb.Write(a)
-	sb.Write(b)
-	sb.Write(at)
+	sb.Write(any(a).([]byte))
+	sb.Write(any(b).([]byte))
+	sb.Write(any(at).([]byte))
 	s := sb.String()
 	c.A, c.B, c.At = s[:len(a)], s[len(a):len(a)+len(b)], s[len(a)+len(b):]
 	return c, true
@@ -96,28 +104,29 @@ func quickCollaboration(data []byte, today string) (Collaboration, bool) {
 // quickString reads the string literal at data[i] when it holds printable ASCII
 // only, with no escape, and returns what is between its quotes and the index after
 // it.
-func quickString(data []byte, i int) ([]byte, int, bool) {
+func quickString[S text](data S, i int) (S, int, bool) {
+	var none S
 	if i >= len(data) || data[i] != '"' {
-		return nil, i, false
+		return none, i, false
 	}
 	for j := i + 1; j < len(data); j++ {
 		switch c := data[j]; {
 		case c == '"':
 			return data[i+1 : j], j + 1, true
 		case c == '\\' || c < 0x20 || c >= 0x7f:
-			return nil, j, false
+			return none, j, false
 		}
 	}
-	return nil, len(data), false
+	return none, len(data), false
 }
 
 // validIDBytes is ValidID for bytes.
-func validIDBytes(id []byte) bool {
+func validIDBytes[S text](id S) bool {
 	if len(id) < 1 || len(id) > maxIDLen {
 		return false
 	}
-	for _, c := range id {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+	for i := range len(id) {
+		if c := id[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
 			return false
 		}
 	}
@@ -127,13 +136,14 @@ func validIDBytes(id []byte) bool {
 // quickDate is validDate for bytes, without time.Parse: four digits of a year, two
 // of a month (01-12) and two of a day that the month has in that year, joined by
 // '-'.
-func quickDate(s []byte) bool {
+func quickDate[S text](s S) bool {
 	if len(s) != len(dateLayout) || s[4] != '-' || s[7] != '-' {
 		return false
 	}
-	num := func(b []byte) int {
+	num := func(b S) int {
 		n := 0
-		for _, c := range b {
+		for i := range len(b) {
+			c := b[i]
 			if c < '0' || c > '9' {
 				return -1
 			}
@@ -150,4 +160,16 @@ func quickDate(s []byte) bool {
 		days = 29
 	}
 	return day <= days
+}
+
+// text is a document as the quick paths read it: a line of a file held as a string,
+// or bytes given to a decoder.
+type text interface{ string | []byte }
+
+// spaceAt is skipSpace for text.
+func spaceAt[S text](b S, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
 }

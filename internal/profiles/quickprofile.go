@@ -17,16 +17,26 @@ import (
 // has no decoding error: anything else (an unknown or repeated member, a value of
 // another type, a null where a value is required, an escape, text that is not
 // UTF-8, a number out of range, data after the object, a document longer than
-// maxSharedCopy) goes to the fast path and then the slow one, which report it as
+// maxSharedCopy, unless a reader holds it) goes to the fast path and then the slow one, which report it as
 // they always have. The tests decode documents with it and without
 // (TestFastPathAgrees, FuzzFastPathAgrees, TestQuickProfile).
 
-// quickProfile decodes a profile of the usual form, not yet validated.
+// quickProfile decodes a profile of the usual form, not yet validated, from a copy
+// of data.
 func quickProfile(data []byte) (Profile, bool) {
-	if !fastDecode || len(data) > maxSharedCopy {
+	if len(data) > maxSharedCopy {
 		return Profile{}, false
 	}
-	q := quick{s: string(data)}
+	return quickProfileIn(string(data))
+}
+
+// quickProfileIn is quickProfile for a document held as a string (a line of a file
+// a reader holds), whose strings it cuts out of it.
+func quickProfileIn(doc string) (Profile, bool) {
+	if !fastDecode {
+		return Profile{}, false
+	}
+	q := quick{s: doc}
 	p := Profile{Themes: []string{}}
 	q.space()
 	if !q.take('{') {

@@ -1,11 +1,11 @@
 package profiles
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -32,16 +32,27 @@ var errLineTooLong = fmt.Errorf("line longer than %d bytes (1 MiB)", maxLineByte
 // A profile id given on an earlier line is rejected on the later one. The error is
 // non-nil only when reading from r fails; what was read by then is returned too.
 //
-// It holds all of r in memory while it decodes the lines, on every core.
+// It holds all of r in memory while it decodes the lines, on every core. The
+// strings of the profiles are cut out of that copy of r, which they keep.
 func (t *Taxonomy) ReadProfiles(r io.Reader, file string) ([]Profile, []LineError, error) {
-	return readNDJSON(r, file, t.DecodeProfile, func(p *Profile) string { return p.ID })
+	return readNDJSON(r, file, t.decodeProfileLine, func(p *Profile) string { return p.ID })
+}
+
+// decodeProfileLine is DecodeProfile for a line of an input a reader holds.
+func (t *Taxonomy) decodeProfileLine(line string) (Profile, error) {
+	if p, ok := quickProfileIn(line); ok {
+		p, _, err := t.checkedProfile(new(decoder), p)
+		return p, err
+	}
+	return t.DecodeProfile([]byte(line))
 }
 
 // ReadTenders reads NDJSON tenders, one a line, as DecodeTender decodes them (with
 // the defaults applied). Lines, errors and duplicate ids are handled as by
 // ReadProfiles.
 func (t *Taxonomy) ReadTenders(r io.Reader, file string) ([]Tender, []LineError, error) {
-	return readNDJSON(r, file, t.DecodeTender, func(tn *Tender) string { return tn.ID })
+	return readNDJSON(r, file, func(line string) (Tender, error) { return t.DecodeTender([]byte(line)) },
+		func(tn *Tender) string { return tn.ID })
 }
 
 // ReadCollaborations reads NDJSON collaboration events, one a line, as
@@ -49,16 +60,25 @@ func (t *Taxonomy) ReadTenders(r io.Reader, file string) ([]Tender, []LineError,
 // SPEC §4). Lines and errors are handled as by ReadProfiles; the same event may occur
 // twice.
 func ReadCollaborations(r io.Reader, file string) ([]Collaboration, []LineError, error) {
-	return readNDJSON(r, file, DecodeCollaboration, nil)
+	return readNDJSON(r, file, decodeCollaborationLine, nil)
+}
+
+// decodeCollaborationLine is DecodeCollaboration for a line of an input a reader
+// holds.
+func decodeCollaborationLine(line string) (Collaboration, error) {
+	if c, ok := quickCollaboration(line, ""); ok {
+		return c, nil
+	}
+	return DecodeCollaboration([]byte(line))
 }
 
 // readNDJSON decodes every line of r; id, when not nil, gives the id that must be
 // unique within the read. When reading r fails, the lines before the one it failed
 // in are decoded and returned with the error.
-func readNDJSON[T any](r io.Reader, file string, decode func([]byte) (T, error), id func(*T) string) ([]T, []LineError, error) {
+func readNDJSON[T any](r io.Reader, file string, decode func(string) (T, error), id func(*T) string) ([]T, []LineError, error) {
 	data, readErr := readAll(r)
 	if readErr != nil {
-		data = data[:bytes.LastIndexByte(data, '\n')+1] // the complete lines
+		data = data[:strings.LastIndexByte(data, '\n')+1] // the complete lines
 	}
 	docs, bad, lines := readLines(data, chunkCount(len(data)), file, decode, id)
 	if readErr != nil {
@@ -82,16 +102,27 @@ func chunkCount(size int) int {
 
 // readLines is readNDJSON over data, cut into parts chunks. It also returns the
 // number of lines of data.
-func readLines[T any](data []byte, parts int, file string, decode func([]byte) (T, error), id func(*T) string) ([]T, []LineError, int) {
-	chunks := decodeChunks(splitLines(data, parts), decode)
-	var nDocs, nBad int
-	for i := range chunks {
-		nDocs += len(chunks[i].docs)
-		nBad += len(chunks[i].bad)
+//
+// Every line has its place in one slice of documents, so that the chunks decode
+// into it side by side and nothing is copied or grown on the way (a city's export
+// allocates its profiles once); the good documents are then moved to the front,
+// in order, as their ids are checked.
+func readLines[T any](data string, parts int, file string, decode func(string) (T, error), id func(*T) string) ([]T, []LineError, int) {
+	pieces := splitLines(data, parts)
+	first := make([]int, len(pieces)+1) // of each piece, the index of its first line
+	for i, p := range pieces {
+		first[i+1] = first[i] + lineCount(p)
 	}
-	var docs []T
-	if nDocs > 0 {
-		docs = make([]T, 0, nDocs)
+	total := first[len(pieces)]
+	slots := make([]T, total)
+	good := make([]bool, total)
+	bads := make([][]LineError, len(pieces)) // line numbers from 1 in each piece
+	forEach(len(pieces), func(i int) {
+		bads[i] = decodeChunk(pieces[i], i == 0, slots[first[i]:first[i+1]], good[first[i]:first[i+1]], decode)
+	})
+	nBad := 0
+	for _, b := range bads {
+		nBad += len(b)
 	}
 	var bad []LineError
 	if nBad > 0 {
@@ -99,37 +130,73 @@ func readLines[T any](data []byte, parts int, file string, decode func([]byte) (
 	}
 	var seen map[string]int // id -> line
 	if id != nil {
-		seen = make(map[string]int, nDocs)
+		seen = make(map[string]int, total)
 	}
-	offset := 0 // lines in the chunks before
-	for i := range chunks {
-		c := &chunks[i]
-		next := 0 // of c.bad
-		for j := range c.docs {
-			n := offset + c.lines[j]
-			for ; next < len(c.bad) && c.bad[next].Line < c.lines[j]; next++ {
-				bad = append(bad, LineError{File: file, Line: offset + c.bad[next].Line, Err: c.bad[next].Err})
+	kept := 0
+	for i := range pieces {
+		next := 0 // of bads[i]
+		for n := first[i]; n < first[i+1]; n++ {
+			if !good[n] {
+				continue
+			}
+			for ; next < len(bads[i]) && first[i]+bads[i][next].Line <= n; next++ {
+				bad = append(bad, LineError{File: file, Line: first[i] + bads[i][next].Line, Err: bads[i][next].Err})
 			}
 			if id != nil {
-				if err := checkUnique(seen, id(&c.docs[j]), n); err != nil {
-					bad = append(bad, LineError{File: file, Line: n, Err: err})
+				if err := checkUnique(seen, id(&slots[n]), n+1); err != nil {
+					bad = append(bad, LineError{File: file, Line: n + 1, Err: err})
 					continue
 				}
 			}
-			docs = append(docs, c.docs[j])
+			slots[kept] = slots[n]
+			kept++
 		}
-		for _, b := range c.bad[next:] {
-			bad = append(bad, LineError{File: file, Line: offset + b.Line, Err: b.Err})
+		for _, b := range bads[i][next:] {
+			bad = append(bad, LineError{File: file, Line: first[i] + b.Line, Err: b.Err})
 		}
-		offset += c.count
 	}
-	return docs, bad, offset
+	if kept == 0 {
+		return nil, bad, total
+	}
+	clear(slots[kept:]) // what they held is in the front, or was refused
+	return slots[:kept:kept], bad, total
 }
 
-// readAll reads r to its end, into a buffer of the right size when r tells its
+// lineCount is the number of lines of data: its line ends, and one more when it
+// does not end in one.
+func lineCount(data string) int {
+	n := strings.Count(data, "\n")
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		n++
+	}
+	return n
+}
+
+// forEach calls fn(0) to fn(n-1), on every core.
+func forEach(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// readAll reads r to its end, into one string of the right size when r tells its
 // size (a file, a bytes.Reader), and returns what it read with the error that
 // stopped it, if any.
-func readAll(r io.Reader) ([]byte, error) {
+func readAll(r io.Reader) (string, error) {
 	size := -1
 	switch r := r.(type) {
 	case interface{ Len() int }: // bytes.Reader, strings.Reader, bytes.Buffer
@@ -141,68 +208,33 @@ func readAll(r io.Reader) ([]byte, error) {
 			}
 		}
 	}
-	if size < 0 {
-		return io.ReadAll(r)
+	var b strings.Builder
+	if size >= 0 {
+		// One byte more than the size, so that a file that grows meanwhile is
+		// read to its end all the same, in a second buffer.
+		b.Grow(size + 1)
 	}
-	// One byte more than the size, so that the read that finds the end needs no
-	// second buffer; a file that grows meanwhile is read to its end all the same.
-	buf := make([]byte, 0, size+1)
+	buf := make([]byte, min(max(size+1, 512), 64<<10))
 	for {
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
+		n, err := r.Read(buf)
+		b.Write(buf[:n])
 		switch {
 		case err == io.EOF:
-			return buf, nil
+			return b.String(), nil
 		case err != nil:
-			return buf, err
-		case len(buf) == cap(buf):
-			buf = append(buf, 0)[:len(buf)] // grow
+			return b.String(), err
 		}
 	}
-}
-
-// chunk is what one part of the input decoded to: its documents with their line
-// numbers, and its rejected lines, both counted from 1 at the chunk's first line;
-// count is the number of lines in it.
-type chunk[T any] struct {
-	docs  []T
-	lines []int // of docs
-	bad   []LineError
-	count int
-}
-
-// decodeChunks decodes the parts of an input, on every core; the first part is the
-// start of the input.
-func decodeChunks[T any](parts [][]byte, decode func([]byte) (T, error)) []chunk[T] {
-	chunks := make([]chunk[T], len(parts))
-	workers := min(runtime.GOMAXPROCS(0), len(parts))
-	if workers <= 1 {
-		for i, p := range parts {
-			chunks[i] = decodeChunk(p, i == 0, decode)
-		}
-		return chunks
-	}
-	var next atomic.Int32
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(parts); i = int(next.Add(1)) - 1 {
-				chunks[i] = decodeChunk(parts[i], i == 0, decode)
-			}
-		})
-	}
-	wg.Wait()
-	return chunks
 }
 
 // splitLines cuts data into at most parts pieces (at least one) of about the same
 // size, each ending just after a '\n' but the last.
-func splitLines(data []byte, parts int) [][]byte {
+func splitLines(data string, parts int) []string {
 	parts = max(parts, 1)
-	out := make([][]byte, 0, parts)
+	out := make([]string, 0, parts)
 	size := len(data) / parts
 	for len(out) < parts-1 && len(data) > size {
-		end := bytes.IndexByte(data[size:], '\n')
+		end := strings.IndexByte(data[size:], '\n')
 		if end < 0 {
 			break
 		}
@@ -213,30 +245,31 @@ func splitLines(data []byte, parts int) [][]byte {
 	return append(out, data)
 }
 
-// decodeChunk decodes the lines of one chunk; first says it is the start of the
-// input, where a byte order mark may stand.
-func decodeChunk[T any](data []byte, first bool, decode func([]byte) (T, error)) chunk[T] {
-	var c chunk[T]
+// decodeChunk decodes the lines of one chunk into slots, a place for each of its
+// lines, and marks in good the lines it decoded; it returns the lines it rejected,
+// counted from 1 at the chunk's first line. first says the chunk is the start of
+// the input, where a byte order mark may stand.
+func decodeChunk[T any](data string, first bool, slots []T, good []bool, decode func(string) (T, error)) []LineError {
+	var bad []LineError
 	bom := 0 // the length of a byte order mark taken off the first line
-	if first && bytes.HasPrefix(data, utf8BOM) {
+	if first && strings.HasPrefix(data, utf8BOM) {
 		data, bom = data[len(utf8BOM):], len(utf8BOM)
 	}
-	for len(data) > 0 {
-		line, rest, ended := bytes.Cut(data, []byte("\n"))
+	for n := 0; len(data) > 0; n++ {
+		line, rest, ended := strings.Cut(data, "\n")
 		raw := len(line)
 		if ended {
 			raw++
 		}
-		if c.count == 0 {
+		if n == 0 {
 			raw += bom // as read, before the mark was taken off
 		}
 		data = rest
-		c.count++
-		line = bytes.TrimSuffix(line, []byte("\r"))
+		line = strings.TrimSuffix(line, "\r")
 		// Counted as a reader with a 64 KiB buffer counts: a line it has to put
 		// together is too long once it passes the limit by more than "\r\n".
 		if raw > maxLineBytes+2 || len(line) > maxLineBytes {
-			c.bad = append(c.bad, LineError{Line: c.count, Err: errLineTooLong})
+			bad = append(bad, LineError{Line: n + 1, Err: errLineTooLong})
 			continue
 		}
 		if skipLine(line) {
@@ -244,13 +277,12 @@ func decodeChunk[T any](data []byte, first bool, decode func([]byte) (T, error))
 		}
 		doc, err := decode(line)
 		if err != nil {
-			c.bad = append(c.bad, LineError{Line: c.count, Err: err})
+			bad = append(bad, LineError{Line: n + 1, Err: err})
 			continue
 		}
-		c.docs = append(c.docs, doc)
-		c.lines = append(c.lines, c.count)
+		slots[n], good[n] = doc, true
 	}
-	return c
+	return bad
 }
 
 // checkUnique records that id is on line n, or says on which line it already was.
@@ -264,10 +296,10 @@ func checkUnique(seen map[string]int, id string, n int) error {
 }
 
 // skipLine reports whether a line is blank or a comment.
-func skipLine(line []byte) bool {
-	line = bytes.TrimSpace(line)
+func skipLine(line string) bool {
+	line = strings.TrimSpace(line)
 	return len(line) == 0 || line[0] == '#'
 }
 
 // utf8BOM is the byte order mark some editors put at the start of a file.
-var utf8BOM = []byte("\xef\xbb\xbf")
+const utf8BOM = "\xef\xbb\xbf"

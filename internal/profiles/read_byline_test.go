@@ -33,7 +33,7 @@ func readByLine[T any](r io.Reader, file string, decode func([]byte) (T, error),
 		case err != nil:
 			return docs, bad, fmt.Errorf("read %s after line %d: %w", file, n-1, err)
 		}
-		if skipLine(line) {
+		if skipLine(string(line)) {
 			continue
 		}
 		doc, err := decode(line)
@@ -104,7 +104,7 @@ func (lr *lineReader) next() ([]byte, error) {
 	line = bytes.TrimSuffix(line, []byte("\n"))
 	line = bytes.TrimSuffix(line, []byte("\r"))
 	if lr.n == 1 {
-		line = bytes.TrimPrefix(line, utf8BOM)
+		line = bytes.TrimPrefix(line, []byte(utf8BOM))
 	}
 	if len(line) > maxLineBytes {
 		return nil, errLineTooLong
