@@ -68,11 +68,7 @@ func suggest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// the callers that are not a process of their own (the tests, the benchmark).
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(suggestGCLimit))
-	tax, err := profiles.ParseTaxonomy(config.Taxonomy)
-	if err != nil {
-		return err
-	}
-	in, err := readInput(tax, *tenderFile, profileFiles, eventFiles)
+	in, err := readInput(shippedTaxonomy, *tenderFile, profileFiles, eventFiles)
 	if err != nil {
 		return err
 	}
@@ -99,6 +95,9 @@ func suggest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return err
 }
 
+// shippedTaxonomy is the taxonomy `matcher suggest` validates against.
+func shippedTaxonomy() (*profiles.Taxonomy, error) { return profiles.ParseTaxonomy(config.Taxonomy) }
+
 // suggestGCLimit is the heap size at which `matcher suggest`, which otherwise does not
 // collect garbage, starts to collect it.
 const suggestGCLimit = 512 << 20
@@ -112,7 +111,9 @@ const maxReported = 20
 // then taken in the order of the command line, so that the errors come in that
 // order, file by file and line by line, and a file that cannot be read is the first
 // one of the command line that cannot be.
-func readInput(tax *profiles.Taxonomy, tenderFile string, profileFiles, eventFiles []string) (match.Input, error) {
+//
+// The events need no taxonomy, so they are being read while taxonomy gives it.
+func readInput(taxonomy func() (*profiles.Taxonomy, error), tenderFile string, profileFiles, eventFiles []string) (match.Input, error) {
 	var (
 		in      match.Input
 		tender  fileRead[profiles.Tender]
@@ -120,6 +121,18 @@ func readInput(tax *profiles.Taxonomy, tenderFile string, profileFiles, eventFil
 		es      = make([]fileRead[profiles.Collaboration], len(eventFiles))
 		reading sync.WaitGroup
 	)
+	for i, name := range eventFiles {
+		reading.Go(func() {
+			es[i] = readFile(name, func(r io.Reader) ([]profiles.Collaboration, []profiles.LineError, error) {
+				return profiles.ReadCollaborations(r, name)
+			})
+		})
+	}
+	tax, err := taxonomy()
+	if err != nil {
+		reading.Wait()
+		return in, err
+	}
 	reading.Go(func() {
 		data, err := os.ReadFile(tenderFile)
 		if err != nil {
@@ -139,13 +152,6 @@ func readInput(tax *profiles.Taxonomy, tenderFile string, profileFiles, eventFil
 					return tax.ReadProfilesCSV(r, name)
 				}
 				return tax.ReadProfiles(r, name)
-			})
-		})
-	}
-	for i, name := range eventFiles {
-		reading.Go(func() {
-			es[i] = readFile(name, func(r io.Reader) ([]profiles.Collaboration, []profiles.LineError, error) {
-				return profiles.ReadCollaborations(r, name)
 			})
 		})
 	}

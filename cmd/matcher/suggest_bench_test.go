@@ -73,12 +73,12 @@ func BenchmarkSuggestWide(b *testing.B) {
 	b.Run("read", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := readInput(tax, tender, []string{ps}, []string{events}); err != nil {
+			if _, err := readInput(taxonomyOf(tax), tender, []string{ps}, []string{events}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-	in, err := readInput(tax, tender, []string{ps}, []string{events})
+	in, err := readInput(taxonomyOf(tax), tender, []string{ps}, []string{events})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func TestSuggestWideAsWithEveryPair(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := readInput(tax, tender, []string{ps}, []string{events})
+	in, err := readInput(taxonomyOf(tax), tender, []string{ps}, []string{events})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,9 +159,14 @@ func TestReadInputFirstUnreadable(t *testing.T) {
 		{"testdata/tender.json", []string{"testdata/bad-profiles.ndjson"}, []string{missing("e1.ndjson"), missing("e2.ndjson")}, "e1.ndjson"},
 	}
 	for _, tc := range tests {
-		_, err := readInput(tax, tc.tender, tc.ps, tc.es)
+		_, err := readInput(taxonomyOf(tax), tc.tender, tc.ps, tc.es)
 		if !os.IsNotExist(err) || !strings.Contains(err.Error(), tc.wantName) {
 			t.Errorf("readInput(%s, %v, %v) = %v, want %s not found", tc.tender, tc.ps, tc.es, err, tc.wantName)
 		}
 	}
+}
+
+// taxonomyOf is a taxonomy parsed already, as readInput asks for one.
+func taxonomyOf(tax *profiles.Taxonomy) func() (*profiles.Taxonomy, error) {
+	return func() (*profiles.Taxonomy, error) { return tax, nil }
 }
