@@ -156,7 +156,7 @@ func TestDockerfile(t *testing.T) {
 	if user == "" || strings.HasPrefix(user, "0") || strings.HasPrefix(user, "root") {
 		t.Errorf("the image runs as %q, want a non-root user", user)
 	}
-	for _, want := range []string{"./cmd/matcher", "./cmd/indexer", "CGO_ENABLED=0", `HEALTHCHECK`} {
+	for _, want := range []string{"./cmd/matcher", "./cmd/indexer", "CGO_ENABLED=0", "-tags nomsgpack", `HEALTHCHECK`} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("Dockerfile lacks %s", want)
 		}
