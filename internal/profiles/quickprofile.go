@@ -211,7 +211,13 @@ func (q *quick) str() (string, bool) {
 		return "", false
 	}
 	start, ascii := q.i, true
-	for ; q.i < len(q.s); q.i++ {
+	for q.i < len(q.s) {
+		for q.i < len(q.s) && plainASCII[q.s[q.i]] {
+			q.i++
+		}
+		if q.i == len(q.s) {
+			break
+		}
 		switch c := q.s[q.i]; {
 		case c == '"':
 			v := q.s[start:q.i]
@@ -219,12 +225,22 @@ func (q *quick) str() (string, bool) {
 			return v, ascii || utf8.ValidString(v)
 		case c == '\\' || c < 0x20:
 			return "", false
-		case c >= utf8.RuneSelf:
+		default: // not ASCII: checked once the string ends
 			ascii = false
+			q.i++
 		}
 	}
 	return "", false
 }
+
+// plainASCII tells the bytes a string may hold that need no second look: ASCII from
+// the space on, but '"' and '\\'.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func (q *quick) boolean() (bool, bool) {
 	switch {

@@ -270,7 +270,7 @@ func validEmail(s string) bool {
 	for i := 0; i < at; i++ {
 		// Only ASCII is excluded, so bytes will do: every byte of a multi-byte or
 		// invalid UTF-8 sequence is at least 0x80.
-		if strings.IndexByte("\t\n\f\r <>(),;:\"[]\\", s[i]) >= 0 {
+		if notInLocalPart[s[i]] {
 			return false
 		}
 	}
@@ -286,6 +286,14 @@ func validEmail(s string) bool {
 		domain = rest
 	}
 }
+
+// notInLocalPart tells the bytes validEmail refuses before the '@'.
+var notInLocalPart = func() (t [256]bool) {
+	for _, c := range []byte("\t\n\f\r <>(),;:\"[]\\") {
+		t[c] = true
+	}
+	return t
+}()
 
 // validLabel reports whether s is a domain label for validEmail.
 func validLabel(s string) bool {
