@@ -170,14 +170,11 @@ type quick struct {
 }
 
 func (q *quick) space() {
-	for q.i < len(q.s) {
-		switch q.s[q.i] {
-		case ' ', '\t', '\n', '\r':
-			q.i++
-		default:
-			return
-		}
+	s, i := q.s, q.i
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
 	}
+	q.i = i
 }
 
 // take moves past c when it comes next.
@@ -204,32 +201,33 @@ func (q *quick) null() bool {
 	return false
 }
 
-// str reads a string without escapes: printable ASCII, tabs aside, or valid UTF-8.
+// str reads a string without escapes or control characters: ASCII, or valid UTF-8.
 // Its value is cut out of the document.
 func (q *quick) str() (string, bool) {
 	if !q.take('"') {
 		return "", false
 	}
-	start, ascii := q.i, true
-	for q.i < len(q.s) {
-		for q.i < len(q.s) && plainASCII[q.s[q.i]] {
-			q.i++
+	s, i, ascii := q.s, q.i, true // in locals: the loop runs over every byte of a text
+	for i < len(s) {
+		for i < len(s) && plainASCII[s[i]] {
+			i++
 		}
-		if q.i == len(q.s) {
+		if i == len(s) {
 			break
 		}
-		switch c := q.s[q.i]; {
+		switch c := s[i]; {
 		case c == '"':
-			v := q.s[start:q.i]
-			q.i++
+			v := s[q.i:i]
+			q.i = i + 1
 			return v, ascii || utf8.ValidString(v)
 		case c == '\\' || c < 0x20:
 			return "", false
 		default: // not ASCII: checked once the string ends
 			ascii = false
-			q.i++
+			i++
 		}
 	}
+	q.i = i
 	return "", false
 }
 
