@@ -215,7 +215,7 @@ func readAll(r io.Reader) (string, error) {
 		b.Grow(size + 1)
 	}
 	buf := make([]byte, min(max(size+1, 512), 64<<10))
-	for {
+	for empty := 0; ; {
 		n, err := r.Read(buf)
 		b.Write(buf[:n])
 		switch {
@@ -223,9 +223,21 @@ func readAll(r io.Reader) (string, error) {
 			return b.String(), nil
 		case err != nil:
 			return b.String(), err
+		case n > 0:
+			empty = 0
+		default:
+			// A reader that keeps giving nothing, and no error, would keep us
+			// here for ever: give up as bufio does.
+			if empty++; empty >= maxEmptyReads {
+				return b.String(), io.ErrNoProgress
+			}
 		}
 	}
 }
+
+// maxEmptyReads is how many reads in a row may give no bytes and no error before
+// readAll gives up (bufio's limit).
+const maxEmptyReads = 100
 
 // splitLines cuts data into at most parts pieces (at least one) of about the same
 // size, each ending just after a '\n' but the last.

@@ -209,6 +209,42 @@ func TestReadersReadError(t *testing.T) {
 	}
 }
 
+// stalledReader gives its data, then nothing and no error, for ever.
+type stalledReader struct {
+	data  []byte
+	reads int
+}
+
+func (s *stalledReader) Read(p []byte) (int, error) {
+	s.reads++
+	n := copy(p, s.data)
+	s.data = s.data[n:]
+	return n, nil
+}
+
+// TestReadersStalledReader: a reader that stops giving bytes without an error ends
+// the read with io.ErrNoProgress after a bounded number of reads (it does not hang),
+// with the complete lines before it decoded.
+func TestReadersStalledReader(t *testing.T) {
+	tax := testTaxonomy(t)
+	data := randomInput(rand.New(rand.NewPCG(8, 8)), readerLines(), 20)
+	cut := bytes.LastIndexByte(data, '\n') + 1
+	cut = bytes.LastIndexByte(data[:cut-1], '\n') + 1 // two lines from the end
+	r := &stalledReader{data: data[:cut+3]}           // and a few bytes of the next
+	want := resultOf(readByLine(bytes.NewReader(data[:cut]), "in", tax.DecodeProfile, func(p *Profile) string { return p.ID }))
+	got := resultOf(tax.ReadProfiles(r, "in"))
+	if !strings.Contains(got.Err, io.ErrNoProgress.Error()) {
+		t.Fatalf("ReadProfiles on a stalled reader: error %q, want %q", got.Err, io.ErrNoProgress)
+	}
+	if r.reads > 200 {
+		t.Fatalf("ReadProfiles read a stalled reader %d times", r.reads)
+	}
+	got.Err, want.Err = "", ""
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("ReadProfiles on a stalled reader: the lines before it differ from reading them whole (-whole +read):\n%s", diff)
+	}
+}
+
 // TestSplitLines: the pieces hold the input, each but the last ends a line, and
 // there are at most as many as asked for.
 func TestSplitLines(t *testing.T) {
