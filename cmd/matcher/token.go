@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 	"unicode"
@@ -163,8 +164,8 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 // tokenDaysPattern is a lifetime in days, optionally followed by a Go duration:
-// "90d", "1d12h".
-var tokenDaysPattern = regexp.MustCompile(`^([0-9]+)d(.*)$`)
+// "90d", "1d12h". Built when first used: every command starts the same binary.
+var tokenDaysPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+)d(.*)$`) })
 
 // parseTokenLifetime reads --expires: a Go duration ("36h", "90m") or whole days
 // with an optional Go duration after them ("90d", "1d12h"). It must be positive.
@@ -174,7 +175,7 @@ func parseTokenLifetime(s string) (time.Duration, error) {
 	}
 	var d time.Duration
 	rest := s
-	if m := tokenDaysPattern.FindStringSubmatch(s); m != nil {
+	if m := tokenDaysPattern().FindStringSubmatch(s); m != nil {
 		days, err := strconv.ParseInt(m[1], 10, 64)
 		if err != nil || days > math.MaxInt64/int64(24*time.Hour) {
 			return 0, fmt.Errorf("%q is too long", s)

@@ -3,7 +3,6 @@ package profiles
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -29,7 +28,15 @@ type Taxonomy struct {
 	areas AreaRegister
 }
 
-var codePattern = regexp.MustCompile(`^[a-z0-9_]+$`)
+// isCode tells whether s is a term's code: one or more of [a-z0-9_].
+func isCode(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // ParseTaxonomy parses and checks a taxonomy document: every code well-formed and
 // unique within its list, every label present.
@@ -67,7 +74,7 @@ func index(list string, terms []Term) (map[string]Term, error) {
 	}
 	m := make(map[string]Term, len(terms))
 	for i, term := range terms {
-		if !codePattern.MatchString(term.Code) {
+		if !isCode(term.Code) {
 			return nil, fmt.Errorf("taxonomy: %s[%d].code: %q is not lower-case [a-z0-9_]", list, i, term.Code)
 		}
 		if term.NL == "" || term.EN == "" {

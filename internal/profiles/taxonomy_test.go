@@ -2,6 +2,7 @@ package profiles_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -131,5 +132,23 @@ func TestUnknownCodeListsValidCodes(t *testing.T) {
 	_, err = tax.DecodeProfile(profileDoc().with(object{"instruments": object{"soup": 1}}).json(t))
 	if got, want := messageOf(t, err, "instruments.soup"), `unknown instrument "soup"; valid: `+strings.Join(sorted, ", "); got != want {
 		t.Errorf("DecodeProfile(instrument soup) message = %q, want %q", got, want)
+	}
+}
+
+// TestParseTaxonomyCodes: a code is one or more of [a-z0-9_], nothing else.
+func TestParseTaxonomyCodes(t *testing.T) {
+	doc := func(code string) []byte {
+		return []byte("kinds: [{code: " + strconv.Quote(code) + ", nl: a, en: a}]\ninstruments: [{code: a, nl: a, en: a}]\nthemes: [{code: a, nl: a, en: a}]\n")
+	}
+	for _, code := range []string{"a", "z", "0", "9", "_", "buurt_9", "a0_z9"} {
+		if _, err := profiles.ParseTaxonomy(doc(code)); err != nil {
+			t.Errorf("ParseTaxonomy(code %q): %v, want it accepted", code, err)
+		}
+	}
+	for _, code := range []string{"", "A", "a-b", "a b", "a\t", "é", "a/", "`", "{", "a:"} {
+		_, err := profiles.ParseTaxonomy(doc(code))
+		if err == nil || !strings.Contains(err.Error(), "kinds[0].code") {
+			t.Errorf("ParseTaxonomy(code %q) = %v, want the code refused by name", code, err)
+		}
 	}
 }
