@@ -289,6 +289,32 @@ func TestRegistrationErrors(t *testing.T) {
 	}
 }
 
+// TestRegistrationErrorOnItsField: an error in one part of the contact is shown
+// beside that part alone; the e-mail address, which is right, is not flagged.
+func TestRegistrationErrorOnItsField(t *testing.T) {
+	e := newEnv(t, testAreas)
+	e.withForms(t)
+	b := e.browser()
+	for _, c := range []struct{ field, value, id string }{
+		{"phone", strings.Repeat("0", 300), "f-phone"},
+		{"person", "Fatima\x01", "f-person"},
+	} {
+		form := b.do("GET", "/register", nil)
+		v := registration(form.body, "Buurtkamer Zuilen")
+		v.Set(c.field, c.value)
+		a := b.do("POST", "/register", v)
+		if a.status != 422 {
+			t.Fatalf("POST /register with a bad %s = %d, want 422", c.field, a.status)
+		}
+		if !strings.Contains(a.body, `href="#`+c.id+`"`) || !strings.Contains(a.body, `id="`+c.id+`-error"`) {
+			t.Errorf("a bad %s: its error is not in the summary and beside its field", c.field)
+		}
+		if strings.Contains(a.body, `href="#f-email"`) || strings.Contains(a.body, `id="f-email-error"`) {
+			t.Errorf("a bad %s: the right e-mail address is flagged too", c.field)
+		}
+	}
+}
+
 // TestFormsRefuseWithoutCSRF: every form refuses a POST without its CSRF token, or
 // with another browser's (403, nothing done).
 func TestFormsRefuseWithoutCSRF(t *testing.T) {

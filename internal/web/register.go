@@ -183,28 +183,46 @@ var formFields = []struct {
 }
 
 // setErrors puts a validation's field errors beside the fields and in the
-// summary, in l, one a field, in the order of the form.
+// summary, in l, one a field, in the order of the form. An error belongs to the
+// most specific entry that names its path ("contact.phone" to the phone, not to
+// the contact as a whole).
 func (f *profileForm) setErrors(l Lang, err *profiles.ValidationError) {
 	f.Err = map[string]string{}
-	byID := map[string]bool{}
-	for _, ff := range formFields {
-		for _, fe := range err.Errors {
-			if fe.Field != ff.path && !strings.HasPrefix(fe.Field, ff.path+".") && !strings.HasPrefix(fe.Field, ff.path+"[") {
-				continue
-			}
-			if byID[ff.id] {
-				break
-			}
-			byID[ff.id] = true
-			msg := t(l, ff.message)
-			f.Err[ff.id] = msg
-			f.Errors = append(f.Errors, formError{ID: ff.id, Label: t(l, ff.label), Message: msg})
+	named := make([]bool, len(formFields))
+	for _, fe := range err.Errors {
+		if i := formFieldOf(fe.Field); i >= 0 {
+			named[i] = true
 		}
+	}
+	byID := map[string]bool{}
+	for i, ff := range formFields {
+		if !named[i] || byID[ff.id] {
+			continue
+		}
+		byID[ff.id] = true
+		msg := t(l, ff.message)
+		f.Err[ff.id] = msg
+		f.Errors = append(f.Errors, formError{ID: ff.id, Label: t(l, ff.label), Message: msg})
 	}
 	if len(f.Errors) == 0 && len(err.Errors) > 0 { // a field no entry names: still said
 		f.Errors = append(f.Errors, formError{ID: "f-name", Label: t(l, "form.who"), Message: t(l, "form.err.other")})
 	}
 	f.explain(l, "f-areas-other", f.Err, f.Errors)
+}
+
+// formFieldOf is the index of the entry of formFields with the longest path that
+// is path or a part of it, or -1.
+func formFieldOf(path string) int {
+	best := -1
+	for i, ff := range formFields {
+		if path != ff.path && !strings.HasPrefix(path, ff.path+".") && !strings.HasPrefix(path, ff.path+"[") {
+			continue
+		}
+		if best < 0 || len(ff.path) > len(formFields[best].path) {
+			best = i
+		}
+	}
+	return best
 }
 
 // newFormKey is a fresh idempotency key for a form.
