@@ -53,6 +53,30 @@ func TestPagesInBrowser(t *testing.T) {
 	}
 }
 
+// TestSelectsLookLikeLists: every drop-down list on the partner search and the
+// registration form draws an arrow (the theme hides the browser's own), and its
+// text keeps clear of it.
+func TestSelectsLookLikeLists(t *testing.T) {
+	base := serveExamples(t)
+	b := browsertest.Start(t, 1280)
+	for _, path := range []string{"/partners", "/register"} {
+		if st := b.Go(base + path); st != 200 {
+			t.Fatalf("GET %s = %d, want 200", path, st)
+		}
+		bad := browsertest.Eval[[]string](b, `[...document.querySelectorAll("select:not([multiple])")].filter(s => {
+			const st = getComputedStyle(s);
+			return st.appearance !== "auto" && (!st.backgroundImage.startsWith("url(") || parseFloat(st.paddingRight) < 1.4 * parseFloat(st.fontSize));
+		}).map(s => s.id || s.name)`)
+		if n := b.Count("select:not([multiple])"); n == 0 {
+			t.Errorf("%s has no drop-down list to check", path)
+		}
+		if len(bad) > 0 {
+			t.Errorf("%s: drop-down lists without an arrow, or with their text over it: %v", path, bad)
+		}
+		b.Screenshot("selects-" + strings.Trim(path, "/"))
+	}
+}
+
 // serveExamples runs `matcher serve` in this process on a free port, on a new data
 // directory filled with the examples, until the test ends; it returns the base URL.
 func serveExamples(t *testing.T) string {
