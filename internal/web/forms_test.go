@@ -677,6 +677,18 @@ func TestTenderOwnerForms(t *testing.T) {
 			t.Errorf("the summary does not name %s", id)
 		}
 	}
+	// The tender form speaks of the challenge, not of the partner reading it.
+	for _, page := range []string{form.body, a.body} {
+		text := html.UnescapeString(page)
+		for _, partnerWords := range []string{catalogue()["form.areas"].nl, catalogue()["form.areas.help"].nl, catalogue()["form.themes"].nl} {
+			if strings.Contains(text, partnerWords) {
+				t.Errorf("the tender form says %q, which is written for a partner", partnerWords)
+			}
+		}
+	}
+	if text := html.UnescapeString(a.body); !strings.Contains(text, catalogue()["tenderform.areas"].nl+": ") {
+		t.Errorf("the summary does not name the tender's areas as the form does")
+	}
 	if !strings.Contains(a.body, "Koken en eten met buren.") || !strings.Contains(a.body, `value="veel"`) ||
 		!strings.Contains(a.body, `id="f-must-meals" name="must_meals" value="1" checked`) {
 		t.Errorf("the refused tender form does not keep what was typed")
