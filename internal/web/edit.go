@@ -103,7 +103,9 @@ func (s *Site) edit(c *gin.Context) {
 	f.Action, f.Submit, f.Version = "/profiles/"+id+"/edit", t(l, "edit.submit"), c.PostForm("version")
 	s.resolve(&f.areaPick)
 	var verr *profiles.ValidationError
+	name := "" // the stored name, for the heading: what was typed may be empty or wrong
 	_, err := s.d.Forms.UpdateProfile(c.Request.Context(), id, []string{f.Version}, func(stored profiles.Record) (profiles.Profile, error) {
+		name = stored.Profile.Name
 		p := f.profile(id)
 		// What the form does not show stays: the private notes besides the ideas.
 		for k, v := range stored.Profile.Private {
@@ -131,6 +133,7 @@ func (s *Site) edit(c *gin.Context) {
 			return
 		}
 		f.Version = rec.Version // sent again, the form is written over what is there now
+		name = rec.Profile.Name
 	default:
 		s.fail(c, err)
 		return
@@ -144,7 +147,10 @@ func (s *Site) edit(c *gin.Context) {
 		status = http.StatusConflict
 	}
 	c.Header("Cache-Control", "no-store")
-	s.render(c, status, "edit", t(l, "edit.title", f.Name), "", editData{profileForm: f, Changed: changed})
+	if name == "" {
+		name = f.Name
+	}
+	s.render(c, status, "edit", t(l, "edit.title", name), "", editData{profileForm: f, Changed: changed})
 }
 
 // confirm is POST /profiles/{id}/confirm: the profile is still right; a stale

@@ -563,6 +563,14 @@ func TestEditOwnProfile(t *testing.T) {
 	if rec, _ := e.st.GetProfileRecord(ctx, p.ID); rec.Profile.Description != "Nieuw: ook op zaterdag open." {
 		t.Errorf("a stale form was written")
 	}
+	// A name emptied by mistake: the heading still names the profile as stored.
+	noName := formValues(owner.do("GET", edit, nil).body)
+	noName.Set("name", "")
+	if a := owner.do("POST", edit, noName); a.status != 422 {
+		t.Errorf("an edit without a name = %d, want 422", a.status)
+	} else if want := html.EscapeString(p.Name) + " wijzigen"; !strings.Contains(a.body, "<title>"+want) || !regexp.MustCompile(`<h1[^>]*>`+regexp.QuoteMeta(want)+`</h1>`).MatchString(a.body) {
+		t.Errorf("an edit without a name: the title and heading do not say %q:\n%.600s", want, a.body)
+	}
 	if a := owner.do("POST", edit, url.Values{"description": {"no csrf"}}); a.status != 403 {
 		t.Errorf("an edit without CSRF = %d, want 403", a.status)
 	}
@@ -757,6 +765,14 @@ func TestTenderOwnerForms(t *testing.T) {
 	}
 	if a := owner.do("POST", "/tenders/"+tn.ID+"/edit", stale); a.status != 409 {
 		t.Errorf("a stale tender form = %d, want 409", a.status)
+	}
+	// A title emptied by mistake: the heading still names the tender as stored.
+	noTitle := formValues(owner.do("GET", "/tenders/"+tn.ID+"/edit", nil).body)
+	noTitle.Set("title", "")
+	if a := owner.do("POST", "/tenders/"+tn.ID+"/edit", noTitle); a.status != 422 {
+		t.Errorf("a tender edit without a title = %d, want 422", a.status)
+	} else if want := "Samen koken in Zuilen wijzigen"; !strings.Contains(a.body, "<title>"+want) || !regexp.MustCompile(`<h1[^>]*>`+want+`</h1>`).MatchString(a.body) {
+		t.Errorf("a tender edit without a title: the title and heading do not say %q:\n%.600s", want, a.body)
 	}
 	if a := owner.do("GET", "/tenders/"+tn.ID+"/close", nil); a.status != 200 || !strings.Contains(a.body, "Ja, sluiten") {
 		t.Errorf("the close page = %d", a.status)

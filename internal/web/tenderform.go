@@ -447,9 +447,9 @@ func (s *Site) editTender(c *gin.Context) {
 		}
 		f.Version = cur.Version
 		f.Errors = []formError{{ID: "f-title", Label: t(l, "tenderform.title"), Message: t(l, "edit.changed")}}
-		s.renderTenderForm(c, http.StatusConflict, l, f, t(l, "edit.title", f.Title))
-	default:
-		s.tenderFormErrors(c, l, f, err, budgetOK, t(l, "edit.title", f.Title))
+		s.renderTenderForm(c, http.StatusConflict, l, f, t(l, "edit.title", cur.Tender.Title))
+	default: // the heading names the tender as stored: the title typed may be empty
+		s.tenderFormErrors(c, l, f, err, budgetOK, t(l, "edit.title", rec.Tender.Title))
 	}
 }
 
