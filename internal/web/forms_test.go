@@ -878,3 +878,41 @@ func TestOwnersPage(t *testing.T) {
 		t.Errorf("an anonymous visitor sees the owner's notifications or collaborations")
 	}
 }
+
+// TestProfileSaysWhoSeesWhat: the note beside the contact and the ideas speaks to
+// the partner on its own page ("your contact details") and of the partner to a
+// tender owner or an operator who reads them.
+func TestProfileSaysWhoSeesWhat(t *testing.T) {
+	e := newEnv(t, testAreas)
+	e.withForms(t)
+	p := e.profiles[0]
+	p.Private = map[string]string{"ideas": canaryIdea}
+	if err := e.st.PutProfile(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	msg := func(key string) string { return catalogue()[key].nl }
+	for _, c := range []struct {
+		who       string
+		b         *browser
+		says, not []string
+	}{
+		{"the partner", e.signedIn(t, auth.RolePartner, p.ID, p.Name),
+			[]string{msg("form.contact.who"), msg("form.ideas.who")}, []string{msg("profile.contact.who"), msg("profile.ideas.who")}},
+		{"a tender owner", e.signedIn(t, auth.RoleTenderOwner, "", "Programma Zuilen"),
+			[]string{msg("profile.contact.who")}, []string{msg("form.contact.who"), msg("form.ideas.who"), msg("profile.ideas.who"), canaryIdea}},
+		{"an operator", e.signedIn(t, auth.RoleAdmin, "", "Beheer"),
+			[]string{msg("profile.contact.who"), msg("profile.ideas.who")}, []string{msg("form.contact.who"), msg("form.ideas.who")}},
+	} {
+		text := html.UnescapeString(c.b.do("GET", "/profiles/"+p.ID+"?lang=nl", nil).body)
+		for _, s := range c.says {
+			if !strings.Contains(text, s) {
+				t.Errorf("%s's view of the profile does not say %q", c.who, s)
+			}
+		}
+		for _, s := range c.not {
+			if strings.Contains(text, s) {
+				t.Errorf("%s's view of the profile says %q", c.who, s)
+			}
+		}
+	}
+}

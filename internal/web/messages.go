@@ -249,6 +249,8 @@ var catalogue = sync.OnceValue(func() map[string]text {
 		"form.website.help":      {"Begint met https://", "Starts with https://"},
 		"form.person":            {"Contactpersoon", "Contact person"},
 		"form.ideas":             {"Uw eigen ideeën", "Your own ideas"},
+		"profile.contact.who":    {"Deze contactgegevens ziet alleen de partner zelf, wie een aanbesteding uitschrijft, en de beheerders.", "These contact details are seen only by the partner itself, those who put out tenders, and the operators."},
+		"profile.ideas.who":      {"Alleen de partner zelf en de beheerders zien dit: nooit andere partners of opdrachtgevers, en het staat nooit in zoekresultaten of voorstellen.", "Only the partner itself and the operators see this: never other partners or tender owners, and it never appears in search results or suggestions."},
 		"form.ideas.who":         {"Alleen u en de beheerders zien dit: nooit andere partners of opdrachtgevers, en het staat nooit in zoekresultaten of voorstellen.", "Only you and the operators see this: never other partners or tender owners, and it never appears in search results or suggestions."},
 		"form.err.name":          {"Vul de naam van uw organisatie in: hoogstens 200 tekens, op één regel.", "Fill in your organisation's name: at most 200 characters, on one line."},
 		"form.err.id":            {"De naam moet ten minste één letter of cijfer hebben.", "The name needs at least one letter or digit."},
