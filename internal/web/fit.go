@@ -314,6 +314,9 @@ func (s *Site) blockText(l Lang, name string, b match.FitBlock, names map[string
 			}
 			ms = append(ms, id)
 		}
+		if len(ms) == 1 {
+			return t(l, "fit.block.makesfreeriders.1", name, ms[0])
+		}
 		return t(l, "fit.block.makesfreeriders", name, list(l, ms))
 	case match.BlockLowerScore:
 		score := "?"

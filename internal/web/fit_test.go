@@ -253,3 +253,32 @@ func TestFitLinksAndPrivacy(t *testing.T) {
 		}
 	}
 }
+
+// TestFitAndWhyGrammar: the Dutch sentences agree with what they name: one
+// member that would add nothing ("zou"), or more ("zouden"); the only one of a
+// kind, whatever the kind's article (de bewonersorganisatie, het bedrijf).
+func TestFitAndWhyGrammar(t *testing.T) {
+	s := &Site{d: Deps{Taxonomy: readEnv(t).tax}}
+	names := map[string]string{"a": "Buurtkamer Zuilen", "b": "Sportclub Noordoost", "c": "Bewonersplatform Noordwest"}
+	for _, c := range []struct {
+		members []string
+		want    string
+	}{
+		{[]string{"b"}, "Met Buurtkamer Zuilen erbij zou Sportclub Noordoost niets meer toevoegen, "},
+		{[]string{"c", "b"}, "Met Buurtkamer Zuilen erbij zouden Bewonersplatform Noordwest en Sportclub Noordoost niets meer toevoegen, "},
+	} {
+		got := s.blockText(NL, "Buurtkamer Zuilen", match.FitBlock{Code: match.BlockMakesFreeRiders, Members: c.members}, names)
+		if !strings.HasPrefix(got, c.want) {
+			t.Errorf("free riders %v in nl = %q, want it to begin %q", c.members, got, c.want)
+		}
+	}
+	for kind, want := range map[string]string{
+		"business":        "Geen andere partner in de coalitie is een bedrijf, ",
+		"fund":            "Geen andere partner in de coalitie is een fonds, ",
+		"residents_group": "Geen andere partner in de coalitie is een bewonersorganisatie, ",
+	} {
+		if got := s.why(NL, memberFacts{Name: "X", Kind: kind, OnlyKind: true}); !strings.HasPrefix(got, want) {
+			t.Errorf("the only %s in nl = %q, want it to begin %q", kind, got, want)
+		}
+	}
+}
