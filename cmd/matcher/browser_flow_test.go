@@ -48,6 +48,21 @@ func TestRegisterAndSignInInBrowser(t *testing.T) {
 	profile := b.Path()
 	b.CheckPage("own-profile")
 
+	// A webhook address left empty, then mistyped: the form comes back with the
+	// address as typed and the error beside it.
+	if st := b.Submit("Instellen"); st != 422 || !strings.Contains(b.Text(""), "Vul het adres in waar de meldingen heen moeten") {
+		t.Errorf("setting an empty webhook address = %d, want the form asking for it:\n%s", st, b.Text(""))
+	}
+	b.CheckPage("webhook-empty")
+	b.Fill("Adres (https)", "http://meldingen.example.org")
+	if st := b.Submit("Instellen"); st != 422 || browsertest.Eval[string](b, `document.getElementById("f-webhook").value`) != "http://meldingen.example.org" {
+		t.Errorf("setting an http webhook address = %d, want it refused and kept in the field", st)
+	}
+	b.CheckPage("webhook-refused")
+	if st := b.Go(base + profile); st != 200 {
+		t.Fatalf("GET %s = %d", profile, st)
+	}
+
 	// An edit through the form changes what it shows and keeps the rest: the
 	// private ideas, the contact.
 	if st := b.Go(base + profile + "/edit"); st != 200 {

@@ -851,9 +851,25 @@ func TestOwnersPage(t *testing.T) {
 		t.Errorf("confirming a settled claim = %d, want 409", a.status)
 	}
 
-	for _, bad := range []string{"http://hooks.example.org/in", "https://127.0.0.1/in", "niks"} {
-		if a := b.do("POST", "/profiles/"+me.ID+"/webhook", url.Values{CSRFField: {csrf}, "url": {bad}}); a.status != 422 || !strings.Contains(a.body, "https://") {
-			t.Errorf("webhook %q = %d, want refused in words", bad, a.status)
+	// A refused address comes back in the form, as typed, with the error beside
+	// the field and in a summary that links to it; an empty one is asked for.
+	for _, bad := range []string{"http://hooks.example.org/in", "https://127.0.0.1/in", "niks", ""} {
+		a := b.do("POST", "/profiles/"+me.ID+"/webhook", url.Values{CSRFField: {csrf}, "url": {bad}})
+		want := catalogue()["webhook.err.refused"].nl
+		if bad == "" {
+			want = catalogue()["webhook.err.empty"].nl
+		}
+		text := html.UnescapeString(a.body)
+		if a.status != 422 || !strings.Contains(text, want) {
+			t.Errorf("webhook %q = %d, want refused in words (%q)", bad, a.status, want)
+		}
+		if !strings.Contains(a.body, `href="#f-webhook"`) || !strings.Contains(a.body, `id="f-webhook-error"`) ||
+			!strings.Contains(a.body, `value="`+html.EscapeString(bad)+`" aria-invalid="true"`) || !strings.Contains(a.body, `action="/profiles/`+me.ID+`/webhook"`) {
+			t.Errorf("webhook %q: the form does not come back with the address kept and its error beside it", bad)
+		}
+		doc, _ := htmlParse(a.body)
+		for _, problem := range a11yProblems(doc) {
+			t.Errorf("the refused webhook page: %s", problem)
 		}
 	}
 	a := b.do("POST", "/profiles/"+me.ID+"/webhook", url.Values{CSRFField: {csrf}, "url": {"https://hooks.example.org/in"}})

@@ -360,7 +360,8 @@ var catalogue = sync.OnceValue(func() map[string]text {
 		"webhook.set":               {"Meldingen gaan voortaan naar %s.", "Notifications go to %s from now on."},
 		"webhook.secret":            {"Geheime sleutel", "Secret key"},
 		"webhook.secret.what":       {"Hiermee controleert uw systeem dat een melding echt van Samenspel komt.", "With it your system checks that a notification really comes from Samenspel."},
-		"webhook.refused":           {"Naar %s kan Samenspel geen meldingen sturen: het adres moet met https:// beginnen en op het openbare internet bereikbaar zijn.", "Samenspel cannot send notifications to %s: the address must start with https:// and be reachable on the public internet."},
+		"webhook.err.refused":       {"Naar dit adres kan Samenspel geen meldingen sturen: het moet met https:// beginnen en op het openbare internet bereikbaar zijn.", "Samenspel cannot send notifications to this address: it must start with https:// and be reachable on the public internet."},
+		"webhook.err.empty":         {"Vul het adres in waar de meldingen heen moeten; het begint met https://.", "Fill in the address the notifications should go to; it starts with https://."},
 		"webhook.back":              {"Terug naar uw profiel", "Back to your profile"},
 
 		// Why (not) this partner (fit.go).

@@ -141,7 +141,10 @@ func (s *Site) settle(confirm bool) gin.HandlerFunc {
 
 type webhookData struct {
 	ID, URL, Secret string
-	Refused         bool
+	// Refused says that the address was refused, and Error why, in words; the
+	// page then shows the form again with the address as typed.
+	Refused bool
+	Error   string
 }
 
 // setWebhook is POST /profiles/{id}/webhook: the partner's notifications go to
@@ -169,7 +172,11 @@ func (s *Site) setWebhook(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		s.render(c, http.StatusUnprocessableEntity, "webhook", t(l, "webhook.title"), "", webhookData{ID: id, URL: raw, Refused: true})
+		msg := t(l, "webhook.err.refused")
+		if raw == "" {
+			msg = t(l, "webhook.err.empty")
+		}
+		s.render(c, http.StatusUnprocessableEntity, "webhook", t(l, "webhook.title"), "", webhookData{ID: id, URL: raw, Refused: true, Error: msg})
 		return
 	}
 	secret, err := webhook.NewSecret()
