@@ -158,6 +158,7 @@ var catalogue = sync.OnceValue(func() map[string]text {
 		"part.diversity":             {"diversiteit", "diversity"},
 		"part.trust":                 {"vertrouwen", "trust"},
 		"part.inclusion":             {"inclusie", "inclusion"},
+		"part.negative":              {"lichter, links van de streep: wat de score omlaag trekt", "paler, left of the line: what lowers the score"},
 		"coalition.title":            {"Coalitie %d: score %s van 100", "Coalition %d: score %s out of 100"},
 		"coalition.lead":             {"Trekker: %s.", "Lead partner: %s."},
 		"coalition.nolead":           {"Geen van deze partners kan trekker zijn: de coalitie kiest samen een trekker.", "None of these partners can lead: the coalition chooses a lead together."},
