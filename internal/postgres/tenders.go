@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
 )
 
@@ -40,6 +41,49 @@ func (s *Store) CreateTender(ctx context.Context, t profiles.Tender, owner strin
 		return fmt.Errorf("postgres: create tender %q: %w", t.ID, err)
 	}
 	return nil
+}
+
+// CreateTenderOnce is CreateTender for a form sent with key (the tender form's
+// idempotency key): the tender and the key, kept until expires, are stored in one
+// transaction, after every key expired at now is removed. When the key is kept
+// already (the same form sent again), nothing is stored: it returns the id of the
+// tender made under the key, and idempotency.ErrKeyUsed. The key is looked up
+// before the id, so that a second sending learns of its key, not of its taken id;
+// two sendings at once meet at the tender's id, and the later one, refused with
+// profiles.ErrConflict, finds the key when it tries the next id.
+func (s *Store) CreateTenderOnce(ctx context.Context, t profiles.Tender, owner string, now time.Time, key string, expires time.Time) (string, error) {
+	kept := ""
+	err := s.write(ctx, false, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM tender_form_keys WHERE expires <= $1`, formatTime(now)); err != nil {
+			return err
+		}
+		switch err := tx.QueryRow(ctx, `SELECT tender FROM tender_form_keys WHERE key = $1`, key).Scan(&kept); {
+		case err == nil:
+			return idempotency.ErrKeyUsed
+		case !errors.Is(err, pgx.ErrNoRows):
+			return err
+		}
+		doc, err := json.Marshal(t)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO tenders (id, owner, created, updated, doc) VALUES ($1, $2, $3, $3, $4)`,
+			t.ID, owner, formatTime(now), doc); err != nil {
+			return constraint(err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO tender_form_keys (key, tender, expires) VALUES ($1, $2, $3)`,
+			key, t.ID, formatTime(expires)); err != nil {
+			return constraint(err)
+		}
+		return bump(ctx, tx, kindTenders)
+	})
+	if errors.Is(err, idempotency.ErrKeyUsed) {
+		return kept, err
+	}
+	if err != nil {
+		return "", fmt.Errorf("postgres: create tender %q: %w", t.ID, err)
+	}
+	return t.ID, nil
 }
 
 // GetTender returns a tender, open or closed; profiles.ErrNotFound when there is

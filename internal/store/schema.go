@@ -325,6 +325,16 @@ var migrations = []string{
 		PRIMARY KEY (run, position),
 		UNIQUE (run, key)
 	) WITHOUT ROWID;`,
+
+	// 14: the keys of tender forms (tenders.go, CreateTenderOnce): a form sent
+	// twice (a double click, a reload) makes one tender, the one its key names,
+	// until the key expires. The step can run again over a store that has it.
+	`CREATE TABLE IF NOT EXISTS tender_form_keys (
+		key     TEXT PRIMARY KEY,
+		tender  TEXT NOT NULL REFERENCES tenders (id) ON DELETE CASCADE,
+		expires TEXT NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX IF NOT EXISTS tender_form_keys_expires ON tender_form_keys (expires);`,
 }
 
 // migrate brings the schema to the latest version and the indexed labels up to the

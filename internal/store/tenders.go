@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
 )
 
@@ -34,6 +35,47 @@ func (s *Store) CreateTender(ctx context.Context, t profiles.Tender, owner strin
 		return fmt.Errorf("store: create tender %q: %w", t.ID, err)
 	}
 	return nil
+}
+
+// CreateTenderOnce is CreateTender for a form sent with key (the tender form's
+// idempotency key): the tender and the key, kept until expires, are stored in one
+// transaction, after every key expired at now is removed. When the key is kept
+// already (the same form sent again), nothing is stored: it returns the id of the
+// tender made under the key, and idempotency.ErrKeyUsed. The key is looked up
+// before the id, so that a second sending learns of its key, not of its taken id.
+func (s *Store) CreateTenderOnce(ctx context.Context, t profiles.Tender, owner string, now time.Time, key string, expires time.Time) (string, error) {
+	kept := ""
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tender_form_keys WHERE expires <= ?`, formatTime(now)); err != nil {
+			return err
+		}
+		switch err := tx.QueryRowContext(ctx, `SELECT tender FROM tender_form_keys WHERE key = ?`, key).Scan(&kept); {
+		case err == nil:
+			return idempotency.ErrKeyUsed
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		doc, err := json.Marshal(t)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tenders (id, owner, created, updated, doc) VALUES (?, ?, ?, ?, ?)`,
+			t.ID, owner, formatTime(now), formatTime(now), doc); err != nil {
+			return constraint(err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tender_form_keys (key, tender, expires) VALUES (?, ?, ?)`,
+			key, t.ID, formatTime(expires)); err != nil {
+			return constraint(err)
+		}
+		return bump(ctx, tx, kindTenders)
+	})
+	if errors.Is(err, idempotency.ErrKeyUsed) {
+		return kept, err
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: create tender %q: %w", t.ID, err)
+	}
+	return t.ID, nil
 }
 
 // GetTender returns a tender, open or closed. It returns ErrNotFound when there is

@@ -702,13 +702,34 @@ func TestTenderOwnerForms(t *testing.T) {
 		t.Errorf("the refused tender form does not keep what was typed")
 	}
 
-	good := url.Values{CSRFField: {csrf}, "title": {"Samen koken in Zuilen"}, "area": {"WK034402"}, "theme": {"loneliness"},
+	good := url.Values{CSRFField: {csrf}, "key": {hidden(form.body, "key")}, "title": {"Samen koken in Zuilen"}, "area": {"WK034402"}, "theme": {"loneliness"},
 		"budget": {"120.000"}, "weight_meals": {"3"}, "must_meals": {"1"}, "weight_meeting_place": {"2"},
 		"min_size": {"1"}, "max_size": {"4"}, "max_large": {""}, "min_small": {"1"}, "require_kind": {"residents_group"},
 		"description": {"Koken en eten met buren."}}
 	a = owner.do("POST", "/tenders/new", good)
 	if a.status != 303 || a.header.Get("Location") != "/tenders/samen-koken-in-zuilen" {
 		t.Fatalf("POST /tenders/new = %d to %q:\n%.1500s", a.status, a.header.Get("Location"), visibleText(t, a.body))
+	}
+	// The same form sent again (a double click, a reload): no second tender, the
+	// owner goes to the first; another owner with the same key is refused.
+	if good.Get("key") == "" {
+		t.Fatal("the tender form carries no key")
+	}
+	if a := owner.do("POST", "/tenders/new", good); a.status != 303 || a.header.Get("Location") != "/tenders/samen-koken-in-zuilen" {
+		t.Errorf("the tender form sent again = %d to %q, want 303 to the first tender", a.status, a.header.Get("Location"))
+	}
+	if _, err := e.st.GetTender(ctx, "samen-koken-in-zuilen-2"); !errors.Is(err, profiles.ErrNotFound) {
+		t.Errorf("the tender form sent again put out a second tender (%v)", err)
+	}
+	intruder := e.signedIn(t, auth.RoleTenderOwner, "", "Ander Programma")
+	stolen := url.Values{CSRFField: {hidden(intruder.do("GET", "/tenders/new", nil).body, CSRFField)}}
+	for k, v := range good {
+		if k != CSRFField {
+			stolen[k] = v
+		}
+	}
+	if a := intruder.do("POST", "/tenders/new", stolen); a.status != 409 {
+		t.Errorf("another owner sending the form's key = %d, want 409", a.status)
 	}
 	rec, err := e.st.GetTender(ctx, "samen-koken-in-zuilen")
 	if err != nil {

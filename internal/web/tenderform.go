@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/collate"
 
+	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
 )
 
@@ -28,6 +29,9 @@ const maxWeightChoice = int(profiles.MaxNeedWeight)
 // tenderForm is the form of a tender as the template shows it.
 type tenderForm struct {
 	Action, Submit, Version string
+	// Key is a new tender form's idempotency key: the form sent twice (a double
+	// click, a reload) puts out one tender.
+	Key string
 
 	Title, Description, Budget string
 	areaPick
@@ -331,7 +335,7 @@ func (s *Site) newTenderPage(c *gin.Context) {
 		return
 	}
 	l := s.lang(c)
-	f := tenderForm{Action: "/tenders/new", Submit: t(l, "tenderform.create"), weights: map[string]string{}, must: map[string]bool{}}
+	f := tenderForm{Action: "/tenders/new", Submit: t(l, "tenderform.create"), Key: newFormKey(), weights: map[string]string{}, must: map[string]bool{}}
 	s.renderTenderForm(c, http.StatusOK, l, f, t(l, "tenderform.new"))
 }
 
@@ -352,6 +356,10 @@ func (s *Site) newTender(c *gin.Context) {
 	}
 	f := readTenderForm(c.Request.PostForm)
 	f.Action, f.Submit = "/tenders/new", t(l, "tenderform.create")
+	key, keyErr := idempotency.Parse(newTenderScope, c.PostForm("key"))
+	if keyErr == nil {
+		f.Key = c.PostForm("key") // kept when the form comes back with errors
+	}
 	base := profiles.Tender{ID: slug(f.Title), Exclude: []string{}, Weights: profiles.DefaultWeights}
 	tn, budgetOK := s.tenderOf(&f, base, s.d.Taxonomy)
 	if err := f.withUnknown(s.validTender(tn, budgetOK), "area"); err != nil {
@@ -363,7 +371,17 @@ func (s *Site) newTender(c *gin.Context) {
 		if try > 1 {
 			tn.ID = withSuffix(base.ID, try)
 		}
-		err := s.d.Forms.CreateTender(c.Request.Context(), tn, v.Owner, now)
+		var err error
+		if keyErr == nil {
+			var kept string
+			kept, err = s.d.Forms.CreateTenderOnce(c.Request.Context(), tn, v.Owner, now, key.ID(), now.Add(idempotency.Lifetime))
+			if errors.Is(err, idempotency.ErrKeyUsed) {
+				s.sentAgain(c, v, kept)
+				return
+			}
+		} else { // a form without a key (one from before keys): as it is
+			err = s.d.Forms.CreateTender(c.Request.Context(), tn, v.Owner, now)
+		}
 		if errors.Is(err, profiles.ErrConflict) {
 			continue
 		}
@@ -375,6 +393,26 @@ func (s *Site) newTender(c *gin.Context) {
 		return
 	}
 	s.fail(c, errors.New("web: new tender: no free id for the title"))
+}
+
+// newTenderScope names what a tender form's key belongs to.
+const newTenderScope = "POST /tenders/new"
+
+// sentAgain answers a tender form sent again (a double click, a reload): its
+// owner goes to the tender the first sending put out; anyone else, who cannot
+// have sent the form, is refused.
+func (s *Site) sentAgain(c *gin.Context, v Visitor, id string) {
+	rec, err := s.d.Store.GetTender(c.Request.Context(), id)
+	switch {
+	case errors.Is(err, profiles.ErrNotFound):
+		s.errorPage(c, http.StatusConflict)
+	case err != nil:
+		s.fail(c, err)
+	case !v.ownsTender(rec):
+		s.errorPage(c, http.StatusConflict)
+	default:
+		c.Redirect(http.StatusSeeOther, "/tenders/"+id)
+	}
 }
 
 // validTender is the validation of tn, the unreadable budget included.

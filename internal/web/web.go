@@ -78,6 +78,10 @@ type FormStore interface {
 	AddInterest(ctx context.Context, tender, profile string, now time.Time) error
 	Interests(ctx context.Context, tender string) ([]string, error)
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
+	// CreateTenderOnce is CreateTender for a form sent with its key: the same key
+	// again, until expires, creates nothing and returns the id of the tender it
+	// made, with idempotency.ErrKeyUsed.
+	CreateTenderOnce(ctx context.Context, t profiles.Tender, owner string, now time.Time, key string, expires time.Time) (string, error)
 	UpdateTender(ctx context.Context, id string, match []string, now time.Time, change func(profiles.TenderRecord) (profiles.Tender, error)) (profiles.TenderRecord, error)
 	CloseTender(ctx context.Context, id string, now time.Time) error
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"samenspel/internal/idempotency"
 	"samenspel/internal/profiles"
 )
 
@@ -39,6 +40,7 @@ func isErr(err, want error) bool {
 type TenderStore interface {
 	CreateProfile(ctx context.Context, p profiles.Profile) error
 	CreateTender(ctx context.Context, t profiles.Tender, owner string, now time.Time) error
+	CreateTenderOnce(ctx context.Context, t profiles.Tender, owner string, now time.Time, key string, expires time.Time) (string, error)
 	GetTender(ctx context.Context, id string) (profiles.TenderRecord, error)
 	Tenders(ctx context.Context) ([]profiles.TenderRecord, error)
 	PutTender(ctx context.Context, t profiles.Tender, now time.Time) error
@@ -60,6 +62,8 @@ func Tenders(t *testing.T, open func(t *testing.T) TenderStore) {
 	t.Run("IfMatch", func(t *testing.T) { tenderIfMatch(t, open(t)) })
 	t.Run("IfMatchRace", func(t *testing.T) { tenderIfMatchRace(t, open(t)) })
 	t.Run("Interests", func(t *testing.T) { interests(t, open(t)) })
+	t.Run("FormKeys", func(t *testing.T) { tenderFormKeys(t, open(t)) })
+	t.Run("FormKeysAtOnce", func(t *testing.T) { tenderFormKeysAtOnce(t, open(t)) })
 }
 
 func tenderLifecycle(t *testing.T, s TenderStore) {
@@ -299,5 +303,84 @@ func interests(t *testing.T, s TenderStore) {
 	}
 	if _, err := s.Interests(ctx, "missing"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Errorf("Interests(missing) = %v, want ErrNotFound", err)
+	}
+}
+
+// tenderFormKeys: a tender form's key makes one tender until it expires: the same
+// key again creates nothing and names the tender it made, before any id it tries
+// is found taken; another key with a taken id is a conflict; once the key
+// expired it is free again.
+func tenderFormKeys(t *testing.T, s TenderStore) {
+	ctx := context.Background()
+	expires := day1.Add(24 * time.Hour)
+	if id, err := s.CreateTenderOnce(ctx, Tender("a"), "o", day1, "k1", expires); id != "a" || err != nil {
+		t.Fatalf("CreateTenderOnce(a, k1) = %q, %v; want a", id, err)
+	}
+	if rec, err := s.GetTender(ctx, "a"); err != nil || rec.Owner != "o" || !rec.Created.Equal(day1) {
+		t.Errorf("GetTender(a) = %+v, %v; want it stored for o at day1", rec, err)
+	}
+	for _, id := range []string{"a", "a-2"} {
+		kept, err := s.CreateTenderOnce(ctx, Tender(id), "o", day1.Add(time.Hour), "k1", expires.Add(time.Hour))
+		if kept != "a" || !errors.Is(err, idempotency.ErrKeyUsed) {
+			t.Errorf("CreateTenderOnce(%s, k1) again = %q, %v; want a, ErrKeyUsed", id, kept, err)
+		}
+	}
+	if _, err := s.GetTender(ctx, "a-2"); !errors.Is(err, profiles.ErrNotFound) {
+		t.Errorf("a second sending of k1 stored a tender (%v)", err)
+	}
+	if _, err := s.CreateTenderOnce(ctx, Tender("a"), "o", day1, "k2", expires); !errors.Is(err, profiles.ErrConflict) {
+		t.Errorf("CreateTenderOnce(a, k2) = %v, want ErrConflict: the id is taken", err)
+	}
+	// k1 expires at day1 + 24h: then it may make a tender again.
+	if kept, err := s.CreateTenderOnce(ctx, Tender("b"), "o", expires.Add(-time.Nanosecond), "k1", expires.Add(24*time.Hour)); kept != "a" || !errors.Is(err, idempotency.ErrKeyUsed) {
+		t.Errorf("CreateTenderOnce(b, k1) just before k1 expires = %q, %v; want a, ErrKeyUsed", kept, err)
+	}
+	if id, err := s.CreateTenderOnce(ctx, Tender("b"), "o", expires, "k1", expires.Add(24*time.Hour)); id != "b" || err != nil {
+		t.Errorf("CreateTenderOnce(b, k1) once k1 expired = %q, %v; want b", id, err)
+	}
+	recs, err := s.Tenders(ctx)
+	if err != nil || len(recs) != 2 {
+		t.Errorf("Tenders = %d, %v; want a and b", len(recs), err)
+	}
+}
+
+// tenderFormKeysAtOnce: one form sent eight times at once, each sending trying
+// the next id when its id is taken (as the form does): one tender, and every
+// sending names it.
+func tenderFormKeysAtOnce(t *testing.T, s TenderStore) {
+	ctx := context.Background()
+	const n = 8
+	got := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for try := 1; try <= n+1; try++ {
+				id := "c"
+				if try > 1 {
+					id = fmt.Sprintf("c-%d", try)
+				}
+				kept, err := s.CreateTenderOnce(ctx, Tender(id), "o", day1, "k", day1.Add(24*time.Hour))
+				if errors.Is(err, profiles.ErrConflict) {
+					continue
+				}
+				if err != nil && !errors.Is(err, idempotency.ErrKeyUsed) {
+					t.Errorf("sending %d: %v", i, err)
+				}
+				got[i] = kept
+				return
+			}
+		}()
+	}
+	wg.Wait()
+	recs, err := s.Tenders(ctx)
+	if err != nil || len(recs) != 1 || recs[0].Tender.ID != "c" {
+		t.Fatalf("Tenders after %d sendings at once = %+v, %v; want c alone", n, recs, err)
+	}
+	for i, id := range got {
+		if id != "c" {
+			t.Errorf("sending %d names %q, want c", i, id)
+		}
 	}
 }
