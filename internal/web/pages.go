@@ -124,7 +124,7 @@ func (s *Site) partners(c *gin.Context) {
 	if len(hits) > 0 {
 		d.Range = t(l, "partners.range", integer(l, q.Offset+1), integer(l, q.Offset+len(hits)), integer(l, total))
 	}
-	if pages > 1 {
+	if pages > 1 && page <= pages { // past the last page it says there is none (partners.html)
 		d.Page = t(l, "partners.page", integer(l, page), integer(l, pages))
 	}
 	link := func(p int) string {

@@ -298,6 +298,9 @@ func TestPartnersPaging(t *testing.T) {
 		checkLink(t, tc.path, a.body, "prev", tc.prev)
 		checkLink(t, tc.path, a.body, "next", tc.nxt)
 	}
+	if a := e.get("/partners?page=999"); strings.Contains(a.body, "Pagina 999") {
+		t.Errorf("a page past the last says it is page 999 of %d", last)
+	}
 	if a := e.get("/partners?lang=en"); !strings.Contains(a.body, "1–20 of "+strings.ReplaceAll(itoa3(total), ".", ",")+" partners") {
 		t.Errorf("GET /partners in English lacks 1–20 of %d partners", total)
 	}
